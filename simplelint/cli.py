@@ -1,0 +1,309 @@
+"""Command line: `check`, `rules`, `explain`. Exit codes: 0 clean, 1 findings, 2 usage/config/internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import click
+
+from simplelint import __version__
+
+FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+
+
+class UsageFailure(click.ClickException):
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def _use_color(choice: str, stream: Any) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="simplelint", message="%(prog)s %(version)s")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """simplelint: simple, typed, tested Python, checked with LibCST."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help(), err=True)
+        ctx.exit(2)
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable (replaces the config's).")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option("--per-file-ignores", multiple=True, help="GLOB:CODES, like the config's per-file-ignores.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and show) fixes that may change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--output-format", type=click.Choice(FORMAT_NAMES), default="full", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--config", multiple=True, help="A config file, or a 'key = value' TOML override.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option("-v", "--verbose", is_flag=True, help="Print notes and timings to stderr.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option("--stdin-filename", help="The name to use for source read from stdin ('-').")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default .simplelint_cache).")
+@click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+def check(**options: Any) -> None:
+    """Check PATHS (files or folders; '-' for stdin) and report findings."""
+    start = time.perf_counter()
+    code = _check(options)
+    if options["verbose"]:
+        click.echo(f"simplelint: finished in {time.perf_counter() - start:.2f}s", err=True)
+    sys.exit(code)
+
+
+def _check(options: dict[str, Any]) -> int:
+    from simplelint.config import CliOverrides, ConfigError, load_settings
+    from simplelint.discovery import DiscoveryError, discover
+    from simplelint.registry import UnknownSelector
+    from simplelint.runner import RunOptions, run
+
+    paths = list(options["paths"]) or ["."]
+    stdin_name = options["stdin_filename"]
+    use_stdin = "-" in paths
+    config_anchor = [stdin_name] if use_stdin and stdin_name else paths
+    extend_select = _split(options["extend_select"]) + (["SL003"] if options["report_unused_noqa"] else [])
+    overrides = CliOverrides(
+        select=_split(options["select"]) or None,
+        extend_select=extend_select,
+        ignore=_split(options["ignore"]),
+        per_file_ignores=options["per_file_ignores"],
+        config=options["config"],
+        isolated=options["isolated"],
+        force_exclude=options["force_exclude"],
+        cache_dir=options["cache_dir"],
+        compute_edits=options["output_format"] in ("json", "json-lines", "sarif"),
+    )
+    try:
+        settings = load_settings(config_anchor, overrides)
+        files = discover([p for p in paths if p != "-"], settings)
+    except (ConfigError, UnknownSelector, DiscoveryError) as error:
+        raise UsageFailure(str(error)) from None
+    stdin = None
+    if use_stdin:
+        name = stdin_name or "-"
+        if settings.force_exclude and stdin_name and settings.is_excluded(stdin_name):
+            return 0
+        stdin = (name, click.get_binary_stdin().read())
+    run_options = RunOptions(
+        jobs=options["jobs"],
+        fix=options["fix"],
+        unsafe_fixes=options["unsafe_fixes"],
+        diff=options["diff"],
+        use_cache=not options["no_cache"],
+    )
+    result = run(files, settings, run_options, stdin)
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    if options["verbose"]:
+        click.echo(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules", err=True)
+    changed = _write_fixes(result, options, stdin)
+    _report(result, options, stdin, settings)
+    if result.errors:
+        return 2
+    if options["diff"]:
+        return 1 if changed else 0
+    if options["exit_zero"]:
+        return 0
+    return 1 if result.violations else 0
+
+
+def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
+    """Write fixed files (or print the diff); returns how many files would change."""
+    from simplelint.engine import digest
+    from simplelint.fixer import write_atomic
+
+    changed = 0
+    for file in result.files:
+        if file.new_source is None or not file.fixed:
+            continue
+        changed += 1
+        original = stdin[1] if stdin and file.path == stdin[0] else _read(file.path)
+        if options["diff"]:
+            if original is not None:
+                click.echo(_unified_diff(file.path, original, file.new_source), nl=False)
+            continue
+        if stdin and file.path == stdin[0]:
+            continue  # printed in place of the report
+        if original is None or digest(original) != file.digest:
+            result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
+            continue
+        try:
+            write_atomic(file.path, file.new_source)
+        except OSError as error:
+            result.errors.append(f"{file.path}: cannot write the fix ({error.strerror}); the file is unchanged")
+    return changed
+
+
+def _read(path: str) -> Optional[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _unified_diff(path: str, before: bytes, after: bytes) -> str:
+    import difflib
+
+    old = before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+
+
+def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> Any:
+    cache: dict[str, list[str]] = {}
+
+    def read(path: str) -> list[str]:
+        if path not in cache:
+            data = stdin[1] if stdin and path == stdin[0] else (_read(path) or b"")
+            cache[path] = data.decode("utf-8", "replace").splitlines()
+        return cache[path]
+
+    return read
+
+
+def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]], settings: Any) -> None:
+    from simplelint.reporters import ReportContext, renderer
+
+    fixing_stdin = stdin is not None and (options["fix"]) and not options["diff"]
+    out_path = options["output_file"]
+    stream = sys.stderr if fixing_stdin else sys.stdout
+    context = ReportContext(
+        color=not out_path and _use_color(options["color"], stream),
+        read_lines=_lines_reader(stdin),
+        fixed=result.fixed,
+        unsafe_fixes=options["unsafe_fixes"],
+        root=str(settings.root),
+    )
+    if fixing_stdin:
+        fixed = next((f.new_source for f in result.files if f.path == stdin[0] and f.new_source), stdin[1])
+        sys.stdout.buffer.write(fixed)
+        sys.stdout.flush()
+    if options["silent"] or options["diff"]:
+        return
+    fmt = options["output_format"]
+    if options["statistics"]:
+        from simplelint.reporters.text import statistics
+
+        text = statistics(result.violations, context)
+    else:
+        text = renderer(fmt)(result.violations, context)
+    if fmt in ("full", "concise") and not options["quiet"]:
+        text += _summary(result, options)
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False, err=fixing_stdin)
+
+
+def _summary(result: Any, options: dict[str, Any]) -> str:
+    remaining = len(result.violations)
+    if options["fix"] and result.fixed:
+        return f"Found {remaining + result.fixed} errors ({result.fixed} fixed, {remaining} remaining).\n"
+    if not remaining:
+        return "All checks passed!\n"
+    noun = "error" if remaining == 1 else "errors"
+    lines = [f"Found {remaining} {noun}."]
+    safe = sum(1 for v in result.violations if v.fix and v.fix.safe)
+    unsafe = sum(1 for v in result.violations if v.fix and not v.fix.safe)
+    if options["unsafe_fixes"]:
+        safe, unsafe = safe + unsafe, 0
+    if safe:
+        lines.append(f"[*] {safe} fixable with the `--fix` option.")
+    if unsafe:
+        lines.append(f"({unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(output_format: str) -> None:
+    """List every rule: code, name, family, fixable, default on/off."""
+    import json
+
+    from simplelint import registry
+
+    rows = []
+    for code, rule in registry.all_rules().items():
+        family = registry.family_of(code)
+        rows.append(
+            {
+                "code": code,
+                "name": rule.name,
+                "family": family.name if family else "plugin",
+                "fixable": rule.fixable,
+                "default": rule.default_enabled,
+                "summary": rule.summary,
+            }
+        )
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        fix = "fix" if row["fixable"] else "   "
+        on = "on " if row["default"] else "off"
+        click.echo(f"{row['code']}  {row['name']:<34} {row['family']:<19} {fix}  {on}  {row['summary']}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of one rule (by code or name)."""
+    from simplelint import registry
+
+    try:
+        codes = registry.expand(code)
+    except registry.UnknownSelector:
+        raise UsageFailure(f"Unknown rule '{code}'. Run `simplelint rules` to list them.") from None
+    if len(codes) != 1:
+        raise UsageFailure(f"'{code}' matches {len(codes)} rules; give one code, e.g. {min(codes)}.")
+    rule = registry.all_rules()[next(iter(codes))]
+    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(f"{rule.summary}.\n")
+    fixable = "Fix is available." if rule.fixable else "No automatic fix."
+    click.echo(f"{fixable} {'On' if rule.default_enabled else 'Off'} by default.\n")
+    click.echo(rule.docs())
+    if rule.options:
+        table = registry.table_of(rule.code)
+        click.echo(f"\n## Options ([tool.simplelint.{table}])")
+        for name, option in rule.options.items():
+            click.echo(f"- `{name}` ({option.type_name}, default {option.default!r}): {option.help}")
+
+
+def run() -> None:
+    """Console-script entry point: a closed pipe (`simplelint check | head`) ends quietly."""
+    try:
+        main()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

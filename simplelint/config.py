@@ -1,0 +1,244 @@
+"""Read `[tool.simplelint]` strictly: an unknown key, a wrong type or an unknown code is an error."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
+
+from simplelint import registry
+from simplelint.settings import DEFAULT_EXCLUDE, Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on older Pythons only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    pass
+
+
+LIST = "list of strings"
+STRING = "string"
+BOOL = "boolean"
+TOP_LEVEL_KEYS: Mapping[str, str] = {
+    "select": LIST,
+    "extend-select": LIST,
+    "ignore": LIST,
+    "extend-ignore": LIST,
+    "per-file-ignores": "table of glob -> list of codes",
+    "extend-per-file-ignores": "table of glob -> list of codes",
+    "exclude": LIST,
+    "extend-exclude": LIST,
+    "force-exclude": BOOL,
+    "respect-gitignore": BOOL,
+    "src": LIST,
+    "production": LIST,
+    "baseline": STRING,
+    "coverage-file": STRING,
+    "cache-dir": STRING,
+}
+
+
+@dataclass
+class RawConfig:
+    """The `[tool.simplelint]` table and where it came from."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    path: Optional[Path] = None
+    text: str = ""
+
+    @property
+    def origin(self) -> str:
+        return str(self.path) if self.path else "the command line"
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """Nearest `simplelint.toml`, `.simplelint.toml` or `pyproject.toml` with `[tool.simplelint]`."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in (".simplelint.toml", "simplelint.toml"):
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    try:
+        return "simplelint" in _load_toml(pyproject).get("tool", {})
+    except ConfigError:
+        return "[tool.simplelint" in pyproject.read_text(encoding="utf-8", errors="replace")
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+
+
+def read_config(path: Path) -> RawConfig:
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("simplelint", {})
+    return RawConfig(data, path, path.read_text(encoding="utf-8"))
+
+
+def parse_inline(text: str) -> RawConfig:
+    """`--config "select=['SL1']"`: a TOML fragment that overrides the config file, as in ruff."""
+    try:
+        return RawConfig(tomllib.loads(text), None, text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"--config {text!r} is neither a file nor a valid TOML 'key = value': {error}") from None
+
+
+def _line_of(raw: RawConfig, key: str) -> str:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[.*\b{re.escape(key)}\]", re.M)
+    match = pattern.search(raw.text)
+    return f":{raw.text.count(chr(10), 0, match.start()) + 1}" if match else ""
+
+
+def _unknown_key(raw: RawConfig, key: str, allowed: Sequence[str], table: str) -> ConfigError:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    return ConfigError(
+        f"{raw.origin}{_line_of(raw, key)}: unknown key `{key}` in [{table}].{hint} "
+        f"Valid keys: {', '.join(sorted(allowed))}."
+    )
+
+
+def _check_type(raw: RawConfig, table: str, key: str, value: Any, expected: str) -> None:
+    ok = {
+        LIST: isinstance(value, list) and all(isinstance(v, str) for v in value),
+        STRING: isinstance(value, str),
+        BOOL: isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+    }.get(expected)
+    if expected.startswith("table"):
+        ok = isinstance(value, dict) and all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
+        )
+    if not ok:
+        raise ConfigError(
+            f"{raw.origin}{_line_of(raw, key)}: `{key}` in [{table}] must be a {expected}, got {value!r}."
+        )
+
+
+def validate(raw: RawConfig) -> None:
+    tables = registry.table_options()
+    allowed = [*TOP_LEVEL_KEYS, *tables]
+    for key, value in raw.data.items():
+        if key in TOP_LEVEL_KEYS:
+            _check_type(raw, "tool.simplelint", key, value, TOP_LEVEL_KEYS[key])
+        elif key in tables:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{raw.origin}{_line_of(raw, key)}: `{key}` must be a table.")
+            for name, option_value in value.items():
+                option = tables[key].get(name)
+                if option is None:
+                    raise _unknown_key(raw, name, list(tables[key]), f"tool.simplelint.{key}")
+                _check_type(raw, f"tool.simplelint.{key}", name, option_value, option.type_name)
+        else:
+            raise _unknown_key(raw, key, allowed, "tool.simplelint")
+    for key in ("per-file-ignores", "extend-per-file-ignores"):
+        for pattern, codes in raw.data.get(key, {}).items():
+            registry.validate(codes, f"{key}.{pattern!r}", raw.origin)
+
+
+@dataclass
+class CliOverrides:
+    select: Optional[Sequence[str]] = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    per_file_ignores: Sequence[str] = ()
+    config: Sequence[str] = ()
+    isolated: bool = False
+    force_exclude: bool = False
+    cache_dir: Optional[str] = None
+    coverage_file: Optional[str] = None
+    baseline: Optional[str] = None
+    compute_edits: bool = False
+
+
+def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
+    """Resolve config once: file (nearest or --config), then inline --config overrides, then CLI flags."""
+    file_configs = [c for c in cli.config if os.path.isfile(c)]
+    inline = [parse_inline(c) for c in cli.config if not os.path.isfile(c)]
+    raw = RawConfig()
+    if file_configs:
+        raw = read_config(Path(file_configs[-1]).resolve())
+    elif not cli.isolated:
+        start = Path(paths[0] if paths and paths[0] != "-" else ".").resolve()
+        found = find_config(start if start.exists() else Path.cwd())
+        if found:
+            raw = read_config(found)
+    validate(raw)
+    for extra in inline:
+        validate(extra)
+    root = raw.path.parent if raw.path else Path.cwd().resolve()
+    data = dict(raw.data)
+    for extra in inline:
+        data.update(extra.data)
+    return _build(raw, data, root, cli)
+
+
+def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) -> Settings:
+    layers = [
+        registry.SelectionLayer(
+            raw.origin,
+            data.get("select"),
+            data.get("extend-select", []),
+            [*data.get("ignore", []), *data.get("extend-ignore", [])],
+        ),
+        registry.SelectionLayer("the CLI", cli.select, cli.extend_select, cli.ignore),
+    ]
+    enabled = registry.resolve(layers)
+    per_file = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
+    for item in cli.per_file_ignores:
+        pattern, _, codes = item.partition(":")
+        per_file[pattern] = [c for c in re.split(r"[,\s]+", codes) if c]
+    ignores = []
+    for pattern, selectors in per_file.items():
+        registry.validate(selectors, f"per-file-ignores {pattern!r}", raw.origin)
+        codes = frozenset().union(*(registry.expand(s) for s in selectors)) if selectors else frozenset()
+        ignores.append((pattern, codes))
+    options = {
+        table: {name: option.default for name, option in table_options.items()}
+        for table, table_options in registry.table_options().items()
+    }
+    for table in options:
+        options[table].update(data.get(table, {}))
+    src = [root / s for s in data.get("src", [".", "src"])]
+
+    def path_of(key: str, cli_value: Optional[str]) -> Optional[Path]:
+        if cli_value:
+            return Path(cli_value).resolve()
+        return root / data[key] if key in data else None
+
+    return Settings(
+        root=root,
+        config_path=raw.path,
+        enabled=enabled,
+        per_file_ignores=tuple(ignores),
+        exclude=tuple(data.get("exclude", DEFAULT_EXCLUDE)),
+        extend_exclude=tuple(data.get("extend-exclude", ())),
+        force_exclude=cli.force_exclude or data.get("force-exclude", False),
+        respect_gitignore=data.get("respect-gitignore", True),
+        src=tuple(src),
+        production=tuple(data.get("production", ())),
+        options=options,
+        cache_dir=path_of("cache-dir", cli.cache_dir) or root / ".simplelint_cache",
+        coverage_file=path_of("coverage-file", cli.coverage_file),
+        baseline=path_of("baseline", cli.baseline),
+        compute_edits=cli.compute_edits,
+    )

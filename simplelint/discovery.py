@@ -1,0 +1,121 @@
+"""Find the Python files to check: default and configured excludes, `.gitignore`, symlink loops."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence
+
+from simplelint.settings import Settings
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+class DiscoveryError(Exception):
+    pass
+
+
+@dataclass
+class _GitIgnore:
+    base: str
+    spec: Any
+
+    def ignores(self, path: str, is_dir: bool) -> bool:
+        rel = os.path.relpath(path, self.base).replace(os.sep, "/")
+        if rel.startswith(".."):
+            return False
+        return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+
+
+def display_path(path: str) -> str:
+    """Paths are shown relative to the current directory, as ruff shows them."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, os.getcwd())
+    return absolute if rel.startswith("..") else rel
+
+
+def _load_gitignore(folder: str) -> Optional[_GitIgnore]:
+    import pathspec
+
+    path = os.path.join(folder, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return _GitIgnore(folder, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+
+
+def _ancestor_gitignores(folder: str) -> list[_GitIgnore]:
+    """`.gitignore` files above the start folder, up to the repository's top."""
+    found: list[_GitIgnore] = []
+    current = Path(os.path.abspath(folder))
+    for parent in current.parents:
+        ignore = _load_gitignore(str(parent))
+        if ignore:
+            found.append(ignore)
+        if (parent / ".git").exists():
+            return found
+    return []  # not inside a git repository: ignore files above the start folder do not apply
+
+
+def discover(paths: Sequence[str], settings: Settings) -> list[str]:
+    """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it."""
+    found: dict[str, None] = {}
+    for given in paths:
+        if not os.path.lexists(given):
+            raise DiscoveryError(f"{given}: No such file or directory (os error 2)")
+        if os.path.isdir(given):
+            for file in _walk(given, settings):
+                found[display_path(file)] = None
+        elif not (settings.force_exclude and _explicit_excluded(given, settings)):
+            found[display_path(given)] = None
+    return sorted(found)
+
+
+def _explicit_excluded(path: str, settings: Settings) -> bool:
+    if settings.is_excluded(path):
+        return True
+    absolute = os.path.abspath(path)
+    if settings.respect_gitignore:
+        ignores = _ancestor_gitignores(os.path.dirname(absolute))
+        return any(ignore.ignores(absolute, False) for ignore in ignores)
+    return False
+
+
+def _walk(top: str, settings: Settings) -> Iterator[str]:
+    top = os.path.abspath(top)
+    ignores = _ancestor_gitignores(top) if settings.respect_gitignore else []
+    seen: set[tuple[int, int]] = set()
+    yield from _walk_dir(top, settings, ignores, seen)
+
+
+def _walk_dir(folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]]) -> Iterator[str]:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return
+    if (info.st_dev, info.st_ino) in seen:  # a symlink loop or a second link to a folder already walked
+        return
+    seen.add((info.st_dev, info.st_ino))
+    if settings.respect_gitignore:
+        own = _load_gitignore(folder)
+        ignores = [*ignores, own] if own else ignores
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if settings.is_excluded(entry.path, is_dir):
+            continue
+        if any(ignore.ignores(entry.path, is_dir) for ignore in ignores):
+            continue
+        if is_dir:
+            yield from _walk_dir(entry.path, settings, ignores, seen)
+        elif entry.name.endswith(PYTHON_SUFFIXES):
+            yield entry.path

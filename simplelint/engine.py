@@ -1,0 +1,236 @@
+"""Lint one file: read bytes, parse once, run every selected rule and fact collector in one traversal."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import libcst as cst
+
+from simplelint import registry
+from simplelint.positions import LineIndex, node_ranges
+from simplelint.rule import FactCollector, FileContext, ProjectRule, Report, Rule
+from simplelint.settings import Settings
+from simplelint.suppression import Noqa, parse_noqa
+from simplelint.traversal import traverse
+from simplelint.violation import Edit, Fix, Violation
+
+# A file marks itself as production code with this comment among its first lines.
+PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
+MARKER_WINDOW = 2048
+
+
+@dataclass
+class FileResult:
+    path: str
+    digest: str
+    violations: list[Violation] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    noqa: list[Noqa] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    module_name: Optional[str] = None
+    is_test: bool = False
+    is_production: bool = False
+    # Set by --fix/--diff: how many fixes were applied and the resulting bytes.
+    fixed: int = 0
+    new_source: Optional[bytes] = None
+
+
+@dataclass
+class Analysis:
+    """A parsed file with its reports, kept in-process for the fixer."""
+
+    result: FileResult
+    module: Optional[cst.Module] = None
+    reports: list[Report] = field(default_factory=list)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_violation(code: str, path: str, message: str, line: int = 1, column: int = 1) -> Violation:
+    name = registry.all_rules()[code].name
+    return Violation(code, name, message, path, line, column, line, column)
+
+
+def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
+    try:
+        return cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        line, column, reason = _syntax_error(data, error)
+        result.violations.append(_file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
+    except (UnicodeDecodeError, SyntaxError, LookupError) as error:
+        reason = str(error)
+        if isinstance(error, UnicodeDecodeError):
+            reason = f"not valid UTF-8 at byte {error.start} and no PEP 263 encoding declaration"
+        result.violations.append(
+            _file_violation("SL002", path, f"Cannot decode file: {reason}; save it as UTF-8 or add a coding cookie")
+        )
+    except RecursionError:
+        result.violations.append(_nesting_violation(path))
+    return None
+
+
+def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """Where and why, in CPython's words when it agrees the file is invalid (its positions are exact)."""
+    try:
+        compile(data, "<file>", "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+    except SyntaxError as cpython:
+        if cpython.lineno:
+            return cpython.lineno, max(1, cpython.offset or 1), cpython.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass  # e.g. a null byte: CPython gives no position, LibCST does
+    reason = error.message.splitlines()[0] if error.message else "invalid syntax"
+    return error.raw_line, error.raw_column + 1, reason
+
+
+def _nesting_violation(path: str) -> Violation:
+    return _file_violation(
+        "SL004", path, "Code is nested too deeply to analyse (Python's recursion limit); split the expression"
+    )
+
+
+def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
+    production = settings.is_production(path) or bool(PRODUCTION_MARKER.search(data[:MARKER_WINDOW]))
+    return FileContext(
+        path=path,
+        source=data,
+        settings=settings,
+        module_name=settings.module_name(path),
+        is_test=settings.is_test(path),
+        is_production=production,
+    )
+
+
+def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozenset[str]] = None) -> Analysis:
+    codes = settings.codes_for(path) if codes is None else codes
+    context = context_for(path, data, settings)
+    result = FileResult(
+        path,
+        digest(data),
+        module_name=context.module_name,
+        is_test=context.is_test,
+        is_production=context.is_production,
+    )
+    module = _parse(path, data, result)
+    if module is None:
+        return Analysis(result)
+    context.module = module
+    text = module.code
+    result.noqa = parse_noqa(text)
+    visitors = _visitors(context, codes)
+    try:
+        with ExitStack() as stack:
+            _resolve_metadata(module, visitors, stack)
+            traverse(module, visitors, context.scope, lambda v, tb: result.errors.append(_failure(path, v, tb)))
+        index = LineIndex(text)
+        ranges = node_ranges(module, [r.node for r in context.reports] + context.wanted, index)
+        context.positions = ranges
+        for visitor in visitors:
+            if isinstance(visitor, FactCollector):
+                _collect(visitor, result)
+        result.violations.extend(_violation(path, report, ranges, module, settings) for report in context.reports)
+    except RecursionError:
+        result.violations.append(_nesting_violation(path))
+        return Analysis(result)
+    return Analysis(result, module, context.reports)
+
+
+def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.BatchableCSTVisitor]:
+    visitors: list[cst.BatchableCSTVisitor] = []
+    collectors: dict[str, type[FactCollector]] = {}
+    for code, rule in registry.all_rules().items():
+        if code not in codes:
+            continue
+        if isinstance(rule, type) and issubclass(rule, Rule):
+            if rule.applies_to(context):
+                table = registry.table_of(code)
+                visitors.append(rule(context, context.settings.options.get(table or "", {})))
+        elif isinstance(rule, type) and issubclass(rule, ProjectRule):
+            for collector in rule.FACTS:
+                collectors[collector.name] = collector
+    visitors.extend(c(context) for c in collectors.values() if c.applies_to(context))
+    return visitors
+
+
+def _resolve_metadata(module: cst.Module, visitors: list[cst.BatchableCSTVisitor], stack: ExitStack) -> None:
+    """Resolve only the providers the visitors of this file declared, without copying the tree."""
+    if not any(v.get_inherited_dependencies() for v in visitors):
+        return
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    for visitor in visitors:
+        if visitor.get_inherited_dependencies():
+            stack.enter_context(visitor.resolve(wrapper))
+
+
+def _collect(collector: FactCollector, result: FileResult) -> None:
+    try:
+        result.facts[collector.name] = collector.facts()
+    except RecursionError:
+        raise
+    except Exception:
+        import traceback
+
+        result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
+
+
+def _failure(path: str, visitor: Any, trace: str) -> str:
+    what = f"rule {visitor.code} ({visitor.name})" if isinstance(visitor, Rule) else f"{type(visitor).__name__}"
+    last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
+    return f"{path}: internal error in {what}: {last}. Please report it; the other rules still ran."
+
+
+def _snippet(module: cst.Module, node: cst.CSTNode) -> str:
+    return " ".join(module.code_for_node(node).split())[:200]
+
+
+def _violation(
+    path: str,
+    report: Report,
+    ranges: dict[cst.CSTNode, tuple[int, int, int, int]],
+    module: cst.Module,
+    settings: Settings,
+) -> Violation:
+    line, column, end_line, end_column = ranges.get(report.node, (1, 1, 1, 1))
+    fix = None
+    if report.fix is not None:
+        edits: tuple[Edit, ...] = ()
+        if settings.compute_edits:
+            from simplelint.fixer import edit_for
+
+            edit = edit_for(module, report.fix)
+            edits = (edit,) if edit else ()
+        fix = Fix(report.fix.message, "unsafe" if report.fix.unsafe else "safe", edits)
+    return Violation(
+        report.code,
+        report.name,
+        report.message,
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+        fix,
+        context=report.scope,
+        snippet=_snippet(module, report.node),
+    )
+
+
+def lint_source(path: str, data: bytes, settings: Settings) -> FileResult:
+    return analyse(path, data, settings).result
+
+
+def lint_file(path: str, settings: Settings) -> FileResult:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        result = FileResult(path, "")
+        reason = error.strerror or str(error)
+        result.violations.append(_file_violation("SL002", path, f"Cannot read file: {reason}"))
+        return result
+    return lint_source(path, data, settings)

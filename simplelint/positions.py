@@ -1,0 +1,82 @@
+"""Positions for the nodes that are reported, in one code-generation pass that tracks character offsets.
+
+LibCST's PositionProvider splits every token on newlines; counting offsets and converting only the few
+reported ones to (line, column) is cheaper and gives the same ranges.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Optional
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class _OffsetState(CodegenState):
+    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.offset = 0
+        self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.wanted = wanted
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.offset += len(token)
+
+    def add_token(self, value: str) -> None:
+        self.offset += len(value)
+
+    def pop_trailing_newline(self) -> None:
+        pass  # only affects the very end of the file
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: Optional[cst.CSTNode] = None,
+        end_node: Optional[cst.CSTNode] = None,
+    ) -> Iterator[None]:
+        start = self.offset
+        yield
+        end = self.offset
+        # Hoisting from children (e.g. a decorated function's range) needs their ranges too.
+        if start_node is not None:
+            start = self.ranges[start_node][0]
+        if end_node is not None:
+            end = self.ranges[end_node][1]
+        self.ranges[node] = (start, end)
+
+
+class LineIndex:
+    """Character offset -> 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def node_ranges(
+    module: cst.Module, nodes: Iterable[cst.CSTNode], index: LineIndex
+) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
+    """(line, column, end_line, end_column) for each node, 1-based, end exclusive as in ruff."""
+    wanted = set(nodes)
+    if not wanted:
+        return {}
+    state = _OffsetState(module, wanted)
+    module._codegen(state)
+    result = {}
+    for node in wanted:
+        span = state.ranges.get(node)
+        if span is None:
+            continue
+        result[node] = (*index.position(span[0]), *index.position(span[1]))
+    return result

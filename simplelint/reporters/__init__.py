@@ -1,0 +1,38 @@
+"""Output formats. Each module renders the final violations; only the chosen one is imported."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from simplelint.violation import Violation
+
+FORMATS = {
+    "full": "simplelint.reporters.text:full",
+    "concise": "simplelint.reporters.text:concise",
+    "json": "simplelint.reporters.json:render_json",
+    "json-lines": "simplelint.reporters.json:render_json_lines",
+    "github": "simplelint.reporters.github:render",
+    "sarif": "simplelint.reporters.sarif:render",
+    "gitlab": "simplelint.reporters.gitlab:render",
+    "junit": "simplelint.reporters.junit:render",
+}
+
+
+@dataclass
+class ReportContext:
+    color: bool = False
+    # Reads a file's lines for source excerpts; stdin's text is held by the caller.
+    read_lines: Callable[[str], list[str]] = field(default=lambda path: [])
+    fixed: int = 0
+    unsafe_fixes: bool = False
+    root: Optional[str] = None
+
+
+Renderer = Callable[[list[Violation], ReportContext], str]
+
+
+def renderer(name: str) -> Renderer:
+    module_name, _, function = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]

@@ -1,0 +1,196 @@
+"""The rule API: a rule is one small class with its docs, options, examples and visit methods.
+
+A per-file `Rule` is a LibCST batchable visitor: the engine runs every selected rule in one traversal.
+A `ProjectRule` joins small per-file facts (gathered by `FactCollector`s in that same traversal) after
+all files are linted, so project-wide checks never parse a file twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Union
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from simplelint.settings import Settings
+    from simplelint.violation import Violation
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
+
+    default: Any
+    help: str
+
+    @property
+    def type_name(self) -> str:
+        return _type_name(self.default)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, list):
+        return "list of strings"
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class Valid:
+    code: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    path: str = "example.py"
+    # Multi-file examples for project rules: path -> source.
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid(Valid):
+    # Source after applying every fix (unsafe included); None when the rule offers no fix here.
+    fixed: Optional[str] = None
+    # Exact number of expected violations of this rule; 0 means "at least one".
+    count: int = 0
+    # Substring the first message must contain, to pin the wording.
+    message: str = ""
+
+
+Example = Union[str, Valid]
+
+
+@dataclass
+class NodeFix:
+    """A fix is a LibCST node replacement, never a text edit: the rest of the file keeps its bytes."""
+
+    original: cst.CSTNode
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[Any]]
+    message: str
+    unsafe: bool = False
+
+
+@dataclass
+class Report:
+    node: cst.CSTNode
+    message: str
+    fix: Optional[NodeFix]
+    scope: str
+    code: str
+    name: str
+
+
+@dataclass
+class FileContext:
+    """What a rule may know about the file it is visiting."""
+
+    path: str
+    source: bytes
+    settings: Settings
+    module_name: Optional[str] = None
+    is_test: bool = False
+    is_production: bool = False
+    module: Optional[cst.Module] = None
+    # Qualified name of the enclosing class/function, kept by the engine during the single traversal.
+    scope: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    # Nodes whose positions fact collectors asked for; filled in after the traversal, in one pass.
+    wanted: list[cst.CSTNode] = field(default_factory=list)
+    positions: dict[cst.CSTNode, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def want_position(self, node: cst.CSTNode) -> cst.CSTNode:
+        """Ask for (line, column, end_line, end_column) of `node`, readable in `facts()` from `positions`."""
+        self.wanted.append(node)
+        return node
+
+    @property
+    def text(self) -> str:
+        return self.module.code if self.module is not None else self.source.decode("utf-8", "replace")
+
+
+class RuleInfo:
+    """What every rule declares. Docs live in the docstring, in ruff's sections."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]] = {}
+    fixable: ClassVar[bool] = False
+    default_enabled: ClassVar[bool] = True
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    @classmethod
+    def docs(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+
+class Rule(RuleInfo, cst.BatchableCSTVisitor):
+    """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`."""
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.context = context
+        self.options = options
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        """Cheap pre-filter on the file (e.g. its text mentions a module): skipped rules cost nothing."""
+        return True
+
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None) -> None:
+        self.context.reports.append(
+            Report(node, message, fix, ".".join(self.context.scope), self.code, self.name)
+        )
+
+
+class FactCollector(cst.BatchableCSTVisitor):
+    """Gathers small, JSON-serialisable facts about one file during the single traversal."""
+
+    name: ClassVar[str]
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return True
+
+    def facts(self) -> Any:
+        raise NotImplementedError
+
+
+@dataclass
+class FileFacts:
+    path: str
+    module_name: Optional[str]
+    is_test: bool
+    is_production: bool
+    facts: dict[str, Any]
+
+
+@dataclass
+class Project:
+    """All files' facts, joined by project rules after the per-file stage."""
+
+    files: list[FileFacts]
+    settings: Settings
+
+    def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
+        for file in self.files:
+            if name in file.facts:
+                yield file, file.facts[name]
+
+
+class ProjectRule(RuleInfo):
+    """A project-wide rule: declares the fact collectors it needs and joins their output."""
+
+    FACTS: ClassVar[tuple[type[FactCollector], ...]] = ()
+
+    @classmethod
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+        raise NotImplementedError

@@ -1,0 +1,159 @@
+"""Run a check: files in parallel (with the cache), then the project stage, then suppressions."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+from simplelint import registry
+from simplelint.engine import FileResult, analyse, digest, lint_file
+from simplelint.rule import FileFacts, Project, ProjectRule
+from simplelint.settings import Settings
+from simplelint.suppression import apply as apply_noqa
+from simplelint.suppression import unused as unused_noqa
+from simplelint.violation import Violation
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass
+class RunOptions:
+    jobs: int = 0
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    use_cache: bool = True
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    violations: list[Violation]
+    errors: list[str] = field(default_factory=list)
+    fixed: int = 0
+
+
+_settings: Optional[Settings] = None
+_options: Optional[RunOptions] = None
+
+
+def _init_worker(settings: Settings, options: RunOptions) -> None:
+    global _settings, _options
+    _settings, _options = settings, options
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+
+
+def _check_file(path: str) -> FileResult:
+    assert _settings is not None and _options is not None
+    return check_one(path, None, _settings, _options)
+
+
+def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
+    """Lint (or fix) one file, through the cache when the file is read from disk."""
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return lint_file(path, settings)  # reports the read error as SL002
+    cache = _cache(settings) if options.use_cache and not path == "-" else None
+    key = digest(data)
+    result = cache.get(path, key) if cache else None
+    if result is None:
+        result = analyse(path, data, settings).result
+        if cache:
+            cache.put(result)
+    if (options.fix or options.diff) and any(
+        v.fix and (v.fix.safe or options.unsafe_fixes) for v in result.violations
+    ):
+        from simplelint.fixer import fix_source
+
+        fixed = fix_source(path, data, settings, options.unsafe_fixes)
+        fixed.digest = key  # the caller compares it with the file on disk before writing
+        return fixed
+    return result
+
+
+_caches: dict[str, object] = {}
+
+
+def _cache(settings: Settings):  # type: ignore[no-untyped-def]
+    from simplelint.cache import Cache
+
+    assert settings.cache_dir is not None
+    fingerprint = settings.fingerprint()
+    if fingerprint not in _caches:
+        _caches[fingerprint] = Cache(settings.cache_dir, fingerprint)
+    return _caches[fingerprint]
+
+
+def _map(files: list[str], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
+        _init_worker(settings, options)
+        yield from (_check_file(f) for f in files)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(16, len(files) // (jobs * 8)))
+    with context.Pool(jobs, _init_worker, (settings, options)) as pool:
+        yield from pool.imap_unordered(_check_file, files, chunksize=chunk)
+
+
+def run(
+    files: list[str],
+    settings: Settings,
+    options: RunOptions,
+    stdin: Optional[tuple[str, bytes]] = None,
+) -> RunResult:
+    results = list(_map(files, settings, options))
+    if stdin is not None:
+        results.append(check_one(stdin[0], stdin[1], settings, options))
+    results.sort(key=lambda r: r.path)
+    errors = [e for r in results for e in r.errors]
+    violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code == "SL001"]
+    violations += _project_stage(results, settings, errors)
+    violations = _suppress(violations, results, settings)
+    violations.sort(key=lambda v: v.sort_key)
+    return RunResult(results, violations, errors, sum(r.fixed for r in results))
+
+
+def _project_stage(results: list[FileResult], settings: Settings, errors: list[str]) -> list[Violation]:
+    rules = [
+        r
+        for code, r in registry.all_rules().items()
+        if code in settings.enabled and isinstance(r, type) and issubclass(r, ProjectRule)
+    ]
+    if not rules:
+        return []
+    project = Project(
+        [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results], settings
+    )
+    found: list[Violation] = []
+    for rule in rules:
+        try:
+            table = registry.table_of(rule.code) or ""
+            found.extend(rule.check_project(project, settings.options.get(table, {})))
+        except Exception as error:  # one rule's bug must not lose the others' findings
+            errors.append(f"internal error in project rule {rule.code} ({rule.name}): {error!r}. Please report it.")
+    return [v for v in found if v.code in settings.codes_for(v.path)]
+
+
+def _suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:
+    by_path: dict[str, list[Violation]] = {}
+    for violation in violations:
+        by_path.setdefault(violation.path, []).append(violation)
+    kept: list[Violation] = []
+    for result in results:
+        mine = by_path.pop(result.path, [])
+        remaining, used = apply_noqa(mine, result.noqa)
+        kept.extend(remaining)
+        if "SL003" in settings.codes_for(result.path):
+            kept.extend(unused_noqa(result.noqa, used, result.path))
+    for rest in by_path.values():
+        kept.extend(rest)
+    return kept

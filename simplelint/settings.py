@@ -1,0 +1,157 @@
+"""Resolved settings: plain data, built once in the parent and handed to workers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping, Optional
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "build",
+    "dist",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "*.egg-info",
+    "node_modules",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".simplelint_cache",
+    "site-packages",
+    "__pypackages__",
+)
+
+
+@dataclass
+class Settings:
+    root: Path
+    config_path: Optional[Path] = None
+    enabled: frozenset[str] = frozenset()
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+    src: tuple[Path, ...] = ()
+    production: tuple[str, ...] = ()
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    cache_dir: Optional[Path] = None
+    coverage_file: Optional[Path] = None
+    baseline: Optional[Path] = None
+    # Whether violations carry text edits for their fixes (json/sarif output need them).
+    compute_edits: bool = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Compiled matchers are rebuilt lazily in each worker rather than pickled.
+        state = dict(self.__dict__)
+        for key in ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs"):
+            state.pop(key, None)
+        return state
+
+    def option(self, table: str, name: str) -> Any:
+        return self.options[table][name]
+
+    def relative(self, path: str | Path) -> Optional[str]:
+        """The path relative to the config root, POSIX-style, or None when it lies outside."""
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
+        except ValueError:
+            return None
+        return PurePosixPath(rel).as_posix()
+
+    def _match(self, spec: Any, path: str | Path, is_dir: bool = False) -> bool:
+        rel = self.relative(path)
+        if rel is None:
+            rel = PurePosixPath(Path(os.path.abspath(path))).as_posix().lstrip("/")
+        return bool(spec.match_file(rel + "/" if is_dir else rel))
+
+    @cached_property
+    def _exclude_spec(self) -> Any:
+        return _spec((*self.exclude, *self.extend_exclude))
+
+    @cached_property
+    def _production_spec(self) -> Any:
+        return _spec(self.production)
+
+    @cached_property
+    def _test_spec(self) -> Any:
+        return _spec(self.options.get("tests", {}).get("patterns", ()))
+
+    @cached_property
+    def _ignore_specs(self) -> list[tuple[Any, frozenset[str]]]:
+        return [(_spec([pattern]), codes) for pattern, codes in self.per_file_ignores]
+
+    def is_excluded(self, path: str | Path, is_dir: bool = False) -> bool:
+        return self._match(self._exclude_spec, path, is_dir)
+
+    def is_test(self, path: str | Path) -> bool:
+        return self._match(self._test_spec, path)
+
+    def is_production(self, path: str | Path) -> bool:
+        return bool(self.production) and self._match(self._production_spec, path)
+
+    def codes_for(self, path: str | Path) -> frozenset[str]:
+        """Enabled codes for one file, after `per-file-ignores`."""
+        ignored: set[str] = set()
+        for spec, codes in self._ignore_specs:
+            if self._match(spec, path):
+                ignored |= codes
+        return self.enabled - ignored
+
+    def module_name(self, path: str | Path) -> Optional[str]:
+        """Dotted module name from the deepest `src` root that holds the file, as ruff's `src` does."""
+        absolute = Path(os.path.abspath(path))
+        for root in sorted(self.src, key=lambda p: len(str(p)), reverse=True):
+            try:
+                parts = list(absolute.relative_to(os.path.abspath(root)).parts)
+            except ValueError:
+                continue
+            if not parts:
+                continue
+            parts[-1] = parts[-1].rsplit(".", 1)[0]
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                return ".".join(parts)
+        return None
+
+    def fingerprint(self) -> str:
+        """Hash of every setting that can change a file's result, for the cache key."""
+        from simplelint import __version__
+
+        data = {
+            "version": __version__,
+            "code": _code_stamp(),
+            "enabled": sorted(self.enabled),
+            "per_file_ignores": [(p, sorted(c)) for p, c in self.per_file_ignores],
+            "src": [str(p) for p in self.src],
+            "root": str(self.root),
+            "production": list(self.production),
+            "options": self.options,
+            "edits": self.compute_edits,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _code_stamp() -> list[tuple[str, int]]:
+    """Modification times of simplelint's own modules: an edited checkout never reads stale entries."""
+    package = Path(__file__).parent
+    return sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*.py"))
+
+
+def _spec(patterns: Any) -> Any:
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", list(patterns))

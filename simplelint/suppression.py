@@ -1,0 +1,104 @@
+"""`# noqa` comments: parsed per file, applied after the project stage so unused ones can be reported."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from simplelint.violation import Violation
+
+_CODES = r"[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*"
+_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODES}))?", re.I)
+_FILE = re.compile(rf"^#\s*(?:simplelint|flake8):\s*noqa(?::\s*(?P<codes>{_CODES}))?\s*$", re.I)
+UNSUPPRESSIBLE = frozenset({"SL001"})
+
+
+@dataclass(frozen=True)
+class Noqa:
+    line: int
+    column: int  # 1-based start of the comment
+    end_column: int
+    codes: Optional[tuple[str, ...]]  # None: a bare noqa
+    file_level: bool = False
+
+    def matches(self, code: str) -> bool:
+        return self.codes is None or any(code.startswith(c) for c in self.codes)
+
+
+def _split(codes: Optional[str]) -> Optional[tuple[str, ...]]:
+    return tuple(c.upper() for c in re.split(r"[\s,]+", codes.strip()) if c) if codes else None
+
+
+def _comments(text: str) -> Iterable[tuple[int, int, str]]:
+    """(line, 0-based column, comment) of real comments, not of `#` inside strings."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                yield token.start[0], token.start[1], token.string
+    except (tokenize.TokenError, SyntaxError):
+        return
+
+
+def parse_noqa(text: str) -> list[Noqa]:
+    if "noqa" not in text and "NOQA" not in text:  # most files: no tokenizing at all
+        return []
+    found = []
+    for line, column, comment in _comments(text):
+        file_match = _FILE.match(comment)
+        if file_match:
+            found.append(Noqa(line, column + 1, column + 1 + len(comment), _split(file_match["codes"]), True))
+            continue
+        match = _NOQA.search(comment)
+        if match:
+            start = column + match.start() + 1
+            found.append(Noqa(line, start, start + len(match.group(0)), _split(match["codes"])))
+    return found
+
+
+def apply(violations: list[Violation], directives: list[Noqa]) -> tuple[list[Violation], set[Noqa]]:
+    """Drop suppressed violations; return the kept ones and the directives that suppressed something."""
+    if not directives:
+        return violations, set()
+    by_line: dict[int, list[Noqa]] = {}
+    file_level = [d for d in directives if d.file_level]
+    for directive in directives:
+        if not directive.file_level:
+            by_line.setdefault(directive.line, []).append(directive)
+    kept: list[Violation] = []
+    used: set[Noqa] = set()
+    for violation in violations:
+        if violation.code in UNSUPPRESSIBLE:
+            kept.append(violation)
+            continue
+        hits = [d for d in (*by_line.get(violation.line, ()), *file_level) if d.matches(violation.code)]
+        used.update(hits)
+        if not hits:
+            kept.append(violation)
+    return kept, used
+
+
+def unused(directives: list[Noqa], used: set[Noqa], path: str) -> list[Violation]:
+    found = []
+    for directive in directives:
+        if directive in used:
+            continue
+        # Codes of other tools (flake8's E501, ...) are theirs to judge.
+        if directive.codes is not None and not any(c.startswith("SL") for c in directive.codes):
+            continue
+        what = f"`{', '.join(directive.codes)}`" if directive.codes else "all codes"
+        found.append(
+            Violation(
+                "SL003",
+                "unused-noqa",
+                f"Unused `noqa` directive (suppresses nothing: {what})",
+                path,
+                directive.line,
+                directive.column,
+                directive.line,
+                directive.end_column,
+            )
+        )
+    return found
