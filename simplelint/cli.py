@@ -71,6 +71,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default .simplelint_cache).")
 @click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data (.coverage or JSON) for SL302.")
 def check(**options: Any) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
     start = time.perf_counter()
@@ -100,6 +101,7 @@ def _check(options: dict[str, Any]) -> int:
         isolated=options["isolated"],
         force_exclude=options["force_exclude"],
         cache_dir=options["cache_dir"],
+        coverage_file=options["coverage_file"],
         compute_edits=options["output_format"] in ("json", "json-lines", "sarif"),
     )
     try:

@@ -44,7 +44,7 @@ def _load_gitignore(folder: str) -> Optional[_GitIgnore]:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    return _GitIgnore(folder, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+    return _GitIgnore(folder, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def _ancestor_gitignores(folder: str) -> list[_GitIgnore]:

@@ -192,5 +192,10 @@ class ProjectRule(RuleInfo):
     FACTS: ClassVar[tuple[type[FactCollector], ...]] = ()
 
     @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        """Files to read for facts only (e.g. the test suite when only `src/` is checked); never reported."""
+        return []
+
+    @classmethod
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         raise NotImplementedError

@@ -110,24 +110,42 @@ def run(
     options: RunOptions,
     stdin: Optional[tuple[str, bytes]] = None,
 ) -> RunResult:
-    results = list(_map(files, settings, options))
+    extra = _fact_paths(files, settings)
+    results = list(_map(files + extra, settings, options))
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
     violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code == "SL001"]
     violations += _project_stage(results, settings, errors)
+    if extra:
+        # Files read only for their facts: their own findings and fixes are not this run's.
+        facts_only = set(extra)
+        violations = [v for v in violations if v.path not in facts_only]
+        results = [r for r in results if r.path not in facts_only]
     violations = _suppress(violations, results, settings)
     violations.sort(key=lambda v: v.sort_key)
     return RunResult(results, violations, errors, sum(r.fixed for r in results))
 
 
-def _project_stage(results: list[FileResult], settings: Settings, errors: list[str]) -> list[Violation]:
-    rules = [
+def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
+    return [
         r
         for code, r in registry.all_rules().items()
         if code in settings.enabled and isinstance(r, type) and issubclass(r, ProjectRule)
     ]
+
+
+def _fact_paths(files: list[str], settings: Settings) -> list[str]:
+    checked = set(files)
+    extra: dict[str, None] = {}
+    for rule in _project_rules(settings):
+        extra.update((p, None) for p in rule.fact_paths(settings, files) if p not in checked)
+    return list(extra)
+
+
+def _project_stage(results: list[FileResult], settings: Settings, errors: list[str]) -> list[Violation]:
+    rules = _project_rules(settings)
     if not rules:
         return []
     project = Project(

@@ -154,4 +154,4 @@ def _code_stamp() -> list[tuple[str, int]]:
 def _spec(patterns: Any) -> Any:
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", list(patterns))
+    return pathspec.GitIgnoreSpec.from_lines(list(patterns))

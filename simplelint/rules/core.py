@@ -28,7 +28,7 @@ class InvalidSyntax(RuleInfo):
     name = "invalid-syntax"
     summary = "The file does not parse"
     VALID = ["x = 1\n"]
-    INVALID = [Invalid("def broken(:\n    pass\n", count=1, message="Syntax error")]
+    INVALID = [Invalid("def broken(:\n    pass\n", count=1, message="SyntaxError")]
 
 
 class UnreadableFile(RuleInfo):

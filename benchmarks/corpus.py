@@ -1,0 +1,58 @@
+"""Fetch and unpack real projects' sdists into ~/.cache/simplelint-corpus (or $SIMPLELINT_CORPUS) (reused when already there).
+
+    python benchmarks/corpus.py django flask      # prints the unpacked folders
+
+Pinned versions keep the figures in README and the closing notes reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+# Outside the repository: its .gitignore and config must not apply to the corpus.
+CORPUS = Path(os.environ.get("SIMPLELINT_CORPUS", Path.home() / ".cache" / "simplelint-corpus"))
+PINNED = {
+    "django": "5.1.4",
+    "flask": "3.1.0",
+    "more-itertools": "10.5.0",
+    "humanize": "4.11.0",
+    "seaborn": "0.13.2",
+    "statsmodels": "0.14.4",
+    "pandas": "2.2.3",
+    "sqlalchemy": "2.0.36",
+    "numpy": "2.1.3",
+}
+
+
+def fetch(name: str) -> Path:
+    """The unpacked sdist folder of `name` at its pinned version."""
+    version = PINNED[name]
+    CORPUS.mkdir(exist_ok=True)
+    for candidate in CORPUS.iterdir():
+        if candidate.is_dir() and candidate.name.lower().replace("_", "-") == f"{name}-{version}":
+            return candidate
+    downloads = CORPUS / "_sdists"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+         "-d", str(downloads), f"{name}=={version}"],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    archive = next(p for p in downloads.iterdir() if p.name.lower().replace("_", "-").startswith(f"{name}-{version}"))
+    if archive.suffix == ".zip":
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(CORPUS)
+    else:
+        with tarfile.open(archive) as opened:
+            opened.extractall(CORPUS, filter="data") if hasattr(tarfile, "data_filter") else opened.extractall(CORPUS)
+    return fetch(name)
+
+
+if __name__ == "__main__":
+    for project in sys.argv[1:] or ["django", "flask"]:
+        print(fetch(project))
