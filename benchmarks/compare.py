@@ -1,0 +1,427 @@
+"""Time simplelint against flake8 (with plugins), pylint's design checks, Fixit 2 and ruff on the same real code.
+
+    python benchmarks/compare.py                  # flask and django: every run, table in results/compare.md
+    python benchmarks/compare.py --only flask     # one project
+    python benchmarks/compare.py --quick          # skip pylint, Fixit and ruff ALL (the slow or extra rows)
+    python benchmarks/compare.py --repeat 3       # best of 3 (lowest wall time) for every row
+
+A script, not a test (POSIX only: it reads each child's CPU time and peak memory with os.wait4). The peers
+are installed at pinned versions into benchmarks/.work/peers-venv, away from simplelint's own environment.
+See benchmarks/README.md for what each row means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # corpus.py lives beside this script
+from corpus import PINNED, fetch  # noqa: E402
+
+REPO = HERE.parent
+WORK = HERE / ".work"
+VENV = WORK / "peers-venv"
+PEER_BIN = VENV / "bin"
+RESULTS = HERE / "results" / "compare.md"
+README = HERE / "README.md"
+README_START = "<!-- compare:start -->"
+README_END = "<!-- compare:end -->"
+
+# Pinned so that reruns compare like with like; libcst matches simplelint's so Fixit parses with the same parser.
+PEERS = {
+    "flake8": "7.5.0",
+    "flake8-annotations": "3.3.0",
+    "flake8-simplify": "0.31.1",
+    "mccabe": "0.7.0",
+    "pycodestyle": "2.15.0",
+    "pyflakes": "4.1.0",
+    "pylint": "4.1.4",
+    "astroid": "4.3.4",
+    "fixit": "2.2.1",
+    "libcst": "1.9.0",
+    "ruff": "0.17.6",
+}
+
+# Project -> folder linted (relative to the unpacked sdist).
+TARGETS = {"flask": "src/flask", "django": "django"}
+# The pre-commit case: one real file of about 1,500 lines.
+ONE_FILE = ("django", "django/template/defaulttags.py")
+
+# Fixit 2 with no config enables `fixit.rules` (25 rules on Python 3.11). Pointing --config-file here keeps
+# that default set and stops Fixit from picking up a config inside the corpus.
+FIXIT_CONFIG = """\
+# Fixit's out-of-the-box rule set, made explicit; written by benchmarks/compare.py.
+[tool.fixit]
+root = true
+enable = ["fixit.rules"]
+"""
+
+SL_ALL = ["--select", "ALL", "--isolated"]
+FLAKE8_PLUGINS = ["--isolated", "--max-complexity", "10"]
+PYLINT_DESIGN = ["--disable=all", "--enable=design", "--recursive=y", "--score=n", "--persistent=n"]
+# pylint's exit code is a bit mask: 1 fatal, 32 usage error; the other bits are kinds of messages found.
+PYLINT_OK = tuple(code for code in range(32) if not code & 1)
+
+
+@dataclass
+class Run:
+    """One row of the table: a command run in the project's folder."""
+
+    label: str
+    argv: list[str]
+    fresh_cache: Optional[Path] = None  # deleted before each repeat: a cold cache every time
+    ok_codes: tuple[int, ...] = (0, 1)
+    per_line: bool = True  # False for startup rows: lines per CPU-second means nothing there
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
+    code: int
+
+
+@dataclass
+class Row:
+    run: Run
+    sample: Sample
+    lines: int
+
+
+@dataclass
+class Section:
+    title: str
+    cwd: Path
+    files: int
+    lines: int
+    rows: list[Row] = field(default_factory=list)
+
+
+def simplelint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "simplelint", *args]
+
+
+def peer(tool: str, *args: str) -> list[str]:
+    return [str(PEER_BIN / tool), *args]
+
+
+# --- which simplelint ---------------------------------------------------------------------------------------
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def export(rev: str) -> Path:
+    """simplelint's package as committed at `rev`, unpacked once under benchmarks/.work/revisions/."""
+    commit = git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    folder = WORK / "revisions" / commit[:12]
+    if not folder.exists():
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "simplelint"], capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        partial.rename(folder)
+    return folder
+
+
+def describe(rev: Optional[str]) -> str:
+    if rev:
+        return f"commit {git('rev-parse', '--short', rev)} ({rev})"
+    dirty = git("status", "--porcelain", "--", "simplelint")
+    return f"working tree at {git('rev-parse', '--short', 'HEAD')}" + (" with uncommitted changes" if dirty else "")
+
+
+# --- the peers' environment ---------------------------------------------------------------------------------
+
+
+def ensure_peers() -> dict[str, str]:
+    """Create the peers' venv and install the pinned versions (skipped when the stamp says they are there)."""
+    pins = sorted(f"{name}=={version}" for name, version in PEERS.items())
+    stamp = VENV / "pinned.txt"
+    if not stamp.exists() or stamp.read_text().split() != pins:
+        if not (PEER_BIN / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        print(f"installing the peers into {VENV} ...", file=sys.stderr)
+        pip = [str(PEER_BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, *pins], check=True)
+        stamp.write_text("\n".join(pins) + "\n")
+    (WORK / "fixit.toml").write_text(FIXIT_CONFIG)
+    return tool_versions()
+
+
+def tool_versions() -> dict[str, str]:
+    probe = "import importlib.metadata as m, sys; print(*(m.version(n) for n in sys.argv[1:]))"
+    peers = subprocess.run(
+        [str(PEER_BIN / "python"), "-c", probe, *PEERS], capture_output=True, text=True, check=True
+    ).stdout.split()
+    ours = subprocess.run(
+        [sys.executable, "-c", probe, "simplelint", "libcst", "click"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    versions = dict(zip(("simplelint", "libcst (simplelint's)", "click (simplelint's)"), ours))
+    versions.update(zip(PEERS, peers))
+    return versions
+
+
+# --- measuring ----------------------------------------------------------------------------------------------
+
+
+def measure(argv: list[str], cwd: Path, log: Path, source: Path) -> Sample:
+    """Wall time, CPU (user+sys) and peak RSS of one child, including the workers it waited for."""
+    env = dict(os.environ)
+    if argv[0] == sys.executable:
+        env["PYTHONPATH"] = str(source)  # the simplelint measured, whatever is installed
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: Popen must not wait again
+    # Linux reports ru_maxrss in KiB: the largest single process among the child and its reaped workers.
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode)
+
+
+def best_of(run: Run, cwd: Path, repeat: int, source: Path) -> Sample:
+    """The repeat with the lowest wall time; a crash (an exit code the tool never uses for findings) stops here."""
+    samples = []
+    log = WORK / "logs" / (slug(run.label) + ".txt")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(repeat):
+        if run.fresh_cache is not None:
+            shutil.rmtree(run.fresh_cache, ignore_errors=True)
+        sample = measure(run.argv, cwd, log, source)
+        output = log.read_text(errors="replace")
+        # Python exits 1 on an uncaught exception, the same code as "findings": look for the traceback too.
+        if sample.code not in run.ok_codes or "Traceback (most recent call last)" in output:
+            raise SystemExit(f"{run.label}: exit code {sample.code}\n$ {shlex.join(run.argv)}\n{output[-2000:]}")
+        samples.append(sample)
+    return min(samples, key=lambda s: s.wall)
+
+
+def slug(label: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
+
+
+def count_lines(root: Path) -> tuple[int, int]:
+    """(files, physical lines) of the .py files under root, or of root itself when it is a file."""
+    paths = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    # Reading everything once also puts the corpus in the OS cache before the first timed run.
+    return len(paths), sum(path.read_bytes().count(b"\n") for path in paths)
+
+
+# --- what is run --------------------------------------------------------------------------------------------
+
+
+def project_runs(project: str, quick: bool) -> list[Run]:
+    target = TARGETS[project]
+    cache = WORK / "cache" / project
+    cached = ["--cache-dir", str(cache)]
+    runs = [
+        Run("simplelint -j2, cold cache (reference)", simplelint("check", *SL_ALL, "--jobs", "2", *cached, target),
+            fresh_cache=cache),
+        Run("simplelint -j2, warm cache", simplelint("check", *SL_ALL, "--jobs", "2", *cached, target)),
+        Run("simplelint -j1, no cache", simplelint("check", *SL_ALL, "--jobs", "1", "--no-cache", target)),
+        Run("simplelint -j2, no cache", simplelint("check", *SL_ALL, "--jobs", "2", "--no-cache", target)),
+        Run("flake8 + plugins -j1", peer("flake8", *FLAKE8_PLUGINS, "-j1", target)),
+        Run("flake8 + plugins -j2", peer("flake8", *FLAKE8_PLUGINS, "-j2", target)),
+        Run("ruff ANN,C90,SIM,PLR", peer("ruff", "check", "--isolated", "--no-cache", "--select",
+                                          "ANN,C90,SIM,PLR", target)),
+    ]
+    if not quick:
+        fixit = peer("fixit", "--config-file", str(WORK / "fixit.toml"), "lint", target)
+        runs += [
+            Run("ruff ALL", peer("ruff", "check", "--isolated", "--no-cache", "--select", "ALL", target)),
+            Run("pylint design -j2", peer("pylint", "-j2", f"--rcfile={WORK / 'empty.pylintrc'}", *PYLINT_DESIGN,
+                                          target), ok_codes=PYLINT_OK),
+            Run("Fixit 2 (fixit lint, 2 processes)", fixit),
+        ]
+    return runs
+
+
+def one_file_runs(path: str) -> list[Run]:
+    return [
+        Run("simplelint, one file", simplelint("check", *SL_ALL, "--no-cache", path)),
+        Run("flake8 + plugins, one file", peer("flake8", *FLAKE8_PLUGINS, path)),
+        Run("ruff ANN,C90,SIM,PLR, one file", peer("ruff", "check", "--isolated", "--no-cache", "--select",
+                                                    "ANN,C90,SIM,PLR", path)),
+        Run("simplelint --version (startup)", simplelint("--version"), ok_codes=(0,), per_line=False),
+        Run("flake8 --version (startup)", peer("flake8", "--version"), ok_codes=(0,), per_line=False),
+    ]
+
+
+def run_section(title: str, cwd: Path, target: str, runs: list[Run], args: argparse.Namespace) -> Section:
+    files, lines = count_lines(cwd / target)
+    section = Section(title, cwd, files, lines)
+    print(f"\n## {title}: {files} files, {lines:,} lines", file=sys.stderr)
+    for run in runs:
+        sample = best_of(run, cwd, args.repeat, args.source)
+        print(f"  {run.label:<42} {sample.wall:7.2f} s wall {sample.cpu:7.2f} s CPU {sample.rss_mb:6.0f} MB",
+              file=sys.stderr)
+        section.rows.append(Row(run, sample, lines if run.per_line else 0))
+    return section
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def ratio(value: float, reference: float) -> str:
+    return f"{value / reference:.2f}x" if reference > 0 else "-"
+
+
+def per_cpu_second(row: Row) -> str:
+    return f"{row.lines / row.sample.cpu:,.0f}" if row.lines and row.sample.cpu > 0 else "-"
+
+
+def table(section: Section) -> Iterator[str]:
+    reference = section.rows[0].sample
+    yield "| run | wall s | CPU s | peak RSS MB | lines / CPU-s | wall vs SL | CPU vs SL | RSS vs SL |"
+    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for row in section.rows:
+        s = row.sample
+        yield (
+            f"| {row.run.label} | {s.wall:.2f} | {s.cpu:.2f} | {s.rss_mb:.0f} | {per_cpu_second(row)} "
+            f"| {ratio(s.wall, reference.wall)} | {ratio(s.cpu, reference.cpu)} | {ratio(s.rss_mb, reference.rss_mb)} |"
+        )
+
+
+def commands(sections: list[Section]) -> Iterator[str]:
+    yield "```sh"
+    for section in sections:
+        yield f"cd {section.cwd.name}   # {section.title}"
+        for row in section.rows:
+            yield shown(row.run.argv)
+    yield "```"
+
+
+def shown(argv: list[str]) -> str:
+    """The command as a reader would type it: no absolute paths into this machine."""
+    text = shlex.join(argv)
+    text = text.replace(shlex.join(simplelint()), "simplelint").replace(f"{PEER_BIN}/", "")
+    return text.replace(f"{WORK}/", "benchmarks/.work/")
+
+
+def find(sections: list[Section], title: str, label: str) -> Optional[Sample]:
+    for section in sections:
+        for row in section.rows:
+            if section.title.startswith(title) and row.run.label.startswith(label):
+                return row.sample
+    return None
+
+
+def targets(sections: list[Section]) -> Iterator[str]:
+    """Issue 6's targets, checked against this run's figures (skipped when a row was not run)."""
+    cold = find(sections, "django", "simplelint -j2, cold")
+    checks = [
+        (cold, find(sections, "django", "flake8 + plugins -j2"), 1.0,
+         "django, -j2, cold: no slower than flake8 + plugins -j2 (wall)"),
+        (cold, find(sections, "django", "Fixit"), 6.0, "django, -j2, cold: at least 6x faster than Fixit (wall)"),
+        (find(sections, "django", "simplelint -j2, warm"), cold, 20.0,
+         "django, warm cache: at least 20x faster than cold (wall)"),
+        (find(sections, "one file", "simplelint, one file"), find(sections, "one file", "flake8 + plugins, one"),
+         1 / 1.5, "one file: within 1.5x of flake8 (wall)"),
+    ]
+    if not find(sections, "django", "simplelint") and not find(sections, "one file", "simplelint"):
+        yield "Not checked: they are measured on django (run without `--only flask`)."
+        return
+    yield "| target | measured | met |"
+    yield "|---|---|---|"
+    for ours, theirs, factor, text in checks:
+        if ours and theirs:
+            speedup = theirs.wall / ours.wall
+            yield f"| {text} | simplelint is {speedup:.2f}x as fast | {'yes' if speedup >= factor else 'NO'} |"
+    yield from absolute_targets(sections, cold)
+
+
+def absolute_targets(sections: list[Section], cold: Optional[Sample]) -> Iterator[str]:
+    one = find(sections, "one file", "simplelint, one file")
+    if one:
+        yield f"| one file: under 0.5 s wall | {one.wall:.2f} s | {'yes' if one.wall < 0.5 else 'NO'} |"
+    if cold:
+        yield (
+            f"| django: peak memory per worker under 300 MB | {cold.rss_mb:.0f} MB (largest process, -j2) "
+            f"| {'yes' if cold.rss_mb < 300 else 'NO'} |"
+        )
+
+
+def report(sections: list[Section], versions: dict[str, str], argv: list[str], measured: str) -> str:
+    lines = [
+        "# simplelint vs its peers",
+        "",
+        f"Written by `python benchmarks/compare.py {shlex.join(argv)}`".rstrip() + f" on {time.strftime('%Y-%m-%d')}:",
+        f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()}, load average {os.getloadavg()[0]:.2f} at the end.",
+        "Best of the repeats (lowest wall time); 'vs SL' is each figure divided by simplelint's cold -j2 run "
+        "(above 1x: the row is slower or larger). Peak RSS is that of the largest single process.",
+        "",
+        f"simplelint measured: {measured}.",
+        "Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()) + ".",
+    ]
+    for section in sections:
+        lines += ["", f"## {section.title}", "", f"{section.files} files, {section.lines:,} lines.", ""]
+        lines += table(section)
+    lines += ["", "## Targets (issue 6)", "", *targets(sections), "", "## Commands", "", *commands(sections)]
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(text: str) -> None:
+    """Replace the table between the markers in benchmarks/README.md with this run's."""
+    readme = README.read_text(encoding="utf-8")
+    if README_START not in readme or README_END not in readme:
+        return
+    head, rest = readme.split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    body = text.split("\n", 2)[2]  # without the report's title
+    README.write_text(f"{head}{README_START}\n{body}{README_END}{tail}", encoding="utf-8")
+
+
+# --- main -----------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=sorted(TARGETS), help="Measure one project only.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs per row; the fastest is kept (default 1).")
+    parser.add_argument("--quick", action="store_true", help="Skip pylint, Fixit and ruff ALL.")
+    parser.add_argument("--output", type=Path, default=RESULTS, help=f"Markdown report (default {RESULTS}).")
+    parser.add_argument("--at", metavar="REV", help="Measure simplelint as committed at this git revision.")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    args.source = export(args.at) if args.at else REPO
+    versions = ensure_peers()
+    (WORK / "empty.pylintrc").write_text("")
+    print("\n".join(f"{name} {version}" for name, version in versions.items()), file=sys.stderr)
+    sections = []
+    for project in [args.only] if args.only else list(TARGETS):
+        cwd = fetch(project)
+        title = f"{project} {PINNED[project]}, {TARGETS[project]}/"
+        sections.append(run_section(title, cwd, TARGETS[project], project_runs(project, args.quick), args))
+    if args.only in (None, ONE_FILE[0]):
+        args.repeat = max(args.repeat, 5)
+        title = f"one file, as pre-commit runs it: {ONE_FILE[1]} (best of {args.repeat})"
+        sections.append(run_section(title, fetch(ONE_FILE[0]), ONE_FILE[1], one_file_runs(ONE_FILE[1]), args))
+    text = report(sections, versions, argv, describe(args.at))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    if not args.only and not args.quick and args.output == RESULTS:
+        update_readme(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
