@@ -222,9 +222,18 @@ def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, byt
     if fmt in ("full", "concise") and not options["quiet"]:
         text += _summary(result, options)
     if out_path:
-        Path(out_path).write_text(text, encoding="utf-8")
+        _write_report(Path(out_path), text)
     else:
         click.echo(text, nl=False, err=fixing_stdin)
+
+
+def _write_report(path: Path, text: str) -> None:
+    """`-o` creates missing folders, as ruff does; a path that cannot be written is a usage error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageFailure(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _summary(result: Any, options: dict[str, Any]) -> str:

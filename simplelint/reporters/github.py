@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simplelint.reporters import ReportContext
+from simplelint.reporters import ReportContext, common
 from simplelint.violation import Violation
 
 
@@ -15,9 +15,13 @@ def _property(text: str) -> str:
 
 
 def render(violations: list[Violation], context: ReportContext) -> str:
-    return "".join(
-        f"::error title={_property(f'simplelint ({v.code})')},file={_property(v.path)},line={v.line},"
-        f"col={v.column},endLine={v.end_line},endColumn={v.end_column}::"
-        f"{_data(f'{v.path}:{v.line}:{v.column}: {v.code} {v.message}')}\n"
-        for v in violations
+    return "".join(_command(v) + "\n" for v in violations)
+
+
+def _command(v: Violation) -> str:
+    path = common.portable_path(v.path)
+    properties = (
+        f"title={_property(f'simplelint ({v.code})')},file={_property(path)},line={v.line},col={v.column},"
+        f"endLine={v.end_line},endColumn={v.end_column}"
     )
+    return f"::error {properties}::{_data(f'{path}:{v.line}:{v.column}: {v.code} {v.message}')}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from simplelint.reporters import ReportContext
+from simplelint.reporters import ReportContext, common
 from simplelint.violation import Violation
 
 
@@ -33,7 +33,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
         "end_location": {"row": violation.end_line, "column": violation.end_column},
         "fix": fix,
         "noqa_row": violation.line,
-        "url": None,
+        "url": common.rule_url(violation.code, violation.name),
     }
 
 
