@@ -12,7 +12,7 @@ import click
 
 from simplelint import __version__
 
-FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
 
 
 class UsageFailure(click.ClickException):
@@ -72,6 +72,9 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data (.coverage or JSON) for SL302.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
+@click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
+@click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
 def check(**options: Any) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
     start = time.perf_counter()
@@ -82,39 +85,17 @@ def check(**options: Any) -> None:
 
 
 def _check(options: dict[str, Any]) -> int:
-    from simplelint.config import CliOverrides, ConfigError, load_settings
-    from simplelint.discovery import DiscoveryError, discover
-    from simplelint.registry import UnknownSelector
     from simplelint.runner import RunOptions, run
 
-    paths = list(options["paths"]) or ["."]
-    stdin_name = options["stdin_filename"]
-    use_stdin = "-" in paths
-    config_anchor = [stdin_name] if use_stdin and stdin_name else paths
-    extend_select = _split(options["extend_select"]) + (["SL003"] if options["report_unused_noqa"] else [])
-    overrides = CliOverrides(
-        select=_split(options["select"]) or None,
-        extend_select=extend_select,
-        ignore=_split(options["ignore"]),
-        per_file_ignores=options["per_file_ignores"],
-        config=options["config"],
-        isolated=options["isolated"],
-        force_exclude=options["force_exclude"],
-        cache_dir=options["cache_dir"],
-        coverage_file=options["coverage_file"],
-        compute_edits=options["output_format"] in ("json", "json-lines", "sarif"),
-    )
-    try:
-        settings = load_settings(config_anchor, overrides)
-        files = discover([p for p in paths if p != "-"], settings)
-    except (ConfigError, UnknownSelector, DiscoveryError) as error:
-        raise UsageFailure(str(error)) from None
+    settings, files = _load(options)
     stdin = None
-    if use_stdin:
+    stdin_name = options["stdin_filename"]
+    if "-" in options["paths"]:
         name = stdin_name or "-"
         if settings.force_exclude and stdin_name and settings.is_excluded(stdin_name):
             return 0
         stdin = (name, click.get_binary_stdin().read())
+    baseline, touched = _baseline(options, settings), _changed_lines(options, settings)
     run_options = RunOptions(
         jobs=options["jobs"],
         fix=options["fix"],
@@ -123,6 +104,7 @@ def _check(options: dict[str, Any]) -> int:
         use_cache=not options["no_cache"],
     )
     result = run(files, settings, run_options, stdin)
+    _adopt(result, options, baseline, touched, stdin)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     if options["verbose"]:
@@ -136,6 +118,109 @@ def _check(options: dict[str, Any]) -> int:
     if options["exit_zero"]:
         return 0
     return 1 if result.violations else 0
+
+
+def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
+    """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
+    from simplelint.config import CliOverrides, ConfigError, load_settings
+    from simplelint.discovery import DiscoveryError, discover
+    from simplelint.registry import UnknownSelector
+
+    paths = list(options["paths"]) or ["."]
+    stdin_name = options.get("stdin_filename")
+    use_stdin = "-" in paths
+    config_anchor = [stdin_name] if use_stdin and stdin_name else paths
+    extend_select = _split(options["extend_select"]) + (["SL003"] if options.get("report_unused_noqa") else [])
+    overrides = CliOverrides(
+        select=_split(options["select"]) or None,
+        extend_select=extend_select,
+        ignore=_split(options["ignore"]),
+        per_file_ignores=options["per_file_ignores"],
+        config=options["config"],
+        isolated=options["isolated"],
+        force_exclude=options["force_exclude"],
+        cache_dir=options["cache_dir"],
+        coverage_file=options["coverage_file"],
+        baseline=options.get("baseline"),
+        compute_edits=options.get("output_format") in ("json", "json-lines", "sarif"),
+    )
+    try:
+        settings = load_settings(config_anchor, overrides)
+        files = discover([p for p in paths if p != "-"], settings)
+    except (ConfigError, UnknownSelector, DiscoveryError) as error:
+        raise UsageFailure(str(error)) from None
+    if options.get("output_format") == "html":
+        from simplelint.report_html import COLLECTORS
+
+        settings.collectors = COLLECTORS
+    return settings, files
+
+
+def _baseline(options: dict[str, Any], settings: Any) -> Optional[tuple[Path, dict[str, Any]]]:
+    """The baseline file (`--baseline`, config `baseline`, or the default one if present) and its entries."""
+    from simplelint import baseline
+
+    path = settings.baseline
+    if path is None and (settings.root / baseline.DEFAULT_NAME).is_file():
+        path = settings.root / baseline.DEFAULT_NAME
+    if path is None:
+        if options["update_baseline"]:
+            raise UsageFailure("--update-baseline: no baseline file; create one with `simplelint baseline`")
+        return None
+    try:
+        return path, baseline.read(path)
+    except baseline.BaselineError as error:
+        raise UsageFailure(str(error)) from None
+
+
+def _changed_lines(options: dict[str, Any], settings: Any) -> Any:
+    if not options["diff_from"]:
+        return None
+    from simplelint.changed_lines import GitError, changed_since
+
+    anchor = next((p for p in options["paths"] if p != "-"), ".")
+    try:
+        return changed_since(options["diff_from"], anchor)
+    except GitError as error:
+        raise UsageFailure(str(error)) from None
+
+
+def _adopt(
+    result: Any,
+    options: dict[str, Any],
+    baseline: Optional[tuple[Path, dict[str, Any]]],
+    touched: Any,
+    stdin: Optional[tuple[str, bytes]],
+) -> None:
+    """Hide baselined findings, then (with --diff-from) findings on untouched lines."""
+    from simplelint.baseline import apply
+    from simplelint.changed_lines import keep_changed
+
+    if baseline is not None:
+        path, entries = baseline
+        folder = path.resolve().parent
+        checked = [f.path for f in result.files]
+        result.violations, outcome = apply(result.violations, entries, folder, checked, _lines_reader(stdin))
+        _baseline_note(path, entries, outcome, options)
+    if touched is not None:
+        result.violations = keep_changed(result.violations, touched)
+
+
+def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: dict[str, Any]) -> None:
+    from simplelint import baseline
+
+    if options["update_baseline"]:
+        left = baseline.update(path, entries, outcome)
+        note = f"simplelint: removed {outcome.fixed} fixed findings from {path}; {left} remain."
+    elif outcome.fixed:
+        note = (
+            f"simplelint: {outcome.fixed} baselined findings were fixed; "
+            f"run `simplelint check --update-baseline` to drop them from {path}."
+        )
+    else:
+        return
+    if not options["silent"]:
+        click.echo(note, err=True)
 
 
 def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
@@ -205,6 +290,8 @@ def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, byt
         fixed=result.fixed,
         unsafe_fixes=options["unsafe_fixes"],
         root=str(settings.root),
+        files=result.files,
+        settings=settings,
     )
     if fixing_stdin:
         fixed = next((f.new_source for f in result.files if f.path == stdin[0] and f.new_source), stdin[1])
@@ -253,6 +340,78 @@ def _summary(result: Any, options: dict[str, Any]) -> str:
     if unsafe:
         lines.append(f"({unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
     return "\n".join(lines) + "\n"
+
+
+def _project_options(command: Any) -> Any:
+    """Path, selection and config options shared by `baseline` and `report` (as `check` names them)."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable."),
+        click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
+        click.option("--ignore", multiple=True, help="Rules to disable."),
+        click.option("--per-file-ignores", multiple=True, help="GLOB:CODES, like the config's per-file-ignores."),
+        click.option("--config", multiple=True, help="A config file, or a 'key = value' TOML override."),
+        click.option("--isolated", is_flag=True, help="Ignore all config files."),
+        click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder."),
+        click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data for SL302."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_all(options: dict[str, Any]) -> tuple[Any, Any]:
+    """Check the paths with no baseline or diff filter; internal errors end the command with exit 2."""
+    from simplelint.runner import RunOptions, run
+
+    settings, files = _load(options)
+    result = run(files, settings, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    if result.errors:
+        sys.exit(2)
+    return settings, result
+
+
+@main.command("baseline")
+@_project_options
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Where to write (default: config root).")
+def baseline_command(**options: Any) -> None:
+    """Record every current finding of PATHS in a baseline file; `check` then reports only new ones.
+
+    Findings of files not checked this time keep their entries in an existing baseline.
+    """
+    from simplelint import baseline
+
+    settings, result = _run_all(options)
+    path = settings.baseline or settings.root / baseline.DEFAULT_NAME
+    try:
+        count = baseline.create(path, result.violations, [f.path for f in result.files], _lines_reader(None))
+    except (OSError, baseline.BaselineError) as error:
+        raise UsageFailure(f"cannot write the baseline {path}: {error}") from None
+    click.echo(f"Wrote {path}: {count} findings baselined ({len(result.violations)} in {len(result.files)} files checked).")
+
+
+@main.command()
+@_project_options
+@click.option("--html", "html_dir", required=True, type=click.Path(file_okay=False), help="Write DIR/index.html.")
+def report(**options: Any) -> None:
+    """Write a health report of PATHS: one self-contained HTML page at DIR/index.html."""
+    from simplelint.reporters import ReportContext
+    from simplelint.reporters.html import render
+
+    settings, result = _run_all({**options, "output_format": "html"})
+    context = ReportContext(read_lines=_lines_reader(None), root=str(settings.root), files=result.files, settings=settings)
+    target = Path(options["html_dir"]) / "index.html"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(result.violations, context), encoding="utf-8")
+    except OSError as error:
+        raise UsageFailure(f"cannot write {target}: {error.strerror or error}") from None
+    click.echo(f"Wrote {target}: {len(result.violations)} findings in {len(result.files)} files.")
 
 
 @main.command()

@@ -6,6 +6,7 @@ import hashlib
 import re
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
 
 import libcst as cst
@@ -153,8 +154,20 @@ def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.Batchable
         elif isinstance(rule, type) and issubclass(rule, ProjectRule):
             for collector in rule.FACTS:
                 collectors[collector.name] = collector
+    for extra in context.settings.collectors:
+        collector = _import_collector(extra)
+        collectors[collector.name] = collector
     visitors.extend(c(context) for c in collectors.values() if c.applies_to(context))
     return visitors
+
+
+@lru_cache(maxsize=None)
+def _import_collector(spec: str) -> type[FactCollector]:
+    """A collector named "module:Class" in `Settings.collectors` (plain strings cross processes and the cache)."""
+    import importlib
+
+    module_name, _, class_name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
 
 
 def _resolve_metadata(module: cst.Module, visitors: list[cst.BatchableCSTVisitor], stack: ExitStack) -> None:

@@ -52,6 +52,8 @@ class Settings:
     baseline: Optional[Path] = None
     # Whether violations carry text edits for their fixes (json/sarif output need them).
     compute_edits: bool = False
+    # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
+    collectors: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         # Compiled matchers are rebuilt lazily in each worker rather than pickled.
@@ -141,6 +143,7 @@ class Settings:
             "production": list(self.production),
             "options": self.options,
             "edits": self.compute_edits,
+            "collectors": list(self.collectors),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from simplelint.violation import Violation
 
@@ -17,6 +17,7 @@ FORMATS = {
     "sarif": "simplelint.reporters.sarif:render",
     "gitlab": "simplelint.reporters.gitlab:render",
     "junit": "simplelint.reporters.junit:render",
+    "html": "simplelint.reporters.html:render",
 }
 
 
@@ -28,6 +29,9 @@ class ReportContext:
     fixed: int = 0
     unsafe_fixes: bool = False
     root: Optional[str] = None
+    # Per-file results (facts included) and settings, for reports that show more than findings (html).
+    files: list[Any] = field(default_factory=list)
+    settings: Optional[Any] = None
 
 
 Renderer = Callable[[list[Violation], ReportContext], str]

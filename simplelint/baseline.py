@@ -1,0 +1,157 @@
+"""A baseline: the findings a legacy codebase already has, recorded so `check` reports only new ones.
+
+A finding's identity is its code, file, enclosing function's qualified name and the flagged source, never its
+line: inserting lines above it, renaming another function or moving its function keeps it baselined.
+Identities are counted (a multiset), so a third copy of a twice-baselined finding is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable
+
+from simplelint.violation import Violation
+
+DEFAULT_NAME = ".simplelint-baseline.json"
+VERSION = 1
+
+LineReader = Callable[[str], list[str]]
+
+
+class BaselineError(Exception):
+    pass
+
+
+@dataclass
+class Entry:
+    code: str
+    path: str  # relative to the baseline file's folder, POSIX-style
+    context: str
+    source: str
+    count: int = 1
+
+    @property
+    def fingerprint(self) -> str:
+        text = "\0".join((self.code, self.path, self.context, self.source))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass
+class Outcome:
+    """What applying the baseline did: findings it hid, and baselined findings no longer present."""
+
+    hidden: int = 0
+    fixed: int = 0
+    # Fixed entries' fingerprints with how many of each are gone, for --update-baseline.
+    gone: Counter[str] = field(default_factory=Counter)
+
+
+def _normalise(text: str) -> str:
+    # Whitespace-free and without a separating comma (a parameter's or element's node owns its comma), so
+    # reformatting the flagged code (spacing, line breaks, magic trailing commas) keeps its identity.
+    return "".join(text.split()).rstrip(",")
+
+
+def _relative(path: str, folder: Path) -> str:
+    return PurePosixPath(Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder)))).as_posix()
+
+
+def entry_for(violation: Violation, folder: Path, read_lines: LineReader) -> Entry:
+    source = violation.snippet
+    if not source:
+        # File-level and project-stage findings may carry no snippet: their line's text stands in.
+        lines = read_lines(violation.path)
+        source = lines[violation.line - 1] if 0 < violation.line <= len(lines) else violation.message
+    return Entry(violation.code, _relative(violation.path, folder), violation.context, _normalise(source))
+
+
+def _count(entries: Iterable[Entry]) -> dict[str, Entry]:
+    merged: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.fingerprint in merged:
+            merged[entry.fingerprint].count += entry.count
+        else:
+            merged[entry.fingerprint] = Entry(entry.code, entry.path, entry.context, entry.source, entry.count)
+    return merged
+
+
+def write(path: Path, entries: Iterable[Entry]) -> int:
+    """Write the baseline sorted by file and code, so its diffs review well; returns the findings count."""
+    merged = sorted(_count(entries).values(), key=lambda e: (e.path, e.code, e.context, e.source))
+    findings = [
+        {"fingerprint": e.fingerprint, "code": e.code, "path": e.path, "context": e.context, "source": e.source}
+        | ({"count": e.count} if e.count > 1 else {})
+        for e in merged
+    ]
+    data = {"tool": "simplelint", "version": VERSION, "findings": findings}
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temp, path)
+    return sum(e.count for e in merged)
+
+
+def read(path: Path) -> dict[str, Entry]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data["findings"]
+        entries = [_entry(item) for item in items]
+    except FileNotFoundError:
+        raise BaselineError(f"baseline file {path} not found; create it with `simplelint baseline`") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BaselineError(f"baseline file {path} is not a simplelint baseline: {error!r}") from None
+    return _count(entries)
+
+
+def _entry(item: dict[str, Any]) -> Entry:
+    return Entry(item["code"], item["path"], item["context"], item["source"], int(item.get("count", 1)))
+
+
+def apply(
+    violations: list[Violation], baseline: dict[str, Entry], folder: Path, checked: Iterable[str], read_lines: LineReader
+) -> tuple[list[Violation], Outcome]:
+    """Drop baselined findings; count baselined ones that are gone from the files this run checked."""
+    remaining = Counter({fingerprint: entry.count for fingerprint, entry in baseline.items()})
+    kept: list[Violation] = []
+    outcome = Outcome()
+    for violation in violations:
+        fingerprint = entry_for(violation, folder, read_lines).fingerprint
+        if remaining[fingerprint] > 0:
+            remaining[fingerprint] -= 1
+            outcome.hidden += 1
+        else:
+            kept.append(violation)
+    # Entries of files this run did not look at are not fixed, just unchecked.
+    seen = {_relative(path, folder) for path in checked}
+    for fingerprint, left in remaining.items():
+        if left > 0 and baseline[fingerprint].path in seen:
+            outcome.gone[fingerprint] = left
+    outcome.fixed = sum(outcome.gone.values())
+    return kept, outcome
+
+
+def update(path: Path, baseline: dict[str, Entry], outcome: Outcome) -> int:
+    """Rewrite the baseline without its fixed findings (never adding any); returns the findings kept."""
+    entries = []
+    for fingerprint, entry in baseline.items():
+        count = entry.count - outcome.gone[fingerprint]
+        if count > 0:
+            entries.append(Entry(entry.code, entry.path, entry.context, entry.source, count))
+    return write(path, entries)
+
+
+def create(path: Path, violations: list[Violation], checked: Iterable[str], read_lines: LineReader) -> int:
+    """Write every finding; an existing baseline's entries for files not checked this time are kept."""
+    folder = path.resolve().parent
+    seen = {_relative(p, folder) for p in checked}
+    kept: list[Entry] = []
+    if path.is_file():
+        try:
+            kept = [entry for entry in read(path).values() if entry.path not in seen]
+        except BaselineError:
+            pass  # not a baseline we can read: replaced whole
+    return write(path, [*kept, *(entry_for(v, folder, read_lines) for v in violations)])
