@@ -107,6 +107,8 @@ def _check(options: dict[str, Any]) -> int:
     _adopt(result, options, baseline, touched, stdin)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
+    for warning in [] if options["silent"] else result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if options["verbose"]:
         click.echo(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules", err=True)
     changed = _write_fixes(result, options, stdin)

@@ -179,6 +179,8 @@ class Project:
 
     files: list[FileFacts]
     settings: Settings
+    # Said to the user on stderr (e.g. stale coverage data): not findings, and the run goes on.
+    warnings: list[str] = field(default_factory=list)
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:

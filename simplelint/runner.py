@@ -35,6 +35,8 @@ class RunResult:
     violations: list[Violation]
     errors: list[str] = field(default_factory=list)
     fixed: int = 0
+    # From project rules, always shown (e.g. coverage data older than the files).
+    warnings: list[str] = field(default_factory=list)
 
 
 _settings: Optional[Settings] = None
@@ -117,7 +119,8 @@ def run(
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
     violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code == "SL001"]
-    violations += _project_stage(results, settings, errors)
+    warnings: list[str] = []
+    violations += _project_stage(results, settings, errors, warnings)
     if extra:
         # Files read only for their facts: their own findings and fixes are not this run's.
         facts_only = set(extra)
@@ -125,7 +128,7 @@ def run(
         results = [r for r in results if r.path not in facts_only]
     violations = _suppress(violations, results, settings)
     violations.sort(key=lambda v: v.sort_key)
-    return RunResult(results, violations, errors, sum(r.fixed for r in results))
+    return RunResult(results, violations, errors, sum(r.fixed for r in results), warnings=warnings)
 
 
 def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
@@ -144,12 +147,14 @@ def _fact_paths(files: list[str], settings: Settings) -> list[str]:
     return list(extra)
 
 
-def _project_stage(results: list[FileResult], settings: Settings, errors: list[str]) -> list[Violation]:
+def _project_stage(
+    results: list[FileResult], settings: Settings, errors: list[str], warnings: list[str]
+) -> list[Violation]:
     rules = _project_rules(settings)
     if not rules:
         return []
     project = Project(
-        [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results], settings
+        [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results], settings, warnings
     )
     found: list[Violation] = []
     for rule in rules:

@@ -43,6 +43,8 @@ def run_example(rule: type[RuleInfo], example: Example, fix: bool = False) -> tu
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
         settings = settings_for(root, frozenset({rule.code}), example.options)
+        if "coverage.json" in files:  # an SL302 example brings the `coverage json` report of its test run
+            settings.coverage_file = root / "coverage.json"
         paths = sorted(str(root / name) for name in files)
         result = run(paths, settings, RunOptions(jobs=1, fix=fix, unsafe_fixes=fix, use_cache=False))
         after = dict(files)

@@ -1,5 +1,1180 @@
-"""Placeholder: rules of this family are being built."""
+"""SL3xx: functions and methods that no test exercises, statically (SL301) or from coverage data (SL302).
+
+During the single traversal `UntestedFacts` records, per file, its functions, classes, imports and the
+references each function makes, resolved as far as the file alone allows (imports, its own top-level
+names, `self`, local variables of a known class). The project stage builds an index of every definition
+and walks from what the tests reference, following the source call graph, so a helper that only tested
+code calls counts as tested. References are tokens (strings, so the cache can store them):
+
+- `q:pkg.mod.name`  a dotted name, resolved through re-exports and star imports at join time;
+- `t:KIND:TYPE|attr` an attribute of a value whose type is known: `a:` an instance of an annotation,
+  `r:` the result of calling something (a class, or a function whose return type is known), `f:` a
+  pytest fixture's value;
+- `c:pkg.mod.Class|attr` (`self.attr`) and `s:...` (`super().attr`);
+- `m:attr`  an attribute of a value of unknown type: it reaches every method of that name in a class
+  that reached code uses (the trade-off: a shared name can hide an untested method; see SL301's docs).
+"""
 
 from __future__ import annotations
 
-RULES: list[type] = []
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+
+import libcst as cst
+
+from simplelint.rule import FactCollector, FileContext, FileFacts, Invalid, Option, Project, ProjectRule, Valid
+from simplelint.settings import Settings
+from simplelint.violation import Violation
+
+# Flags of a definition, one small int in the facts.
+PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER = (
+    1 << bit for bit in range(9)
+)
+
+OPTIONS: Mapping[str, Option] = {
+    "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
+    "report-dunder": Option(False, "Also report dunder methods (`__eq__`, `__iter__`, ...)."),
+    "report-overload": Option(False, "Also report `@overload` signatures."),
+    "report-abstract": Option(False, "Also report `@abstractmethod`s."),
+    "report-protocol": Option(False, "Also report members of `Protocol` classes."),
+    "report-type-checking": Option(False, "Also report functions defined under `if TYPE_CHECKING:`."),
+    "report-test-files": Option(False, "Also report helpers in test files that no test reaches."),
+    "match-methods-by-name": Option(
+        True,
+        "When the class of `obj` in `obj.name(...)` is unknown, count the call for every method `name` of a "
+        "class that tested code uses (fewer false reports; an untested method sharing a name is missed).",
+    ),
+}
+_EXCLUDED_BY = (
+    (PRIVATE, "report-private"),
+    (DUNDER, "report-dunder"),
+    (OVERLOAD, "report-overload"),
+    (ABSTRACT, "report-abstract"),
+    (PROTOCOL, "report-protocol"),
+    (TYPE_CHECKING_ONLY, "report-type-checking"),
+)
+
+# Dunders that run without a visible operator once a class is used: construction, attribute protocol.
+AMBIENT_DUNDERS = frozenset(
+    "__init__ __new__ __post_init__ __init_subclass__ __set_name__ __class_getitem__ __getattr__ "
+    "__getattribute__ __setattr__ __delattr__ __get__ __set__ __delete__ __del__ __call__ __bool__ "
+    "__hash__ __repr__ __missing__".split()
+)
+_BINARY = {
+    "Add": "add", "Subtract": "sub", "Multiply": "mul", "Divide": "truediv", "FloorDivide": "floordiv",
+    "Modulo": "mod", "Power": "pow", "MatrixMultiply": "matmul", "LeftShift": "lshift",
+    "RightShift": "rshift", "BitAnd": "and", "BitOr": "or", "BitXor": "xor",
+}  # fmt: skip
+_COMPARE = {
+    "Equal": ("__eq__",), "NotEqual": ("__ne__", "__eq__"), "LessThan": ("__lt__", "__gt__"),
+    "GreaterThan": ("__gt__", "__lt__"), "LessThanEqual": ("__le__", "__ge__"),
+    "GreaterThanEqual": ("__ge__", "__le__"), "In": ("__contains__", "__iter__"),
+    "NotIn": ("__contains__", "__iter__"),
+}  # fmt: skip
+_UNARY = {"Minus": ("__neg__",), "Plus": ("__pos__",), "BitInvert": ("__invert__",), "Not": ("__len__",)}
+_ITERATE = ("__iter__", "__next__")
+_BUILTIN_DUNDERS = {
+    "len": ("__len__",), "iter": _ITERATE, "next": ("__next__",), "reversed": ("__reversed__",),
+    "str": ("__str__", "__format__"), "print": ("__str__",), "format": ("__format__",),
+    "repr": ("__repr__",), "abs": ("__abs__",), "int": ("__int__", "__index__"), "float": ("__float__",),
+    "complex": ("__complex__",), "round": ("__round__",), "bytes": ("__bytes__",), "dir": ("__dir__",),
+    "divmod": ("__divmod__",), "list": _ITERATE, "tuple": _ITERATE, "set": _ITERATE, "frozenset": _ITERATE,
+    "dict": _ITERATE, "sorted": (*_ITERATE, "__lt__"), "sum": (*_ITERATE, "__add__", "__radd__"),
+    "min": (*_ITERATE, "__lt__"), "max": (*_ITERATE, "__gt__"), "enumerate": _ITERATE, "zip": _ITERATE,
+    "map": _ITERATE, "filter": _ITERATE, "any": _ITERATE, "all": _ITERATE,
+    "copy": ("__copy__", "__reduce_ex__"), "deepcopy": ("__deepcopy__", "__reduce_ex__"),
+    "dumps": ("__reduce__", "__reduce_ex__", "__getstate__", "__getnewargs__", "__getnewargs_ex__"),
+    "loads": ("__setstate__",), "instancecheck": ("__instancecheck__",), "isinstance": ("__instancecheck__",),
+    "issubclass": ("__subclasscheck__",), "vars": ("__dict__",),
+}  # fmt: skip
+_ATTRIBUTE_CALLS = ("getattr", "hasattr", "setattr", "delattr")
+_LIFECYCLE = frozenset(
+    "setUp tearDown setUpClass tearDownClass setUpModule tearDownModule asyncSetUp asyncTearDown "
+    "setup_method teardown_method setup_function teardown_function setup_module teardown_module "
+    "setup_class teardown_class setup teardown load_tests".split()
+)
+# Wrappers whose first argument is the type a value really has, for annotations and fixtures.
+_WRAPPERS = frozenset(
+    "Optional Annotated Iterator Iterable Generator AsyncIterator AsyncGenerator Final ClassVar Type type".split()
+)
+_Raw = tuple[str, ...]
+_Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r" what calling it returns
+
+
+def _dotted(node: Optional[cst.CSTNode]) -> str:
+    """`a.b.c` for a chain of names, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return ""
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _annotation_type(node: Optional[cst.BaseExpression]) -> str:
+    """The class an annotation means: `Ledger`, `Optional[Ledger]`, `Ledger | None`, `"Ledger"`."""
+    if isinstance(node, cst.SimpleString):
+        text = node.evaluated_value
+        return text if isinstance(text, str) and all(p.isidentifier() for p in text.split(".")) else ""
+    if isinstance(node, cst.Subscript):
+        base = _dotted(node.value)
+        inner = node.slice[0].slice if node.slice else None
+        if base.rpartition(".")[2] in _WRAPPERS and isinstance(inner, cst.Index):
+            return _annotation_type(inner.value)
+        return base
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        left = _annotation_type(node.left)
+        return left if left and left != "None" else _annotation_type(node.right)
+    return _dotted(node)
+
+
+def _call_type(node: Optional[cst.BaseExpression]) -> Optional[_Type]:
+    if isinstance(node, cst.Await):
+        node = node.expression
+    if isinstance(node, cst.Call):
+        dotted = _dotted(node.func)
+        return ("r", dotted) if dotted else None
+    return None
+
+
+def _decorator_names(node: Union[cst.FunctionDef, cst.ClassDef]) -> list[str]:
+    names = []
+    for decorator in node.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        names.append(_dotted(expression).rpartition(".")[2])
+    return names
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not _is_dunder(name)
+
+
+def _guard_kind(test: cst.BaseExpression) -> str:
+    """`if TYPE_CHECKING:` and `if __name__ == "__main__":` change what a block means."""
+    if _dotted(test).rpartition(".")[2] == "TYPE_CHECKING":
+        return "typing"
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        sides = {_dotted(test.left), _dotted(test.comparisons[0].comparator)}
+        texts = {getattr(test.left, "value", ""), getattr(test.comparisons[0].comparator, "value", "")}
+        if "__name__" in sides and ({'"__main__"', "'__main__'"} & texts):
+            return "main"
+    return ""
+
+
+@dataclass
+class _Def:
+    qualname: str
+    node: cst.FunctionDef
+    flags: int
+    refs: set[_Raw] = field(default_factory=set)
+    returns: Optional[_Type] = None
+
+
+@dataclass
+class _Frame:
+    kind: str  # "module", "class" or "function"
+    qualname: str
+    owner: Optional[_Def] = None  # the reported function this frame's references belong to
+    own: bool = False  # the frame is `owner`'s own body, not a function nested in it
+    class_qual: str = ""  # the class of a method (or of a class body)
+    self_name: str = ""
+    flags: int = 0  # inherited by definitions inside (private class, Protocol, TYPE_CHECKING)
+    types: dict[str, _Type] = field(default_factory=dict)
+    locals: set[str] = field(default_factory=set)
+
+
+class UntestedFacts(FactCollector):
+    """Functions, classes, imports and references of one file, for SL301/SL302."""
+
+    name = "untested"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.module = context.module_name or ""
+        self.is_package = os.path.basename(context.path).startswith("__init__.")
+        self.imports: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        self.stars: list[str] = []
+        self.defs: list[_Def] = []
+        self.classes: dict[str, tuple[int, list[str]]] = {}
+        self.module_refs: set[_Raw] = set()
+        self.frames = [_Frame("module", "")]
+        self.seen: set[int] = set()
+        self.guards: list[list[Any]] = []
+        self.decorators = 0
+        self.annotations = 0
+
+    # --- where references go -------------------------------------------------------------------------
+
+    def _sink(self) -> set[_Raw]:
+        if any(kind == "main" and active for _, kind, active in self.guards):
+            return set()  # a `__main__` block never runs under the tests
+        frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
+        return frame.owner.refs if frame.owner is not None else self.module_refs
+
+    def _add(self, *raws: _Raw) -> None:
+        self._sink().update(raws)
+
+    def _names(self, names: Iterable[str]) -> None:
+        self._add(*(("m", name) for name in names))
+
+    def _skip(self, node: cst.CSTNode) -> bool:
+        return self.annotations > 0 or id(node) in self.seen
+
+    def _consume(self, node: Optional[cst.CSTNode]) -> None:
+        """Mark a name chain as handled (a definition's name, an import, a class base)."""
+        while isinstance(node, cst.Attribute):
+            self.seen.update((id(node), id(node.attr)))
+            node = node.value
+        if node is not None:
+            self.seen.add(id(node))
+
+    # --- definitions -------------------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.frames[-1]
+        qualname = f"{parent.qualname}.{node.name.value}" if parent.qualname else node.name.value
+        self.seen.add(id(node.name))
+        frame = _Frame("function", qualname, parent.owner, class_qual=parent.class_qual, flags=parent.flags)
+        if parent.owner is None:
+            frame.owner = self._define(node, qualname, parent)
+            frame.own = True
+        else:  # a nested function is part of the function that defines it
+            frame.self_name, frame.types, frame.locals = parent.self_name, dict(parent.types), set(parent.locals)
+        self._parameters(node, frame, parent)
+        self.frames.append(frame)
+
+    def _define(self, node: cst.FunctionDef, qualname: str, parent: _Frame) -> _Def:
+        entry = _Def(qualname, node, parent.flags | self._flags(node, parent))
+        if node.returns is not None:
+            dotted = _annotation_type(node.returns.annotation)
+            entry.returns = ("a", dotted) if dotted else None
+        self.context.want_position(node.name)
+        self.context.want_position(node)
+        if isinstance(node.body, cst.IndentedBlock):
+            self.context.want_position(node.body.body[0])
+        self.defs.append(entry)
+        return entry
+
+    def _flags(self, node: cst.FunctionDef, parent: _Frame) -> int:
+        name = node.name.value
+        decorators = _decorator_names(node)
+        flags = PRIVATE if _is_private(name) else DUNDER if _is_dunder(name) else 0
+        flags |= OVERLOAD if "overload" in decorators else 0
+        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
+        flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
+        flags |= ONE_LINER if not isinstance(node.body, cst.IndentedBlock) else 0
+        if any("fixture" in d for d in decorators):
+            flags |= FIXTURE | TEST_ROOT
+        if self.context.is_test and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
+            flags |= TEST_ROOT
+        return flags
+
+    def _parameters(self, node: cst.FunctionDef, frame: _Frame, parent: _Frame) -> None:
+        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        for extra in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                params.append(extra)
+        if params and parent.kind == "class" and "staticmethod" not in _decorator_names(node):
+            frame.self_name = params[0].name.value
+        for param in params:
+            name = param.name.value
+            self.seen.add(id(param.name))
+            frame.locals.add(name)
+            dotted = _annotation_type(param.annotation.annotation) if param.annotation else ""
+            if dotted:
+                frame.types[name] = ("a", dotted)
+            elif self.context.is_test and name != frame.self_name:
+                frame.types[name] = ("f", name)  # a pytest fixture's value
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        parent = self.frames[-1]
+        qualname = f"{parent.qualname}.{node.name.value}" if parent.qualname else node.name.value
+        self.seen.add(id(node.name))
+        bases = [_dotted(_subscripted(arg.value)) for arg in node.bases if arg.keyword is None]
+        for arg in node.bases:
+            self._consume(_subscripted(arg.value))
+        flags = parent.flags | (PRIVATE if _is_private(node.name.value) else 0)
+        flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0
+        flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
+        own = parent.owner is None
+        if own:
+            self.classes[qualname] = (flags, [b for b in bases if b])
+        self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.frames.pop()
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self.decorators += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self.decorators -= 1
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self.annotations += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self.annotations -= 1
+
+    # --- guards: `if TYPE_CHECKING:` and `if __name__ == "__main__":` ------------------------------------
+
+    def visit_If(self, node: cst.If) -> None:
+        self._else_of(node)
+        kind = _guard_kind(node.test)
+        if kind:
+            self.guards.append([node, kind, True])
+
+    def visit_Else(self, node: cst.Else) -> None:
+        self._else_of(node)
+
+    def _else_of(self, node: cst.CSTNode) -> None:
+        for guard in self.guards:
+            if guard[0].orelse is node:
+                guard[2] = False
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if self.guards and self.guards[-1][0] is original_node:
+            self.guards.pop()
+
+    # --- imports -----------------------------------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            self._consume(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.seen.add(id(alias.asname.name))
+                self.imports[alias.asname.name.value] = dotted
+            else:
+                head = dotted.partition(".")[0]
+                self.imports.setdefault(head, head)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._consume(node.module)
+        base = self._absolute_module(len(node.relative), _dotted(node.module) if node.module else "")
+        if isinstance(node.names, cst.ImportStar):
+            if base:
+                self.stars.append(base)
+            return
+        for alias in node.names:
+            self._consume(alias.name)
+            local = alias.name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name
+                self.seen.add(id(local))
+            if base and isinstance(local, cst.Name):
+                self.imports[local.value] = f"{base}.{_dotted(alias.name)}"
+
+    def _absolute_module(self, level: int, module: str) -> str:
+        if not level:
+            return module
+        package = self.module if self.is_package else self.module.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if not self.module or level - 1 > len(parts):
+            return ""
+        base = ".".join(parts[: len(parts) - (level - 1)])
+        return ".".join(p for p in (base, module) if p)
+
+    # --- names, attributes and calls -------------------------------------------------------------------
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._skip(node):
+            return
+        frame = self.frames[-1]
+        if node.value in frame.locals:
+            return
+        if frame.kind == "class" and frame.class_qual:
+            self._add(("k", frame.class_qual, node.value))  # `__radd__ = __add__` in a class body
+        else:
+            self._add(("q", node.value))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._skip(node):
+            return
+        attrs: list[str] = []
+        base: cst.BaseExpression = node
+        while isinstance(base, cst.Attribute):
+            self.seen.update((id(base), id(base.attr)))
+            attrs.append(base.attr.value)
+            base = base.value
+        attrs.reverse()
+        if isinstance(base, cst.Name):
+            self.seen.add(id(base))
+            self._name_chain(base.value, attrs)
+        elif isinstance(base, cst.Call):
+            self._call_chain(base, attrs)
+        else:
+            self._names(attrs)
+
+    def _name_chain(self, head: str, attrs: list[str]) -> None:
+        frame = self.frames[-1]
+        known = frame.types.get(head) or (self.frames[0].types.get(head) if head not in frame.locals else None)
+        if head == frame.self_name and frame.class_qual:
+            self._add(("c", frame.class_qual, attrs[0]))
+        elif known is not None:
+            self._add(("t", known[0], known[1], attrs[0]))
+        elif head in frame.locals:
+            self._add(("m", attrs[0]))
+        else:
+            self._add(("q", ".".join([head, *attrs])))  # resolved in facts(), once all imports are known
+            return
+        self._names(attrs[1:])
+
+    def _call_chain(self, call: cst.Call, attrs: list[str]) -> None:
+        func = _dotted(call.func)
+        frame = self.frames[-1]
+        if func == "super" and frame.class_qual:
+            self._add(("s", frame.class_qual, attrs[0]))
+        elif func:
+            self._add(("t", "r", func, attrs[0]))
+        else:
+            self._add(("m", attrs[0]))
+        self._names(attrs[1:])
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = _dotted(node.func).rpartition(".")[2]
+        self._names(_BUILTIN_DUNDERS.get(name, ()))
+        if name in _ATTRIBUTE_CALLS and len(node.args) >= 2 and isinstance(node.args[1].value, cst.SimpleString):
+            attribute = node.args[1].value.evaluated_value
+            if isinstance(attribute, str) and attribute.isidentifier():
+                target = _dotted(node.args[0].value)
+                if target:
+                    head, _, rest = target.partition(".")
+                    self._name_chain(head, [*filter(None, rest.split(".")), attribute])
+                else:
+                    self._names([attribute])
+
+    # --- operators and protocols: the dunders they call ---------------------------------------------------
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        stem = _BINARY.get(type(node.operator).__name__)
+        if stem:
+            self._names((f"__{stem}__", f"__r{stem}__"))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        stem = _BINARY.get(type(node.operator).__name__.replace("Assign", ""))
+        if stem:
+            self._names((f"__i{stem}__", f"__{stem}__", f"__r{stem}__"))
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        self._names(_UNARY.get(type(node.operator).__name__, ()))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            self._names(_COMPARE.get(type(target.operator).__name__, ()))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._names(("__getitem__",))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._names(("__delitem__",))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._names(("__aiter__", "__anext__") if node.asynchronous else _ITERATE)
+        if isinstance(node.target, cst.Name):
+            self.frames[-1].locals.add(node.target.value)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._names(("__aiter__", "__anext__") if node.asynchronous else _ITERATE)
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        self._names(_ITERATE)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._names(("__aenter__", "__aexit__") if node.asynchronous else ("__enter__", "__exit__"))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self._bind(node.asname.name.value, _call_type(node.item))
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._names(("__await__",))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._names(("__format__", "__str__"))
+
+    # --- what local variables hold, and what functions return --------------------------------------------
+
+    def _bind(self, name: str, kind: Optional[_Type]) -> None:
+        frame = self.frames[-1]
+        if frame.kind == "function":
+            frame.locals.add(name)
+        if kind is not None:
+            frame.types[name] = kind
+        else:
+            frame.types.pop(name, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Subscript):
+                self._names(("__setitem__",))
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        name = node.targets[0].target.value
+        self._bind(name, _call_type(node.value))
+        dotted = _dotted(node.value)
+        if self.frames[-1].kind == "module" and dotted:
+            self.aliases[name] = dotted  # `fmt = format_amount`: a re-export under another name
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            dotted = _annotation_type(node.annotation.annotation)
+            self._bind(node.target.value, ("a", dotted) if dotted else _call_type(node.value))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._returned(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.From):
+            self._names(_ITERATE)
+        elif node.value is not None:
+            self._returned(node.value)  # a fixture's value
+
+    def _returned(self, value: Optional[cst.BaseExpression]) -> None:
+        frame = self.frames[-1]
+        if frame.own and frame.owner is not None and frame.owner.returns is None:
+            frame.owner.returns = _call_type(value)
+
+    # --- the facts ---------------------------------------------------------------------------------------
+
+    def facts(self) -> dict[str, Any]:
+        resolver = _Resolver(self)
+        positions = self.context.positions
+        rows = []
+        for entry in self.defs:
+            name = positions.get(entry.node.name, (1, 1, 1, 1))
+            end = positions.get(entry.node, name)[2]
+            body = entry.node.body
+            start = positions.get(body.body[0], name)[0] if isinstance(body, cst.IndentedBlock) else name[0]
+            returns = resolver.type_token(entry.returns) if entry.returns else ""
+            tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
+            rows.append([entry.qualname, entry.flags, *name, start, end, returns, tokens])
+        classes = {q: [flags, resolver.bases(bases)] for q, (flags, bases) in self.classes.items()}
+        return {
+            "m": resolver.module,
+            "i": resolver.imports,
+            "s": self.stars,
+            "d": rows,
+            "c": classes,
+            "r": sorted({t for raw in self.module_refs for t in resolver.tokens(raw)}),
+            "n": self.context.text.count("\n") + 1,
+        }
+
+
+def _subscripted(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.value if isinstance(node, cst.Subscript) else node
+
+
+class _Resolver:
+    """Turns a file's raw references into tokens, once all its imports and top-level names are known."""
+
+    def __init__(self, facts: UntestedFacts) -> None:
+        # A file outside every `src` root still resolves its own names, under its path.
+        self.module = facts.module or facts.context.path
+        self.own = {d.qualname for d in facts.defs}
+        self.top = {q for q in (*self.own, *facts.classes) if "." not in q}
+        self.imports: dict[str, str] = dict(facts.imports)
+        for name, dotted in facts.aliases.items():
+            if name not in self.imports and name not in self.top:
+                absolute = self.absolute(dotted)
+                if absolute:
+                    self.imports[name] = absolute
+
+    def absolute(self, dotted: str) -> Optional[str]:
+        head, dot, rest = dotted.partition(".")
+        base = self.imports.get(head) or (f"{self.module}.{head}" if head in self.top else None)
+        return base + dot + rest if base else None
+
+    def type_token(self, kind: _Type) -> str:
+        if kind[0] == "f":
+            return f"f:{kind[1]}"
+        absolute = self.absolute(kind[1])
+        return f"{kind[0]}:{absolute}" if absolute else ""
+
+    def bases(self, bases: list[str]) -> list[str]:
+        return [a for a in map(self.absolute, bases) if a]
+
+    def tokens(self, raw: _Raw) -> list[str]:
+        kind = raw[0]
+        if kind == "q":
+            absolute = self.absolute(raw[1])
+            return [f"q:{absolute}"] if absolute else [f"m:{a}" for a in raw[1].split(".")[1:]]
+        if kind == "k":
+            method = f"{raw[1]}.{raw[2]}"
+            return [f"q:{self.module}.{method}"] if method in self.own else self.tokens(("q", raw[2]))
+        if kind in ("c", "s"):
+            return [f"{kind}:{self.module}.{raw[1]}|{raw[2]}"]
+        if kind == "t":
+            typed = self.type_token((raw[1], raw[2]))
+            return [f"t:{typed}|{raw[3]}"] if typed else [f"m:{raw[3]}"]
+        return [f"m:{raw[1]}"]
+
+
+# --- the project join ----------------------------------------------------------------------------------
+
+Key = Union[int, str]  # a function (index into _Index.defs) or a class (its qualified name)
+
+
+@dataclass
+class _DefInfo:
+    file: FileFacts
+    qualname: str  # within its module
+    flags: int
+    position: tuple[int, int, int, int]
+    body: tuple[int, int]  # first and last line of the body
+    returns: str
+    tokens: list[str]
+
+
+@dataclass
+class _ClassInfo:
+    raw_bases: list[str]
+    is_test: bool
+    bases: list[str] = field(default_factory=list)
+    subclasses: list[str] = field(default_factory=list)
+    methods: dict[str, list[int]] = field(default_factory=dict)
+
+
+class _Index:
+    """Every definition of the project by qualified name, and how to resolve a dotted reference."""
+
+    def __init__(self, files: Iterable[tuple[FileFacts, dict[str, Any]]]) -> None:
+        self.defs: list[_DefInfo] = []
+        self.symbols: dict[str, list[Key]] = {}
+        self.classes: dict[str, _ClassInfo] = {}
+        self.modules: dict[str, tuple[dict[str, str], list[str]]] = {}
+        self.by_name: dict[str, list[tuple[str, int]]] = {}
+        self.fixtures: dict[str, list[str]] = {}
+        self.module_refs: list[tuple[FileFacts, list[str]]] = []
+        self._memo: dict[str, tuple[Key, ...]] = {}
+        self._mro: dict[str, list[str]] = {}
+        for file, facts in files:
+            self._add_file(file, facts)
+        for name, info in self.classes.items():
+            info.bases = [k for b in info.raw_bases for k in self.lookup(b) if isinstance(k, str) and k != name]
+            for base in info.bases:
+                self.classes[base].subclasses.append(name)
+
+    def _add_file(self, file: FileFacts, facts: dict[str, Any]) -> None:
+        module = facts["m"]
+        self.modules[module] = (facts["i"], facts["s"])
+        self.module_refs.append((file, facts["r"]))
+        for qualname, (_, bases) in facts["c"].items():
+            self.classes[f"{module}.{qualname}"] = _ClassInfo(bases, file.is_test)
+            self.symbols.setdefault(f"{module}.{qualname}", []).append(f"{module}.{qualname}")
+        for row in facts["d"]:
+            qualname, flags, line, column, end_line, end_column, start, end, returns, tokens = row
+            key = len(self.defs)
+            self.defs.append(
+                _DefInfo(file, qualname, flags, (line, column, end_line, end_column), (start, end), returns, tokens)
+            )
+            full = f"{module}.{qualname}"
+            self.symbols.setdefault(full, []).append(key)
+            owner, _, name = full.rpartition(".")
+            if owner in self.classes:
+                self.classes[owner].methods.setdefault(name, []).append(key)
+                self.by_name.setdefault(name, []).append((owner, key))
+            if flags & FIXTURE:
+                self.fixtures.setdefault(name, []).append(returns)
+
+    def lookup(self, dotted: str, depth: int = 0) -> tuple[Key, ...]:
+        """What `pkg.mod.name` means: through re-exports, star imports and class members."""
+        hit = self.symbols.get(dotted)
+        if hit:
+            return tuple(hit)
+        if depth > 12 or "." not in dotted:
+            return ()
+        if dotted in self._memo:
+            return self._memo[dotted]
+        self._memo[dotted] = ()  # guards import cycles
+        head, _, last = dotted.rpartition(".")
+        found = self._member(head, last, depth + 1)
+        self._memo[dotted] = found
+        return found
+
+    def _member(self, head: str, last: str, depth: int) -> tuple[Key, ...]:
+        if head in self.modules:
+            imports, stars = self.modules[head]
+            if last in imports:
+                return self.lookup(imports[last], depth)
+            for star in stars:
+                found = self.lookup(f"{star}.{last}", depth)
+                if found:
+                    return found
+            return ()
+        found: list[Key] = []
+        for key in self.lookup(head, depth):
+            # An attribute of a function (`cached.cache_clear`) still uses the function.
+            found.extend(self.method(key, last) if isinstance(key, str) else [key])
+        return tuple(found)
+
+    def mro(self, name: str) -> list[str]:
+        if name not in self._mro:
+            self._mro[name] = [name]  # guards inheritance cycles
+            order = [name]
+            for base in self.classes[name].bases:
+                order.extend(c for c in self.mro(base) if c not in order)
+            self._mro[name] = order
+        return self._mro[name]
+
+    def method(self, name: str, attr: str) -> list[Key]:
+        """`attr` looked up on class `name` and its bases, as Python finds it."""
+        for cls in self.mro(name):
+            found = self.classes[cls].methods.get(attr)
+            if found:
+                return list(found)
+            if f"{cls}.{attr}" in self.classes:
+                return [f"{cls}.{attr}"]
+        return []
+
+    def descendants(self, name: str) -> Iterator[str]:
+        stack, seen = list(self.classes[name].subclasses), {name}
+        while stack:
+            cls = stack.pop()
+            if cls not in seen:
+                seen.add(cls)
+                yield cls
+                stack.extend(self.classes[cls].subclasses)
+
+    def type_classes(self, token: str, depth: int = 0) -> list[str]:
+        """The classes a typed value (`a:`, `r:` or `f:` token) may be an instance of."""
+        kind, _, target = token.partition(":")
+        if depth > 4 or not target:
+            return []
+        if kind == "f":
+            return [c for ret in self.fixtures.get(target, ()) for c in self.type_classes(ret, depth + 1)]
+        found: list[str] = []
+        for key in self.lookup(target):
+            if isinstance(key, str):
+                found.append(key)
+            elif kind == "r" and self.defs[key].returns:
+                found.extend(self.type_classes(self.defs[key].returns, depth + 1))
+        return found
+
+    def module_of(self, dotted: str) -> int:
+        """How many leading parts of `dotted` name one of the project's modules (0: none)."""
+        parts = dotted.split(".")
+        for size in range(len(parts) - 1, 0, -1):
+            if ".".join(parts[:size]) in self.modules:
+                return size
+        return 0
+
+
+class _Walk:
+    """Reachability from the tests over the project's references (a worklist; each function once)."""
+
+    def __init__(self, index: _Index, by_name: bool) -> None:
+        self.index = index
+        self.by_name = by_name
+        self.reached: set[int] = set()
+        self.used: set[str] = set()
+        self.pending: set[str] = set()
+        self.virtual: dict[str, set[str]] = {}
+        self.queue: list[int] = []
+
+    def run(self) -> set[int]:
+        for _, tokens in self.index.module_refs:
+            self.tokens(tokens)
+        for key, info in enumerate(self.index.defs):
+            if info.flags & TEST_ROOT and info.file.is_test:
+                self.reach(key)
+        for name, cls in self.index.classes.items():
+            if cls.is_test:
+                self.use(name)  # the test runner instantiates test classes
+        while self.queue:
+            self.tokens(self.index.defs[self.queue.pop()].tokens)
+        return self.reached
+
+    def tokens(self, tokens: Iterable[str]) -> None:
+        for token in tokens:
+            kind, _, rest = token.partition(":")
+            if kind == "q":
+                self.dotted(rest)
+            elif kind == "m":
+                self.name(rest)
+            else:
+                self.attribute(kind, *rest.rpartition("|")[::2])
+
+    def reach(self, key: Key) -> None:
+        if isinstance(key, str):
+            self.use(key)
+        elif key not in self.reached:
+            self.reached.add(key)
+            self.queue.append(key)
+
+    def dotted(self, dotted: str) -> None:
+        found = self.index.lookup(dotted)
+        for key in found:
+            self.reach(key)
+        size = self.index.module_of(dotted) if not found else 0
+        if size:  # `module.instance.method`: the instance's class is unknown
+            for attr in dotted.split(".")[size + 1 :]:
+                self.name(attr)
+
+    def attribute(self, kind: str, target: str, attr: str) -> None:
+        classes = self.index.type_classes(target) if kind == "t" else [target]
+        classes = [c for c in classes if c in self.index.classes]
+        if kind == "s":
+            classes = [b for c in classes for b in self.index.classes[c].bases]
+            if not classes:
+                return  # `super()` of a class whose bases are not the project's
+        if not classes:
+            self.name(attr)
+        for cls in classes:
+            self.call(cls, attr)
+
+    def call(self, cls: str, attr: str) -> None:
+        """`obj.attr` on an instance of `cls`: its own or inherited method, or an override in a subclass."""
+        self.use(cls)
+        for key in self.index.method(cls, attr):
+            self.reach(key)
+        callers = self.virtual.setdefault(attr, set())
+        if cls in callers:
+            return
+        callers.add(cls)
+        for sub in self.index.descendants(cls):
+            if sub in self.used:
+                for key in self.index.classes[sub].methods.get(attr, ()):
+                    self.reach(key)
+
+    def name(self, attr: str) -> None:
+        if attr in self.pending or not (self.by_name or _is_dunder(attr)):
+            return
+        self.pending.add(attr)
+        for cls, key in self.index.by_name.get(attr, ()):
+            if cls in self.used:
+                self.reach(key)
+
+    def use(self, cls: str) -> None:
+        if cls in self.used or cls not in self.index.classes:
+            return
+        self.used.add(cls)
+        info = self.index.classes[cls]
+        for base in info.bases:
+            self.use(base)
+        ancestors = set(self.index.mro(cls))
+        for attr, keys in info.methods.items():
+            if attr in AMBIENT_DUNDERS or attr in self.pending or ancestors & self.virtual.get(attr, set()):
+                for key in keys:
+                    self.reach(key)
+
+
+# --- findings ------------------------------------------------------------------------------------------
+
+
+def _candidates(index: _Index, options: Mapping[str, Any]) -> Iterator[tuple[int, _DefInfo]]:
+    """Functions the options ask to report on."""
+    excluded = 0
+    for flag, option in _EXCLUDED_BY:
+        excluded |= 0 if options.get(option, False) else flag
+    test_files = bool(options.get("report-test-files", False))
+    for key, info in enumerate(index.defs):
+        if info.flags & excluded or (info.file.is_test and (not test_files or info.flags & TEST_ROOT)):
+            continue
+        yield key, info
+
+
+def _violation(rule: type[ProjectRule], info: _DefInfo, message: str) -> Violation:
+    line, column, end_line, end_column = info.position
+    return Violation(rule.code, rule.name, message, info.file.path, line, column, end_line, end_column,
+                     context=info.qualname)  # fmt: skip
+
+
+def _test_folder(project: Project) -> str:
+    """Where the tests were looked for, in the message's words: `tests/` or `the 12 test files`."""
+    tests = [f.path for f in project.files if f.is_test]
+    tops = {(project.settings.relative(p) or p).split("/")[0] for p in tests}
+    if len(tops) == 1 and all("/" in (project.settings.relative(p) or p) for p in tests):
+        return f"{tops.pop()}/"
+    return f"the {len(tests)} test files"
+
+
+def _project_bases(settings: Settings, files: list[str]) -> list[str]:
+    """The nearest project folder (with pyproject.toml, setup.py, setup.cfg or .git) above each checked file."""
+    root = os.path.abspath(settings.root)
+    bases: dict[str, None] = {}
+    for folder in {os.path.dirname(os.path.abspath(f)) for f in files}:
+        while folder.startswith(root) and len(folder) >= len(root):
+            if any(os.path.exists(os.path.join(folder, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+                break
+            folder = os.path.dirname(folder)
+        if folder.startswith(root):
+            bases[folder] = None
+    return sorted(b for b in bases if not any(b.startswith(o + os.sep) for o in bases))
+
+
+# --- coverage data -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Coverage:
+    """Which files the coverage data judges, with their executed lines, and what to warn about."""
+
+    executed: dict[str, frozenset[int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+_last_coverage: list[tuple[Project, _Coverage]] = []
+
+
+def _coverage(project: Project) -> Optional[_Coverage]:
+    """The coverage verdicts of this run, read once for both rules; None when no data was given."""
+    path = project.settings.coverage_file
+    if path is None:
+        return None
+    if _last_coverage and _last_coverage[0][0] is project:
+        return _last_coverage[0][1]
+    result = _read_coverage(project, Path(path))
+    _last_coverage[:] = [(project, result)]
+    return result
+
+
+def _read_coverage(project: Project, path: Path) -> _Coverage:
+    from simplelint.coverage_data import CoverageDataError, load
+
+    result = _Coverage()
+    try:
+        data = load(path)
+    except CoverageDataError as error:
+        result.warnings.append(f"SL302 skipped: {error}; SL301 judges every function statically")
+        return result
+    stale: list[str] = []
+    unmeasured: list[str] = []
+    for file, facts in project.facts(UntestedFacts.name):
+        if file.is_test or not facts["d"]:
+            continue
+        lines = data.lines_for(file.path, project.settings.root)
+        if lines is None:
+            unmeasured.append(file.path)
+        elif max(lines, default=0) > facts["n"] or _mtime(file.path) > data.timestamp:
+            stale.append(file.path)
+        else:
+            result.executed[file.path] = lines
+    name = path.name
+    if stale:
+        result.warnings.append(
+            f"coverage data {name} is older than {len(stale)} file(s) changed since the run "
+            f"({_few(stale)}): SL301 judges them instead; re-run the tests under coverage"
+        )
+    if unmeasured:
+        result.warnings.append(
+            f"{len(unmeasured)} file(s) are not in coverage data {name} (not imported by the run, or "
+            f"outside its source): {_few(unmeasured)}; SL301 judges them instead"
+        )
+    return result
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _few(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _ran(info: _DefInfo, executed: frozenset[int]) -> bool:
+    start, end = info.body
+    return any(start <= line <= end for line in executed)
+
+
+def _warn(project: Project, messages: list[str]) -> None:
+    project.warnings.extend(m for m in messages if m not in project.warnings)
+
+
+# --- the rules -----------------------------------------------------------------------------------------
+
+_MONEY = 'def format_amount(cents):\n    return f"{cents / 100:.2f}"\n'
+_REPORT = 'def format_amount(value):\n    return str(value)\n\n\ndef total_line(value):\n    return "total " + format_amount(value)\n'
+
+
+class UntestedFunction(ProjectRule):
+    """
+    ## What it does
+    Flags functions and methods that no test reaches: no test (or pytest fixture) calls or refers to
+    them, and no function that the tests reach calls them. Names are resolved as the code says:
+    importing `ledger.money.format_amount` in a test does not make `ledger.report.format_amount` tested.
+    A method call `obj.name()` is resolved to the class of `obj` when it is known (a constructor call,
+    an annotation, a fixture's return annotation); when it is not, the call counts for every method
+    `name` of a class that tested code uses (option `match-methods-by-name`): an untested method that
+    shares its name with a tested one is then missed, which is the price of not flagging every method
+    reached through an untyped value. Dunders count as called through their operators (`==`, `for`,
+    `with`, `len()`, ...) on a class that tested code uses.
+
+    Test files are those matching `patterns` in `[tool.simplelint.tests]`; when only part of a project
+    is checked, the rest of it (tests included) is read for its references. With coverage data
+    (`--coverage`, SL302), the data is the authority for the functions it measured.
+
+    ## Why is this bad?
+    Code no test exercises can break unnoticed. A helper called only from tested code is exercised
+    too, so it is not reported; a function reached only from a `__main__` block is.
+
+    ## Example
+    ```python
+    # ledger/report.py
+    def format_amount(value): ...
+    # tests/test_money.py
+    from ledger.money import format_amount
+    ```
+
+    ## Use instead
+    Write a test that calls `ledger.report.format_amount`, or delete it if nothing needs it.
+    """
+
+    code = "SL301"
+    name = "untested-function"
+    summary = "Function or method that no test reaches"
+    options = OPTIONS
+    FACTS = (UntestedFacts,)
+    VALID = [
+        Valid(files={"pkg/report.py": _REPORT, "tests/test_report.py":
+                       "from pkg.report import total_line\n\ndef test_total():\n    assert total_line(3)\n"},
+                path="pkg/report.py"),
+        Valid(files={"pkg/box.py": "class Box:\n    def size(self):\n        return 1\n\n    def __len__(self):\n"
+                       "        return self.size()\n", "tests/test_box.py":
+                       "from pkg.box import Box\n\ndef test_len():\n    assert len(Box()) == 1\n"},
+                path="pkg/box.py"),
+        Valid(files={"pkg/cli.py": "def main():\n    pass\n", "tests/conftest.py":
+                       "import pytest\nfrom pkg import cli\n\n@pytest.fixture\ndef app():\n    return cli.main\n"},
+                path="pkg/cli.py"),
+        Valid(files={"pkg/api.py": "class Api:\n    def _secret(self):\n        pass\n\n"
+                       "    def __repr__(self):\n        return ''\n", "tests/test_api.py": "def test_x():\n    pass\n"},
+                path="pkg/api.py"),
+    ]  # fmt: skip
+    INVALID = [
+        Invalid(files={"pkg/money.py": _MONEY, "pkg/report.py": _REPORT, "tests/test_money.py":
+                       "from pkg.money import format_amount\n\ndef test_it():\n    assert format_amount(100)\n"},
+                path="pkg/report.py", count=2, message="no test in tests/ references it"),
+        Invalid(files={"pkg/cli.py": "def run():\n    pass\n\n\ndef main():\n    run()\n\n\n"
+                       "if __name__ == '__main__':\n    main()\n", "tests/test_cli.py": "def test_x():\n    pass\n"},
+                path="pkg/cli.py", count=2),
+        Invalid(files={"pkg/shapes.py": "class Square:\n    def area(self):\n        return 1\n\n\n"
+                       "class Circle:\n    def area(self):\n        return 3\n", "tests/test_shapes.py":
+                       "from pkg.shapes import Square\n\ndef test_area():\n    assert Square().area() == 1\n"},
+                path="pkg/shapes.py", count=1, message="`Circle.area`"),
+        Invalid(files={"pkg/api.py": "def _helper():\n    pass\n", "tests/test_api.py": "def test_x():\n    pass\n"},
+                path="pkg/api.py", options={"report-private": True}, count=1),
+    ]  # fmt: skip
+
+    @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        from simplelint.discovery import DiscoveryError, discover
+
+        bases = _project_bases(settings, [f for f in files if f != "-"])
+        try:
+            return discover(bases, settings) if bases else []
+        except (DiscoveryError, OSError):
+            return []
+
+    @classmethod
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+        if not any(f.is_test for f in project.files):
+            _warn(project, ["SL301 skipped: no test files found (see `patterns` in [tool.simplelint.tests])"])
+            return []
+        index = _Index(project.facts(UntestedFacts.name))
+        reached = _Walk(index, bool(options.get("match-methods-by-name", True))).run()
+        coverage = _coverage(project) if "SL302" in project.settings.enabled else None
+        judged = coverage.executed if coverage else {}
+        where = _test_folder(project)
+        found = []
+        for key, info in _candidates(index, options):
+            if key in reached or (info.file.path in judged and not info.flags & ONE_LINER):
+                continue
+            message = (
+                f"`{info.qualname}` is not reached by any test: no test in {where} references it, "
+                "and no tested function calls it"
+            )
+            found.append(_violation(cls, info, message))
+        return found
+
+
+_SHOP = "def refund(order):\n    return order.total\n\n\ndef pay(order):\n    return order.total\n"
+
+
+def _report(executed: dict[str, list[int]]) -> str:
+    """A minimal `coverage json` report."""
+    import json
+
+    return json.dumps({"files": {path: {"executed_lines": lines} for path, lines in executed.items()}})
+
+
+class UnexecutedFunction(ProjectRule):
+    """
+    ## What it does
+    With coverage.py's data of a test run (`simplelint check --coverage .coverage`, a `coverage json`
+    report, or `coverage-file` in the config), flags functions and methods none of whose body lines
+    ran. Without data it does nothing. Files the data does not measure, or that changed after the run
+    (newer than the data, or executed lines past their end), are left to SL301, with a warning. A
+    function whose body sits on its `def` line cannot be told apart from its definition and is left to
+    SL301 too. Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
+
+    ## Why is this bad?
+    This is the exact answer to "does any test run this function?": SL301 can only estimate it.
+
+    ## Example
+    ```python
+    def refund(order):        # no test run executed these lines
+        order.cancel()
+        return order.total
+    ```
+
+    ## Use instead
+    Write a test that runs `refund`, or delete it if nothing needs it.
+    """
+
+    code = "SL302"
+    name = "unexecuted-function"
+    summary = "Function or method whose body never ran under the tests (from coverage data)"
+    options = OPTIONS
+    FACTS = (UntestedFacts,)
+    # An example's `coverage.json` stands for the report of a test run (tests/test_untested.py runs real ones).
+    VALID = [
+        "def refund(order):\n    return order.total\n",  # no coverage data given: nothing to judge
+        Valid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 2, 5, 6]})}, path="pkg/shop.py"),
+        Valid(files={"pkg/shop.py": "def refund(order): return order.total\n", "coverage.json": _report({})},
+              path="pkg/shop.py"),  # a one-line function cannot be told from its `def` line: SL301's call
+    ]  # fmt: skip
+    INVALID = [
+        Invalid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 5, 6]})},
+                path="pkg/shop.py", count=1, message="`refund` never ran under the tests"),
+        Invalid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 5]})},
+                path="pkg/shop.py", count=2),
+    ]  # fmt: skip
+
+    @classmethod
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+        coverage = _coverage(project)
+        if coverage is None:
+            return []
+        _warn(project, coverage.warnings)
+        name = Path(project.settings.coverage_file or "").name
+        index = _Index(project.facts(UntestedFacts.name))
+        found = []
+        for _, info in _candidates(index, options):
+            executed = coverage.executed.get(info.file.path)
+            if executed is None or info.flags & ONE_LINER or _ran(info, executed):
+                continue
+            start, end = info.body
+            lines = f"line {start}" if start == end else f"lines {start}-{end}"
+            message = f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {name}"
+            found.append(_violation(cls, info, message))
+        return found
+
+
+RULES = [UntestedFunction, UnexecutedFunction]
