@@ -94,7 +94,7 @@ def _check(options: dict[str, Any]) -> int:
         name = stdin_name or "-"
         if settings.force_exclude and stdin_name and settings.is_excluded(stdin_name):
             return 0
-        stdin = (name, click.get_binary_stdin().read())
+        stdin = (name, click.get_binary_stream("stdin").read())
     baseline, touched = _baseline(options, settings), _changed_lines(options, settings)
     run_options = RunOptions(
         jobs=options["jobs"],
@@ -261,11 +261,9 @@ def _read(path: str) -> Optional[bytes]:
 
 
 def _unified_diff(path: str, before: bytes, after: bytes) -> str:
-    import difflib
+    from simplelint.fixer import unified_diff
 
-    old = before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+    return unified_diff(path, before, after)  # in the file's own encoding
 
 
 def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> Any:

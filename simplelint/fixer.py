@@ -1,10 +1,21 @@
-"""Apply fixes as LibCST node replacements, check the result parses, write atomically."""
+"""Apply fixes as LibCST node replacements, in passes, keeping only fixes that are proven; write atomically.
+
+A pass applies every applicable fix whose node is not inside another one's (the inner ones wait for the next
+pass, at most MAX_PASSES). The result must parse, compile (when the original did) and no longer contain the
+findings it fixed; otherwise the pass is retried fix by fix and the culprits are dropped and reported.
+"""
 
 from __future__ import annotations
 
+import difflib
+import io
 import os
 import tempfile
-from typing import Optional
+import tokenize
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -12,9 +23,13 @@ from simplelint.engine import Analysis, FileResult, analyse
 from simplelint.positions import LineIndex
 from simplelint.rule import NodeFix
 from simplelint.settings import Settings
-from simplelint.violation import Edit
+from simplelint.traversal import children
+from simplelint.violation import Edit, Violation
 
 MAX_PASSES = 10
+
+# A finding's identity across edits elsewhere in the file: code, enclosing scope, normalised source.
+Key = tuple[str, str, str]
 
 
 class _Replace(cst.CSTTransformer):
@@ -55,90 +70,214 @@ def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
     return Edit(after[start:end_after], line, column, end_line, end_column)
 
 
-def _parses(module: cst.Module) -> bool:
-    try:
-        cst.parse_module(module.bytes)
-    except Exception:
-        return False
+@dataclass
+class Candidate:
+    fix: NodeFix
+    violation: Violation
+
+    @property
+    def key(self) -> Key:
+        return key_of(self.violation)
+
+
+def key_of(violation: Violation) -> Key:
+    return (violation.code, violation.context, violation.snippet)
+
+
+@dataclass
+class _Fixing:
+    """One file being fixed: what every pass needs to know and what it found."""
+
+    path: str
+    settings: Settings
+    unsafe: bool
+    data: bytes
+    analysis: Analysis
+    compiles: bool = False  # the original compiles, so every fixed version must
+    suffix: bytes = b""  # bytes LibCST drops at the very end (a last `\r`), put back on every version
+    applied: int = 0
+    rejected: set[Key] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+def outermost(module: cst.Module, fixes: list[NodeFix]) -> list[NodeFix]:
+    """The fixes whose node is not inside another fix's node (one per node); the others wait a pass."""
+    by_node: dict[int, NodeFix] = {}
+    for fix in fixes:
+        by_node.setdefault(id(fix.original), fix)
+    chosen = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        fix = by_node.get(id(node))
+        if fix is not None and fix.original is node:
+            chosen.append(fix)
+            continue
+        stack.extend(children(node))
+    return chosen
+
+
+def compiles(data: bytes, path: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. invalid escape sequences: the file's own business
+        try:
+            compile(data, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
     return True
+
+
+def lost_suffix(module: cst.Module, data: bytes) -> Optional[bytes]:
+    """What LibCST does not give back at the end of the file (b"" normally); None if it loses more."""
+    rendered = module.bytes
+    if rendered == data:
+        return b""
+    if data.startswith(rendered) and not data[len(rendered) :].strip():
+        return data[len(rendered) :]
+    return None
 
 
 def fix_source(path: str, data: bytes, settings: Settings, unsafe: bool) -> FileResult:
     """Fix until nothing applicable is left (at most MAX_PASSES); returns the final analysis's result."""
-    applied = 0
-    dropped: list[str] = []
-    rejected: set[tuple[str, str]] = set()
-    analysis = analyse(path, data, settings)
-    for _ in range(MAX_PASSES):
-        fixes = _applicable(analysis, unsafe, rejected)
-        if not fixes or analysis.module is None:
-            break
-        candidate = _try(analysis.module, fixes)
-        if candidate is None:
-            # One of them breaks the file: keep the ones that are fine on their own.
-            good = []
-            for fix in fixes:
-                if _try(analysis.module, [fix]) is None:
-                    rejected.add(_key(analysis.module, fix))
-                    dropped.append(fix.message)
-                else:
-                    good.append(fix)
-            candidate = _try(analysis.module, good) if good else None
-            if candidate is None:
+    state = _Fixing(path, settings, unsafe, data, analyse(path, data, settings))
+    module = state.analysis.module
+    suffix = lost_suffix(module, data) if module is not None else b""
+    if suffix is None:
+        state.errors.append(f"{path}: not fixed: LibCST does not reproduce this file byte for byte")
+    else:
+        state.suffix = suffix
+        state.compiles = compiles(data, path)
+        for _ in range(MAX_PASSES):
+            if not _fix_pass(state):
                 break
-            fixes = good
-        applied += len(fixes)
-        data = candidate.bytes
-        analysis = analyse(path, data, settings)
-    result = analysis.result
-    result.fixed = applied
-    result.new_source = data
-    result.errors.extend(f"{path}: fix dropped, it would not parse: {message}" for message in dropped)
+    result = state.analysis.result
+    result.fixed = state.applied
+    result.new_source = state.data
+    result.errors.extend(state.errors)
     return result
 
 
-def _key(module: cst.Module, fix: NodeFix) -> tuple[str, str]:
-    return (fix.message, module.code_for_node(fix.original))
+def _fix_pass(state: _Fixing) -> bool:
+    """Apply one pass of fixes; False when there is nothing left to do."""
+    module = state.analysis.module
+    candidates = _applicable(state)
+    if module is None or not candidates:
+        return False
+    by_fix = {id(c.fix): c for c in candidates}
+    chosen = [by_fix[id(fix)] for fix in outermost(module, [c.fix for c in candidates])]
+    outcome = _attempt(state, chosen)
+    if isinstance(outcome, str):
+        chosen = _good_ones(state, chosen)
+        outcome = _attempt(state, chosen) if chosen else "nothing left"
+        if isinstance(outcome, str) and chosen:
+            chosen = chosen[:1]  # each is fine alone but not together: one per pass
+            outcome = _attempt(state, chosen)
+    if isinstance(outcome, tuple):
+        state.data, state.analysis = outcome
+        state.applied += len(chosen)
+    return True
 
 
-def _try(module: cst.Module, fixes: list[NodeFix]) -> Optional[cst.Module]:
+def _good_ones(state: _Fixing, chosen: list[Candidate]) -> list[Candidate]:
+    """The fixes that are fine alone; the others are dropped and reported."""
+    good = []
+    for candidate in chosen:
+        outcome = _attempt(state, [candidate])
+        if not isinstance(outcome, str):
+            good.append(candidate)
+            continue
+        state.rejected.add(candidate.key)
+        violation = candidate.violation
+        state.errors.append(
+            f"{state.path}:{violation.line}:{violation.column}: {violation.code} fix dropped, it {outcome}: "
+            f"{candidate.fix.message}. Please report it."
+        )
+    return good
+
+
+def _attempt(state: _Fixing, chosen: list[Candidate]) -> Union[str, tuple[bytes, Analysis]]:
+    """The fixed bytes and their analysis, or why the fixes cannot be kept."""
+    assert state.analysis.module is not None
     try:
-        fixed = apply_fixes(module, fixes)
-    except Exception:
-        return None
-    return fixed if fixed.code != module.code and _parses(fixed) else None
+        data = apply_fixes(state.analysis.module, [c.fix for c in chosen]).bytes + state.suffix
+    except Exception as error:  # a replacement LibCST cannot render, or text the encoding cannot hold
+        return f"cannot be applied ({type(error).__name__})"
+    if data == state.data:
+        return "changes nothing"
+    if state.compiles and not compiles(data, state.path):
+        return "would not compile"
+    after = analyse(state.path, data, state.settings)
+    if after.module is None:
+        return "would not parse"
+    if not _findings_gone(state.analysis, after, chosen):
+        return "leaves its finding in place"
+    return data, after
 
 
-def _applicable(analysis: Analysis, unsafe: bool, rejected: set[tuple[str, str]]) -> list[NodeFix]:
-    module = analysis.module
-    if module is None:
+def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -> bool:
+    had = Counter(key_of(v) for v in before.result.violations)
+    has = Counter(key_of(v) for v in after.result.violations)
+    fixed = Counter(c.key for c in chosen)
+    return all(has[key] <= had[key] - count for key, count in fixed.items())
+
+
+def _applicable(state: _Fixing) -> list[Candidate]:
+    analysis = state.analysis
+    if analysis.module is None:
         return []
     # Reports and their violations come in the same order, after any file-level violations.
     violations = analysis.result.violations[len(analysis.result.violations) - len(analysis.reports) :]
-    fixes = []
+    found = []
     for report, violation in zip(analysis.reports, violations):
         fix = report.fix
-        if fix is None or (fix.unsafe and not unsafe) or _key(module, fix) in rejected:
+        if fix is None or (fix.unsafe and not state.unsafe) or key_of(violation) in state.rejected:
             continue
         if any(
             (d.file_level or d.line == violation.line) and d.matches(violation.code) for d in analysis.result.noqa
         ):
             continue  # a suppressed finding is not fixed
-        fixes.append(fix)
-    return fixes
+        found.append(Candidate(fix, violation))
+    return found
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write through a temp file in the same folder and rename, keeping the file's permissions."""
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode
+    """Write through a temp file in the same folder and rename, keeping the file's permissions.
+
+    A symlink is followed: the file it points to is replaced, the link stays a link.
+    """
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    mode = os.stat(target).st_mode
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".simplelint-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         os.chmod(temp, mode & 0o7777)
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def decoded(data: bytes) -> str:
+    """Source bytes as text in their declared encoding (BOM and coding cookie honoured)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return data.decode(encoding, "replace")
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """A unified diff of a fix, marking a last line without newline as `diff -u` does."""
+    old = decoded(before).splitlines(keepends=True)
+    new = decoded(after).splitlines(keepends=True)
+    lines = []
+    for line in difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"):
+        lines.append(line)
+        if not line.endswith(("\n", "\r")):
+            lines.append("\n\\ No newline at end of file\n")
+    return "".join(lines)

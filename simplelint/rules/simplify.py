@@ -1,5 +1,1412 @@
-"""Placeholder: rules of this family are being built."""
+"""SL11x: simplifications that make code shorter and clearer, each with a fix where one is certain.
+
+Every fix is a node replacement. A fix that would drop a comment is not offered (the finding stays);
+a fix that can change behaviour for some input is marked unsafe and its rule says why.
+"""
 
 from __future__ import annotations
 
-RULES: list[type] = []
+import ast
+import builtins
+import keyword
+from functools import lru_cache
+from typing import Any, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+
+import libcst as cst
+
+from simplelint.rule import FileContext, Invalid, NodeFix, Rule, Valid
+from simplelint.traversal import children
+
+Expr = TypeVar("Expr", bound=cst.BaseExpression)
+
+# Operator precedence, lowest first, as far as these rules need it.
+NAMED, LAMBDA, IF_EXP, OR, AND, NOT, COMPARE, ARITHMETIC, PRIMARY = range(9)
+_PRECEDENCE: dict[type, int] = {
+    cst.NamedExpr: NAMED,
+    cst.Yield: NAMED,
+    cst.Lambda: LAMBDA,
+    cst.IfExp: IF_EXP,
+    cst.Comparison: COMPARE,
+    cst.BinaryOperation: ARITHMETIC,
+    cst.UnaryOperation: ARITHMETIC,
+    cst.Await: ARITHMETIC,
+}
+# Certainly a bool / a rich comparison (a bool unless `__eq__` and friends say otherwise) / anything.
+ANY, RICH, BOOL = range(3)
+BOOL_BUILTINS = frozenset({"isinstance", "issubclass", "callable", "hasattr", "bool", "all", "any"})
+_IDENTITY_OPERATORS = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def walk(*roots: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under `roots` (roots included), without recursion."""
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(children(node))
+
+
+def has_comment(*nodes: Optional[cst.CSTNode]) -> bool:
+    return any(isinstance(node, cst.Comment) for node in walk(*(n for n in nodes if n is not None)))
+
+
+@lru_cache(maxsize=16)
+def file_names(source: bytes) -> Optional[tuple[frozenset[str], frozenset[str]]]:
+    """(names the file binds anywhere, every identifier it uses); None when CPython cannot parse it."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    bound: set[str] = set()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        name = _bound_name(node)
+        if name:
+            bound.add(name)
+        elif isinstance(node, ast.Name):
+            used.add(node.id)
+    return frozenset(bound), frozenset(bound | used)
+
+
+def _bound_name(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return None if isinstance(node.ctx, ast.Load) else node.id
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name).split(".")[0]
+    if isinstance(node, ast.arg):
+        return node.arg
+    for attribute in ("name", "rest"):  # defs, classes, except handlers, match captures
+        value = getattr(node, attribute, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def is_builtin(context: FileContext, name: str) -> bool:
+    """`name` certainly means the builtin: the file never binds it (star imports are assumed not to)."""
+    names = file_names(context.source)
+    return names is not None and name not in names[0]
+
+
+def fresh_name(context: FileContext, wanted: Sequence[str]) -> Optional[str]:
+    """The first of `wanted` that no identifier of the file uses and that is not a builtin or keyword."""
+    names = file_names(context.source)
+    if names is None:
+        return None
+    for name in wanted:
+        if name.isidentifier() and not keyword.iskeyword(name) and name not in names[1] and not hasattr(builtins, name):
+            return name
+    return None
+
+
+def bool_literal(node: cst.BaseExpression) -> Optional[bool]:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+def is_not(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
+
+
+def is_name(node: cst.CSTNode, value: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == value
+
+
+def precedence(expr: cst.BaseExpression) -> int:
+    if expr.lpar:
+        return PRIMARY
+    if isinstance(expr, cst.BooleanOperation):
+        return OR if isinstance(expr.operator, cst.Or) else AND
+    if is_not(expr):
+        return NOT
+    return _PRECEDENCE.get(type(expr), PRIMARY)
+
+
+def without_parens(expr: cst.BaseExpression) -> cst.BaseExpression:
+    return expr.with_changes(lpar=[], rpar=[]) if expr.lpar else expr
+
+
+def parenthesized(expr: Expr) -> Expr:
+    return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def wrap(expr: Expr, minimum: int) -> Expr:
+    """`expr` in parentheses when it binds looser than `minimum` or spans lines outside its old brackets."""
+    if expr.lpar:
+        return expr
+    if precedence(expr) < minimum or "\n" in code_of(expr):
+        return parenthesized(expr)
+    return expr
+
+
+def in_place(original: cst.BaseExpression, replacement: Expr) -> Expr:
+    """`replacement` keeping the parentheses around `original`."""
+    return replacement.with_changes(
+        lpar=[*original.lpar, *replacement.lpar], rpar=[*replacement.rpar, *original.rpar]
+    )
+
+
+def call(function: str, expr: cst.BaseExpression) -> cst.Call:
+    """`function(expr)`; redundant parentheses around `expr` are dropped (never a tuple's or a yield's)."""
+    if expr.lpar and not isinstance(expr, (cst.Tuple, cst.Yield)):
+        expr = expr.with_changes(lpar=[], rpar=[])
+    return cst.Call(cst.Name(function), [cst.Arg(expr)])
+
+
+def bool_kind(expr: cst.BaseExpression, context: FileContext) -> int:
+    if bool_literal(expr) is not None or is_not(expr):
+        return BOOL
+    if isinstance(expr, cst.Comparison):
+        identity = all(isinstance(t.operator, _IDENTITY_OPERATORS) for t in expr.comparisons)
+        return BOOL if identity else RICH
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value in BOOL_BUILTINS:
+        return BOOL if is_builtin(context, expr.func.value) else ANY
+    if isinstance(expr, cst.BooleanOperation):
+        return min(bool_kind(expr.left, context), bool_kind(expr.right, context))
+    return ANY
+
+
+_OPPOSITES: dict[type, type] = {cst.Is: cst.IsNot, cst.IsNot: cst.Is, cst.In: cst.NotIn, cst.NotIn: cst.In}
+
+
+def opposite_operator(operator: cst.BaseCompOp) -> Optional[cst.BaseCompOp]:
+    """`is` <-> `is not`, `in` <-> `not in`: exact inverses by definition (unlike `==` and `!=`)."""
+    kind = _OPPOSITES.get(type(operator))
+    if kind is None:
+        return None
+    spaced = {"whitespace_before": operator.whitespace_before, "whitespace_after": operator.whitespace_after}
+    if kind in (cst.IsNot, cst.NotIn):
+        return kind(whitespace_between=cst.SimpleWhitespace(" "), **spaced)
+    return kind(**spaced)
+
+
+def negate(expr: cst.BaseExpression, context: FileContext) -> cst.BaseExpression:
+    """An expression equal to `not expr` (always a bool), as simple as certain."""
+    if is_not(expr):
+        assert isinstance(expr, cst.UnaryOperation)
+        inner = expr.expression
+        if bool_kind(inner, context) == BOOL:
+            return inner
+        if is_builtin(context, "bool"):
+            return call("bool", inner)
+    if isinstance(expr, cst.Comparison) and len(expr.comparisons) == 1:
+        target = expr.comparisons[0]
+        swapped = opposite_operator(target.operator)
+        if swapped is not None:
+            return expr.with_changes(comparisons=[target.with_changes(operator=swapped)])
+    return cst.UnaryOperation(cst.Not(), wrap(expr, NOT))
+
+
+def bool_value(
+    test: cst.BaseExpression, positive: bool, context: FileContext
+) -> Optional[tuple[cst.BaseExpression, bool]]:
+    """(`bool(test)` or `not test`, simplified, and whether that is unsafe); None if `bool` is shadowed."""
+    if not positive:
+        return negate(test, context), False
+    kind = bool_kind(test, context)
+    if kind != ANY:
+        return test, kind == RICH
+    if is_builtin(context, "bool"):
+        return call("bool", test), False
+    return None
+
+
+def short(node: cst.CSTNode, limit: int = 40) -> str:
+    text = " ".join(code_of(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Swap(cst.CSTTransformer):
+    """Replace nodes by identity inside a subtree."""
+
+    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
+        super().__init__()
+        self.replacements = replacements
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+        return self.replacements.get(id(original_node), updated_node)
+
+
+def _returned_bool(suite: Optional[cst.CSTNode]) -> Optional[bool]:
+    """True/False when `suite` (a block, or one statement line) is exactly `return True`/`return False`."""
+    if isinstance(suite, cst.IndentedBlock):
+        if len(suite.body) != 1:
+            return None
+        suite = suite.body[0]
+    if not isinstance(suite, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) or len(suite.body) != 1:
+        return None
+    statement = suite.body[0]
+    if not isinstance(statement, cst.Return) or statement.value is None:
+        return None
+    return bool_literal(statement.value)
+
+
+class NeedlessBoolReturn(Rule):
+    """
+    ## What it does
+    Flags an `if` that only returns `True` or `False`, with an `else` returning the opposite or followed by a
+    `return` of the opposite, and offers to return the condition directly.
+
+    The condition is returned as is when it is certainly a bool (`not ...`, `is`, `in`, `isinstance(...)`,
+    `callable(...)`, ...), as `bool(...)` otherwise, and as `not ...` when the branches are inverted
+    (`is` becomes `is not`, `in` becomes `not in`).
+
+    ## Why is this bad?
+    Four lines say what one says: the reader has to check both branches to see that the function returns
+    the condition's truth.
+
+    ## Example
+    ```python
+    def is_admin(user):
+        if user.role == "admin":
+            return True
+        return False
+    ```
+
+    ## Use instead
+    ```python
+    def is_admin(user):
+        return user.role == "admin"
+    ```
+
+    ## Fix safety
+    `return bool(c)`, `return not c` and `return c` for a certain bool are safe: they return exactly what the
+    `if` returned. Returning a rich comparison (`==`, `<`, ...) directly is unsafe: a type may overload it to
+    return something else than a bool (numpy arrays, SQLAlchemy columns), which the `if` turned into
+    `True`/`False`. No fix is offered when a comment would be lost or when `bool` is rebound in the file.
+    """
+
+    code = "SL110"
+    name = "needless-bool-return"
+    summary = "`if` returning `True`/`False`: return the condition"
+    fixable = True
+    VALID = [
+        "def f(x):\n    if x:\n        return True\n    return True\n",
+        "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
+        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return False\n    return True\n",
+        "def f(x):\n    if x:\n        return True\n    log(x)\n    return False\n",
+    ]
+    INVALID = [
+        Invalid(
+            "def f(x):\n    if x:\n        return True\n    else:\n        return False\n",
+            fixed="def f(x):\n    return bool(x)\n",
+            count=1,
+            message="Return the condition",
+        ),
+        Invalid(
+            "def f(x, y):\n    # why\n    if x is y:\n        return False\n    return True\n",
+            fixed="def f(x, y):\n    # why\n    return x is not y\n",
+        ),
+        Invalid(
+            "@cache\nasync def f(s):\n    if (m := await match(s)):\n        return True\n    return False\n",
+            fixed="@cache\nasync def f(s):\n    return bool(m := await match(s))\n",
+        ),
+        Invalid(
+            "def f(a, b):\n    if a == b:\n        return True\n    else:\n        return False\n",
+            fixed="def f(a, b):\n    return a == b\n",
+        ),
+        Invalid(
+            "def f(x, y):\n    if not (x or y):\n        return False\n    return True\n",
+            fixed="def f(x, y):\n    return bool(x or y)\n",
+        ),
+        Invalid(
+            "def f(p):\n    match p:\n        case [x]:\n            if isinstance(x, int):\n"
+            "                return True\n            return False\n",
+            fixed="def f(p):\n    match p:\n        case [x]:\n            return isinstance(x, int)\n",
+        ),
+        # A comment would be lost: reported, not fixed.
+        Invalid("def f(x):\n    if x:  # cached\n        return True\n    return False\n", fixed=None),
+        Invalid("bool = int\ndef f(x):\n    if x:\n        return True\n    return False\n", fixed=None),
+    ]
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        for index, statement in enumerate(node.body):
+            if isinstance(statement, cst.If):
+                self._check(node, index, statement)
+
+    def _check(self, block: cst.IndentedBlock, index: int, statement: cst.If) -> None:
+        returned = _returned_bool(statement.body)
+        if returned is None:
+            return
+        following: Optional[cst.BaseStatement] = None
+        if statement.orelse is None:
+            following = block.body[index + 1] if index + 1 < len(block.body) else None
+            other = _returned_bool(following)
+        elif isinstance(statement.orelse, cst.Else):
+            other = _returned_bool(statement.orelse.body)
+        else:
+            return
+        if other is None or other == returned:
+            return
+        fix = self._fix(block, index, statement, following, returned)
+        self.report(statement, "Return the condition directly, not `True`/`False` through `if`", fix)
+
+    def _fix(
+        self,
+        block: cst.IndentedBlock,
+        index: int,
+        statement: cst.If,
+        following: Optional[cst.BaseStatement],
+        returned: bool,
+    ) -> Optional[NodeFix]:
+        if has_comment(statement.test, statement.body, statement.orelse, following):
+            return None
+        made = bool_value(statement.test, returned, self.context)
+        if made is None:
+            return None
+        value, unsafe = made
+        line = cst.SimpleStatementLine([cst.Return(wrap(value, LAMBDA))], leading_lines=statement.leading_lines)
+        message = f"Replace with `{short(line)}`"
+        if following is None:
+            return NodeFix(statement, line, message, unsafe)
+        body = [*block.body[:index], line, *block.body[index + 2 :]]
+        return NodeFix(block, block.with_changes(body=body), message, unsafe)
+
+
+def _comparisons(node: cst.Comparison) -> Iterator[tuple[cst.BaseExpression, cst.ComparisonTarget]]:
+    """(left operand, target) for each operator of a possibly chained comparison."""
+    left = node.left
+    for target in node.comparisons:
+        yield left, target
+        left = target.comparator
+
+
+def _spaced(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """A keyword operator needs a space where `==` needed none (`x==None` -> `x is None`)."""
+    if isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value:
+        return cst.SimpleWhitespace(" ")
+    return whitespace
+
+
+def identity_operator(operator: cst.BaseCompOp) -> cst.BaseCompOp:
+    before, after = _spaced(operator.whitespace_before), _spaced(operator.whitespace_after)
+    if isinstance(operator, cst.Equal):
+        return cst.Is(whitespace_before=before, whitespace_after=after)
+    return cst.IsNot(whitespace_before=before, whitespace_between=cst.SimpleWhitespace(" "), whitespace_after=after)
+
+
+class CompareToNone(Rule):
+    """
+    ## What it does
+    Flags comparisons to `None` with `==` or `!=` (pycodestyle's E711).
+
+    ## Why is this bad?
+    `None` is a singleton: `is None` asks the question directly, cannot be fooled by a type's `__eq__`, and is
+    what every Python reader expects.
+
+    ## Example
+    ```python
+    if value == None:
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    if value is None:
+        ...
+    ```
+
+    ## Fix safety
+    Unsafe: `==` calls the left operand's `__eq__`, which may mean something else. SQLAlchemy's
+    `Column == None` builds an `IS NULL` clause and `column is None` is simply `False`; numpy and pandas
+    compare element-wise. Review each fix where such types are compared.
+    """
+
+    code = "SL111"
+    name = "compare-to-none"
+    summary = "Comparison to `None` with `==`/`!=`"
+    fixable = True
+    VALID = ["if x is None:\n    pass\n", "y = x is not None\n", "if x == 'None':\n    pass\n"]
+    INVALID = [
+        Invalid("if x == None:\n    pass\n", fixed="if x is None:\n    pass\n", count=1, message="`None`"),
+        Invalid("ok = (a !=None) and b\n", fixed="ok = (a is not None) and b\n"),
+        Invalid("same = a == None == b\n", fixed="same = a is None is b\n", count=2),
+        Invalid(
+            "ok = (value  # the value\n      == None)\n", fixed="ok = (value  # the value\n      is None)\n"
+        ),
+        Invalid("if (n := f()) != None:\n    pass\n", fixed="if (n := f()) is not None:\n    pass\n"),
+    ]
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for left, target in _comparisons(node):
+            operator = target.operator
+            if not isinstance(operator, (cst.Equal, cst.NotEqual)):
+                continue
+            if is_name(left, "None") or is_name(target.comparator, "None"):
+                wanted = "is" if isinstance(operator, cst.Equal) else "is not"
+                fix = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
+                self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
+
+
+class CompareToBool(Rule):
+    """
+    ## What it does
+    Flags comparisons to `True` or `False` with `==` or `!=` (pycodestyle's E712), and offers to use the value
+    itself or `not` it.
+
+    ## Why is this bad?
+    `if ready == True:` says `if ready:` with more words, and it is easy to misread `!= False`.
+
+    ## Example
+    ```python
+    if ready == True and failed != True:
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    if ready and not failed:
+        ...
+    ```
+
+    ## Fix safety
+    Unsafe: `x == True` is `False` for `x = 2` while `x` is truthy, and `x == True` is a bool while `x` may be
+    any object (`flag = x == True` changes the value stored). Types that overload `==` (numpy, pandas:
+    `df[df.done == False]`) break when given `not`. The fix is only offered for a comparison with a single
+    operator.
+    """
+
+    code = "SL112"
+    name = "compare-to-bool"
+    summary = "Comparison to `True`/`False` with `==`/`!=`"
+    fixable = True
+    VALID = ["if ready:\n    pass\n", "if x is True:\n    pass\n", "if x == 'True':\n    pass\n"]
+    INVALID = [
+        Invalid("if ready == True:\n    pass\n", fixed="if ready:\n    pass\n", count=1, message="`True`"),
+        Invalid("if x != True:\n    pass\n", fixed="if not x:\n    pass\n"),
+        Invalid("ok = (a or b) == False\n", fixed="ok = not (a or b)\n"),
+        Invalid("ok = (a in b) == False\n", fixed="ok = (a not in b)\n"),
+        Invalid("y = f(False != x)\n", fixed="y = f(x)\n"),
+        Invalid("ok = a == True == b\n", fixed=None),
+        Invalid("ok = (x  # a flag\n      == True)\n", fixed=None),
+    ]
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for left, target in _comparisons(node):
+            if not isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+                continue
+            literal, other = bool_literal(target.comparator), left
+            if literal is None:
+                literal, other = bool_literal(left), target.comparator
+            if literal is None:
+                continue
+            positive = literal == isinstance(target.operator, cst.Equal)
+            message = f"Comparison to `{literal}` with `{code_of(target.operator).strip()}`: "
+            message += "use the value itself" if positive else "use `not`"
+            self.report(node, message, self._fix(node, other, positive))
+
+    def _fix(self, node: cst.Comparison, other: cst.BaseExpression, positive: bool) -> Optional[NodeFix]:
+        if len(node.comparisons) != 1 or has_comment(node):
+            return None
+        replacement = other if positive else negate(other, self.context)
+        return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe=True)
+
+
+_TERMINATORS: dict[type, str] = {cst.Return: "return", cst.Raise: "raise", cst.Continue: "continue", cst.Break: "break"}
+
+
+def terminator(suite: cst.BaseSuite) -> Optional[str]:
+    """The keyword that ends `suite` when its last statement is `return`, `raise`, `continue` or `break`."""
+    last: cst.CSTNode = suite.body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1]
+    return _TERMINATORS.get(type(last))
+
+
+def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
+    """The statements of an `else` body, carrying the comments around `else:`; None if a comment would be lost."""
+    body = orelse.body
+    lines = list(orelse.leading_lines)
+    if isinstance(body, cst.SimpleStatementSuite):
+        statements: list[cst.BaseStatement] = [
+            cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)
+        ]
+    else:
+        assert isinstance(body, cst.IndentedBlock)
+        if has_comment(*body.footer):
+            return None
+        statements = list(body.body)
+        if body.header.comment is not None:
+            lines.append(cst.EmptyLine(comment=body.header.comment))
+    first = statements[0]
+    statements[0] = first.with_changes(leading_lines=[*lines, *first.leading_lines])
+    return statements
+
+
+class SuperfluousElse(Rule):
+    """
+    ## What it does
+    Flags an `else` or `elif` after an `if` branch that ends in `return`, `raise`, `continue` or `break`
+    (flake8-return's RET505-RET508, pylint's no-else-return and friends). The fix removes the `else` and
+    dedents its body, or turns the `elif` into a new `if`.
+
+    ## Why is this bad?
+    The branch never falls through, so the `else` only adds a level of indentation and makes the reader look
+    for a path that does not exist. Early exits read best flat.
+
+    ## Example
+    ```python
+    def sign(x):
+        if x < 0:
+            return -1
+        else:
+            return 1
+    ```
+
+    ## Use instead
+    ```python
+    def sign(x):
+        if x < 0:
+            return -1
+        return 1
+    ```
+
+    ## Fix safety
+    Safe: the code after the `if` only runs when the branch was not taken, exactly as the `else` did.
+    Comments before `else:` and on its line move above the dedented code. No fix is offered when the `else`
+    block ends in a comment that could not keep its place.
+    """
+
+    code = "SL113"
+    name = "superfluous-else"
+    summary = "`else`/`elif` after `return`, `raise`, `continue` or `break`"
+    fixable = True
+    VALID = [
+        "def f(x):\n    if x:\n        return 1\n    return 2\n",
+        "def f(x):\n    if x:\n        y = 1\n    else:\n        y = 2\n    return y\n",
+        "def f(x, y):\n    if x:\n        a = 1\n    elif y:\n        return 2\n    else:\n        return 3\n",
+        "for x in y:\n    try:\n        break\n    except E:\n        continue\n    else:\n        pass\n",
+    ]
+    INVALID = [
+        Invalid(
+            "def f(x):\n    if x:\n        return 1\n    else:\n        return 2\n",
+            fixed="def f(x):\n    if x:\n        return 1\n    return 2\n",
+            count=1,
+            message="Unnecessary `else` after `return`",
+        ),
+        Invalid(
+            "for x in xs:\n    if x:\n        continue\n    # otherwise\n    else:  # keep going\n"
+            "        f(x)\n        g(\n            x,\n        )\n",
+            fixed="for x in xs:\n    if x:\n        continue\n    # otherwise\n    # keep going\n    f(x)\n"
+            "    g(\n        x,\n    )\n",
+        ),
+        Invalid(
+            "def f(x):\n    if x < 0:\n        raise ValueError(x)\n    elif x == 0:\n        return 0\n"
+            "    else:\n        return 1\n",
+            fixed="def f(x):\n    if x < 0:\n        raise ValueError(x)\n    if x == 0:\n        return 0\n"
+            "    return 1\n",
+            message="Unnecessary `elif` after `raise`",
+        ),
+        Invalid(
+            "async def f(q):\n    while True:\n        if await q.empty(): break\n        else: await q.get()\n",
+            fixed="async def f(q):\n    while True:\n        if await q.empty(): break\n        await q.get()\n",
+        ),
+        Invalid(
+            'def f(x):\n    if x:\n        return 1\n    else:\n        s = """\n  kept\n"""\n        return s\n',
+            fixed='def f(x):\n    if x:\n        return 1\n    s = """\n  kept\n"""\n    return s\n',
+        ),
+        Invalid(
+            "def f(x):\n    if x:\n        return 1\n    else:\n        y = 2\n        # tail\n    return y\n",
+            fixed=None,
+        ),
+    ]
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._elifs: set[int] = set()
+
+    def visit_If(self, node: cst.If) -> None:
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            self._elifs.add(id(orelse))
+        if orelse is None or id(node) in self._elifs:
+            return
+        keyword_ = terminator(node.body)
+        if keyword_ is None:
+            return
+        head = node.with_changes(orelse=None)
+        if isinstance(orelse, cst.If):
+            fix = NodeFix(node, cst.FlattenSentinel([head, orelse]), "Turn the `elif` into an `if`")
+            self.report(orelse, f"Unnecessary `elif` after `{keyword_}`", fix)
+            return
+        moved = dedented(orelse)
+        fix = None if moved is None else NodeFix(node, cst.FlattenSentinel([head, *moved]), "Remove the `else`")
+        self.report(orelse, f"Unnecessary `else` after `{keyword_}`", fix)
+
+
+def sole_if(suite: cst.BaseSuite) -> Optional[cst.If]:
+    if isinstance(suite, cst.IndentedBlock) and len(suite.body) == 1 and isinstance(suite.body[0], cst.If):
+        return suite.body[0]
+    return None
+
+
+class CollapsibleIf(Rule):
+    """
+    ## What it does
+    Flags an `if` (or `elif`) without `else` whose whole body is another `if` without `else`
+    (flake8-simplify's SIM102), and offers to merge them into one `if a and b:`.
+
+    ## Why is this bad?
+    Each nested `if` costs a level of indentation and makes the reader keep one more condition in mind;
+    `and` says the same in one line.
+
+    ## Example
+    ```python
+    if user:
+        if user.is_active:
+            greet(user)
+    ```
+
+    ## Use instead
+    ```python
+    if user and user.is_active:
+        greet(user)
+    ```
+
+    ## Fix safety
+    Safe: `and` evaluates the second condition only when the first is true, as the nested `if` did.
+    Operands that bind looser than `and` (`or`, `x if c else y`, `:=`, `lambda`) are parenthesised. No fix
+    is offered when a comment on the outer `if` line or before the inner `if` would be lost.
+    """
+
+    code = "SL114"
+    name = "collapsible-if"
+    summary = "Nested `if` statements that can be one `if ... and ...`"
+    fixable = True
+    VALID = [
+        "if a:\n    if b:\n        f()\n    g()\n",
+        "if a:\n    if b:\n        f()\nelse:\n    g()\n",
+        "if a:\n    if b:\n        f()\n    else:\n        g()\n",
+        "if a:\n    if b:\n        f()\n    elif c:\n        g()\n",
+    ]
+    INVALID = [
+        Invalid(
+            "if a:\n    if b:\n        f()\n", fixed="if a and b:\n    f()\n", count=1, message="single `if`"
+        ),
+        Invalid(
+            "def f():\n    if x or y:\n        if (n := g()):  # n is used below\n            h(n)\n",
+            fixed="def f():\n    if (x or y) and (n := g()):  # n is used below\n        h(n)\n",
+        ),
+        Invalid(
+            "if a:\n    pass\nelif b:\n    if c: f()\n",
+            fixed="if a:\n    pass\nelif b and c: f()\n",
+        ),
+        Invalid(
+            "if a:\n    if b:\n        if c:\n            f()\n",
+            fixed="if a and b and c:\n    f()\n",
+            count=2,
+        ),
+        Invalid(
+            "@d\ndef f():\n    if (a and\n            b):\n        if not c:\n            pass\n",
+            fixed="@d\ndef f():\n    if (a and\n            b) and not c:\n        pass\n",
+        ),
+        Invalid("if a:  # when a\n    if b:\n        f()\n", fixed=None),
+        Invalid("if a:\n    # when b\n    if b:\n        f()\n", fixed=None),
+    ]
+
+    def visit_If(self, node: cst.If) -> None:
+        if node.orelse is not None:
+            return
+        inner = sole_if(node.body)
+        if inner is None or inner.orelse is not None:
+            return
+        self.report(node, "Use a single `if` instead of nested `if` statements", self._fix(node, inner))
+
+    def _fix(self, node: cst.If, inner: cst.If) -> Optional[NodeFix]:
+        body = node.body
+        assert isinstance(body, cst.IndentedBlock)
+        if has_comment(body.header, *body.footer, *inner.leading_lines):
+            return None
+        test = cst.BooleanOperation(wrap(node.test, AND), cst.And(), wrap(inner.test, AND))
+        return NodeFix(node, node.with_changes(test=test, body=inner.body), "Merge the conditions with `and`")
+
+
+def plain_loop(loop: cst.CompFor) -> bool:
+    return loop.inner_for_in is None and not loop.ifs and loop.asynchronous is None
+
+
+def copies_pairs(node: cst.DictComp) -> bool:
+    """`{k: v for k, v in pairs}`."""
+    target = node.for_in.target
+    if not isinstance(target, cst.Tuple) or len(target.elements) != 2:
+        return False
+    first, second = (element.value for element in target.elements)
+    if not (isinstance(first, cst.Name) and isinstance(second, cst.Name)) or first.value == second.value:
+        return False
+    return is_name(node.key, first.value) and is_name(node.value, second.value)
+
+
+class UnnecessaryComprehension(Rule):
+    """
+    ## What it does
+    Flags comprehensions that only copy their iterable: `[x for x in y]`, `{x for x in y}` and
+    `{k: v for k, v in pairs}` (flake8-comprehensions' C416), and offers `list(y)`, `set(y)`, `dict(pairs)`.
+
+    ## Why is this bad?
+    The constructor says "copy" at a glance; the comprehension makes the reader check that nothing is
+    transformed or filtered.
+
+    ## Example
+    ```python
+    names = [name for name in load_names()]
+    index = {key: value for key, value in pairs}
+    ```
+
+    ## Use instead
+    ```python
+    names = list(load_names())
+    index = dict(pairs)
+    ```
+
+    ## Fix safety
+    Unsafe, as in ruff. `{k: v for k, v in d}` unpacks the *keys* of a mapping `d` while `dict(d)` copies
+    it (`{(1, 2): 3}` gives `{1: 2}` against `{(1, 2): 3}`). `set(y)` copies a `set` subclass without its
+    `__iter__`, and `list(y)` asks `y.__len__` for a size hint, so unusual types can tell the difference.
+    Not reported when the builtin is rebound in the file; no fix when a comment would be lost.
+    """
+
+    code = "SL115"
+    name = "unnecessary-comprehension"
+    summary = "Comprehension that only copies its iterable"
+    fixable = True
+    VALID = [
+        "a = [x + 1 for x in y]\n",
+        "a = [x for x in y if x]\n",
+        "a = [x for x in y for z in x]\n",
+        "async def f():\n    return [x async for x in y]\n",
+        "a = {v: k for k, v in d.items()}\n",
+        "a = [(k, v) for k, v in pairs]\n",
+        "list = dict\na = [x for x in y]\n",
+    ]
+    INVALID = [
+        Invalid("a = [x for x in y]\n", fixed="a = list(y)\n", count=1, message="`list`"),
+        Invalid("a = {x for x in (1, 2)}\n", fixed="a = set((1, 2))\n"),
+        Invalid("a = {k: v for k, v in d.items()}\n", fixed="a = dict(d.items())\n"),
+        Invalid("def f():\n    n = len([c for c in (yield)])\n", fixed="def f():\n    n = len(list((yield)))\n"),
+        Invalid(
+            "async def f():\n    return [x for x in await g()]\n", fixed="async def f():\n    return list(await g())\n"
+        ),
+        Invalid("a = [\n    x  # every x\n    for x in y\n]\n", fixed=None),
+    ]
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._check_copy(node, "list")
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._check_copy(node, "set")
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        if plain_loop(node.for_in) and copies_pairs(node):
+            self._report(node, "dict")
+
+    def _check_copy(self, node: Union[cst.ListComp, cst.SetComp], kind: str) -> None:
+        target = node.for_in.target
+        if plain_loop(node.for_in) and isinstance(target, cst.Name) and is_name(node.elt, target.value):
+            self._report(node, kind)
+
+    def _report(self, node: Union[cst.ListComp, cst.SetComp, cst.DictComp], kind: str) -> None:
+        if not is_builtin(self.context, kind):
+            return
+        fix = None
+        if not has_comment(node):
+            replacement = in_place(node, call(kind, node.for_in.iter))
+            fix = NodeFix(node, replacement, f"Rewrite using `{kind}()`", unsafe=True)
+        self.report(node, f"Unnecessary `{kind}` comprehension: rewrite using `{kind}()`", fix)
+
+
+def keys_receiver(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """`d` for `d.keys()` (not `self.keys()`, which is usually how `__contains__` is written)."""
+    if not isinstance(expr, cst.Call) or expr.args:
+        return None
+    function = expr.func
+    if not isinstance(function, cst.Attribute) or function.attr.value != "keys" or is_name(function.value, "self"):
+        return None
+    return function.value
+
+
+class InDictKeys(Rule):
+    """
+    ## What it does
+    Flags `key in d.keys()`, `key not in d.keys()` and iterating over `d.keys()` in `for` loops and
+    comprehensions (flake8-simplify's SIM118).
+
+    ## Why is this bad?
+    A dict is already a container and an iterable of its keys; `.keys()` adds a call and a view object
+    and says nothing more.
+
+    ## Example
+    ```python
+    for name in settings.keys():
+        if name in defaults.keys():
+            ...
+    ```
+
+    ## Use instead
+    ```python
+    for name in settings:
+        if name in defaults:
+            ...
+    ```
+
+    ## Fix safety
+    Unsafe: the receiver may be something else than a mapping with a `keys()` method whose membership and
+    iteration differ from the object's own (a pandas DataFrame iterates its columns but has `keys()` too;
+    an arbitrary class may define only `keys()`). `self.keys()` is not reported.
+    """
+
+    code = "SL116"
+    name = "in-dict-keys"
+    summary = "`key in d.keys()` or iterating `d.keys()`"
+    fixable = True
+    VALID = [
+        "for k in d:\n    pass\n",
+        "ks = d.keys()\n",
+        "class M:\n    def __contains__(self, k):\n        return k in self.keys()\n",
+        "ok = k in d.keys(1)\n",
+    ]
+    INVALID = [
+        Invalid("for k in d.keys():\n    pass\n", fixed="for k in d:\n    pass\n", count=1, message="`key in dict`"),
+        Invalid("ok = k not in (a or b).keys()\n", fixed="ok = k not in (a or b)\n", message="`key not in dict`"),
+        Invalid("ks = {k for k in self.d.keys()}\n", fixed="ks = {k for k in self.d}\n"),
+        Invalid("ok = k in (d.keys())\n", fixed="ok = k in (d)\n"),
+        Invalid("ok = k in d.keys(  # all of them\n)\n", fixed=None),
+    ]
+
+    def visit_For(self, node: cst.For) -> None:
+        if node.asynchronous is None:
+            self._check(node.iter, "in")
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        if node.asynchronous is None:
+            self._check(node.iter, "in")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        operator = node.comparisons[0].operator
+        if len(node.comparisons) == 1 and isinstance(operator, (cst.In, cst.NotIn)):
+            self._check(node.comparisons[0].comparator, "not in" if isinstance(operator, cst.NotIn) else "in")
+
+    def _check(self, expr: cst.BaseExpression, operator: str) -> None:
+        receiver = keys_receiver(expr)
+        if receiver is None:
+            return
+        fix = None if has_comment(expr) else NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=True)
+        self.report(expr, f"Use `key {operator} dict` instead of `key {operator} dict.keys()`", fix)
+
+
+class BoolTernary(Rule):
+    """
+    ## What it does
+    Flags `True if c else False` and `False if c else True` (flake8-simplify's SIM210 and SIM211), and offers
+    `bool(c)` (or `c` itself when it is certainly a bool) and `not c`.
+
+    ## Why is this bad?
+    The conditional expression spells out a conversion that `bool()` or `not` names.
+
+    ## Example
+    ```python
+    has_items = True if items else False
+    is_empty = False if items else True
+    ```
+
+    ## Use instead
+    ```python
+    has_items = bool(items)
+    is_empty = not items
+    ```
+
+    ## Fix safety
+    `bool(c)`, `not c` and `c` for a certain bool (`is`, `in`, `not`, `isinstance(...)`) are safe. Keeping a
+    rich comparison (`a == b`) as is is unsafe: a type may overload `==` to return a non-bool (numpy,
+    SQLAlchemy). No fix when `bool` is rebound in the file or a comment would be lost.
+    """
+
+    code = "SL117"
+    name = "bool-ternary"
+    summary = "`True if c else False`: use `bool(c)`"
+    fixable = True
+    VALID = ["a = 1 if c else 0\n", "a = True if c else True\n", "a = c or False\n"]
+    INVALID = [
+        Invalid("a = True if c else False\n", fixed="a = bool(c)\n", count=1, message="`bool(c)`"),
+        Invalid("a = False if c else True\n", fixed="a = not c\n", message="`not c`"),
+        Invalid("a = True if x in y else False\n", fixed="a = x in y\n"),
+        Invalid("a = (False if x is None else True) or z\n", fixed="a = (x is not None) or z\n"),
+        Invalid("a = False if x or y else True\n", fixed="a = not (x or y)\n"),
+        Invalid("a = f(True if (n := g()) else False)\n", fixed="a = f(bool(n := g()))\n"),
+        Invalid("a = True if a == b else False\n", fixed="a = a == b\n"),
+    ]
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        body, orelse = bool_literal(node.body), bool_literal(node.orelse)
+        if body is None or orelse is None or body == orelse:
+            return
+        made = bool_value(node.test, body, self.context)
+        fix = None
+        if made is not None and not has_comment(node):
+            value, unsafe = made
+            fix = NodeFix(node, in_place(node, value), f"Replace with `{short(value)}`", unsafe)
+        message = "Use `bool(c)` instead of `True if c else False`"
+        if not body:
+            message = "Use `not c` instead of `False if c else True`"
+        self.report(node, message, fix)
+
+
+class _TruthTested(Rule):
+    """Base of rules that need to know which expressions are only tested for truth."""
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.tested: set[int] = set()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._mark(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._mark(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._mark(node.test)
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._mark(node.test)
+
+    def visit_CompIf(self, node: cst.CompIf) -> None:
+        self._mark(node.test)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if is_not(node):
+            self._mark(node.expression)
+
+    def _mark(self, expr: cst.BaseExpression) -> None:
+        # Operands of `and`/`or` in a test are tested too (the whole value is only tested for truth).
+        stack = [expr]
+        while stack:
+            current = stack.pop()
+            self.tested.add(id(current))
+            if isinstance(current, cst.BooleanOperation):
+                stack.extend((current.left, current.right))
+
+
+def len_argument(node: cst.BaseExpression, context: FileContext) -> Optional[cst.BaseExpression]:
+    """`x` for the builtin `len(x)`."""
+    if not isinstance(node, cst.Call) or not is_name(node.func, "len") or len(node.args) != 1:
+        return None
+    argument = node.args[0]
+    if argument.keyword is not None or argument.star or not is_builtin(context, "len"):
+        return None
+    return argument.value
+
+
+# (operator, number) -> whether `len(x) <operator> number` means "x is empty".
+_EMPTY_WHEN: dict[tuple[type, str], bool] = {
+    (cst.Equal, "0"): True,
+    (cst.LessThan, "1"): True,
+    (cst.LessThanEqual, "0"): True,
+    (cst.NotEqual, "0"): False,
+    (cst.GreaterThan, "0"): False,
+    (cst.GreaterThanEqual, "1"): False,
+}
+_FLIPPED: dict[type, type] = {
+    cst.LessThan: cst.GreaterThan,
+    cst.GreaterThan: cst.LessThan,
+    cst.LessThanEqual: cst.GreaterThanEqual,
+    cst.GreaterThanEqual: cst.LessThanEqual,
+}
+
+
+def len_comparison(node: cst.Comparison, context: FileContext) -> Optional[tuple[bool, cst.BaseExpression]]:
+    """(is the test "empty?", the sized expression) for `len(x) == 0`, `0 < len(x)` and the like."""
+    if len(node.comparisons) != 1:
+        return None
+    target = node.comparisons[0]
+    operator: type = type(target.operator)
+    argument, number = len_argument(node.left, context), target.comparator
+    if argument is None:
+        argument, number = len_argument(target.comparator, context), node.left
+        operator = _FLIPPED.get(operator, operator)
+    if argument is None or not isinstance(number, cst.Integer):
+        return None
+    empty = _EMPTY_WHEN.get((operator, number.value))
+    return None if empty is None else (empty, argument)
+
+
+class LenTest(_TruthTested):
+    """
+    ## What it does
+    Flags `len(x)`, `len(x) == 0`, `len(x) > 0`, `len(x) != 0`, `len(x) >= 1`, `len(x) < 1` (and the same
+    with the operands swapped) used as a condition: in `if`, `while`, `assert`, a conditional expression,
+    a comprehension's `if`, or under `not`/`and`/`or` there (pylint's use-implicit-booleaness-not-len,
+    ruff's PLC1802).
+
+    ## Why is this bad?
+    Empty containers are false and others true: `if not items:` says "if there are no items" directly,
+    without counting them.
+
+    ## Example
+    ```python
+    if len(queue) == 0:
+        return
+    while len(pending):
+        pending.pop()
+    ```
+
+    ## Use instead
+    ```python
+    if not queue:
+        return
+    while pending:
+        pending.pop()
+    ```
+
+    ## Fix safety
+    Unsafe: it holds for containers, not for every sized object. `not array` raises for a numpy array with
+    more than one element (and is wrong for a one-element array holding `0`); a pandas DataFrame refuses
+    `bool()`; a class may define `__bool__` apart from `__len__`. Not reported when `len` is rebound.
+    """
+
+    code = "SL118"
+    name = "len-test"
+    summary = "`len(x)` compared or tested as a condition"
+    fixable = True
+    VALID = [
+        "n = len(x)\n",
+        "if len(x) == 2:\n    pass\n",
+        "ok = len(x) == 0\n",
+        "if (n := len(x)):\n    pass\n",
+        "len = str\nif len(x):\n    pass\n",
+    ]
+    INVALID = [
+        Invalid("if len(x) == 0:\n    pass\n", fixed="if not x:\n    pass\n", count=1, message="`not x`"),
+        Invalid("while len(queue):\n    queue.pop()\n", fixed="while queue:\n    queue.pop()\n"),
+        Invalid("if a and 0 < len(b):\n    pass\n", fixed="if a and b:\n    pass\n"),
+        Invalid("assert not len(a + b)\n", fixed="assert not (a + b)\n"),
+        Invalid("y = [v for v in vs if len(v) >= 1]\n", fixed="y = [v for v in vs if v]\n"),
+        Invalid("y = 1 if len(x or y) < 1 else 2\n", fixed="y = 1 if not (x or y) else 2\n"),
+        Invalid(
+            "if len(rows  # all rows\n       ) > 0:\n    pass\n",
+            fixed=None,
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if id(node) not in self.tested:
+            return
+        argument = len_argument(node, self.context)
+        if argument is not None:
+            replacement = in_place(node, wrap(argument, PRIMARY))
+            self._report(node, replacement, f"`{short(node)}` as a condition: use `{short(argument)}`")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        found = len_comparison(node, self.context) if id(node) in self.tested else None
+        if found is None:
+            return
+        empty, argument = found
+        replacement = cst.UnaryOperation(cst.Not(), wrap(argument, NOT)) if empty else wrap(argument, PRIMARY)
+        self._report(node, in_place(node, replacement), f"`{short(node)}` as a condition: use `{short(replacement)}`")
+
+    def _report(self, node: cst.BaseExpression, replacement: cst.BaseExpression, message: str) -> None:
+        fix = None if has_comment(node) else NodeFix(node, replacement, f"Replace with `{short(replacement)}`", True)
+        self.report(node, message, fix)
+
+
+def range_len_loop(node: cst.For, context: FileContext) -> Optional[tuple[str, cst.BaseExpression]]:
+    """(index name, sequence) for `for i in range(len(seq)):`."""
+    if node.asynchronous is not None or not isinstance(node.target, cst.Name):
+        return None
+    iterator = node.iter
+    if not isinstance(iterator, cst.Call) or not is_name(iterator.func, "range") or len(iterator.args) != 1:
+        return None
+    argument = iterator.args[0]
+    if argument.keyword is not None or argument.star or not is_builtin(context, "range"):
+        return None
+    sequence = len_argument(argument.value, context)
+    return None if sequence is None else (node.target.value, sequence)
+
+
+def index_uses(body: cst.CSTNode, index: str, sequence: cst.BaseExpression) -> list[cst.Subscript]:
+    """The `sequence[index]` subscripts under `body`."""
+    wanted = code_of(without_parens(sequence))
+    found = []
+    for node in walk(body):
+        if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+            continue
+        part = node.slice[0].slice
+        indexed = isinstance(part, cst.Index) and part.star is None and is_name(part.value, index)
+        if indexed and code_of(without_parens(node.value)) == wanted:
+            found.append(node)
+    return found
+
+
+def store_targets(body: cst.CSTNode) -> set[int]:
+    """Ids of the expressions assigned or deleted under `body` (tuple targets unpacked)."""
+    targets: list[cst.CSTNode] = []
+    for node in walk(body):
+        if isinstance(node, cst.AssignTarget):
+            targets.append(node.target)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)):
+            targets.append(node.target)
+        elif isinstance(node, cst.AsName):
+            targets.append(node.name)
+    found = set()
+    for target in walk(*targets):
+        found.add(id(target))
+    return found
+
+
+def count_names(root: cst.CSTNode, value: str) -> int:
+    return sum(1 for node in walk(root) if is_name(node, value))
+
+
+def singular(name: str) -> str:
+    if name.endswith("ies") and len(name) > 4:
+        return name[:-3] + "y"
+    if name.endswith("s") and not name.endswith("ss") and len(name) > 2:
+        return name[:-1]
+    return ""
+
+
+class RangeLenIndex(Rule):
+    """
+    ## What it does
+    Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
+    When `i` is used for nothing else, the fix iterates over `seq` directly and names the element after
+    `seq` (`items` -> `item`), or `item`/`element` when that name is taken.
+
+    ## Why is this bad?
+    Counting positions to fetch elements is how C loops look; in Python, iterating the sequence (or
+    `enumerate(seq)` when the position matters) is shorter and cannot index the wrong list.
+
+    ## Example
+    ```python
+    for i in range(len(names)):
+        print(names[i])
+    ```
+
+    ## Use instead
+    ```python
+    for name in names:
+        print(name)
+    ```
+
+    ## Fix safety
+    Unsafe, and offered only when `seq` is a plain name that appears in the loop only as `seq[i]`, never
+    assigned (`seq[i] = ...`) or deleted, `i` appears nowhere else in the function (nor after the loop),
+    and the loop is not in a class body. Even then the object decides: a dict with keys `0..n-1` iterates
+    its keys, a pandas Series indexes by label, and a body that grows `seq` through another name changes
+    what a `for` over it sees while `range(len(seq))` was fixed at the start.
+    """
+
+    code = "SL119"
+    name = "range-len-index"
+    summary = "`for i in range(len(seq))` used to index `seq`"
+    fixable = True
+    VALID = [
+        "for i in range(len(xs)):\n    print(i)\n",
+        "for i in range(len(xs)):\n    print(ys[i])\n",
+        "for i in range(1, len(xs)):\n    print(xs[i])\n",
+        "for x in xs:\n    print(x)\n",
+    ]
+    INVALID = [
+        Invalid(
+            "def f(names):\n    for i in range(len(names)):\n        print(names[i])\n",
+            fixed="def f(names):\n    for name in names:\n        print(name)\n",
+            count=1,
+            message="iterate over `names`",
+        ),
+        Invalid(
+            "def f(xs, name):\n    for i in range(len(xs)):\n        g(xs[i], name)  # each one\n"
+            "    else:\n        pass\n",
+            fixed="def f(xs, name):\n    for item in xs:\n        g(item, name)  # each one\n    else:\n        pass\n",
+        ),
+        Invalid(
+            "def f(xs):\n    for i in range(len(xs)):\n        xs[i] = 0\n", fixed=None, message="`enumerate(xs)`"
+        ),
+        Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(i, xs[i])\n", fixed=None),
+        Invalid("def f(xs):\n    for i in range(len(xs)):\n        xs.append(xs[i])\n", fixed=None),
+        Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return xs[i]\n", fixed=None),
+        Invalid("def f(o):\n    for i in range(len(o.xs)):\n        print(o.xs[i])\n", fixed=None),
+    ]
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._scopes: list[cst.CSTNode] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        loop = range_len_loop(node, self.context)
+        if loop is None:
+            return
+        index, sequence = loop
+        uses = index_uses(node.body, index, sequence)
+        if not uses:
+            return
+        name = short(sequence)
+        stores = store_targets(node.body)
+        if count_names(node.body, index) > len(uses) or any(id(use) in stores for use in uses):
+            self.report(node.iter, f"`{index}` indexes `{name}`: use `enumerate({name})`")
+            return
+        message = f"`{index}` only reads `{name}[{index}]`: iterate over `{name}` directly"
+        fix = self._fix(node, index, sequence, uses) if isinstance(sequence, cst.Name) else None
+        self.report(node.iter, message, fix)
+
+    def _fix(self, node: cst.For, index: str, sequence: cst.Name, uses: list[cst.Subscript]) -> Optional[NodeFix]:
+        scope = self._scopes[-1]
+        if isinstance(scope, cst.ClassDef) or count_names(scope, index) != len(uses) + 1:
+            return None
+        if count_names(node.body, sequence.value) != len(uses) or has_comment(node.target, node.iter):
+            return None
+        element = fresh_name(self.context, [singular(sequence.value), "item", "element"])
+        if element is None:
+            return None
+        body = node.body.visit(_Swap({id(use): in_place(use, cst.Name(element)) for use in uses}))
+        replacement = node.with_changes(
+            target=node.target.with_changes(value=element), iter=in_place(node.iter, sequence), body=body
+        )
+        return NodeFix(node, replacement, f"Iterate over `{sequence.value}`", unsafe=True)
+
+
+class DoubleNegation(_TruthTested):
+    """
+    ## What it does
+    Flags `not not x` (flake8-simplify's SIM208) and offers `x` where only its truth matters (a condition)
+    or where it is certainly a bool, and `bool(x)` elsewhere.
+
+    ## Why is this bad?
+    Two negations make the reader count; `bool(x)` names the conversion.
+
+    ## Example
+    ```python
+    has_name = not not user.name
+    if not not ready:
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    has_name = bool(user.name)
+    if ready:
+        ...
+    ```
+
+    ## Fix safety
+    Safe: `not not x`, `bool(x)` and a test of `x` all call `x.__bool__` (or `__len__`) once and agree. No fix
+    when `bool` is rebound in the file (outside conditions) or a comment would be lost.
+    """
+
+    code = "SL120"
+    name = "double-negation"
+    summary = "`not not x`: use `bool(x)`"
+    fixable = True
+    VALID = ["a = not x\n", "a = not (x and not y)\n", "a = -(-x)\n"]
+    INVALID = [
+        Invalid("a = not not x\n", fixed="a = bool(x)\n", count=1, message="Double negation"),
+        Invalid("if not not x:\n    pass\n", fixed="if x:\n    pass\n"),
+        Invalid("a = not (not (x or y))\n", fixed="a = bool(x or y)\n"),
+        Invalid("a = not not x is y\n", fixed="a = x is y\n"),
+        Invalid("a = 1 + (not not x)\n", fixed="a = 1 + (bool(x))\n"),
+        Invalid("bool = int\na = not not x\n", fixed=None),
+    ]
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        super().visit_UnaryOperation(node)
+        inner = node.expression
+        if is_not(node) and is_not(inner):
+            assert isinstance(inner, cst.UnaryOperation)
+            fix = self._fix(node, inner.expression)
+            self.report(node, "Double negation: use `bool(x)`, or `x` in a condition", fix)
+
+    def _fix(self, node: cst.UnaryOperation, value: cst.BaseExpression) -> Optional[NodeFix]:
+        if has_comment(node):
+            return None
+        if id(node) in self.tested or bool_kind(value, self.context) == BOOL:
+            replacement: cst.BaseExpression = wrap(value, NOT)
+        elif is_builtin(self.context, "bool"):
+            replacement = call("bool", value)
+        else:
+            return None
+        return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`")
+
+
+class TernaryOr(Rule):
+    """
+    ## What it does
+    Flags `x if x else y` (refurb's FURB110) and offers `x or y`.
+
+    ## Why is this bad?
+    `or` already returns its left operand when it is true and its right one otherwise; the conditional
+    expression repeats `x` to say the same.
+
+    ## Example
+    ```python
+    name = user.nickname if user.nickname else user.name
+    ```
+
+    ## Use instead
+    ```python
+    name = user.nickname or user.name
+    ```
+
+    ## Fix safety
+    Safe when `x` is a plain name. Otherwise unsafe: `x if x else y` evaluates `x` twice when it is true and
+    `x or y` once, which differs when `x` has side effects or changes (a call, a property, an iterator's
+    `next(it)`).
+    """
+
+    code = "SL121"
+    name = "ternary-or"
+    summary = "`x if x else y`: use `x or y`"
+    fixable = True
+    VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n"]
+    INVALID = [
+        Invalid("a = x if x else y\n", fixed="a = x or y\n", count=1, message="`x or y`"),
+        Invalid("a = f() if f() else y\n", fixed="a = f() or y\n"),
+        Invalid("a = x if (x) else y if z else w\n", fixed="a = x or (y if z else w)\n"),
+        Invalid("a = (x if x else lambda: 1)()\n", fixed="a = (x or (lambda: 1))()\n"),
+        Invalid("a = (x if x  # maybe\n     else y)\n", fixed=None),
+    ]
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        body = without_parens(node.body)
+        if not body.deep_equals(without_parens(node.test)):
+            return
+        fix = None
+        if not has_comment(node):
+            replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
+            unsafe = not isinstance(body, cst.Name)
+            fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe)
+        self.report(node, "Use `x or y` instead of `x if x else y`", fix)
+
+
+RULES = [
+    NeedlessBoolReturn,
+    CompareToNone,
+    CompareToBool,
+    SuperfluousElse,
+    CollapsibleIf,
+    UnnecessaryComprehension,
+    InDictKeys,
+    BoolTernary,
+    LenTest,
+    RangeLenIndex,
+    DoubleNegation,
+    TernaryOr,
+]
