@@ -109,6 +109,9 @@ def _check(options: dict[str, Any]) -> int:
         click.echo(f"error: {error}", err=True)
     for warning in [] if options["silent"] else result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if options["verbose"] or options["statistics"]:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
     if options["verbose"]:
         click.echo(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules", err=True)
     changed = _write_fixes(result, options, stdin)

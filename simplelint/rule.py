@@ -8,7 +8,7 @@ all files are linted, so project-wide checks never parse a file twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -126,6 +126,11 @@ class RuleInfo:
         import inspect
 
         return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        """A note for `--verbose`/`--statistics` when this run's silence could mislead (e.g. nothing to check)."""
+        return ""
 
 
 class Rule(RuleInfo, cst.BatchableCSTVisitor):

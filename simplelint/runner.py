@@ -35,6 +35,8 @@ class RunResult:
     violations: list[Violation]
     errors: list[str] = field(default_factory=list)
     fixed: int = 0
+    # Said once under --verbose/--statistics, e.g. that no file is marked as production code.
+    notes: list[str] = field(default_factory=list)
     # From project rules, always shown (e.g. coverage data older than the files).
     warnings: list[str] = field(default_factory=list)
 
@@ -128,7 +130,9 @@ def run(
         results = [r for r in results if r.path not in facts_only]
     violations = _suppress(violations, results, settings)
     violations.sort(key=lambda v: v.sort_key)
-    return RunResult(results, violations, errors, sum(r.fixed for r in results), warnings=warnings)
+    return RunResult(
+        results, violations, errors, sum(r.fixed for r in results), notes=_notes(results, settings), warnings=warnings
+    )
 
 
 def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
@@ -137,6 +141,12 @@ def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
         for code, r in registry.all_rules().items()
         if code in settings.enabled and isinstance(r, type) and issubclass(r, ProjectRule)
     ]
+
+
+def _notes(results: list[FileResult], settings: Settings) -> list[str]:
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, {}) for r in results]
+    notes = (rule.run_note(files) for code, rule in registry.all_rules().items() if code in settings.enabled)
+    return sorted({note for note in notes if note})
 
 
 def _fact_paths(files: list[str], settings: Settings) -> list[str]:

@@ -1,5 +1,330 @@
-"""Placeholder: rules of this family are being built."""
+"""SL4xx: no pandas (or another banned module) in production code, imported directly or through the project.
+
+Production files are those matched by the `production` globs of `[tool.simplelint]` or marked with a
+`# simplelint: production` comment near their top; nothing is production by default.
+"""
 
 from __future__ import annotations
 
-RULES: list[type] = []
+from typing import Any, Mapping, Optional, Sequence
+
+import libcst as cst
+
+from simplelint.facts import (
+    Import,
+    ImportCollector,
+    ImportScanner,
+    ModuleGraph,
+    ResolvedImport,
+    is_package,
+    path_to_source,
+    resolve_relative,
+    shortest_hops,
+)
+from simplelint.rule import FileContext, FileFacts, Invalid, Option, Project, ProjectRule, Rule, Valid
+from simplelint.settings import Settings
+from simplelint.violation import Violation
+
+TABLE = "production-imports"
+BANNED = Option(
+    ["pandas"],
+    "Modules production code must not import, with their submodules: `pandas` bans `pandas.io` but not "
+    "`pandas_gbq`. Project modules may be listed too.",
+)
+ADVICE = {"pandas": "do transforms in SQL or DuckDB, or use Polars or PyArrow"}
+NO_PRODUCTION_NOTE = (
+    "no checked file is production code, so the SL4 rules found nothing to check; mark files with "
+    "`production = [globs]` in [tool.simplelint] or a `# simplelint: production` comment"
+)
+
+
+def banned_root(name: str, banned: Sequence[str]) -> Optional[str]:
+    """The entry of `banned` that covers module `name`, by whole dotted components."""
+    return next((entry for entry in banned if name == entry or name.startswith(entry + ".")), None)
+
+
+class Banned:
+    """The `banned` option; cheap for the many imports it does not cover, decided on the top-level name."""
+
+    def __init__(self, entries: Sequence[str]) -> None:
+        self.entries = list(entries)
+        self._tops = {entry.partition(".")[0] for entry in entries}
+
+    def root(self, name: str) -> str:
+        return banned_root(name, self.entries) or name
+
+    def brought_in(self, kind: str, names: Sequence[str], base: Optional[str]) -> Optional[str]:
+        """The banned module an import of `base` brings in (it, or a submodule a from-import takes), if any."""
+        if not base or base.partition(".")[0] not in self._tops:
+            return None
+        taken = [f"{base}.{n}" for n in names if n != "*"] if kind == "from" else []
+        return next((name for name in (base, *taken) if banned_root(name, self.entries)), None)
+
+    def resolved(self, found: ResolvedImport) -> Optional[str]:
+        return self.brought_in(found.fact["kind"], found.fact["names"], found.base)
+
+
+def _advice(root: str) -> str:
+    return ADVICE.get(root, f"`{root}` is listed in `banned` of [tool.simplelint.{TABLE}]")
+
+
+def _note(files: Sequence[FileFacts]) -> str:
+    return "" if any(file.is_production for file in files) else NO_PRODUCTION_NOTE
+
+
+class PandasInProduction(ImportScanner, Rule):
+    """
+    ## What it does
+    Flags a production module that imports pandas (or another module listed in `banned`), in any form:
+    `import pandas as pd`, `from pandas.api.types import is_list_like`, an import inside a function,
+    `importlib.import_module("pandas")` and `__import__("pandas")`. Imports under `if TYPE_CHECKING:`
+    are allowed: they never run. Packages whose names merely start with "pandas" (`pandas_gbq`,
+    `pandasql`) are other packages and are not flagged unless listed.
+
+    Production code is what `production = [globs]` in `[tool.simplelint]` matches, or a file with a
+    `# simplelint: production` comment near its top. Nothing is production by default.
+
+    ## Why is this bad?
+    pandas loads whole tables into memory, copies them on most operations and runs row-wise Python in
+    `apply`: fine for analysis, slow and memory-hungry in a pipeline that runs every day on growing data.
+    Transforms belong in SQL or a scalable engine; production Python code should serve models or drive an
+    offline framework. Where a dataframe is needed, DuckDB, Polars and PyArrow are columnar, multi-threaded
+    and lazy or zero-copy.
+
+    ## Example
+    ```python
+    # simplelint: production
+    import pandas as pd
+
+    def daily_totals(path: str) -> pd.DataFrame:
+        return pd.read_parquet(path).groupby("day").sum()
+    ```
+
+    ## Use instead
+    ```python
+    # simplelint: production
+    import duckdb
+
+    def daily_totals(path: str) -> duckdb.DuckDBPyRelation:
+        return duckdb.sql(f"SELECT day, sum(amount) FROM '{path}' GROUP BY day")
+    ```
+    """
+
+    code = "SL401"
+    name = "pandas-in-production"
+    summary = "Production code imports pandas (or another banned module)"
+    options = {"banned": BANNED}
+    VALID = [
+        "import pandas as pd\n",  # not production
+        "# simplelint: production\nimport polars as pl\nimport pandas_gbq\nimport pandasql\n",
+        "# simplelint: production\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\n",
+        "# simplelint: production\nimport typing\nif typing.TYPE_CHECKING: from pandas import DataFrame\n",
+        "# simplelint: production\n# import pandas\nNOTE = 'import pandas'\n",
+        "# simplelint: production\nfrom . import pandas\n",  # a sibling module of that name, not pandas
+        Valid("# simplelint: production\nimport pandas\n", options={"banned": ["matplotlib"]}),
+    ]
+    INVALID = [
+        Invalid(
+            "# simplelint: production\nimport pandas as pd\n",
+            count=1,
+            message="Production code imports `pandas`: do transforms in SQL or DuckDB, or use Polars or PyArrow",
+        ),
+        Invalid("# simplelint: production\nfrom pandas.api.types import is_list_like\n", count=1),
+        Invalid("# simplelint: production\ndef load() -> None:\n    from pandas import read_csv\n", count=1),
+        Invalid(
+            "# simplelint: production\nimport importlib\nimport importlib as il\n"
+            "from importlib import import_module as im\nimportlib.import_module('pandas')\n"
+            "il.import_module('pandas.io')\nim('pandas')\n__import__('pandas')\n",
+            count=4,
+        ),
+        Invalid(
+            "# simplelint: production\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    pass\nelse:\n"
+            "    import pandas\n",
+            count=1,
+        ),
+        Invalid(
+            "# simplelint: production\nimport os, matplotlib.pyplot as plt\n",
+            options={"banned": ["pandas", "matplotlib"]},
+            count=1,
+            message="Production code imports `matplotlib.pyplot`: `matplotlib` is listed in `banned`",
+        ),
+    ]
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._reported: set[tuple[int, str]] = set()
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        if not context.is_production:
+            return False
+        banned = context.settings.options.get(TABLE, {}).get("banned", BANNED.default)
+        return any(entry.rsplit(".", 1)[-1].encode() in context.source for entry in banned)
+
+    @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        return _note(files)
+
+    def found_import(self, node: cst.CSTNode, found: Import) -> None:
+        context = self.context
+        base = resolve_relative(context.module_name, is_package(context.path), found.level, found.module)
+        banned = Banned(self.options["banned"])
+        name = banned.brought_in(found.kind, found.names, base)
+        if name is None or (id(node), name) in self._reported:
+            return
+        self._reported.add((id(node), name))
+        self.report(node, f"Production code imports `{name}`: {_advice(banned.root(name))}")
+
+
+class PandasInProductionViaImport(ProjectRule):
+    """
+    ## What it does
+    Flags an import, in a production module, of a module of the same project that imports pandas (or
+    another module listed in `banned`), directly or through any number of other project modules. The
+    finding is at the import statement and names the whole, shortest chain, e.g.
+    `imports pandas through shop.utils.reexport -> shop.utils.frames -> pandas`.
+
+    Absolute and relative imports, `from package import submodule`, package `__init__` modules (they run
+    when anything inside the package is imported) and literal `importlib.import_module("...")` calls are
+    followed. Imports inside functions count: the module imports pandas as soon as that code runs.
+    Imports under `if TYPE_CHECKING:` do not: they never run. Cycles between modules are fine.
+
+    When a production file is checked, the other files under the `src` roots are read for their imports
+    (and cached), so checking one file still sees the whole chain.
+
+    ## Why is this bad?
+    A helper that "just converts to a DataFrame" brings pandas into the pipeline as surely as a direct
+    import, and is harder to spot; see `pandas-in-production` (SL401) for why pandas does not belong in
+    production code.
+
+    ## Example
+    ```python
+    # shop/utils/frames.py
+    import pandas as pd
+
+    # shop/pipelines/daily.py (production)
+    from shop.utils.frames import to_frame
+    ```
+
+    ## Use instead
+    Keep pandas helpers in analysis code, and give production code helpers built on SQL, DuckDB, Polars or
+    PyArrow.
+    """
+
+    code = "SL402"
+    name = "pandas-in-production-via-import"
+    summary = "Production code imports a project module that imports pandas"
+    options = {"banned": BANNED}
+    FACTS = (ImportCollector,)
+    VALID = [
+        Valid(
+            files={
+                "shop/__init__.py": "",
+                "shop/frames.py": "import polars\nimport typing\nif typing.TYPE_CHECKING:\n    import pandas\n",
+                "shop/job.py": "# simplelint: production\nfrom shop import frames\n",
+            },
+            path="shop/job.py",
+        ),
+        Valid(
+            files={
+                "shop/__init__.py": "",
+                "shop/a.py": "from shop import b\n",
+                "shop/b.py": "from shop import a\n",
+                "shop/job.py": "# simplelint: production\nimport shop.a\n",
+            },
+            path="shop/job.py",
+        ),
+    ]
+    INVALID = [
+        Invalid(
+            files={
+                "shop/__init__.py": "",
+                "shop/utils/__init__.py": "",
+                "shop/utils/frames.py": "import pandas as pd\n",
+                "shop/utils/reexport.py": "from .frames import pd\n",
+                "shop/job.py": "# simplelint: production\nfrom shop.utils import reexport\n",
+            },
+            path="shop/job.py",
+            count=1,
+            message="Production code imports pandas through shop.utils.reexport -> shop.utils.frames -> pandas",
+        ),
+        Invalid(
+            files={
+                "shop/__init__.py": "",
+                "shop/a.py": "from shop import b\ndef load() -> None:\n    import pandas\n",
+                "shop/b.py": "from shop import a\n",
+                "shop/job.py": "# simplelint: production\nimport importlib\nimportlib.import_module('shop.b')\n",
+            },
+            path="shop/job.py",
+            count=1,
+            message="through shop.b -> shop.a -> pandas",
+        ),
+    ]
+
+    @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        return _note(files)
+
+    @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        """All files under the `src` roots, but only when a production file is checked."""
+        if not any(_is_production(settings, path) for path in files):
+            return []
+        from simplelint.discovery import discover
+
+        return discover([str(root) for root in settings.src if root.is_dir()], settings)
+
+    @classmethod
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+        banned = Banned(options["banned"])
+        graph = ModuleGraph(project)
+        edges = graph.edges()
+        sources: list[str] = []
+        for module, file in graph.modules.items():
+            hit = next(filter(None, map(banned.resolved, graph.imports(file))), None)
+            if hit:
+                edges[module].append(hit)
+                sources.append(hit)
+        hops = shortest_hops(edges, sorted(set(sources)))
+        found: list[Violation] = []
+        for file in project.files:
+            if file.is_production:
+                found.extend(cls._findings(graph.imports(file), file.path, hops, banned))
+        return found
+
+    @classmethod
+    def _findings(
+        cls, imports: list[ResolvedImport], path: str, hops: Mapping[str, tuple[int, str]], banned: Banned
+    ) -> list[Violation]:
+        """One finding per import statement that leads to a banned module: the shortest of its chains."""
+        best: dict[tuple[int, ...], tuple[int, str]] = {}
+        for found in imports:
+            if banned.resolved(found):
+                continue  # a direct import: SL401's finding
+            at = tuple(found.fact["at"] or (1, 1, 1, 1))
+            for target in found.targets:
+                if target in hops and hops[target][0] < best.get(at, (1 << 30, ""))[0]:
+                    best[at] = (hops[target][0], target)
+        return [cls._violation(path, at, path_to_source(hops, target), banned) for at, (_, target) in best.items()]
+
+    @classmethod
+    def _violation(cls, path: str, at: tuple[int, ...], chain: list[str], banned: Banned) -> Violation:
+        root = banned.root(chain[-1])
+        message = f"Production code imports {root} through {' -> '.join(chain)}: {_advice(root)}"
+        line, column, end_line, end_column = at
+        return Violation(cls.code, cls.name, message, path, line, column, end_line, end_column)
+
+
+def _is_production(settings: Settings, path: str) -> bool:
+    from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER
+
+    if settings.is_production(path):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return bool(PRODUCTION_MARKER.search(handle.read(MARKER_WINDOW)))
+    except OSError:
+        return False
+
+
+RULES = [PandasInProduction, PandasInProductionViaImport]

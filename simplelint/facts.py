@@ -1,0 +1,309 @@
+"""Per-file import facts and the project-wide module graph joined from them.
+
+The pieces, reusable by any project rule:
+- `ImportScanner`: a visitor mixin (for a `Rule` or a `FactCollector`) that finds every import that runs:
+  statements at any depth (inside functions too) and `importlib.import_module("x")` / `__import__("x")`
+  calls with a literal name. Imports in the body of `if TYPE_CHECKING:` never run, so they are skipped.
+- `ImportCollector`: the `imports` fact collector built on it; one JSON-able dict per imported module.
+- `resolve_relative` / `runs_modules`: which absolute modules an import statement executes.
+- `ModuleGraph`: the project's modules by dotted name and the import edges between them, joined from the
+  facts of every file without parsing anything again, and `shortest_hops` (breadth-first, cycle-safe).
+
+An `imports` fact is `{"kind": "import" | "from" | "dynamic", "module": "a.b", "level": 0, "names": [...],
+"at": [line, column, end_line, end_column] or None}`: `module` as written without its leading dots,
+`level` the number of those dots, `names` the names of a from-import (`"*"` for a star import), `at` the
+statement's range (recorded in production files only, see `ImportCollector`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from simplelint.rule import FactCollector, FileContext, FileFacts, Project
+
+ImportFact = dict[str, Any]
+
+
+class Import(NamedTuple):
+    """One imported module, as written (a named tuple: the join builds many)."""
+
+    kind: str  # "import", "from" or "dynamic"
+    module: str  # without leading dots; "" for `from . import x`
+    level: int = 0  # leading dots of a relative import
+    names: tuple[str, ...] = ()  # what a from-import takes from the module; "*" for a star import
+
+    def as_fact(self, at: Optional[Sequence[int]]) -> ImportFact:
+        names = list(self.names)
+        where = list(at) if at else None
+        return {"kind": self.kind, "module": self.module, "level": self.level, "names": names, "at": where}
+
+    @classmethod
+    def from_fact(cls, fact: ImportFact) -> Import:
+        return cls(fact["kind"], fact["module"], fact["level"], tuple(fact["names"]))
+
+
+def is_package(path: str) -> bool:
+    """Whether the file is a package's `__init__`: its relative imports start from the package itself."""
+    return os.path.basename(path) in ("__init__.py", "__init__.pyi")
+
+
+def resolve_relative(importer: Optional[str], package: bool, level: int, module: str) -> Optional[str]:
+    """The absolute name of `module` imported with `level` dots from module `importer`, as Python does.
+
+    `package` tells whether `importer` is a package's `__init__`. None when Python could not resolve it
+    either: the importer's name is unknown, or the dots climb above its top-level package.
+    """
+    if level == 0:
+        return module or None
+    if importer is None:
+        return None
+    parts = importer.split(".") if package else importer.split(".")[:-1]
+    if level > len(parts):
+        return None
+    base = parts[: len(parts) - level + 1]
+    return ".".join(base + ([module] if module else []))
+
+
+def parents_and_self(name: str) -> list[str]:
+    """`a.b.c` -> `a`, `a.b`, `a.b.c`: importing a module runs each of its packages' `__init__` first."""
+    parts = name.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def runs_modules(found: Import, base: str) -> list[str]:
+    """Every module an import of absolute module `base` may execute, outermost first.
+
+    `from pkg import name` runs `pkg` and, when `name` is a submodule, `pkg.name`: both are listed, and
+    the caller keeps those that exist.
+    """
+    names = [f"{base}.{n}" for n in found.names if n != "*"] if found.kind == "from" else []
+    return parents_and_self(base) + names
+
+
+class ImportScanner:
+    """Mixin for a `Rule` or `FactCollector`: calls `found_import` for every import that runs.
+
+    Put it first in the bases (`class MyRule(ImportScanner, Rule)`) so that its visit methods and state
+    are set up; an `if TYPE_CHECKING:` body (not its `else`) is skipped.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._guarded: set[int] = set()  # ids of `if TYPE_CHECKING:` bodies
+        self._guard_depth = 0
+        self._import_functions = {"__import__", "importlib.import_module"}
+
+    def found_import(self, node: cst.CSTNode, found: Import) -> None:
+        raise NotImplementedError
+
+    def visit_If(self, node: cst.If) -> None:
+        if _is_type_checking(node.test):
+            self._guarded.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._enter(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._leave(original_node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._leave(original_node)
+
+    def _enter(self, node: cst.CSTNode) -> None:
+        if id(node) in self._guarded:
+            self._guard_depth += 1
+
+    def _leave(self, node: cst.CSTNode) -> None:
+        if id(node) in self._guarded:
+            self._guard_depth -= 1
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            if name == "importlib" and alias.asname is not None:
+                self._import_functions.add(f"{_alias_name(alias)}.import_module")
+            if not self._guard_depth:
+                self.found_import(node, Import("import", name))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = (get_full_name_for_node(node.module) or "") if node.module else ""
+        if isinstance(node.names, cst.ImportStar):
+            names: tuple[str, ...] = ("*",)
+        else:
+            names = tuple(get_full_name_for_node(a.name) or "" for a in node.names)
+            if module == "importlib" and not node.relative:
+                taken = [a for a in node.names if get_full_name_for_node(a.name) == "import_module"]
+                self._import_functions.update(_alias_name(a) for a in taken)
+        if not self._guard_depth:
+            self.found_import(node, Import("from", module, len(node.relative), names))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._guard_depth or not node.args or not _may_import(node.func):
+            return
+        if get_full_name_for_node(node.func) not in self._import_functions:
+            return
+        name = _literal(node.args[0].value)
+        if name:
+            bare = name.lstrip(".")
+            self.found_import(node, Import("dynamic", bare, len(name) - len(bare)))
+
+
+def _alias_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return get_full_name_for_node(alias.name) or ""
+
+
+def _may_import(func: cst.BaseExpression) -> bool:
+    """Cheap test before building the dotted name: calls are the most common node."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value == "import_module"
+    return isinstance(func, cst.Name)
+
+
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
+
+
+def _literal(node: cst.BaseExpression) -> Optional[str]:
+    """The value of a plain string literal (concatenations included); None for anything computed."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value: Union[str, bytes, None] = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class ImportCollector(ImportScanner, FactCollector):
+    """The `imports` facts of a file: one dict per imported module, in source order.
+
+    `at` is the statement's range in production files and None elsewhere: positions cost a code-generation
+    pass over the file, and only production files' imports are reported. Override `wants_positions` to
+    change that.
+    """
+
+    name = "imports"
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._found: list[tuple[cst.CSTNode, Import]] = []
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return b"import" in context.source
+
+    def wants_positions(self) -> bool:
+        return self.context.is_production
+
+    def found_import(self, node: cst.CSTNode, found: Import) -> None:
+        if self.wants_positions():
+            self.context.want_position(node)
+        self._found.append((node, found))
+
+    def facts(self) -> list[ImportFact]:
+        positions = self.context.positions
+        return [found.as_fact(positions.get(node)) for node, found in self._found]
+
+
+class ResolvedImport(NamedTuple):
+    """One import fact of a file, resolved: `base` is the absolute module (None when unresolvable) and
+    `targets` the project modules it runs, outermost first, leaving out the importer's own packages
+    (they ran before the importer did)."""
+
+    fact: ImportFact
+    base: Optional[str]
+    targets: tuple[str, ...]
+
+
+class ModuleGraph:
+    """The project's modules by dotted name, and each file's imports resolved against them.
+
+    Built once from `Project` facts (collector `imports`); stubs (`.pyi`) are left out since they never run,
+    and when two files claim one module name the first by path wins.
+    """
+
+    def __init__(self, project: Project, collector: str = ImportCollector.name) -> None:
+        self.modules: dict[str, FileFacts] = {}
+        for file in sorted(project.files, key=lambda f: f.path):
+            if file.module_name and not file.path.endswith(".pyi"):
+                self.modules.setdefault(file.module_name, file)
+        self._tops = {name.partition(".")[0] for name in self.modules}
+        self._collector = collector
+        self._resolved: dict[str, list[ResolvedImport]] = {}
+        # Project modules an import runs, by (module, kind, names...): many files import the same things.
+        self._known: dict[tuple[str, ...], list[str]] = {}
+
+    def imports(self, file: FileFacts) -> list[ResolvedImport]:
+        """The file's imports in source order, resolved once and remembered."""
+        if file.path not in self._resolved:
+            package = is_package(file.path)
+            facts = file.facts.get(self._collector, [])
+            self._resolved[file.path] = [self._resolve(file.module_name, package, fact) for fact in facts]
+        return self._resolved[file.path]
+
+    def _resolve(self, importer: Optional[str], package: bool, fact: ImportFact) -> ResolvedImport:
+        base = resolve_relative(importer, package, fact["level"], fact["module"])
+        if base is None or base.partition(".")[0] not in self._tops:
+            return ResolvedImport(fact, base, ())  # unresolvable, or another distribution's module
+        key = (base, fact["kind"], *fact["names"])
+        known = self._known.get(key)
+        if known is None:
+            runs = dict.fromkeys(runs_modules(Import.from_fact(fact), base))
+            known = self._known[key] = [t for t in runs if t in self.modules]
+        return ResolvedImport(fact, base, tuple(t for t in known if not _runs_before(t, importer)))
+
+    def edges(self) -> dict[str, list[str]]:
+        """Module -> the project modules it imports, in source order, without repeats."""
+        return {
+            name: list(dict.fromkeys(t for found in self.imports(file) for t in found.targets))
+            for name, file in self.modules.items()
+        }
+
+
+def _runs_before(module: str, importer: Optional[str]) -> bool:
+    """Whether `module` is the importer itself or one of its packages."""
+    return importer is not None and (importer == module or importer.startswith(module + "."))
+
+
+def shortest_hops(edges: Mapping[str, Sequence[str]], sources: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """For every node that reaches a source: (hops to the nearest source, the next node on the way).
+
+    Breadth-first over the reversed edges, so each node is visited once and cycles cannot loop. Among
+    equally short ways the next node is the first one in the node's own edge order: deterministic.
+    Sources map to (0, themselves).
+    """
+    reverse: dict[str, list[str]] = {}
+    for node, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(node)
+    distance = {source: 0 for source in sources}
+    queue = deque(distance)
+    while queue:
+        node = queue.popleft()
+        for importer in reverse.get(node, ()):
+            if importer not in distance:
+                distance[importer] = distance[node] + 1
+                queue.append(importer)
+    hops = {source: (0, source) for source in distance if distance[source] == 0}
+    for node, hop_count in distance.items():
+        if hop_count:
+            following = next(t for t in edges[node] if distance.get(t) == hop_count - 1)
+            hops[node] = (hop_count, following)
+    return hops
+
+
+def path_to_source(hops: Mapping[str, tuple[int, str]], start: str) -> list[str]:
+    """The nodes from `start` to its nearest source, both included, following `shortest_hops`."""
+    path = [start]
+    while hops[path[-1]][0]:
+        path.append(hops[path[-1]][1])
+    return path
