@@ -22,6 +22,10 @@ from simplelint.violation import Edit, Fix, Violation
 # A file marks itself as production code with this comment among its first lines.
 PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
 MARKER_WINDOW = 2048
+# LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
+# brackets; CPython itself rejects 200 nested brackets ("too many nested parentheses"). Such code, and
+# absurd chains of unary operators, are caught before parsing.
+TOO_DEEP = re.compile(rb"(?:[\w.]*[(\[{][ \t\r\n]*){200}|(?:[-+~][ \t]*){999}[-+~][\w(]|(?:\bnot[ \t]+){1000}")
 
 
 @dataclass
@@ -59,6 +63,11 @@ def _file_violation(code: str, path: str, message: str, line: int = 1, column: i
 
 
 def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
+    deep = TOO_DEEP.search(data)
+    if deep:
+        line = data.count(b"\n", 0, deep.start()) + 1
+        result.violations.append(_nesting_violation(path, line))
+        return None
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -89,10 +98,9 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, 
     return error.raw_line, error.raw_column + 1, reason
 
 
-def _nesting_violation(path: str) -> Violation:
-    return _file_violation(
-        "SL004", path, "Code is nested too deeply to analyse (Python's recursion limit); split the expression"
-    )
+def _nesting_violation(path: str, line: int = 1) -> Violation:
+    message = "Code is nested too deeply to analyse (CPython allows fewer than 200 nested brackets); split it up"
+    return _file_violation("SL004", path, message, line)
 
 
 def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
@@ -121,24 +129,32 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
     if module is None:
         return Analysis(result)
     context.module = module
-    text = module.code
-    result.noqa = parse_noqa(text)
-    visitors = _visitors(context, codes)
     try:
-        with ExitStack() as stack:
-            _resolve_metadata(module, visitors, stack)
-            traverse(module, visitors, context.scope, lambda v, tb: result.errors.append(_failure(path, v, tb)))
-        index = LineIndex(text)
-        ranges = node_ranges(module, [r.node for r in context.reports] + context.wanted, index)
-        context.positions = ranges
-        for visitor in visitors:
-            if isinstance(visitor, FactCollector):
-                _collect(visitor, result)
-        result.violations.extend(_violation(path, report, ranges, module, settings) for report in context.reports)
+        text = module.code
+        result.noqa = parse_noqa(text)
+        visitors = _visitors(context, codes)
+        if visitors:
+            _run_visitors(context, visitors, result, text)
     except RecursionError:
         result.violations.append(_nesting_violation(path))
         return Analysis(result)
     return Analysis(result, module, context.reports)
+
+
+def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor], result: FileResult, text: str) -> None:
+    """One traversal for all visitors, then positions for what they reported, then facts and violations."""
+    module = context.module
+    assert module is not None
+    with ExitStack() as stack:
+        _resolve_metadata(module, visitors, stack)
+        traverse(module, visitors, context.scope, lambda v, tb: result.errors.append(_failure(context.path, v, tb)))
+    ranges = node_ranges(module, [r.node for r in context.reports] + context.wanted, LineIndex(text))
+    context.positions = ranges
+    for visitor in visitors:
+        if isinstance(visitor, FactCollector):
+            _collect(visitor, result)
+    settings = context.settings
+    result.violations.extend(_violation(context.path, r, ranges, module, settings) for r in context.reports)
 
 
 def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.BatchableCSTVisitor]:

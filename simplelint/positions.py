@@ -18,11 +18,11 @@ _NEWLINE = re.compile(r"\r\n?|\n")
 
 
 class _OffsetState(CodegenState):
-    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode]) -> None:
+    def __init__(self, module: cst.Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.offset = 0
         self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}
-        self.wanted = wanted
+        self._starts: list[int] = []
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -30,6 +30,15 @@ class _OffsetState(CodegenState):
 
     def add_token(self, value: str) -> None:
         self.offset += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._starts.append(self.offset)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        # Nodes without a syntactic position (whitespace, ...) get their whole span, as in LibCST.
+        start = self._starts.pop()
+        if node not in self.ranges:
+            self.ranges[node] = (start, self.offset)
 
     def pop_trailing_newline(self) -> None:
         pass  # only affects the very end of the file
@@ -58,8 +67,10 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.length = len(text)
 
     def position(self, offset: int) -> tuple[int, int]:
+        offset = min(offset, self.length)  # the module's own span runs past its popped final newline
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
@@ -71,7 +82,7 @@ def node_ranges(
     wanted = set(nodes)
     if not wanted:
         return {}
-    state = _OffsetState(module, wanted)
+    state = _OffsetState(module)
     module._codegen(state)
     result = {}
     for node in wanted:

@@ -1,0 +1,151 @@
+"""The engine's pieces against LibCST's own: positions, traversal, isolation of failing rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from simplelint import registry
+from simplelint.engine import analyse
+from simplelint.positions import LineIndex, node_ranges
+from simplelint.rule import Rule
+from simplelint.testing import settings_for
+from simplelint.traversal import traverse
+
+PACKAGE = Path(__file__).resolve().parent.parent / "simplelint"
+TRICKY = [
+    "x = 1\r\ny = 'é'\r\n",
+    "def f(a,\n      b):  # comment\n\treturn a\n",
+    "@decorator\n@other(1)\nasync def g(*, k: int = 1) -> None:\n    pass\n",
+    "x = f'{a!r:>{w}}' + \"\"\"multi\nline\"\"\"\nclass C(B, metaclass=M): pass\n",
+    "x = 1\ry = 2\r",
+    "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\n# end without newline",
+    "",
+]
+
+
+def _sources() -> list[str]:
+    own = [p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))[:12]]
+    return TRICKY + own
+
+
+@pytest.mark.parametrize("source", _sources())
+def test_positions_match_libcst_position_provider(source: str) -> None:
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    expected = wrapper.resolve(PositionProvider)
+    nodes = list(expected)
+    index = LineIndex(module.code)
+    ours = node_ranges(module, nodes, index)
+    for node in nodes:
+        want = expected[node]
+        if want.end.line > len(index.starts):
+            continue  # LibCST drops a final lone "\r" from the code, so spans past it cannot exist
+        # LibCST columns are 0-based; ours are 1-based like ruff's.
+        assert ours[node] == (want.start.line, want.start.column + 1, want.end.line, want.end.column + 1), node
+
+
+class _Recorder(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        self.scopes: list[str] = []
+        self.scope: list[str] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:  # not used by our traversal
+        return True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(node.value)
+        self.scopes.append(".".join(self.scope))
+
+
+def test_traversal_visits_in_source_order_and_tracks_scope() -> None:
+    module = cst.parse_module("@deco\ndef outer(a: T) -> R:\n    class Inner:\n        def m(self): x\n")
+    recorder = _Recorder()
+    scope: list[str] = []
+    recorder.scope = scope
+    traverse(module, [recorder], scope, lambda v, tb: None)
+    assert recorder.seen == ["deco", "outer", "a", "T", "R", "Inner", "m", "self", "x"]
+    assert recorder.scopes[-1] == "outer.Inner.m"
+    assert scope == []
+
+
+def test_traversal_reaches_the_same_nodes_as_libcst() -> None:
+    source = (PACKAGE / "engine.py").read_text(encoding="utf-8")
+    module = cst.parse_module(source)
+
+    class Count(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: list[str] = []
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.append(node.value)
+
+    theirs = Count()
+    module.visit(theirs)
+    ours = _Recorder()
+    traverse(module, [ours], [], lambda v, tb: None)
+    assert sorted(ours.seen) == sorted(theirs.names)
+
+
+class _Broken(Rule):
+    """## What it does\nFails on purpose.\n## Why is this bad?\nIt is a test.\n## Example\n`x`"""
+
+    code = "SL999"
+    name = "broken-on-purpose"
+    summary = "Raises"
+    VALID: ClassVar[list] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        raise ValueError("boom")
+
+
+class _Names(Rule):
+    """## What it does\nReports names.\n## Why is this bad?\nTest.\n## Example\n`x`"""
+
+    code = "SL998"
+    name = "report-names"
+    summary = "Reports every name"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.report(node, f"name {node.value}")
+
+
+@pytest.fixture
+def extra_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = {**registry.all_rules(), "SL998": _Names, "SL999": _Broken}
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+
+
+def test_a_failing_rule_is_reported_and_the_others_still_run(extra_rules: None, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, frozenset({"SL998", "SL999"}))
+    analysis = analyse("m.py", b"a = b\n", settings)
+    assert [v.message for v in analysis.result.violations] == ["name a", "name b"]
+    assert len(analysis.result.errors) == 1
+    assert "SL999 (broken-on-purpose)" in analysis.result.errors[0] and "boom" in analysis.result.errors[0]
+
+
+def test_violation_positions_and_context(extra_rules: None, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, frozenset({"SL998"}))
+    source = "class C:\n    def m(self):\n        return value\n"
+    found = analyse("m.py", source.encode(), settings).result.violations
+    value = next(v for v in found if v.message == "name value")
+    assert (value.line, value.column, value.end_line, value.end_column) == (3, 16, 3, 21)
+    assert value.context == "C.m"
+    assert value.snippet == "value"
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_deep_nesting_never_raises(extra_rules: None, tmp_path: Path, depth: int) -> None:
+    settings = settings_for(tmp_path, frozenset({"SL998"}))
+    for source in ("x = " + "(" * depth + "1" + ")" * depth + "\n", "x = " + "-" * depth + "1\n"):
+        result = analyse("deep.py", source.encode(), settings).result
+        codes = {v.code for v in result.violations}
+        assert codes & {"SL001", "SL004", "SL998"}, codes
+        assert not result.errors
