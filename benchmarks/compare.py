@@ -90,6 +90,7 @@ class Sample:
     cpu: float
     rss_mb: float
     code: int
+    internal_errors: list[str] = field(default_factory=list)  # simplelint's "internal error in rule" lines
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Row:
     run: Run
     sample: Sample
     lines: int
+    load: float  # 1-minute load average when the row started: above the core count, wall times are inflated
 
 
 @dataclass
@@ -138,11 +140,23 @@ def export(rev: str) -> Path:
     return folder
 
 
+def snapshot(name: str = "snapshot") -> Path:
+    """A copy of the working tree's simplelint/: edits made by others during the run cannot mix versions (the
+    cache key also changes whenever a simplelint module's mtime does, which would empty the warm-cache row)."""
+    folder = WORK / name
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(REPO / "simplelint", folder / "simplelint", ignore=shutil.ignore_patterns("__pycache__"))
+    # Compile now: the first timed row must not pay for writing bytecode.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True)
+    return folder
+
+
 def describe(rev: Optional[str]) -> str:
     if rev:
         return f"commit {git('rev-parse', '--short', rev)} ({rev})"
     dirty = git("status", "--porcelain", "--", "simplelint")
-    return f"working tree at {git('rev-parse', '--short', 'HEAD')}" + (" with uncommitted changes" if dirty else "")
+    changes = " with uncommitted changes" if dirty else ""
+    return f"working tree at {git('rev-parse', '--short', 'HEAD')}{changes}, copied at {time.strftime('%H:%M')}"
 
 
 # --- the peers' environment ---------------------------------------------------------------------------------
@@ -204,15 +218,27 @@ def best_of(run: Run, cwd: Path, repeat: int, source: Path) -> Sample:
             shutil.rmtree(run.fresh_cache, ignore_errors=True)
         sample = measure(run.argv, cwd, log, source)
         output = log.read_text(errors="replace")
-        # Python exits 1 on an uncaught exception, the same code as "findings": look for the traceback too.
-        if sample.code not in run.ok_codes or "Traceback (most recent call last)" in output:
+        sample.internal_errors = [line for line in output.splitlines() if "internal error in" in line]
+        if failed(run, sample, output):
             raise SystemExit(f"{run.label}: exit code {sample.code}\n$ {shlex.join(run.argv)}\n{output[-2000:]}")
         samples.append(sample)
     return min(samples, key=lambda s: s.wall)
 
 
+def failed(run: Run, sample: Sample, output: str) -> bool:
+    """A crash, or an exit code the tool never uses for findings.
+
+    Python exits 1 on an uncaught exception, the same code as "findings", so a traceback fails the row too.
+    simplelint exits 2 when a rule raised on some file: the run still completed, so it counts, with a note.
+    """
+    if "Traceback (most recent call last)" in output:
+        return True
+    completed = "Found " in output or "All checks passed" in output
+    return sample.code not in run.ok_codes and not (sample.code == 2 and sample.internal_errors and completed)
+
+
 def slug(label: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
+    return "-".join("".join(c if c.isalnum() else " " for c in label.lower()).split())
 
 
 def count_lines(root: Path) -> tuple[int, int]:
@@ -235,6 +261,9 @@ def project_runs(project: str, quick: bool) -> list[Run]:
         Run("simplelint -j2, warm cache", simplelint("check", *SL_ALL, "--jobs", "2", *cached, target)),
         Run("simplelint -j1, no cache", simplelint("check", *SL_ALL, "--jobs", "1", "--no-cache", target)),
         Run("simplelint -j2, no cache", simplelint("check", *SL_ALL, "--jobs", "2", "--no-cache", target)),
+        # SL3 (untested functions) also reads the project's test suite for its facts: this row shows its share.
+        Run("simplelint -j2, no cache, without SL3", simplelint("check", *SL_ALL, "--ignore", "SL3", "--jobs", "2",
+                                                                 "--no-cache", target)),
         Run("flake8 + plugins -j1", peer("flake8", *FLAKE8_PLUGINS, "-j1", target)),
         Run("flake8 + plugins -j2", peer("flake8", *FLAKE8_PLUGINS, "-j2", target)),
         Run("ruff ANN,C90,SIM,PLR", peer("ruff", "check", "--isolated", "--no-cache", "--select",
@@ -267,10 +296,11 @@ def run_section(title: str, cwd: Path, target: str, runs: list[Run], args: argpa
     section = Section(title, cwd, files, lines)
     print(f"\n## {title}: {files} files, {lines:,} lines", file=sys.stderr)
     for run in runs:
+        load = os.getloadavg()[0]
         sample = best_of(run, cwd, args.repeat, args.source)
         print(f"  {run.label:<42} {sample.wall:7.2f} s wall {sample.cpu:7.2f} s CPU {sample.rss_mb:6.0f} MB",
               file=sys.stderr)
-        section.rows.append(Row(run, sample, lines if run.per_line else 0))
+        section.rows.append(Row(run, sample, lines if run.per_line else 0, load))
     return section
 
 
@@ -287,14 +317,25 @@ def per_cpu_second(row: Row) -> str:
 
 def table(section: Section) -> Iterator[str]:
     reference = section.rows[0].sample
-    yield "| run | wall s | CPU s | peak RSS MB | lines / CPU-s | wall vs SL | CPU vs SL | RSS vs SL |"
-    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
+    yield "| run | wall s | CPU s | peak RSS MB | lines / CPU-s | wall vs SL | CPU vs SL | RSS vs SL | load |"
+    yield "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in section.rows:
         s = row.sample
+        mark = " (!)" if s.internal_errors else ""
         yield (
-            f"| {row.run.label} | {s.wall:.2f} | {s.cpu:.2f} | {s.rss_mb:.0f} | {per_cpu_second(row)} "
-            f"| {ratio(s.wall, reference.wall)} | {ratio(s.cpu, reference.cpu)} | {ratio(s.rss_mb, reference.rss_mb)} |"
+            f"| {row.run.label}{mark} | {s.wall:.2f} | {s.cpu:.2f} | {s.rss_mb:.0f} | {per_cpu_second(row)} "
+            f"| {ratio(s.wall, reference.wall)} | {ratio(s.cpu, reference.cpu)} | {ratio(s.rss_mb, reference.rss_mb)} "
+            f"| {row.load:.1f} |"
         )
+
+
+def internal_errors(section: Section) -> Iterator[str]:
+    """Rows marked (!) finished, but some rule raised on some files (their other rules still ran)."""
+    for row in section.rows:
+        errors = row.sample.internal_errors
+        if errors:
+            yield ""
+            yield f"(!) {row.run.label}: {len(errors)} internal rule errors (exit code 2), e.g. `{errors[0][:200]}`"
 
 
 def commands(sections: list[Section]) -> Iterator[str]:
@@ -322,38 +363,44 @@ def find(sections: list[Section], title: str, label: str) -> Optional[Sample]:
 
 
 def targets(sections: list[Section]) -> Iterator[str]:
-    """Issue 6's targets, checked against this run's figures (skipped when a row was not run)."""
+    """Issue 6's targets, checked against this run's figures (skipped when a row was not run).
+
+    Judged on wall time as the issue asks; the CPU column is the same ratio on CPU time, which a busy machine
+    distorts far less (compare the rows' load column with the core count).
+    """
     cold = find(sections, "django", "simplelint -j2, cold")
     checks = [
         (cold, find(sections, "django", "flake8 + plugins -j2"), 1.0,
-         "django, -j2, cold: no slower than flake8 + plugins -j2 (wall)"),
-        (cold, find(sections, "django", "Fixit"), 6.0, "django, -j2, cold: at least 6x faster than Fixit (wall)"),
+         "django, -j2, cold: no slower than flake8 + plugins -j2"),
+        (cold, find(sections, "django", "Fixit"), 6.0, "django, -j2, cold: at least 6x faster than Fixit"),
         (find(sections, "django", "simplelint -j2, warm"), cold, 20.0,
-         "django, warm cache: at least 20x faster than cold (wall)"),
+         "django, warm cache: at least 20x faster than cold"),
         (find(sections, "one file", "simplelint, one file"), find(sections, "one file", "flake8 + plugins, one"),
-         1 / 1.5, "one file: within 1.5x of flake8 (wall)"),
+         1 / 1.5, "one file: within 1.5x of flake8"),
     ]
     if not find(sections, "django", "simplelint") and not find(sections, "one file", "simplelint"):
         yield "Not checked: they are measured on django (run without `--only flask`)."
         return
-    yield "| target | measured | met |"
-    yield "|---|---|---|"
+    yield "| target | simplelint's speed-up, wall | CPU | met (wall) |"
+    yield "|---|---:|---:|---|"
     for ours, theirs, factor, text in checks:
         if ours and theirs:
-            speedup = theirs.wall / ours.wall
-            yield f"| {text} | simplelint is {speedup:.2f}x as fast | {'yes' if speedup >= factor else 'NO'} |"
+            wall, cpu = theirs.wall / ours.wall, theirs.cpu / ours.cpu
+            yield f"| {text} | {wall:.2f}x | {cpu:.2f}x | {verdict(wall >= factor)} (need {factor:.2f}x) |"
     yield from absolute_targets(sections, cold)
+
+
+def verdict(met: bool) -> str:
+    return "yes" if met else "NO"
 
 
 def absolute_targets(sections: list[Section], cold: Optional[Sample]) -> Iterator[str]:
     one = find(sections, "one file", "simplelint, one file")
     if one:
-        yield f"| one file: under 0.5 s wall | {one.wall:.2f} s | {'yes' if one.wall < 0.5 else 'NO'} |"
+        yield f"| one file: under 0.5 s wall | {one.wall:.2f} s | {one.cpu:.2f} s | {verdict(one.wall < 0.5)} |"
     if cold:
-        yield (
-            f"| django: peak memory per worker under 300 MB | {cold.rss_mb:.0f} MB (largest process, -j2) "
-            f"| {'yes' if cold.rss_mb < 300 else 'NO'} |"
-        )
+        yield (f"| django: peak memory per worker under 300 MB | {cold.rss_mb:.0f} MB (largest process) | "
+               f"| {verdict(cold.rss_mb < 300)} |")
 
 
 def report(sections: list[Section], versions: dict[str, str], argv: list[str], measured: str) -> str:
@@ -372,6 +419,7 @@ def report(sections: list[Section], versions: dict[str, str], argv: list[str], m
     for section in sections:
         lines += ["", f"## {section.title}", "", f"{section.files} files, {section.lines:,} lines.", ""]
         lines += table(section)
+        lines += internal_errors(section)
     lines += ["", "## Targets (issue 6)", "", *targets(sections), "", "## Commands", "", *commands(sections)]
     return "\n".join(lines) + "\n"
 
@@ -402,7 +450,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
-    args.source = export(args.at) if args.at else REPO
+    args.source = export(args.at) if args.at else snapshot()
     versions = ensure_peers()
     (WORK / "empty.pylintrc").write_text("")
     print("\n".join(f"{name} {version}" for name, version in versions.items()), file=sys.stderr)

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator, Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # corpus.py and compare.py live beside this script
-from compare import TARGETS, WORK, measure  # noqa: E402
+from compare import TARGETS, WORK, measure, snapshot  # noqa: E402
 from corpus import PINNED, fetch  # noqa: E402
 
 RESULTS = HERE / "results" / "profile.md"
@@ -102,11 +102,19 @@ def resolve(dotted: str) -> Any:
 
 
 def install(timer: PhaseTimer) -> None:
+    """Wrap each phase's function, also where another module imported it by name (`from engine import x`)."""
     for owner_name, attribute, phase in PHASES:
-        owner = resolve(owner_name)
-        function = getattr(owner, attribute, None)
-        if function is not None:
-            setattr(owner, attribute, timer.wrap(phase, function))
+        function = getattr(resolve(owner_name), attribute, None)
+        if function is None:
+            continue
+        timed = timer.wrap(phase, function)
+        for holder in [resolve(owner_name), *simplelint_modules()]:
+            if getattr(holder, attribute, None) is function:
+                setattr(holder, attribute, timed)
+
+
+def simplelint_modules() -> list[Any]:
+    return [module for name, module in list(sys.modules.items()) if name.startswith("simplelint.") and module]
 
 
 def import_everything() -> float:
@@ -214,8 +222,7 @@ def empty_visitor() -> type:
 
 def in_worker(kind: str, cwd: Path, *args: str) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter (so imports and caches start cold) and read its JSON."""
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", kind, *args], cwd=cwd, env=env,
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", kind, *args], cwd=cwd,
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"worker {kind} {args} failed:\n{done.stderr[-3000:]}")
@@ -234,7 +241,7 @@ def best_cpu(argv: list[str], cwd: Path, repeat: int = 3, fresh: Optional[Path] 
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
-        sample = measure(argv, cwd, log, HERE.parent)
+        sample = measure(argv, cwd, log, Path(os.environ["PYTHONPATH"]))
         best = sample if best is None or sample.cpu < best.cpu else best
     assert best is not None
     return best.wall, best.cpu
@@ -264,7 +271,7 @@ def startup(cwd: Path) -> Iterator[str]:
 
 def importtime(cwd: Path, top: int = 12) -> list[str]:
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import simplelint.cli"], cwd=cwd,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+                          capture_output=True, text=True)
     rows = [line for line in done.stderr.splitlines() if line.startswith("import time:") and "|" in line]
     rows = rows[1:]  # the header
     rows.sort(key=lambda line: int(line.split("|")[1]), reverse=True)
@@ -318,8 +325,7 @@ def cprofile_top(cwd: Path, target: str, top: int = 25) -> Iterator[str]:
     """cProfile of the whole one-process run, for the record (it inflates small Python calls)."""
     out = WORK / "profile.prof"
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "simplelint", "check", *SL_ALL,
-                    "--jobs", "1", "--no-cache", target], cwd=cwd, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(HERE.parent)})
+                    "--jobs", "1", "--no-cache", target], cwd=cwd, capture_output=True)
     text = io.StringIO()
     pstats.Stats(str(out), stream=text).strip_dirs().sort_stats("tottime").print_stats(top)
     body = text.getvalue()
@@ -375,6 +381,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(found))
         return
     names = [args.only] if args.only else list(TARGETS)
+    # Every child measures the same copy of the working tree, whatever others edit meanwhile.
+    os.environ["PYTHONPATH"] = str(snapshot("snapshot-profile"))
     per_rule = set(args.rules_on or ["flask"])
     body = ["# Where simplelint's time goes", "", f"Written by `python benchmarks/profile.py {' '.join(argv)}`".rstrip()
             + f" on {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}.", ""]
