@@ -83,6 +83,9 @@ class Function:
     in_class: bool
     private: bool
     decorators: tuple[str, ...]
+    # The module-level `def` or `class` it belongs to: not listed in `__all__` makes it private for ruff.
+    top: str
+    returns: bool = False
     returns_value: bool = False
     yields: bool = False
 
@@ -123,6 +126,7 @@ class Frame:
 
     kind: str  # "module", "class" or "function"
     private: bool
+    top: Optional[str] = None
     # The function whose body this is, when it is checked.
     function: Optional[Function] = None
     # Name of the last `def` in this scope when it was an `@overload` signature.
@@ -141,14 +145,15 @@ class FunctionRule(Rule):
         parent = self.frames[-1]
         parent.overloaded = None
         private = parent.private or parent.kind == "function" or is_private(node.name.value)
-        self.frames.append(Frame("class", private))
+        self.frames.append(Frame("class", private, parent.top or node.name.value))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.frames.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.frames[-1]
-        function = Function(node, parent.kind == "class", self.is_private_def(node, parent), decorator_names(node))
+        private = self.is_private_def(node, parent)
+        function = Function(node, parent.kind == "class", private, decorator_names(node), parent.top or node.name.value)
         overload = "overload" in function.decorators
         # The implementation after `@overload` signatures is checked against them, not on its own (as ruff).
         implementation = not overload and parent.overloaded == function.name
@@ -156,7 +161,7 @@ class FunctionRule(Rule):
         checked = not (implementation or self.skip_file)
         if checked and self.options["ignore-fully-untyped"]:
             checked = not function.is_fully_untyped()
-        self.frames.append(Frame("function", function.private, function if checked else None))
+        self.frames.append(Frame("function", private, function.top, function if checked else None))
         if checked:
             self.check(function)
 
@@ -426,14 +431,24 @@ class MissingReturnAnnotation(FunctionRule):
         Invalid("def log(msg: str):\n    return msg\n", {"suppress-none-returning": True}, count=1),
     ]
 
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.missing: list[Function] = []
+        # Names in the module's `__all__`, once it has one: ruff makes every other top-level name private.
+        self.exports: Optional[set[str]] = None
+
     def finish(self, function: Function) -> None:
-        node = function.node
-        if node.returns is not None or self.allowed(function):
-            return
-        kind = self.kind(function)
-        if kind in self.ignored_kinds():
-            return
-        self.report(node.name, f"Missing return type annotation for {kind} `{function.name}`", self.fix(function))
+        if function.node.returns is None and not self.allowed(function):
+            self.missing.append(function)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        ignored = self.ignored_kinds()
+        for function in self.missing:
+            private = function.private or (self.exports is not None and function.top not in self.exports)
+            kind = self.kind(function, private)
+            if kind not in ignored:
+                message = f"Missing return type annotation for {kind} `{function.name}`"
+                self.report(function.node.name, message, self.fix(function))
 
     def allowed(self, function: Function) -> bool:
         if self.options["suppress-none-returning"] and not function.returns_value:
@@ -450,7 +465,7 @@ class MissingReturnAnnotation(FunctionRule):
         return kinds
 
     @staticmethod
-    def kind(function: Function) -> str:
+    def kind(function: Function, private: bool) -> str:
         """ruff's wording, which is also its code: ANN206, ANN205, ANN204, ANN202, ANN201."""
         if function.in_class:
             if "classmethod" in function.decorators or "abstractclassmethod" in function.decorators:
@@ -459,7 +474,7 @@ class MissingReturnAnnotation(FunctionRule):
                 return "staticmethod"
             if is_dunder(function.name):
                 return "special method"
-        return "private function" if function.private else "public function"
+        return "private function" if private else "public function"
 
     def fix(self, function: Function) -> Optional[NodeFix]:
         annotation = self.guess(function)
@@ -473,7 +488,7 @@ class MissingReturnAnnotation(FunctionRule):
         if function.in_class and function.name in MAGIC_RETURNS:
             return MAGIC_RETURNS[function.name]
         body = function.node.body
-        if function.returns_value or function.yields or always_raises(body):
+        if function.returns_value or function.yields or (always_raises(body) and not function.returns):
             return None
         stub = self.context.path.endswith(".pyi") or ABSTRACT.intersection(function.decorators)
         if (stub or "overload" in function.decorators) and is_empty(body):
@@ -482,16 +497,38 @@ class MissingReturnAnnotation(FunctionRule):
 
     def visit_Return(self, node: cst.Return) -> None:
         function = self.frames[-1].function
-        value = node.value
-        if function is not None and value is not None and not (isinstance(value, cst.Name) and value.value == "None"):
-            function.returns_value = True
+        if function is not None:
+            function.returns = True
+            value = node.value
+            function.returns_value |= value is not None and not (isinstance(value, cst.Name) and value.value == "None")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(is_dunder_all(target.target) for target in node.targets):
+            self.export(node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if is_dunder_all(node.target):
+            self.export(node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if is_dunder_all(node.target):
+            self.export(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and is_dunder_all(func.value) and func.attr.value in ("append", "extend"):
+            self.export(node.args[0].value if node.args else None)
+
+    def export(self, value: Optional[cst.BaseExpression]) -> None:
+        if self.frames[-1].kind == "module":
+            self.exports = (self.exports or set()) | set(literal_names(value))
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self.mark_yield()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         # A lambda's `yield` belongs to the lambda: a frame without a function hides it.
-        self.frames.append(Frame("function", True))
+        self.frames.append(Frame("function", True, self.frames[-1].top))
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.frames.pop()
@@ -500,6 +537,22 @@ class MissingReturnAnnotation(FunctionRule):
         function = self.frames[-1].function
         if function is not None:
             function.yields = True
+
+
+def is_dunder_all(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "__all__"
+
+
+def literal_names(value: Optional[cst.BaseExpression]) -> list[str]:
+    """The strings of `["a", "b"]`, `("a",) + other`, `"a"`: what ruff reads from `__all__`."""
+    if isinstance(value, cst.SimpleString):
+        evaluated = value.evaluated_value
+        return [evaluated] if isinstance(evaluated, str) else []
+    if isinstance(value, (cst.List, cst.Tuple)):
+        return [name for element in value.elements for name in literal_names(element.value)]
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        return literal_names(value.left) + literal_names(value.right)
+    return []
 
 
 def always_raises(suite: Union[cst.BaseSuite, cst.If, cst.Else]) -> bool:
