@@ -17,7 +17,9 @@ code calls counts as tested. References are tokens (strings, so the cache can st
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
@@ -99,6 +101,10 @@ _LIFECYCLE = frozenset(
 _WRAPPERS = frozenset(
     "Optional Annotated Iterator Iterable Generator AsyncIterator AsyncGenerator Final ClassVar Type type".split()
 )
+# A string like "visit_" or f"render_{kind}" builds the names of what it calls (dispatch by name).
+_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*_\Z")
+# "pkg.mod.func" or "pkg.mod:func": a name that importlib / entry points / settings resolve at run time.
+_DOTTED_STRING = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?\Z")
 _Raw = tuple[str, ...]
 _Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r" what calling it returns
 
@@ -121,15 +127,20 @@ def _annotation_type(node: Optional[cst.BaseExpression]) -> str:
         text = node.evaluated_value
         return text if isinstance(text, str) and all(p.isidentifier() for p in text.split(".")) else ""
     if isinstance(node, cst.Subscript):
-        base = _dotted(node.value)
-        inner = node.slice[0].slice if node.slice else None
-        if base.rpartition(".")[2] in _WRAPPERS and isinstance(inner, cst.Index):
-            return _annotation_type(inner.value)
-        return base
+        return _subscript_type(node)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         left = _annotation_type(node.left)
         return left if left and left != "None" else _annotation_type(node.right)
     return _dotted(node)
+
+
+def _subscript_type(node: cst.Subscript) -> str:
+    """`Optional[Ledger]` and `Iterator[Ledger]` (a fixture that yields) mean Ledger; `list[Ledger]` means list."""
+    base = _dotted(node.value)
+    inner = node.slice[0].slice if node.slice else None
+    if base.rpartition(".")[2] in _WRAPPERS and isinstance(inner, cst.Index):
+        return _annotation_type(inner.value)
+    return base
 
 
 def _call_type(node: Optional[cst.BaseExpression]) -> Optional[_Type]:
@@ -178,6 +189,8 @@ class _Def:
     flags: int
     refs: set[_Raw] = field(default_factory=set)
     returns: Optional[_Type] = None
+    # `@main.command()` registers the function with `main`: it runs when `main` does.
+    triggers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -198,12 +211,17 @@ class UntestedFacts(FactCollector):
 
     name = "untested"
 
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return not context.path.endswith(".pyi")  # a stub never runs, and would shadow its module's classes
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.module = context.module_name or ""
         self.is_package = os.path.basename(context.path).startswith("__init__.")
         self.imports: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
+        self.class_aliases: dict[str, dict[str, str]] = {}
         self.stars: list[str] = []
         self.defs: list[_Def] = []
         self.classes: dict[str, tuple[int, list[str]]] = {}
@@ -256,6 +274,11 @@ class UntestedFacts(FactCollector):
 
     def _define(self, node: cst.FunctionDef, qualname: str, parent: _Frame) -> _Def:
         entry = _Def(qualname, node, parent.flags | self._flags(node, parent))
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            head = _dotted(expression.func if isinstance(expression, cst.Call) else expression).rpartition(".")[0]
+            if head:
+                entry.triggers.append(head)
         if node.returns is not None:
             dotted = _annotation_type(node.returns.annotation)
             entry.returns = ("a", dotted) if dotted else None
@@ -506,6 +529,16 @@ class UntestedFacts(FactCollector):
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         self._names(("__format__", "__str__"))
+        first = node.parts[0] if node.parts else None
+        if isinstance(first, cst.FormattedStringText) and len(node.parts) > 1 and _PREFIX.match(first.value):
+            self._add(("p", first.value))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        text = node.raw_value
+        if len(text) < 30 and _PREFIX.match(text):
+            self._add(("p", text))
+        elif len(text) < 200 and _DOTTED_STRING.match(text):
+            self._add(("d", text.replace(":", ".")))
 
     # --- what local variables hold, and what functions return --------------------------------------------
 
@@ -526,9 +559,18 @@ class UntestedFacts(FactCollector):
             return
         name = node.targets[0].target.value
         self._bind(name, _call_type(node.value))
-        dotted = _dotted(node.value)
-        if self.frames[-1].kind == "module" and dotted:
-            self.aliases[name] = dotted  # `fmt = format_amount`: a re-export under another name
+        self._alias(name, node.value)
+
+    def _alias(self, name: str, value: cst.BaseExpression) -> None:
+        """`fmt = format_amount` binds a name and calls nothing: references to `fmt` mean the function."""
+        frame = self.frames[-1]
+        dotted = _dotted(value)
+        if frame.kind == "module" and dotted:
+            self.aliases[name] = dotted
+            self._consume(value)
+        elif frame.kind == "class" and frame.class_qual and isinstance(value, cst.Name):
+            self.class_aliases.setdefault(frame.class_qual, {})[name] = value.value  # `__radd__ = __add__`
+            self._consume(value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name):
@@ -562,8 +604,15 @@ class UntestedFacts(FactCollector):
             start = positions.get(body.body[0], name)[0] if isinstance(body, cst.IndentedBlock) else name[0]
             returns = resolver.type_token(entry.returns) if entry.returns else ""
             tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
-            rows.append([entry.qualname, entry.flags, *name, start, end, returns, tokens])
-        classes = {q: [flags, resolver.bases(bases)] for q, (flags, bases) in self.classes.items()}
+            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
+            rows.append([entry.qualname, entry.flags, *name, start, end, returns, tokens, triggers])
+        classes = {q: [flags, resolver.bases(bases), {}] for q, (flags, bases) in self.classes.items()}
+        for qualname, aliases in self.class_aliases.items():
+            for name, target in aliases.items():
+                if f"{qualname}.{target}" in resolver.own:
+                    classes[qualname][2][name] = target
+                else:  # an alias of something else: a reference when the class body runs
+                    self.module_refs.add(("k", qualname, target))
         return {
             "m": resolver.module,
             "i": resolver.imports,
@@ -613,11 +662,14 @@ class _Resolver:
         if kind == "q":
             absolute = self.absolute(raw[1])
             return [f"q:{absolute}"] if absolute else [f"m:{a}" for a in raw[1].split(".")[1:]]
+        if kind == "d":
+            return [f"q:{raw[1]}"]
         if kind == "k":
             method = f"{raw[1]}.{raw[2]}"
             return [f"q:{self.module}.{method}"] if method in self.own else self.tokens(("q", raw[2]))
-        if kind in ("c", "s"):
-            return [f"{kind}:{self.module}.{raw[1]}|{raw[2]}"]
+        if kind in ("c", "s", "p"):
+            scope = f"{self.module}.{raw[1]}" if kind != "p" else self.module
+            return [f"{kind}:{scope}|{raw[-1]}"]
         if kind == "t":
             typed = self.type_token((raw[1], raw[2]))
             return [f"t:{typed}|{raw[3]}"] if typed else [f"m:{raw[3]}"]
@@ -659,11 +711,22 @@ class _Index:
         self.modules: dict[str, tuple[dict[str, str], list[str]]] = {}
         self.by_name: dict[str, list[tuple[str, int]]] = {}
         self.fixtures: dict[str, list[str]] = {}
+        self.functions: dict[str, list[tuple[str, int]]] = {}
+        self.triggers: dict[Key, list[int]] = {}
         self.module_refs: list[tuple[FileFacts, list[str]]] = []
         self._memo: dict[str, tuple[Key, ...]] = {}
         self._mro: dict[str, list[str]] = {}
-        for file, facts in files:
+        files_facts = list(files)
+        first: dict[int, int] = {}
+        for file, facts in files_facts:
+            first[id(facts)] = len(self.defs)
             self._add_file(file, facts)
+        self.method_names = sorted(self.by_name)
+        for file, facts in files_facts:
+            for key, row in zip(range(first[id(facts)], len(self.defs)), facts["d"]):
+                for trigger in row[-1]:
+                    for owner in self.lookup(trigger):
+                        self.triggers.setdefault(owner, []).append(key)
         for name, info in self.classes.items():
             info.bases = [k for b in info.raw_bases for k in self.lookup(b) if isinstance(k, str) and k != name]
             for base in info.bases:
@@ -673,11 +736,15 @@ class _Index:
         module = facts["m"]
         self.modules[module] = (facts["i"], facts["s"])
         self.module_refs.append((file, facts["r"]))
-        for qualname, (_, bases) in facts["c"].items():
-            self.classes[f"{module}.{qualname}"] = _ClassInfo(bases, file.is_test)
-            self.symbols.setdefault(f"{module}.{qualname}", []).append(f"{module}.{qualname}")
+        for qualname, (_, bases, _) in facts["c"].items():
+            full = f"{module}.{qualname}"
+            if full in self.classes:  # defined twice (`if PY2: class A ... else: class A ...`): one class
+                self.classes[full].raw_bases.extend(bases)
+                continue
+            self.classes[full] = _ClassInfo(list(bases), file.is_test)
+            self.symbols[full] = [full]
         for row in facts["d"]:
-            qualname, flags, line, column, end_line, end_column, start, end, returns, tokens = row
+            qualname, flags, line, column, end_line, end_column, start, end, returns, tokens, _ = row
             key = len(self.defs)
             self.defs.append(
                 _DefInfo(file, qualname, flags, (line, column, end_line, end_column), (start, end), returns, tokens)
@@ -685,11 +752,19 @@ class _Index:
             full = f"{module}.{qualname}"
             self.symbols.setdefault(full, []).append(key)
             owner, _, name = full.rpartition(".")
+            if "." not in qualname:
+                self.functions.setdefault(module, []).append((name, key))
             if owner in self.classes:
                 self.classes[owner].methods.setdefault(name, []).append(key)
                 self.by_name.setdefault(name, []).append((owner, key))
             if flags & FIXTURE:
                 self.fixtures.setdefault(name, []).append(returns)
+        for qualname, (_, _, aliases) in facts["c"].items():
+            methods = self.classes[f"{module}.{qualname}"].methods
+            for name, target in aliases.items():
+                keys = methods.get(target, [])
+                methods.setdefault(name, []).extend(keys)
+                self.by_name.setdefault(name, []).extend((f"{module}.{qualname}", k) for k in keys)
 
     def lookup(self, dotted: str, depth: int = 0) -> tuple[Key, ...]:
         """What `pkg.mod.name` means: through re-exports, star imports and class members."""
@@ -784,6 +859,7 @@ class _Walk:
         self.used: set[str] = set()
         self.pending: set[str] = set()
         self.virtual: dict[str, set[str]] = {}
+        self.prefixes: set[str] = set()
         self.queue: list[int] = []
 
     def run(self) -> set[int]:
@@ -806,6 +882,8 @@ class _Walk:
                 self.dotted(rest)
             elif kind == "m":
                 self.name(rest)
+            elif kind == "p":
+                self.prefix(*rest.rpartition("|")[::2])
             else:
                 self.attribute(kind, *rest.rpartition("|")[::2])
 
@@ -815,6 +893,8 @@ class _Walk:
         elif key not in self.reached:
             self.reached.add(key)
             self.queue.append(key)
+            for registered in self.index.triggers.get(key, ()):
+                self.reach(registered)
 
     def dotted(self, dotted: str) -> None:
         found = self.index.lookup(dotted)
@@ -851,8 +931,22 @@ class _Walk:
                 for key in self.index.classes[sub].methods.get(attr, ()):
                     self.reach(key)
 
-    def name(self, attr: str) -> None:
-        if attr in self.pending or not (self.by_name or _is_dunder(attr)):
+    def prefix(self, module: str, prefix: str) -> None:
+        """Dispatch by a built name (`getattr(self, "visit_" + kind)`, `globals()[f"render_{style}"]`):
+        every method of a used class, and every function of the same module, whose name starts so."""
+        if f"{module}|{prefix}" in self.prefixes:
+            return
+        self.prefixes.add(f"{module}|{prefix}")
+        names = self.index.method_names
+        start = bisect.bisect_left(names, prefix)
+        for name in names[start : bisect.bisect_left(names, prefix + "\x7f")]:
+            self.name(name, forced=True)
+        for name, key in self.index.functions.get(module, ()):
+            if name.startswith(prefix):
+                self.reach(key)
+
+    def name(self, attr: str, forced: bool = False) -> None:
+        if attr in self.pending or not (self.by_name or forced or _is_dunder(attr)):
             return
         self.pending.add(attr)
         for cls, key in self.index.by_name.get(attr, ()):
@@ -863,6 +957,8 @@ class _Walk:
         if cls in self.used or cls not in self.index.classes:
             return
         self.used.add(cls)
+        for registered in self.index.triggers.get(cls, ()):
+            self.reach(registered)
         info = self.index.classes[cls]
         for base in info.bases:
             self.use(base)

@@ -1,0 +1,216 @@
+"""SL301 (static) against the truth of a real test run, beside a naive baseline; and the join's time on django.
+
+    python benchmarks/untested_truth.py                  # more-itertools and humanize: the precision/recall table
+    python benchmarks/untested_truth.py --misses         # also list SL301's wrong calls
+    python benchmarks/untested_truth.py --django         # time of SL301's project join on django (+ its tests/)
+
+For each project (pinned sdists from benchmarks/corpus.py, which ship their tests) the test suite runs under
+coverage.py; the truth of "untested" is "no line of the function's body ran" (SL302's verdict on that data).
+The functions compared are the ones SL301 reports on by default (public, not dunder, not @overload, ...)
+whose file coverage measured. The naive baseline calls a function tested when its bare name appears as a
+word anywhere in a test file. Precision and recall are for the class "untested".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import fetch  # noqa: E402
+
+from simplelint.config import CliOverrides, load_settings  # noqa: E402
+from simplelint.coverage_data import load  # noqa: E402
+from simplelint.discovery import discover  # noqa: E402
+from simplelint.rule import FileFacts, Project  # noqa: E402
+from simplelint.rules import untested  # noqa: E402
+from simplelint.runner import RunOptions, run  # noqa: E402
+
+WORK = Path(__file__).resolve().parent / ".work" / "untested"
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    package: str  # the source folder, relative to the sdist
+    pythonpath: str = ""
+
+
+SUBJECTS = (
+    Subject("more-itertools", "more_itertools"),
+    Subject("humanize", "src/humanize", pythonpath="src"),
+)
+
+
+@dataclass
+class Score:
+    true_pos: int
+    false_pos: int
+    false_neg: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / max(1, self.true_pos + self.false_pos)
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / max(1, self.true_pos + self.false_neg)
+
+
+def test_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in (folder / "tests").glob("test_*.py"))
+
+
+def configurations(folder: Path) -> list[tuple[str, list[str]]]:
+    """The whole suite, then each test file alone: a smaller suite leaves more functions untested."""
+    return [("all tests", ["tests"])] + [(name, [name]) for name in test_files(folder)]
+
+
+def coverage_run(subject: Subject, folder: Path, tests: list[str]) -> Path:
+    """Run (part of) the project's test suite under coverage.py; the data is kept under benchmarks/.work."""
+    slug = "all" if tests == ["tests"] else Path(tests[0]).stem
+    data = WORK / f"{subject.name}-{slug}.coverage"
+    if data.exists():
+        return data
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "COVERAGE_FILE": str(data), "PYTHONPATH": subject.pythonpath}
+    command = [sys.executable, "-m", "coverage", "run", f"--source={subject.package}", "-m", "pytest", "-q",
+               "-p", "no:cacheprovider", *tests]  # fmt: skip
+    subprocess.run(command, cwd=folder, env=env, check=False, stdout=subprocess.DEVNULL)
+    return data
+
+
+def lint(folder: Path, subject: Subject, tests: list[str], select: str, coverage: Path | None = None) -> Any:
+    """simplelint over the package and `tests`, as `check --isolated --no-cache` runs it; the other test
+    files are excluded, so only `tests` count as the test suite."""
+    os.chdir(folder)
+    settings = load_settings(["."], CliOverrides(select=[select], isolated=True))
+    settings.coverage_file = coverage
+    if tests != ["tests"]:
+        settings.options["tests"]["patterns"] = list(tests)
+        settings.extend_exclude = tuple(t for t in test_files(folder) if t not in tests)
+    files = discover([subject.package, *tests], settings)
+    return run(files, settings, RunOptions(use_cache=False)), settings
+
+
+Key = tuple[str, int]
+
+
+def judged_functions(folder: Path, subject: Subject, tests: list[str], data: Path) -> tuple[dict[Key, str], set[Key]]:
+    """Functions SL301 reports on whose file the data measured: (path, line) -> qualname; and the untested ones."""
+    result, settings = lint(folder, subject, tests, "SL302", data)
+    truth = {(v.path, v.line) for v in result.violations if v.code == "SL302"}
+    project = Project([FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files],
+                      settings)  # fmt: skip
+    index = untested._Index(project.facts(untested.UntestedFacts.name))
+    executed = load(data)
+    functions = {}
+    for _, info in untested._candidates(index, settings.options["tests"]):
+        measured = executed.lines_for(info.file.path, settings.root) is not None
+        if measured and not info.flags & untested.ONE_LINER and info.file.path.startswith(subject.package):
+            functions[(info.file.path, info.position[0])] = info.qualname
+    return functions, truth & set(functions)
+
+
+def naive_untested(folder: Path, tests: list[str], functions: dict[Key, str]) -> set[Key]:
+    paths = [p for t in tests for p in ([folder / t] if t.endswith(".py") else (folder / t).rglob("*.py"))]
+    words = set(re.findall(r"\w+", "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)))
+    return {key for key, qualname in functions.items() if qualname.rpartition(".")[2] not in words}
+
+
+def score(flagged: set[Key], truth: set[Key]) -> Score:
+    return Score(len(flagged & truth), len(flagged - truth), len(truth - flagged))
+
+
+@dataclass
+class Tally:
+    functions: int = 0
+    untested: int = 0
+    naive: Score = field(default_factory=lambda: Score(0, 0, 0))
+    static: Score = field(default_factory=lambda: Score(0, 0, 0))
+
+    def add(self, other: Tally) -> None:
+        self.functions += other.functions
+        self.untested += other.untested
+        for mine, theirs in ((self.naive, other.naive), (self.static, other.static)):
+            mine.true_pos += theirs.true_pos
+            mine.false_pos += theirs.false_pos
+            mine.false_neg += theirs.false_neg
+
+
+def measure_one(subject: Subject, folder: Path, tests: list[str], show_misses: bool) -> Tally:
+    data = coverage_run(subject, folder, tests)
+    functions, truth = judged_functions(folder, subject, tests, data)
+    result, _ = lint(folder, subject, tests, "SL301")
+    static = {(v.path, v.line) for v in result.violations if v.code == "SL301"} & set(functions)
+    tally = Tally(len(functions), len(truth), score(naive_untested(folder, tests, functions), truth), score(static, truth))
+    if show_misses:
+        for title, keys in (("flagged but ran", static - truth), ("never ran, not flagged", truth - static)):
+            for key in sorted(keys):
+                print(f"{subject.name} [{' '.join(tests)}] {title}: {key[0]}:{key[1]} {functions[key]}", file=sys.stderr)
+    return tally
+
+
+def rows(subject: Subject, label: str, tally: Tally) -> list[str]:
+    lines = []
+    for method, s in (("naive: bare name in a test file", tally.naive), ("SL301", tally.static)):
+        lines.append(f"| {subject.name} | {label} | {tally.functions} | {tally.untested} | {method} | "
+                     f"{s.true_pos} | {s.false_pos} | {s.false_neg} | {s.precision:.1%} | {s.recall:.1%} |")  # fmt: skip
+    return lines
+
+
+def measure(subject: Subject, show_misses: bool) -> list[str]:
+    folder = fetch(subject.name)
+    (_, everything), *alone = configurations(folder)
+    out = rows(subject, "whole suite", measure_one(subject, folder, everything, show_misses))
+    pooled = Tally()
+    for _, tests in alone:
+        pooled.add(measure_one(subject, folder, tests, show_misses))
+    return out + rows(subject, f"each of {len(alone)} test files alone, pooled", pooled)
+
+
+def time_django() -> None:
+    """Seconds of SL301's join (index + reachability + findings) over django/ and tests/; parse time apart."""
+    folder = fetch("django")
+    os.chdir(folder)
+    settings = load_settings(["."], CliOverrides(select=["SL301"], isolated=True))
+    settings.cache_dir = WORK / "django-cache"
+    files = discover(["django", "tests"], settings)
+    start = time.perf_counter()
+    result = run(files, settings, RunOptions())
+    total = time.perf_counter() - start
+    project = Project([FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files],
+                      settings)  # fmt: skip
+    start = time.perf_counter()
+    found = untested.UntestedFunction.check_project(project, settings.options["tests"])
+    join = time.perf_counter() - start
+    functions = sum(len(f.facts.get("untested", {}).get("d", ())) for f in project.files)
+    print(f"django: {len(files)} files, {functions} functions; whole run {total:.1f}s; "
+          f"SL301 join {join:.2f}s; {len(found)} findings")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list SL301's wrong calls on stderr")
+    parser.add_argument("--django", action="store_true", help="time the join on django instead")
+    args = parser.parse_args()
+    if args.django:
+        time_django()
+        return
+    print("| project | tests | functions | untested (truth) | method | TP | FP | FN | precision | recall |")
+    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    for subject in SUBJECTS:
+        print("\n".join(measure(subject, args.misses)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
