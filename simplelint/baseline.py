@@ -112,7 +112,11 @@ def _entry(item: dict[str, Any]) -> Entry:
 
 
 def apply(
-    violations: list[Violation], baseline: dict[str, Entry], folder: Path, checked: Iterable[str], read_lines: LineReader
+    violations: list[Violation],
+    baseline: dict[str, Entry],
+    folder: Path,
+    checked: Iterable[str],
+    read_lines: LineReader,
 ) -> tuple[list[Violation], Outcome]:
     """Drop baselined findings; count baselined ones that are gone from the files this run checked."""
     remaining = Counter({fingerprint: entry.count for fingerprint, entry in baseline.items()})

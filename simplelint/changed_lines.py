@@ -91,7 +91,10 @@ def changed_since(revision: str, anchor: str) -> ChangedLines:
     try:
         top = _git(folder, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     except GitError as error:
-        raise GitError(f"--diff-from needs a git repository, and {os.path.abspath(folder)} is not in one ({error})")
+        where = os.path.abspath(folder)
+        raise GitError(f"--diff-from needs a git repository, and {where} is not in one ({error})") from None
+    if revision.startswith("-"):
+        raise GitError(f"--diff-from: {revision!r} is not a git revision")
     try:
         _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     except GitError:
@@ -116,18 +119,23 @@ def parse_diff(output: bytes) -> dict[str, set[int]]:
     for line in output.split(b"\n"):
         if pending:
             pending -= 1
-            continue
-        if line.startswith(b"+++ "):
+        elif line.startswith(b"+++ "):
             name = _path(line[4:])
             current = None if name is None else changed.setdefault(name, set())
-            continue
-        match = _HUNK.match(line)
-        if match:
-            removed, start, added = (int(g) if g is not None else 1 for g in match.groups())
-            if current is not None:
-                current.update(range(start, start + added))
-            pending = removed + added
+        else:
+            pending = _hunk(line, current)
     return changed
+
+
+def _hunk(line: bytes, lines: Optional[set[int]]) -> int:
+    """Add a hunk header's new-side lines to `lines`; returns how many content lines follow it."""
+    match = _HUNK.match(line)
+    if match is None:
+        return 0
+    removed, start, added = (int(g) if g is not None else 1 for g in match.groups())
+    if lines is not None:
+        lines.update(range(start, start + added))
+    return removed + added
 
 
 def _path(raw: bytes) -> Optional[str]:

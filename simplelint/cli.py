@@ -88,13 +88,10 @@ def _check(options: dict[str, Any]) -> int:
     from simplelint.runner import RunOptions, run
 
     settings, files = _load(options)
-    stdin = None
-    stdin_name = options["stdin_filename"]
-    if "-" in options["paths"]:
-        name = stdin_name or "-"
-        if settings.force_exclude and stdin_name and settings.is_excluded(stdin_name):
-            return 0
-        stdin = (name, click.get_binary_stream("stdin").read())
+    name = options["stdin_filename"]
+    if "-" in options["paths"] and settings.force_exclude and name and settings.is_excluded(name):
+        return 0
+    stdin = (name or "-", click.get_binary_stream("stdin").read()) if "-" in options["paths"] else None
     baseline, touched = _baseline(options, settings), _changed_lines(options, settings)
     run_options = RunOptions(
         jobs=options["jobs"],
@@ -214,8 +211,13 @@ def _adopt(
 def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: dict[str, Any]) -> None:
     from simplelint import baseline
 
+    if options["verbose"]:
+        click.echo(f"simplelint: {outcome.hidden} findings hidden by the baseline {path}", err=True)
     if options["update_baseline"]:
-        left = baseline.update(path, entries, outcome)
+        try:
+            left = baseline.update(path, entries, outcome)
+        except OSError as error:
+            raise UsageFailure(f"cannot update the baseline {path}: {error.strerror or error}") from None
         note = f"simplelint: removed {outcome.fixed} fixed findings from {path}; {left} remain."
     elif outcome.fixed:
         note = (

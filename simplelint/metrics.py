@@ -1,18 +1,23 @@
 """Per-function facts for the health report: qualified name, line, full annotation and complexity.
 
 The collector runs in the engine's single traversal when a report asks for it (`Settings.collectors`), so
-the report costs no second parse, and its facts are cached with the file's other results.
+the report costs no second parse, and its facts are cached with the file's other results. Complexity is
+measured by the complexity rules themselves (SL101 cyclomatic, SL102 cognitive), driven by this collector
+with their `check` recording the value instead of comparing it with a limit: one definition of each metric.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import libcst as cst
 
-from simplelint.rule import FactCollector
+from simplelint import registry
+from simplelint.rule import FactCollector, FileContext, Rule
 
 FUNCTIONS = "function-metrics"
+# Fact key -> the rule whose measurement gives it.
+METRICS = {"cyclomatic": "SL101", "cognitive": "SL102"}
 
 
 def _annotated(node: cst.FunctionDef, is_method: bool) -> bool:
@@ -37,15 +42,25 @@ def _decorators(node: cst.FunctionDef) -> set[str]:
     return names
 
 
-def complexity(node: cst.FunctionDef) -> tuple[Optional[int], Optional[int]]:
-    """(cyclomatic, cognitive) of one function, from the complexity rules' own metric functions."""
-    try:
-        from simplelint.rules import complexity as rules
-    except ImportError:
-        return None, None
-    cyclomatic = getattr(rules, "cyclomatic_complexity", None)
-    cognitive = getattr(rules, "cognitive_complexity", None)
-    return (cyclomatic(node) if cyclomatic else None), (cognitive(node) if cognitive else None)
+def _recorder(code: str, context: FileContext) -> Optional[Rule]:
+    """The metric rule `code`, its `check(node, value)` recording values in `.values` instead of reporting."""
+    rule = registry.all_rules().get(code)
+    if not (isinstance(rule, type) and issubclass(rule, Rule) and hasattr(rule, "check")):
+        return None
+
+    def record(self: Any, node: cst.FunctionDef, value: int) -> None:
+        self.values[node] = value
+
+    recording = type(f"Recording{rule.__name__}", (rule,), {"check": record})
+    instance = recording(context, context.settings.options.get(registry.table_of(code) or "", {}))
+    instance.values = {}
+    return instance
+
+
+def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], Any]]:
+    """The visitor's own visit_/leave_ methods (not LibCST's no-op defaults)."""
+    names = [n for n in dir(type(visitor)) if n.startswith(("visit_", "leave_"))]
+    return {n: getattr(visitor, n) for n in names if not getattr(getattr(type(visitor), n), "_is_no_op", False)}
 
 
 class FunctionMetrics(FactCollector):
@@ -53,32 +68,67 @@ class FunctionMetrics(FactCollector):
 
     name = FUNCTIONS
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._kinds: list[str] = []
-        self._found: list[tuple[cst.Name, dict[str, Any]]] = []
+        self._found: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
+        self._metrics = {key: _recorder(code, context) for key, code in METRICS.items()}
+        self._forward: dict[str, list[Callable[[cst.CSTNode], Any]]] = {}
+        for metric in self._metrics.values():
+            for hook, method in (_hooks(metric) if metric else {}).items():
+                self._forward.setdefault(hook, []).append(method)
+
+    def _call(self, hook: str, node: cst.CSTNode) -> None:
+        for method in self._forward.get(hook, ()):
+            method(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._kinds.append("class")
+        self._call("visit_ClassDef", node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._kinds.pop()
+        self._call("leave_ClassDef", original_node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = bool(self._kinds) and self._kinds[-1] == "class"
         self._kinds.append("def")
-        cyclomatic, cognitive = complexity(node)
-        fact = {
-            "name": ".".join(self.context.scope),  # the engine has pushed this function's name already
-            "annotated": _annotated(node, is_method),
-            "cyclomatic": cyclomatic,
-            "cognitive": cognitive,
-        }
-        self._found.append((self.context.want_position(node.name), fact))
+        self.context.want_position(node.name)
+        # The engine has pushed this function's name on the scope already.
+        self._found.append((node, {"name": ".".join(self.context.scope), "annotated": _annotated(node, is_method)}))
+        self._call("visit_FunctionDef", node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._kinds.pop()
+        self._call("leave_FunctionDef", original_node)
 
     def facts(self) -> list[dict[str, Any]]:
         positions = self.context.positions
-        return [{**fact, "line": positions.get(name, (1,))[0]} for name, fact in self._found]
+        found = []
+        for node, fact in self._found:
+            values = {key: metric.values.get(node) if metric else None for key, metric in self._metrics.items()}
+            found.append({**fact, **values, "line": positions.get(node.name, (1,))[0]})
+        return found
+
+
+def _forwarding(hook: str) -> Callable[[FunctionMetrics, cst.CSTNode], None]:
+    def forward(self: FunctionMetrics, node: cst.CSTNode) -> None:
+        self._call(hook, node)
+
+    forward.__name__ = hook
+    return forward
+
+
+def _install_forwarding() -> None:
+    """Give the collector every visit_/leave_ hook the metric rules have, so the traversal calls it for them."""
+    for code in METRICS.values():
+        rule = registry.all_rules().get(code)
+        if not isinstance(rule, type):
+            continue
+        for hook in dir(rule):
+            own = hook.startswith(("visit_", "leave_")) and not getattr(getattr(rule, hook), "_is_no_op", False)
+            if own and hook not in vars(FunctionMetrics):
+                setattr(FunctionMetrics, hook, _forwarding(hook))
+
+
+_install_forwarding()

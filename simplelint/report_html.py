@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Optional
 
-from simplelint import __version__, registry
+from simplelint import __version__
 from simplelint.metrics import FUNCTIONS
 from simplelint.violation import Violation
 
@@ -70,25 +70,27 @@ class Model:
     violations: list[Violation]
 
 
-def _untested(violations: Iterable[Violation]) -> dict[str, set[tuple[str, int]]]:
-    """Functions flagged by SL3xx, per file, by (qualified name, line)."""
-    flagged: dict[str, set[tuple[str, int]]] = defaultdict(set)
+def _untested_lines(violations: Iterable[Violation]) -> dict[str, set[int]]:
+    """Lines of the functions SL3xx flags, per file (those rules report at the function's name)."""
+    flagged: dict[str, set[int]] = defaultdict(set)
     for violation in violations:
         if violation.code.startswith("SL3"):
-            flagged[violation.path].add((violation.context, violation.line))
+            flagged[violation.path].add(violation.line)
     return flagged
 
 
-def _module_stats(file: Any, found: list[Violation], untested: set[tuple[str, int]]) -> Stats:
-    functions = file.facts.get(FUNCTIONS) or []
+def _functions(file: Any, untested: set[int]) -> list[dict[str, Any]]:
+    facts = file.facts.get(FUNCTIONS) or []
+    return [{**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested} for f in facts]
+
+
+def _module_stats(functions: list[dict[str, Any]], found: list[Violation]) -> Stats:
     stats = Stats(files=1, families=Counter(family_of(v.code) for v in found))
     stats.worst = max((f["cyclomatic"] or 0 for f in functions), default=0)
-    if not file.is_test:  # tests are not expected to be tested, nor counted in coverage
-        stats.functions = len(functions)
-        stats.annotated = sum(1 for f in functions if f["annotated"])
-        names = {name for name, _ in untested}
-        lines = {line for _, line in untested}
-        stats.untested = sum(1 for f in functions if f["name"] in names or f["line"] in lines)
+    code = [f for f in functions if not f["test"]]  # tests are not expected to be tested, nor counted
+    stats.functions = len(code)
+    stats.annotated = sum(1 for f in code if f["annotated"])
+    stats.untested = sum(1 for f in code if f["untested"])
     return stats
 
 
@@ -96,14 +98,15 @@ def build(violations: list[Violation], files: list[Any], enabled: frozenset[str]
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         by_path[violation.path].append(violation)
-    untested = _untested(violations)
+    untested = _untested_lines(violations)
     modules: dict[str, Stats] = {}
     functions: list[dict[str, Any]] = []
     for file in files:
-        modules[file.path] = _module_stats(file, by_path.get(file.path, []), untested.get(file.path, set()))
-        functions.extend({**f, "path": file.path} for f in file.facts.get(FUNCTIONS) or [])
+        mine = _functions(file, untested.get(file.path, set()))
+        modules[file.path] = _module_stats(mine, by_path.get(file.path, []))
+        functions.extend(mine)
     for path in by_path.keys() - modules.keys():  # e.g. findings about files that were not analysed
-        modules[path] = Stats(files=1, families=Counter(family_of(v.code) for v in by_path[path]))
+        modules[path] = _module_stats([], by_path[path])
     packages: dict[str, Stats] = defaultdict(Stats)
     total = Stats()
     for path, stats in modules.items():
@@ -145,7 +148,7 @@ def _cards(model: Model) -> str:
         ("annotated", "Type-hint coverage", show_percent(percent(total.annotated, total.functions)),
          f"{total.annotated:,} of {total.functions:,} functions fully annotated"),
         ("tested", "Functions tested", show_percent(tested),
-         f"{total.functions - total.untested:,} of {total.functions:,}" if tested is not None else "SL3 rules not enabled"),
+         "SL3 rules not enabled" if tested is None else f"{total.functions - total.untested:,} of {total.functions:,}"),
         ("complexity", "Median cyclomatic", "–" if median is None else f"{median:g}",
          f"{over:,} functions above 10" if measured else "no complexity data"),
     ]  # fmt: skip
@@ -167,14 +170,15 @@ def _family_chart(stats: Stats) -> str:
     bars = []
     for i, (name, count) in enumerate(rows):
         y = 10 + i * 34
-        width = 460 * count / top
+        width = 330 * count / top
         bars.append(
             f'<text x="150" y="{y + 17}" text-anchor="end">{esc(name)}</text>'
             f'<rect class="f{i}" x="160" y="{y}" width="{width:.1f}" height="24" rx="3"></rect>'
             f'<text x="{165 + width:.1f}" y="{y + 17}">{count:,}</text>'
         )
     height = 20 + len(rows) * 34
-    return f'<svg role="img" aria-label="Findings by family" viewBox="0 0 720 {height}" width="720" height="{height}">{"".join(bars)}</svg>'
+    size = f'viewBox="0 0 560 {height}" width="560" height="{height}"'
+    return f'<svg role="img" aria-label="Findings by family" {size}>{"".join(bars)}</svg>'
 
 
 def _distribution_chart(functions: list[dict[str, Any]]) -> str:
@@ -186,7 +190,7 @@ def _distribution_chart(functions: list[dict[str, Any]]) -> str:
     top = max(max(series) for series in counts.values()) or 1
     parts = []
     for i, (low, high) in enumerate(BUCKETS):
-        x = 60 + i * 90
+        x = 50 + i * 82
         for j, key in enumerate(counts):
             value = counts[key][i]
             height = 180 * value / top
@@ -202,8 +206,8 @@ def _distribution_chart(functions: list[dict[str, Any]]) -> str:
         '<rect class="cognitive" x="180" y="232" width="12" height="12"></rect><text x="198" y="243">cognitive</text>'
     )
     return (
-        f'<svg role="img" aria-label="Complexity distribution" viewBox="0 0 720 252" width="720" height="252">'
-        f'<line x1="55" y1="200" x2="700" y2="200" class="axis"></line>{"".join(parts)}{legend}</svg>'
+        f'<svg role="img" aria-label="Complexity distribution" viewBox="0 0 640 252" width="640" height="252">'
+        f'<line x1="45" y1="200" x2="630" y2="200" class="axis"></line>{"".join(parts)}{legend}</svg>'
     )
 
 
@@ -244,7 +248,7 @@ def _table(table_id: str, head: list[tuple[str, str]], body: str) -> str:
     return f'<table class="sortable" id="{table_id}"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _hotspots(functions: list[dict[str, Any]]) -> str:
+def _hotspots(functions: list[dict[str, Any]], tests_measured: bool) -> str:
     measured = [f for f in functions if f["cyclomatic"] is not None]
     worst = sorted(measured, key=lambda f: (-f["cyclomatic"], -(f["cognitive"] or 0), f["path"], f["line"]))
     worst = worst[:HOTSPOTS]
@@ -257,10 +261,18 @@ def _hotspots(functions: list[dict[str, Any]]) -> str:
         rows.append(
             f'<tr>{_num(rank)}<td class="code">{esc(f["name"])}</td>'
             f'<td class="path" data-v="{esc(_location_key(f["path"], f["line"]))}">{esc(f["path"])}:{f["line"]}</td>'
-            f'<td class="n" data-v="{f["cyclomatic"]}">{bar}{f["cyclomatic"]}</td>{_num(f["cognitive"])}</tr>'
+            f'<td class="n" data-v="{f["cyclomatic"]}">{bar}{f["cyclomatic"]}</td>{_num(f["cognitive"])}'
+            f"{_yes_no(f['annotated'])}{_yes_no(None if f['test'] or not tests_measured else not f['untested'])}</tr>"
         )
     head = [("#", "num"), ("Function", "text"), ("Location", "text"), ("Cyclomatic", "num"), ("Cognitive", "num")]
+    head += [("Annotated", "text"), ("Tested", "text")]
     return _table("hotspots", head, "".join(rows))
+
+
+def _yes_no(value: Optional[bool]) -> str:
+    if value is None:
+        return '<td class="flag">–</td>'
+    return f'<td class="flag {"yes" if value else "no"}">{"yes" if value else "no"}</td>'
 
 
 def _location_key(path: str, line: int) -> str:
@@ -269,7 +281,8 @@ def _location_key(path: str, line: int) -> str:
 
 def _excerpt(violation: Violation, read_lines: Callable[[str], list[str]]) -> str:
     lines = read_lines(violation.path)
-    last = min(violation.end_line, violation.line + EXCERPT_LINES - 1, len(lines))
+    # The flagged lines, and the next one when the finding fits on one line (a name, a parameter).
+    last = min(max(violation.end_line, violation.line + 1), violation.line + EXCERPT_LINES - 1, len(lines))
     shown = [f"{n:>5} | {lines[n - 1].rstrip()[:160]}" for n in range(violation.line, last + 1) if n > 0]
     return esc("\n".join(shown))
 
@@ -297,15 +310,16 @@ def _findings(violations: list[Violation], read_lines: Callable[[str], list[str]
 
 
 def page(model: Model, read_lines: Callable[[str], list[str]], root: str) -> str:
-    total = model.total
+    total, tested = model.total, model.tests_measured
+    hotspots = _hotspots(model.functions, tested)
     sections = [
         f'<section class="cards">{_cards(model)}</section>',
         '<section class="charts"><div><h2>Findings by family</h2>'
         f"{_family_chart(total)}</div><div><h2>Complexity distribution</h2>"
         f"{_distribution_chart(model.functions)}</div></section>",
-        f"<section><h2>Complexity hotspots (worst {HOTSPOTS} functions)</h2>{_hotspots(model.functions)}</section>",
-        f"<section><h2>Packages</h2>{_stats_table('packages', 'Package', model.packages, model.tests_measured)}</section>",
-        f"<section><h2>Modules</h2>{_stats_table('modules', 'Module', model.modules, model.tests_measured)}</section>",
+        f"<section><h2>Complexity hotspots (worst {HOTSPOTS} functions)</h2>{hotspots}</section>",
+        f"<section><h2>Packages</h2>{_stats_table('packages', 'Package', model.packages, tested)}</section>",
+        f"<section><h2>Modules</h2>{_stats_table('modules', 'Module', model.modules, tested)}</section>",
         f"<section><h2>Findings</h2>{_findings(model.violations, read_lines)}</section>",
     ]
     return (
@@ -314,17 +328,24 @@ def page(model: Model, read_lines: Callable[[str], list[str]], root: str) -> str
         f"<title>simplelint health report: {esc(root)}</title><style>{CSS}</style></head>"
         f'<body><header><h1>Code health</h1><p class="note">{esc(root)} · simplelint {esc(__version__)} · '
         f"functions and coverage exclude the test suite; hotspots and the distribution include it</p></header>"
-        f'<main>{"".join(sections)}</main><script>{SCRIPT}</script></body></html>\n'
+        f"<main>{''.join(sections)}</main><script>{SCRIPT}</script></body></html>\n"
     )
 
 
-def render(violations: list[Violation], files: list[Any], enabled: frozenset[str], read_lines: Callable[[str], list[str]], root: str) -> str:
+def render(
+    violations: list[Violation],
+    files: list[Any],
+    enabled: frozenset[str],
+    read_lines: Callable[[str], list[str]],
+    root: str,
+) -> str:
     return page(build(violations, files, enabled), read_lines, root)
 
 
 CSS = """
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#f6f8fa;--accent:#0969da}
-*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg)}
 header{padding:20px 32px 8px;border-bottom:1px solid var(--line)}h1{margin:0;font-size:24px}
 main{padding:8px 32px 40px;max-width:1400px}h2{font-size:17px;margin:26px 0 10px}
 .note{color:var(--muted);font-size:12.5px;margin:4px 0}
@@ -332,16 +353,21 @@ main{padding:8px 32px 40px;max-width:1400px}h2{font-size:17px;margin:26px 0 10px
 .card{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:var(--bg)}
 .card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .card .value{font-size:28px;font-weight:600;margin:2px 0}.card .note{margin:0}
-.charts{display:flex;flex-wrap:wrap;gap:32px}svg text{font-size:12px;fill:var(--fg)}svg .count{font-size:11px;fill:var(--muted)}
+.charts{display:flex;flex-wrap:wrap;gap:48px;align-items:flex-start}
+svg text{font-size:12px;fill:var(--fg)}svg .count{font-size:11px;fill:var(--muted)}
 .axis{stroke:var(--line)}.f0{fill:#cf222e}.f1{fill:#0969da}.f2{fill:#8250df}.f3{fill:#bf8700}.f4{fill:#8c959f}
 rect.cyclomatic{fill:#0969da}rect.cognitive{fill:#bf3989}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);cursor:pointer;user-select:none;position:sticky;top:0;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
-td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}td.path,td.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.path,td.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 pre{margin:0;font-size:11.5px;white-space:pre-wrap;max-width:560px;color:#24292f}
-.meter{display:inline-block;width:60px;height:8px;background:#eaeef2;border-radius:4px;margin-right:6px;vertical-align:middle;overflow:hidden}
-.meter span{display:block;height:100%;background:#1a7f37}.meter.hot span{background:#cf222e}
+.meter{display:inline-block;width:60px;height:8px;background:#eaeef2;border-radius:4px;margin-right:6px;
+  vertical-align:middle;overflow:hidden}
+.meter span{display:block;height:100%;background:#1a7f37}td.flag.no{color:#cf222e;font-weight:600}
+td.flag.yes{color:#1a7f37}.meter.hot span{background:#cf222e}
 #modules tbody,#findings tbody{font-size:12.5px}input[type=search]{padding:3px 6px;width:260px}
 """
 

@@ -89,7 +89,9 @@ UNRELATED_EDITS = {
     "twenty lines inserted at the top": lambda text: "# a comment\nimport os\n" * 10 + text,
     "unrelated function renamed": lambda text: text.replace("def helper() -> int:", "def assistant() -> int:"),
     "function moved within the file": lambda text: text.replace(LOAD, "") + "\n\n" + LOAD,
-    "flagged code reformatted": lambda text: text.replace('load(path, mode="r")', 'load(\n    path,\n    mode = "r",\n)'),
+    "flagged code reformatted": lambda text: text.replace(
+        'load(path, mode="r")', 'load(\n    path,\n    mode = "r",\n)'
+    ),
 }
 
 
@@ -110,13 +112,15 @@ def test_changed_flagged_code_comes_back(project: Path) -> None:
     result = check("pkg")
     assert result.exit_code == 1
     assert codes(result) == ["SL201"]
-    assert 'legacy.py:4:' in result.stdout
+    assert "legacy.py:4:" in result.stdout
     assert "1 baselined findings were fixed" in result.stderr  # the old `mode="r"` is gone
 
 
 def test_new_function_is_reported(project: Path) -> None:
     legacy = project / "pkg" / "legacy.py"
-    legacy.write_text(legacy.read_text(encoding="utf-8") + "\n\ndef fresh(value):\n    return value\n", encoding="utf-8")
+    legacy.write_text(
+        legacy.read_text(encoding="utf-8") + "\n\ndef fresh(value):\n    return value\n", encoding="utf-8"
+    )
     assert sorted(codes(check("pkg"))) == ["SL201", "SL202"]
 
 
@@ -194,7 +198,9 @@ def test_missing_or_broken_baseline_is_a_usage_error(project: Path) -> None:
 
 def test_fingerprint_ignores_lines_and_whitespace(tmp_path: Path) -> None:
     def violation(line: int, snippet: str) -> Violation:
-        return Violation("SL201", "x", "message", str(tmp_path / "a.py"), line, 1, line, 2, context="f", snippet=snippet)
+        return Violation(
+            "SL201", "x", "message", str(tmp_path / "a.py"), line, 1, line, 2, context="f", snippet=snippet
+        )
 
     def fingerprint(v: Violation) -> str:
         return entry_for(v, tmp_path, lambda path: []).fingerprint
@@ -202,3 +208,19 @@ def test_fingerprint_ignores_lines_and_whitespace(tmp_path: Path) -> None:
     assert fingerprint(violation(3, "x = 1")) == fingerprint(violation(40, "x=1"))
     assert fingerprint(violation(3, "x = 1")) != fingerprint(violation(3, "y = 1"))
     assert Entry("SL201", "a.py", "f", "x").fingerprint != Entry("SL202", "a.py", "f", "x").fingerprint
+
+
+def test_library_api_create_apply_update(tmp_path: Path) -> None:
+    from simplelint.baseline import apply, create, update, write
+
+    def found(line: int, snippet: str) -> Violation:
+        return Violation("SL201", "n", "m", str(tmp_path / "a.py"), line, 1, line, 2, context="f", snippet=snippet)
+
+    path = tmp_path / DEFAULT_NAME
+    assert create(path, [found(1, "x"), found(2, "x"), found(3, "y")], [str(tmp_path / "a.py")], lambda p: []) == 3
+    baseline = read(path)
+    kept, outcome = apply([found(9, "x"), found(10, "z")], baseline, tmp_path, [str(tmp_path / "a.py")], lambda p: [])
+    assert [v.snippet for v in kept] == ["z"]
+    assert (outcome.hidden, outcome.fixed) == (1, 2)  # one `x` and the `y` are gone
+    assert update(path, baseline, outcome) == 1
+    assert write(path, []) == 0 and read(path) == {}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 FLAGS = ["--isolated", "--no-cache", "--select", "SL201,SL202", "-j", "1", "--output-format", "concise"]
 
-OLD = '''\
+OLD = """\
 def load(path):
     text = open(path).read()
     return text
@@ -25,7 +25,7 @@ def load(path):
 
 def keep(value):
     return value
-'''
+"""
 
 
 def git(repo: Path, *args: str) -> str:
@@ -170,3 +170,14 @@ def test_project_finding_without_snippet_at_a_def_counts_its_body(tmp_path: Path
     assert changed.touches(at(2, "f"))
     assert not changed.touches(at(2, "other"))
     assert not changed.touches(at(7))
+
+
+def test_library_api(repo: Path) -> None:
+    from simplelint.changed_lines import changed_since, keep_changed
+
+    (repo / "app.py").write_text(OLD.replace("return value", "return value * 2"))
+    changed = changed_since("HEAD", str(repo / "app.py"))
+    assert changed.lines == {str((repo / "app.py").resolve()): {7}}
+    on_seven = Violation("SL999", "x", "m", "app.py", 7, 5, 7, 9, snippet="value")
+    on_one = Violation("SL999", "x", "m", "app.py", 1, 5, 1, 9, snippet="path")
+    assert keep_changed([on_one, on_seven], changed) == [on_seven]
