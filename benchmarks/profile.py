@@ -304,7 +304,7 @@ def rules_table(result: dict[str, Any]) -> Iterator[str]:
         yield f"| {code} | {seconds:.3f} |"
 
 
-def pool_and_cache(cwd: Path, target: str, lines: int) -> Iterator[str]:
+def pool_and_cache(cwd: Path, target: str, lines: int, repeat: int) -> Iterator[str]:
     cache = WORK / "cache" / "profile"
     runs = [
         ("`--jobs 1 --no-cache`", sl("check", *SL_ALL, "--jobs", "1", "--no-cache", target), None),
@@ -314,10 +314,10 @@ def pool_and_cache(cwd: Path, target: str, lines: int) -> Iterator[str]:
         ("`--jobs 1`, warm cache", sl("check", *SL_ALL, "--jobs", "1", "--cache-dir", str(cache), target), None),
         ("`--jobs 2`, warm cache", sl("check", *SL_ALL, "--jobs", "2", "--cache-dir", str(cache), target), None),
     ]
-    yield "| run (best of 3 by CPU) | wall s | CPU s | lines/CPU-s |"
+    yield f"| run (best of {repeat} by CPU) | wall s | CPU s | lines/CPU-s |"
     yield "|---|---:|---:|---:|"
     for label, argv, fresh in runs:
-        wall, cpu = best_cpu(argv, cwd, fresh=fresh)
+        wall, cpu = best_cpu(argv, cwd, repeat, fresh)
         yield f"| {label} | {wall:.2f} | {cpu:.2f} | {lines / cpu:,.0f} |"
 
 
@@ -335,6 +335,7 @@ def cprofile_top(cwd: Path, target: str, top: int = 25) -> Iterator[str]:
 
 
 def project(name: str, per_rule: bool) -> Iterator[str]:
+    """Phases, pool and cache for one project; per-rule costs and cProfile only where asked (they are slow)."""
     cwd, target = fetch(name), TARGETS[name]
     files = sorted((cwd / target).rglob("*.py"))
     lines = sum(path.read_bytes().count(b"\n") for path in files)
@@ -352,12 +353,13 @@ def project(name: str, per_rule: bool) -> Iterator[str]:
         yield ""
     yield "### Process pool and cache (whole command, CPU of the process and its workers)"
     yield ""
-    yield from pool_and_cache(cwd, target, lines)
+    yield from pool_and_cache(cwd, target, lines, 3 if per_rule else 1)
     yield ""
-    yield f"### cProfile of `simplelint check --select ALL --isolated --jobs 1 --no-cache {target}`, top by own time"
-    yield ""
-    yield from cprofile_top(cwd, target)
-    yield ""
+    if per_rule:
+        yield f"### cProfile of `simplelint check --select ALL --isolated --jobs 1 --no-cache {target}`, by own time"
+        yield ""
+        yield from cprofile_top(cwd, target)
+        yield ""
 
 
 def kept_analysis() -> str:
