@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import AbstractSet, Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -307,3 +307,27 @@ def path_to_source(hops: Mapping[str, tuple[int, str]], start: str) -> list[str]
     while hops[path[-1]][0]:
         path.append(hops[path[-1]][1])
     return path
+
+
+def shortest_path(
+    edges: Mapping[str, Sequence[str]], start: str, sources: AbstractSet[str], avoid: AbstractSet[str] = frozenset()
+) -> Optional[list[str]]:
+    """The nodes from `start` to the nearest source, never through `avoid`; None when there is no way.
+
+    Breadth-first from `start` (for one question; `shortest_hops` answers for all nodes at once), trying
+    each node's edges in order: deterministic, and cycles cannot loop.
+    """
+    came_from = {start: start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node in sources:
+            path = [node]
+            while path[-1] != start:
+                path.append(came_from[path[-1]])
+            return path[::-1]
+        for following in edges.get(node, ()):
+            if following not in came_from and following not in avoid:
+                came_from[following] = node
+                queue.append(following)
+    return None

@@ -22,6 +22,7 @@ from simplelint.facts import (
     resolve_relative,
     runs_modules,
     shortest_hops,
+    shortest_path,
 )
 from simplelint.rule import FileFacts, Project
 from simplelint.rules.production import NO_PRODUCTION_NOTE, PandasInProductionViaImport, banned_root
@@ -260,3 +261,24 @@ def test_shortest_hops_on_a_long_ring() -> None:
     hops = shortest_hops(edges, ["pandas"])
     assert hops["m1"] == (size, "m2")
     assert path_to_source(hops, "m1")[-3:] == [f"m{size - 1}", "m0", "pandas"]
+
+
+def test_a_way_back_through_the_importer_is_not_its_chain() -> None:
+    files = {
+        "app.job": _imports("pandas", "app.hooks", "app.report"),
+        "app.hooks": _imports("app.job"),  # only back through job itself: no SL402 at line 2
+        "app.report": _imports("app.job", "app.charts"),  # back through job, or on through charts
+        "app.charts": _imports("app.frames"),
+        "app.frames": _imports("pandas"),
+    }
+    found = PandasInProductionViaImport.check_project(_project(files, "app.job"), {"banned": ["pandas"]})
+    assert [(v.line, v.message.split(":")[0]) for v in found] == [
+        (3, "Production code imports pandas through app.report -> app.charts -> app.frames -> pandas")
+    ]
+
+
+def test_shortest_path_avoids_nodes_and_survives_cycles() -> None:
+    edges = {"a": ["b", "c"], "b": ["a", "x"], "c": ["d"], "d": ["c", "x"]}
+    assert shortest_path(edges, "a", {"x"}) == ["a", "b", "x"]
+    assert shortest_path(edges, "a", {"x"}, avoid={"b"}) == ["a", "c", "d", "x"]
+    assert shortest_path(edges, "a", {"x"}, avoid={"b", "d"}) is None

@@ -20,6 +20,7 @@ from simplelint.facts import (
     path_to_source,
     resolve_relative,
     shortest_hops,
+    shortest_path,
 )
 from simplelint.rule import FileContext, FileFacts, Invalid, Option, Project, ProjectRule, Rule, Valid
 from simplelint.settings import Settings
@@ -77,9 +78,10 @@ class PandasInProduction(ImportScanner, Rule):
     ## What it does
     Flags a production module that imports pandas (or another module listed in `banned`), in any form:
     `import pandas as pd`, `from pandas.api.types import is_list_like`, an import inside a function,
-    `importlib.import_module("pandas")` and `__import__("pandas")`. Imports under `if TYPE_CHECKING:`
-    are allowed: they never run. Packages whose names merely start with "pandas" (`pandas_gbq`,
-    `pandasql`) are other packages and are not flagged unless listed.
+    `importlib.import_module("pandas")` and `__import__("pandas")`. An optional import (`try: import pandas`
+    / `except ImportError:`) is flagged too: it runs wherever pandas is installed. Imports under
+    `if TYPE_CHECKING:` are allowed (they never run), and so are stubs (`.pyi`). Packages whose names merely
+    start with "pandas" (`pandas_gbq`, `pandasql`) are other packages and are not flagged unless listed.
 
     Production code is what `production = [globs]` in `[tool.simplelint]` matches, or a file with a
     `# simplelint: production` comment near its top. Nothing is production by default.
@@ -122,6 +124,7 @@ class PandasInProduction(ImportScanner, Rule):
         "# simplelint: production\n# import pandas\nNOTE = 'import pandas'\n",
         "# simplelint: production\nfrom . import pandas\n",  # a sibling module of that name, not pandas
         Valid("# simplelint: production\nimport pandas\n", options={"banned": ["matplotlib"]}),
+        Valid("# simplelint: production\nimport pandas as pd\ndef load() -> pd.DataFrame: ...\n", path="jobs.pyi"),
     ]
     INVALID = [
         Invalid(
@@ -156,8 +159,8 @@ class PandasInProduction(ImportScanner, Rule):
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
-        if not context.is_production:
-            return False
+        if not context.is_production or context.path.endswith(".pyi"):
+            return False  # stubs never run
         banned = context.settings.options.get(TABLE, {}).get("banned", BANNED.default)
         return any(entry.rsplit(".", 1)[-1].encode() in context.source for entry in banned)
 
@@ -185,9 +188,12 @@ class PandasInProductionViaImport(ProjectRule):
     `imports pandas through shop.utils.reexport -> shop.utils.frames -> pandas`.
 
     Absolute and relative imports, `from package import submodule`, package `__init__` modules (they run
-    when anything inside the package is imported) and literal `importlib.import_module("...")` calls are
-    followed. Imports inside functions count: the module imports pandas as soon as that code runs.
-    Imports under `if TYPE_CHECKING:` do not: they never run. Cycles between modules are fine.
+    when anything inside the package is imported) and `importlib.import_module("...")` / `__import__`
+    calls with a literal name (a leading dot resolves as with `package=__package__`) are followed.
+    Imports inside functions count: the module imports pandas as soon as that code runs. Imports under
+    `if TYPE_CHECKING:` do not: they never run. Cycles between modules are fine. Not followed: computed
+    module names, and the production module's own parent packages (they run before any of its imports;
+    mark them as production too to check them).
 
     When a production file is checked, the other files under the `src` roots are read for their imports
     (and cached), so checking one file still sees the whole chain.
@@ -234,6 +240,14 @@ class PandasInProductionViaImport(ProjectRule):
             },
             path="shop/job.py",
         ),
+        Valid(
+            files={  # the only way back to pandas is through job.py's own (SL401) import
+                "shop/__init__.py": "",
+                "shop/hooks.py": "from shop import job\n",
+                "shop/job.py": "# simplelint: production\nimport pandas\nfrom shop import hooks\n",
+            },
+            path="shop/job.py",
+        ),
     ]
     INVALID = [
         Invalid(
@@ -268,7 +282,8 @@ class PandasInProductionViaImport(ProjectRule):
     @classmethod
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
         """All files under the `src` roots, but only when a production file is checked."""
-        if not any(_is_production(settings, path) for path in files):
+        marked = any(settings.is_production(path) for path in files) or any(map(_has_marker, files))
+        if not marked:
             return []
         from simplelint.discovery import discover
 
@@ -278,34 +293,29 @@ class PandasInProductionViaImport(ProjectRule):
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         banned = Banned(options["banned"])
         graph = ModuleGraph(project)
-        edges = graph.edges()
-        sources: list[str] = []
-        for module, file in graph.modules.items():
-            hit = next(filter(None, map(banned.resolved, graph.imports(file))), None)
-            if hit:
-                edges[module].append(hit)
-                sources.append(hit)
-        hops = shortest_hops(edges, sorted(set(sources)))
+        chains = _Chains(graph, banned)
         found: list[Violation] = []
         for file in project.files:
-            if file.is_production:
-                found.extend(cls._findings(graph.imports(file), file.path, hops, banned))
+            if file.is_production and not file.path.endswith(".pyi"):
+                found.extend(cls._findings(graph.imports(file), file, chains, banned))
         return found
 
     @classmethod
     def _findings(
-        cls, imports: list[ResolvedImport], path: str, hops: Mapping[str, tuple[int, str]], banned: Banned
+        cls, imports: list[ResolvedImport], file: FileFacts, chains: _Chains, banned: Banned
     ) -> list[Violation]:
         """One finding per import statement that leads to a banned module: the shortest of its chains."""
-        best: dict[tuple[int, ...], tuple[int, str]] = {}
+        best: dict[tuple[int, ...], list[str]] = {}
         for found in imports:
             if banned.resolved(found):
                 continue  # a direct import: SL401's finding
             at = tuple(found.fact["at"] or (1, 1, 1, 1))
             for target in found.targets:
-                if target in hops and hops[target][0] < best.get(at, (1 << 30, ""))[0]:
-                    best[at] = (hops[target][0], target)
-        return [cls._violation(path, at, path_to_source(hops, target), banned) for at, (_, target) in best.items()]
+                chain = chains.chain(target, file.module_name)
+                shortest = best.get(at)
+                if chain and (shortest is None or len(chain) < len(shortest)):
+                    best[at] = chain
+        return [cls._violation(file.path, at, chain, banned) for at, chain in best.items()]
 
     @classmethod
     def _violation(cls, path: str, at: tuple[int, ...], chain: list[str], banned: Banned) -> Violation:
@@ -315,11 +325,35 @@ class PandasInProductionViaImport(ProjectRule):
         return Violation(cls.code, cls.name, message, path, line, column, end_line, end_column)
 
 
-def _is_production(settings: Settings, path: str) -> bool:
+class _Chains:
+    """The import graph with each module's imports of banned modules added, and the shortest way to them."""
+
+    def __init__(self, graph: ModuleGraph, banned: Banned) -> None:
+        self.edges = graph.edges()
+        self.sources: set[str] = set()
+        for module, file in graph.modules.items():
+            hit = next(filter(None, map(banned.resolved, graph.imports(file))), None)
+            if hit:
+                self.edges[module].append(hit)
+                self.sources.add(hit)
+        self.hops = shortest_hops(self.edges, sorted(self.sources))
+
+    def chain(self, start: str, importer: Optional[str]) -> Optional[list[str]]:
+        """The shortest chain from `start` to a banned module that does not come back through `importer`.
+
+        A way back through the importer is its own (reported) import of pandas, not this statement's.
+        """
+        if start not in self.hops:
+            return None
+        chain = path_to_source(self.hops, start)
+        if importer in chain:
+            return shortest_path(self.edges, start, self.sources, avoid={importer})
+        return chain
+
+
+def _has_marker(path: str) -> bool:
     from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER
 
-    if settings.is_production(path):
-        return True
     try:
         with open(path, "rb") as handle:
             return bool(PRODUCTION_MARKER.search(handle.read(MARKER_WINDOW)))
