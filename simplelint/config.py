@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from simplelint import registry
+from simplelint.rule import Option
 from simplelint.settings import DEFAULT_EXCLUDE, Settings
 
 if sys.version_info >= (3, 11):
@@ -136,23 +137,26 @@ def _check_type(raw: RawConfig, table: str, key: str, value: Any, expected: str)
 
 def validate(raw: RawConfig) -> None:
     tables = registry.table_options()
-    allowed = [*TOP_LEVEL_KEYS, *tables]
     for key, value in raw.data.items():
         if key in TOP_LEVEL_KEYS:
             _check_type(raw, "tool.simplelint", key, value, TOP_LEVEL_KEYS[key])
         elif key in tables:
-            if not isinstance(value, dict):
-                raise ConfigError(f"{raw.origin}{_line_of(raw, key)}: `{key}` must be a table.")
-            for name, option_value in value.items():
-                option = tables[key].get(name)
-                if option is None:
-                    raise _unknown_key(raw, name, list(tables[key]), f"tool.simplelint.{key}")
-                _check_type(raw, f"tool.simplelint.{key}", name, option_value, option.type_name)
+            _validate_table(raw, key, value, tables[key])
         else:
-            raise _unknown_key(raw, key, allowed, "tool.simplelint")
+            raise _unknown_key(raw, key, [*TOP_LEVEL_KEYS, *tables], "tool.simplelint")
     for key in ("per-file-ignores", "extend-per-file-ignores"):
         for pattern, codes in raw.data.get(key, {}).items():
             registry.validate(codes, f"{key}.{pattern!r}", raw.origin)
+
+
+def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, Option]) -> None:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{raw.origin}{_line_of(raw, key)}: `{key}` must be a table.")
+    for name, option_value in value.items():
+        option = options.get(name)
+        if option is None:
+            raise _unknown_key(raw, name, list(options), f"tool.simplelint.{key}")
+        _check_type(raw, f"tool.simplelint.{key}", name, option_value, option.type_name)
 
 
 @dataclass

@@ -92,30 +92,43 @@ def _walk(top: str, settings: Settings) -> Iterator[str]:
 
 
 def _walk_dir(folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]]) -> Iterator[str]:
-    try:
-        info = os.stat(folder)
-    except OSError:
+    if not _first_visit(folder, seen):
         return
-    if (info.st_dev, info.st_ino) in seen:  # a symlink loop or a second link to a folder already walked
-        return
-    seen.add((info.st_dev, info.st_ino))
     if settings.respect_gitignore:
         own = _load_gitignore(folder)
         ignores = [*ignores, own] if own else ignores
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            continue
-        if settings.is_excluded(entry.path, is_dir):
-            continue
-        if any(ignore.ignores(entry.path, is_dir) for ignore in ignores):
+    for entry, is_dir in _entries(folder):
+        if settings.is_excluded(entry.path, is_dir) or any(i.ignores(entry.path, is_dir) for i in ignores):
             continue
         if is_dir:
             yield from _walk_dir(entry.path, settings, ignores, seen)
         elif entry.name.endswith(PYTHON_SUFFIXES):
             yield entry.path
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
+    """False for a folder already walked: a symlink loop, or a second link to the same folder."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _entries(folder: str) -> list[tuple[os.DirEntry[str], bool]]:
+    """Sorted entries with whether each is a folder; unreadable ones are skipped."""
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            found.append((entry, entry.is_dir()))
+        except OSError:
+            continue
+    return found

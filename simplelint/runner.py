@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from simplelint import registry
 from simplelint.engine import FileResult, analyse, digest, lint_file
@@ -15,6 +15,9 @@ from simplelint.settings import Settings
 from simplelint.suppression import apply as apply_noqa
 from simplelint.suppression import unused as unused_noqa
 from simplelint.violation import Violation
+
+if TYPE_CHECKING:
+    from simplelint.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -82,17 +85,17 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
     return result
 
 
-_caches: dict[str, object] = {}
+_caches: dict[tuple[str, str], Cache] = {}
 
 
-def _cache(settings: Settings):  # type: ignore[no-untyped-def]
+def _cache(settings: Settings) -> Cache:
     from simplelint.cache import Cache
 
     assert settings.cache_dir is not None
-    fingerprint = settings.fingerprint()
-    if fingerprint not in _caches:
-        _caches[fingerprint] = Cache(settings.cache_dir, fingerprint)
-    return _caches[fingerprint]
+    key = (str(settings.cache_dir), settings.cache_fingerprint)
+    if key not in _caches:
+        _caches[key] = Cache(settings.cache_dir, key[1])
+    return _caches[key]
 
 
 def _map(files: list[str], settings: Settings, options: RunOptions) -> Iterator[FileResult]:

@@ -62,9 +62,6 @@ class Settings:
             state.pop(key, None)
         return state
 
-    def option(self, table: str, name: str) -> Any:
-        return self.options[table][name]
-
     def relative(self, path: str | Path) -> Optional[str]:
         """The path relative to the config root, POSIX-style, or None when it lies outside."""
         try:
@@ -128,6 +125,11 @@ class Settings:
             if parts and all(p.isidentifier() for p in parts):
                 return ".".join(parts)
         return None
+
+    @cached_property
+    def cache_fingerprint(self) -> str:
+        """`fingerprint()` computed once per settings object (it stats simplelint's own files)."""
+        return self.fingerprint()
 
     def fingerprint(self) -> str:
         """Hash of every setting that can change a file's result, for the cache key."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from simplelint import registry
-from simplelint.rule import Example, Invalid, ProjectRule, RuleInfo, Valid
+from simplelint.rule import Example, Invalid, RuleInfo, Valid
 from simplelint.settings import Settings
 from simplelint.violation import Violation
 
@@ -55,10 +55,6 @@ def run_example(rule: type[RuleInfo], example: Example, fix: bool = False) -> tu
         if result.errors:
             raise AssertionError("\n".join(result.errors))
     return found, after
-
-
-def is_project_rule(rule: type[RuleInfo]) -> bool:
-    return isinstance(rule, type) and issubclass(rule, ProjectRule)
 
 
 __all__ = ["Invalid", "Valid", "run_example", "settings_for"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import traceback
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import libcst as cst
 
@@ -65,49 +65,54 @@ def _visitor_methods(visitor: cst.BatchableCSTVisitor) -> dict[str, VisitorMetho
 _METHOD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+class _Dispatch:
+    """visit_/leave_ methods by name; a visitor that raises is reported once and switched off."""
+
+    def __init__(
+        self, visitors: list[cst.BatchableCSTVisitor], on_error: Callable[[cst.BatchableCSTVisitor, str], None]
+    ) -> None:
+        self.table: dict[str, list[tuple[int, VisitorMethod]]] = {}
+        for index, visitor in enumerate(visitors):
+            for name, method in _visitor_methods(visitor).items():
+                self.table.setdefault(name, []).append((index, method))
+        self.visitors = visitors
+        self.on_error = on_error
+        self.dead: set[int] = set()
+
+    def __call__(self, name: str, node: cst.CSTNode) -> None:
+        for index, method in self.table.get(name, ()):
+            if index not in self.dead:
+                self._guarded(index, method, node)
+
+    def _guarded(self, index: int, method: VisitorMethod, node: cst.CSTNode) -> None:
+        try:
+            method(node)
+        except RecursionError:
+            raise
+        except Exception:  # a rule must never take the run down with it
+            self.dead.add(index)
+            self.on_error(self.visitors[index], traceback.format_exc(limit=-3))
+
+
 def traverse(
     module: cst.Module,
     visitors: list[cst.BatchableCSTVisitor],
     scope: list[str],
     on_error: Callable[[cst.BatchableCSTVisitor, str], None],
 ) -> None:
-    """Run every visitor's visit_/leave_ methods in one pass; a visitor that raises is reported and dropped."""
-    table: dict[str, list[tuple[int, VisitorMethod]]] = {}
-    for index, visitor in enumerate(visitors):
-        for name, method in _visitor_methods(visitor).items():
-            table.setdefault(name, []).append((index, method))
-    dead: set[int] = set()
-
-    def call(name: str, node: cst.CSTNode) -> None:
-        for index, method in table.get(name, ()):
-            if index in dead:
-                continue
-            try:
-                method(node)
-            except RecursionError:
-                raise
-            except Exception:  # a rule must never take the run down with it
-                dead.add(index)
-                on_error(visitors[index], traceback.format_exc(limit=-3))
-
+    """Run every visitor's visit_/leave_ methods in one pass, keeping `scope` (enclosing defs) up to date."""
+    call = _Dispatch(visitors, on_error)
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:
         node, leaving = stack.pop()
-        type_name = type(node).__name__
+        is_scope = isinstance(node, _SCOPES)
         if leaving:
-            call("leave_" + type_name, node)
-            if isinstance(node, _SCOPES):
+            call("leave_" + type(node).__name__, node)
+            if is_scope:
                 scope.pop()
             continue
-        if isinstance(node, _SCOPES):
-            scope.append(node.name.value)
-        call("visit_" + type_name, node)
+        if is_scope:
+            scope.append(node.name.value)  # type: ignore[attr-defined]
+        call("visit_" + type(node).__name__, node)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(children(node)))
-
-
-def optional_metadata(visitors: list[cst.BatchableCSTVisitor]) -> Optional[set[Any]]:
-    needed: set[Any] = set()
-    for visitor in visitors:
-        needed.update(visitor.get_inherited_dependencies())
-    return needed or None
