@@ -18,10 +18,12 @@ def render(violations: list[Violation], context: ReportContext) -> str:
     return "".join(_command(v) + "\n" for v in violations)
 
 
-def _command(v: Violation) -> str:
-    path = common.portable_path(v.path)
+def _command(violation: Violation) -> str:
+    path = common.portable_path(violation.path)
+    line, column = violation.line, violation.column
+    title = _property(f"simplelint ({violation.code})")
     properties = (
-        f"title={_property(f'simplelint ({v.code})')},file={_property(path)},line={v.line},col={v.column},"
-        f"endLine={v.end_line},endColumn={v.end_column}"
+        f"title={title},file={_property(path)},line={line},col={column},"
+        f"endLine={violation.end_line},endColumn={violation.end_column}"
     )
-    return f"::error {properties}::{_data(f'{path}:{v.line}:{v.column}: {v.code} {v.message}')}"
+    return f"::error {properties}::{_data(f'{path}:{line}:{column}: {violation.code} {violation.message}')}"
