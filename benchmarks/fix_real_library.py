@@ -1,0 +1,165 @@
+"""Prove the SL11x fixes on real code: fix a library's source, then run its own test suite again.
+
+    python benchmarks/fix_real_library.py                     # more-itertools, humanize, flask
+    python benchmarks/fix_real_library.py more-itertools --keep
+
+For each library: copy its unpacked sdist (benchmarks/corpus.py) to a temp folder, run its tests, apply
+`simplelint check --isolated --no-cache --select SL11 --fix --unsafe-fixes` to the library source (not its
+tests), check every changed file compiles and a second `--fix` changes nothing, run the tests again and
+compare the passing test ids. Prints findings per rule, fixes applied, files changed and tests passed
+before/after; exits 1 when a test that passed before fails after, or any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import PINNED, fetch  # noqa: E402
+
+SIMPLELINT = [sys.executable, "-m", "simplelint", "check", "--isolated", "--no-cache", "--select", "SL11"]
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    package: str  # the source folder to fix, relative to the sdist root
+    tests: str
+    pythonpath: str  # what the tests import the package from
+
+
+LIBRARIES = {
+    "more-itertools": Library("more-itertools", "more_itertools", "tests", "."),
+    "humanize": Library("humanize", "src/humanize", "tests", "src"),
+    "flask": Library("flask", "src/flask", "tests", "src"),
+}
+
+
+def run_tests(root: Path, library: Library, label: str) -> set[str]:
+    """Ids of the tests that passed."""
+    report = root / f".junit-{label}.xml"
+    env = {**os.environ, "PYTHONPATH": str(root / library.pythonpath), "PYTHONDONTWRITEBYTECODE": "1"}
+    where = subprocess.run(
+        [sys.executable, "-c", f"import {Path(library.package).name} as m; print(m.__file__)"],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert Path(where).resolve().is_relative_to(root.resolve()), f"tests would import {where}, not the copy"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", f"--junitxml={report}",
+         library.tests],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+    passed = set()
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        if not any(child.tag in ("failure", "error", "skipped") for child in case):
+            passed.add(f"{case.get('classname')}::{case.get('name')}")
+    return passed
+
+
+def findings(source: Path) -> list[dict]:
+    out = subprocess.run(
+        [*SIMPLELINT, "--output-format", "json", "--exit-zero", str(source)], capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*.py"))}
+
+
+def fix(source: Path) -> tuple[int, str]:
+    """Fixes applied by one `--fix --unsafe-fixes` run, and what it printed on stderr."""
+    out = subprocess.run([*SIMPLELINT, "--fix", "--unsafe-fixes", str(source)], capture_output=True, text=True)
+    match = re.search(r"\((\d+) fixed", out.stdout)
+    return (int(match.group(1)) if match else 0), out.stderr.strip()
+
+
+def changed_files(before: dict[Path, bytes], after: dict[Path, bytes]) -> list[Path]:
+    return [path for path, data in after.items() if before.get(path) != data]
+
+
+def uncompilable(paths: list[Path]) -> list[str]:
+    bad = []
+    for path in paths:
+        try:
+            compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        except SyntaxError as error:
+            bad.append(f"{path}: {error}")
+    return bad
+
+
+def prove(library: Library, keep: bool) -> bool:
+    workdir = Path(tempfile.mkdtemp(prefix=f"simplelint-fix-{library.name}-"))
+    root = workdir / library.name
+    shutil.copytree(fetch(library.name), root)
+    source = root / library.package
+    print(f"## {library.name} {PINNED[library.name]} ({root})")
+    passed_before = run_tests(root, library, "before")
+    found = findings(source)
+    original = snapshot(source)
+    applied, errors = fix(source)
+    fixed = snapshot(source)
+    changed = changed_files(original, fixed)
+    broken = uncompilable(changed)
+    again, _ = fix(source)
+    stable = snapshot(source) == fixed
+    remaining = findings(source)
+    passed_after = run_tests(root, library, "after")
+    lost = sorted(passed_before - passed_after)
+    _print_figures(found, remaining, applied, changed, root, passed_before, passed_after)
+    problems = [*broken, *([errors] if errors else []), *(["a second --fix changed files"] if not stable else [])]
+    problems += [f"test passed before, fails after: {name}" for name in lost]
+    if again:
+        problems.append(f"a second --fix applied {again} more fixes")
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    if keep:
+        print(f"kept: {workdir}")
+    else:
+        shutil.rmtree(workdir)
+    return not problems
+
+
+def _print_figures(
+    found: list[dict], remaining: list[dict], applied: int, changed: list[Path], root: Path,
+    passed_before: set[str], passed_after: set[str],
+) -> None:
+    per_rule = Counter(f"{v['code']} {v['name']}" for v in found)
+    left = Counter(f"{v['code']} {v['name']}" for v in remaining)
+    print("| rule | findings | with a fix (safe/unsafe) | left after --fix --unsafe-fixes |")
+    print("|---|---:|---:|---:|")
+    for rule in sorted(per_rule):
+        mine = [v for v in found if f"{v['code']} {v['name']}" == rule]
+        safe = sum(1 for v in mine if v["fix"] and v["fix"]["applicability"] == "safe")
+        unsafe = sum(1 for v in mine if v["fix"] and v["fix"]["applicability"] == "unsafe")
+        print(f"| {rule} | {per_rule[rule]} | {safe}/{unsafe} | {left[rule]} |")
+    print(f"findings: {len(found)}; fixes applied: {applied}; remaining: {len(remaining)}")
+    print(f"files changed: {len(changed)} ({', '.join(str(p.relative_to(root)) for p in changed)})")
+    print(f"tests passed before: {len(passed_before)}; after: {len(passed_after)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("libraries", nargs="*", default=list(LIBRARIES), help=f"Any of {', '.join(LIBRARIES)}.")
+    parser.add_argument("--keep", action="store_true", help="Keep the fixed copy to inspect it.")
+    args = parser.parse_args()
+    unknown = set(args.libraries) - set(LIBRARIES)
+    if unknown:
+        parser.error(f"unknown libraries: {', '.join(sorted(unknown))}")
+    results = [prove(LIBRARIES[name], args.keep) for name in args.libraries]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

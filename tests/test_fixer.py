@@ -1,0 +1,260 @@
+"""`--fix`, `--unsafe-fixes`, `--diff`: passes, proofs, dropped fixes, bytes kept, atomic writes, stdin."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from click.testing import CliRunner
+
+from simplelint import fixer, registry
+from simplelint.cli import main
+from simplelint.rule import NodeFix, Rule
+from simplelint.rules import simplify
+from simplelint.testing import settings_for
+
+NESTED = "if a:\n    if b:\n        if c:\n            f()\n"
+MIXED = "def f(x):\n    if x == None:\n        return True\n    else:\n        return False\n"
+
+
+def _cli(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", *args], input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _fix(tmp_path: Path, source: bytes, codes: frozenset[str], unsafe: bool = True) -> fixer.FileResult:
+    path = tmp_path / "mod.py"
+    path.write_bytes(source)
+    return fixer.fix_source(str(path), source, settings_for(tmp_path, codes), unsafe)
+
+
+# --- passes and overlapping fixes ------------------------------------------------------------------------
+
+
+def test_nested_fixes_wait_for_the_next_pass(tmp_path: Path) -> None:
+    result = _fix(tmp_path, NESTED.encode(), frozenset({"SL114"}))
+    assert result.new_source == b"if a and b and c:\n    f()\n"
+    assert result.fixed == 2 and not result.errors and not result.violations
+
+
+def test_outermost_keeps_one_fix_per_node_and_skips_inner_ones() -> None:
+    module = cst.parse_module("x = (a == None) == None\n")
+    outer = module.body[0].body[0].value  # type: ignore[attr-defined]
+    inner = outer.left
+    fixes = [NodeFix(inner, cst.Name("i"), "inner"), NodeFix(outer, cst.Name("o"), "outer")]
+    fixes.append(NodeFix(outer, cst.Name("again"), "same node"))
+    assert [f.message for f in fixer.outermost(module, fixes)] == ["outer"]
+
+
+def test_fixes_of_several_rules_on_overlapping_code_reach_a_fixed_point(tmp_path: Path) -> None:
+    source = (
+        "def f(x, items):\n"
+        "    if x:\n"
+        "        if not not x == None:\n"
+        "            return True\n"
+        "        else:\n"
+        "            return False\n"
+        "    elif len(items) == 0:\n"
+        "        return [i for i in items.keys()]\n"
+        "    else:\n"
+        "        return x if x else None\n"
+    )
+    result = _fix(tmp_path, source.encode(), frozenset(rule.code for rule in simplify.RULES))
+    assert result.new_source == (
+        b"def f(x, items):\n"
+        b"    if x:\n"
+        b"        return bool(x is None)\n"
+        b"    if not items:\n"
+        b"        return list(items.keys())\n"
+        b"    return x or None\n"
+    )
+    assert not result.errors and not result.violations and result.fixed == 8
+
+
+def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Grow(Rule):
+        """A rule whose fix always makes a new finding: `x` -> `(x)`, forever."""
+
+        code, name, summary, fixable = "SL989", "grow", "grows", True
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == "x":
+                wrapped = node.with_changes(lpar=[cst.LeftParen(), *node.lpar], rpar=[*node.rpar, cst.RightParen()])
+                self.report(node, "x", NodeFix(node, wrapped, "wrap"))
+
+    rules = {**registry.all_rules(), "SL989": Grow}
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    result = _fix(tmp_path, b"y = x\n", frozenset({"SL989"}))
+    assert result.fixed == fixer.MAX_PASSES
+    assert result.new_source == b"y = " + b"(" * fixer.MAX_PASSES + b"x" + b")" * fixer.MAX_PASSES + b"\n"
+
+
+# --- a fix that cannot be proven is dropped and reported, never written ----------------------------------
+
+
+def _broken_else(orelse: cst.Else) -> list[cst.BaseStatement]:
+    return [cst.SimpleStatementLine([cst.Expr(cst.Name("if"))])]  # a valid node that renders `if` alone
+
+
+def test_a_fix_that_would_not_compile_is_dropped_and_the_good_ones_kept(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(simplify, "dedented", _broken_else)
+    Path("mod.py").write_text(MIXED)
+    code, _, stderr = _cli("--select", "SL111,SL113", "--fix", "--unsafe-fixes", "mod.py")
+    assert code == 2
+    assert "error: mod.py:4:5: SL113 fix dropped, it would not compile: Remove the `else`. Please report it." in stderr
+    assert Path("mod.py").read_text() == MIXED.replace("==", "is")
+
+
+def test_a_fix_that_would_not_parse_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(simplify, "dedented", _broken_else)
+    # `return` outside a function: LibCST parses the file, CPython does not compile it, so LibCST decides.
+    source = b"return 0\nfor x in y:\n    if x:\n        break\n    else:\n        f()\n"
+    result = _fix(tmp_path, source, frozenset({"SL113"}))
+    assert result.fixed == 0 and result.new_source == source
+    assert ["SL113 fix dropped, it would not parse" in e for e in result.errors] == [True]
+
+
+def test_a_fix_that_cannot_be_built_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def glued(operator: cst.BaseCompOp) -> cst.BaseCompOp:
+        return cst.Is(whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(""))
+
+    monkeypatch.setattr(simplify, "identity_operator", glued)  # LibCST refuses `x isNone`
+    result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
+    assert result.fixed == 0 and result.new_source == b"a = x == None\n"
+    assert ["cannot be applied (CSTValidationError)" in e for e in result.errors] == [True]
+
+
+def test_a_fix_that_parses_but_does_not_compile_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def outside(orelse: cst.Else) -> list[cst.BaseStatement]:
+        return [cst.SimpleStatementLine([cst.Continue()])]  # `continue` outside the loop: parses, does not compile
+
+    monkeypatch.setattr(simplify, "dedented", outside)
+    source = b"if x:\n    raise E\nelse:\n    f()\n"
+    result = _fix(tmp_path, source, frozenset({"SL113"}))
+    assert result.fixed == 0 and result.new_source == source
+    assert ["would not compile" in e for e in result.errors] == [True]
+
+
+def test_a_fix_that_leaves_its_finding_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def same(operator: cst.BaseCompOp) -> cst.BaseCompOp:
+        return cst.Equal(whitespace_before=cst.SimpleWhitespace("  "), whitespace_after=cst.SimpleWhitespace(" "))
+
+    monkeypatch.setattr(simplify, "identity_operator", same)
+    result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
+    assert result.fixed == 0 and result.new_source == b"a = x == None\n"
+    assert ["leaves its finding in place" in e for e in result.errors] == [True]
+    assert [v.code for v in result.violations] == ["SL111"]
+
+
+def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:
+    result = _fix(tmp_path, b"a = x == None  # noqa: SL111\nb = y == None\n", frozenset({"SL111"}))
+    assert result.new_source == b"a = x == None  # noqa: SL111\nb = y is None\n"
+
+
+# --- safe and unsafe, idempotence ------------------------------------------------------------------------
+
+
+def test_fix_applies_safe_fixes_only_unless_asked(here: Path) -> None:
+    Path("mod.py").write_text(MIXED)
+    code, stdout, _ = _cli("--select", "SL11", "--fix", "mod.py")
+    assert Path("mod.py").read_text() == "def f(x):\n    if x == None:\n        return True\n    return False\n"
+    assert code == 1 and "1 fixed" in stdout
+    code, stdout, _ = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
+    assert Path("mod.py").read_text() == "def f(x):\n    return x is None\n"
+    assert code == 0
+
+
+def test_fix_twice_changes_nothing_the_second_time(here: Path) -> None:
+    Path("mod.py").write_text(MIXED + NESTED)
+    _cli("--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
+    once = Path("mod.py").read_bytes()
+    code, stdout, _ = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
+    assert Path("mod.py").read_bytes() == once and code == 0 and "fixed" not in stdout
+
+
+# --- bytes, encodings and line endings are kept ----------------------------------------------------------
+
+BODY = "def f(x):{nl}    if x:{nl}        return 1{nl}    else:{nl}        return '{word}'{nl}"
+FIXED = "def f(x):{nl}    if x:{nl}        return 1{nl}    return '{word}'{nl}"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "newline", "encoding"),
+    [
+        ("", "\r\n", "utf-8"),
+        ("\ufeff", "\n", "utf-8"),
+        ("\ufeff", "\r\n", "utf-8"),
+        ("# -*- coding: latin-1 -*-\n", "\n", "latin-1"),
+        ("", "\r", "utf-8"),
+    ],
+    ids=["crlf", "bom", "bom-crlf", "latin-1", "cr-only"],
+)
+def test_fix_keeps_encoding_bom_and_line_endings(here: Path, prefix: str, newline: str, encoding: str) -> None:
+    before = (prefix + BODY.format(nl=newline, word="café")).encode(encoding)
+    Path("mod.py").write_bytes(before)
+    _cli("--select", "SL113", "--fix", "mod.py")
+    assert Path("mod.py").read_bytes() == (prefix + FIXED.format(nl=newline, word="café")).encode(encoding)
+
+
+def test_diff_shows_text_in_the_files_encoding(here: Path) -> None:
+    Path("mod.py").write_bytes(("# -*- coding: latin-1 -*-\n" + BODY.format(nl="\n", word="café")).encode("latin-1"))
+    code, stdout, _ = _cli("--select", "SL113", "--diff", "mod.py")
+    assert code == 1 and "+    return 'café'\n" in stdout
+
+
+def test_diff_marks_a_last_line_without_newline() -> None:
+    diff = fixer.unified_diff("m.py", b"a = 1\nb = x == None", b"a = 1\nb = x is None")
+    assert diff.endswith("-b = x == None\n\\ No newline at end of file\n+b = x is None\n\\ No newline at end of file\n")
+
+
+# --- atomic writes, --diff and stdin ---------------------------------------------------------------------
+
+
+def test_atomic_write_keeps_permissions_and_leaves_no_temp_file(here: Path) -> None:
+    Path("mod.py").write_text(MIXED)
+    os.chmod("mod.py", 0o640)
+    _cli("--select", "SL113", "--fix", "mod.py")
+    assert stat.S_IMODE(os.stat("mod.py").st_mode) == 0o640
+    assert sorted(p.name for p in here.iterdir()) == ["mod.py"]
+
+
+def test_atomic_write_follows_a_symlink(here: Path) -> None:
+    Path("real.py").write_text(MIXED)
+    os.symlink("real.py", "link.py")
+    fixer.write_atomic("link.py", b"x = 1\n")
+    assert os.path.islink("link.py") and Path("real.py").read_text() == "x = 1\n"
+
+
+def test_diff_prints_and_writes_nothing_and_exits_1_only_with_changes(here: Path) -> None:
+    Path("mod.py").write_text(MIXED)
+    code, stdout, _ = _cli("--select", "SL113", "--diff", "mod.py")
+    assert code == 1 and Path("mod.py").read_text() == MIXED
+    assert stdout.startswith("--- a/mod.py\n+++ b/mod.py\n@@") and "-    else:\n" in stdout
+    code, stdout, _ = _cli("--select", "SL111", "--diff", "mod.py")  # only an unsafe fix: no change
+    assert (code, stdout) == (0, "")
+    Path("clean.py").write_text("x = 1\n")
+    assert _cli("--select", "SL11", "--diff", "clean.py")[:2] == (0, "")
+
+
+def test_stdin_fix_prints_the_fixed_source_to_stdout(here: Path) -> None:
+    code, stdout, stderr = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "-", input=MIXED.encode())
+    assert stdout == "def f(x):\n    return x is None\n"
+    assert code == 0 and "(2 fixed, 0 remaining)" in stderr
+
+
+def test_stdin_diff_names_the_stdin_file(here: Path) -> None:
+    args = ("--select", "SL113", "--diff", "--stdin-filename", "pkg/mod.py", "-")
+    code, stdout, _ = _cli(*args, input=MIXED.encode())
+    assert code == 1 and stdout.startswith("--- a/pkg/mod.py\n")

@@ -1,0 +1,292 @@
+"""SL110-SL121 beyond their own examples: safe fixes keep behaviour, unsafe ones are unsafe for a reason."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from click.testing import CliRunner
+
+from simplelint import fixer
+from simplelint.cli import main
+from simplelint.rule import Invalid
+from simplelint.rules import simplify
+from simplelint.testing import run_example, settings_for
+
+CODES = frozenset(rule.code for rule in simplify.RULES)
+
+
+def _fix(tmp_path: Path, source: str, unsafe: bool, codes: frozenset[str] = CODES) -> str:
+    path = tmp_path / "cases.py"
+    path.write_text(source, encoding="utf-8")
+    result = fixer.fix_source(str(path), source.encode(), settings_for(tmp_path, codes), unsafe)
+    assert not result.errors, result.errors
+    assert result.new_source is not None
+    return result.new_source.decode()
+
+
+NO_FIX = [
+    pytest.param(rule, example, id=f"{rule.code}-{i}")
+    for rule in simplify.RULES
+    for i, example in enumerate(rule.INVALID)
+    if isinstance(example, Invalid) and example.fixed is None
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), NO_FIX)
+def test_examples_without_fixed_text_are_reported_without_a_fix(rule: type, example: Invalid) -> None:
+    found, _ = run_example(rule, example)
+    assert found and all(v.fix is None for v in found)
+
+
+def test_every_fixable_rule_explains_its_fix_safety() -> None:
+    for rule in simplify.RULES:
+        docs = rule.docs()
+        assert "## Use instead" in docs and "## Fix safety" in docs, rule.code
+        assert rule.code.startswith("SL1") and 110 <= int(rule.code[2:]) <= 129
+
+
+def test_the_family_is_listed_and_explained() -> None:
+    listed = CliRunner().invoke(main, ["rules"]).stdout
+    for rule in simplify.RULES:
+        assert f"{rule.code}  {rule.name}" in listed
+    explained = CliRunner().invoke(main, ["explain", "superfluous-else"]).stdout
+    assert explained.startswith("# superfluous-else (SL113)") and "## Fix safety" in explained
+
+
+# --- safe fixes keep behaviour for every input, including odd objects ------------------------------------
+
+SAFE = '''
+def needless(x):
+    if x:
+        return True
+    return False
+
+
+def needless_inverted(x, y):
+    if x is y:
+        return False
+    else:
+        return True
+
+
+def needless_not(x):
+    if not x:
+        return False
+    return True
+
+
+def needless_in(x, y):
+    if x in y:
+        return True
+    return False
+
+
+def else_after_return(x):
+    if x:
+        return 1
+    elif x == 0:
+        return 2
+    else:
+        y = 3
+    return y
+
+
+def collapsible(x, y):
+    out = []
+    if x:
+        if y or x:
+            out.append(1)
+    return out
+
+
+def ternaries(x):
+    return True if x else False, False if x else True, True if x is None else False
+
+
+def double(x):
+    return not not x, 1 if not not x else 2
+
+
+def ternary_or(x, y):
+    return x if x else y
+
+
+def loop(xs):
+    out = []
+    for x in xs:
+        if x:
+            continue
+        else:
+            out.append(x)
+    return out
+'''
+
+
+class Truth:
+    """Counts how often Python asks for its truth."""
+
+    calls = 0
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+
+    def __bool__(self) -> bool:
+        Truth.calls += 1
+        return self.value
+
+    def __eq__(self, other: object) -> Any:
+        return "equal?"  # a non-bool, as numpy and SQLAlchemy return
+
+    __hash__ = object.__hash__
+
+    def __contains__(self, item: object) -> bool:
+        return bool(self.value)
+
+    def __iter__(self) -> Any:
+        return iter([self.value, 0])
+
+    def __repr__(self) -> str:
+        return f"Truth({self.value})"
+
+
+class Ambiguous:
+    def __bool__(self) -> bool:
+        raise ValueError("truth value is ambiguous")
+
+    def __repr__(self) -> str:
+        return "Ambiguous()"
+
+
+INPUTS: list[Callable[[], Any]] = [
+    lambda: 0, lambda: 1, lambda: 2, lambda: "", lambda: "a", lambda: [], lambda: [0], lambda: None,
+    lambda: True, lambda: False, lambda: Truth(True), lambda: Truth(False), lambda: Ambiguous(),
+]
+
+
+def _behaviour(source: str) -> dict[str, list[tuple[str, int]]]:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "cases", "exec"), namespace)
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for name, function in namespace.items():
+        if not inspect.isfunction(function):
+            continue
+        arity = len(inspect.signature(function).parameters)
+        for makers in itertools.product(INPUTS, repeat=arity):
+            Truth.calls = 0
+            try:
+                outcome = repr(function(*(make() for make in makers)))
+            except Exception as error:
+                outcome = type(error).__name__
+            seen.setdefault(name, []).append((outcome, Truth.calls))
+    return seen
+
+
+def test_safe_fixes_keep_behaviour_for_every_input(tmp_path: Path) -> None:
+    fixed = _fix(tmp_path, SAFE, unsafe=False)
+    remaining = fixer.fix_source("x.py", SAFE.encode(), settings_for(tmp_path, CODES), False).violations
+    assert remaining == []
+    assert "else:" not in fixed and "not not" not in fixed and "True if" not in fixed
+    assert _behaviour(fixed) == _behaviour(SAFE)
+
+
+# --- unsafe fixes are unsafe for the reasons their docs give ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "call", "before", "after"),
+    [
+        ("def f(x):\n    return x == True\n", "f(2)", False, 2),
+        ("def f(x):\n    return x == None\n", "f(Truth(True))", "equal?", False),
+        ("def f(x):\n    return True if x == 1 else False\n", "f(Truth(True))", True, "equal?"),
+        ("def f(x):\n    if len(x) == 0:\n        return 1\n    return 2\n", "f(Sized())", 1, 2),
+        ("def f(d):\n    return [k.upper() for k in d.keys()]\n", "f(Frame())", ["A"], ["COLUMN"]),
+        ("def f(d):\n    return {k: v for k, v in d}\n", "f({(1, 2): 3})", {1: 2}, {(1, 2): 3}),
+        ("def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n", "f({0: 'a', 1: 'b'}) or out", None, None),
+        ("def f(it):\n    return next(it) if next(it) else 0\n", "f(iter([1, 2, 3]))", 2, 1),
+    ],
+    ids=["SL112", "SL111", "SL117", "SL118", "SL116", "SL115", "SL119", "SL121"],
+)
+def test_unsafe_fixes_change_behaviour_for_some_input(
+    tmp_path: Path, source: str, call: str, before: Any, after: Any
+) -> None:
+    assert _fix(tmp_path, source, unsafe=False) == source, "an unsafe fix was applied without --unsafe-fixes"
+    fixed = _fix(tmp_path, source, unsafe=True)
+    assert fixed != source
+    results = []
+    for text in (source, fixed):
+        printed: list[Any] = []
+        namespace = {"Truth": Truth, "Sized": _Sized, "Frame": _Frame, "print": printed.append, "out": printed}
+        exec(compile(text, "case", "exec"), namespace)
+        results.append(eval(call, namespace))
+    if before is not None:
+        assert results == [before, after]
+    else:
+        assert results[0] != results[1]
+
+
+class _Sized:
+    """Has a length and a truth of its own, like a one-element array holding 0."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class _Frame:
+    """Iterates something else than its keys, like a pandas DataFrame's rows vs columns."""
+
+    def keys(self) -> list[str]:
+        return ["a"]
+
+    def __iter__(self) -> Any:
+        return iter(["column"])
+
+
+# --- details ---------------------------------------------------------------------------------------------
+
+
+def test_shadowed_builtins_disable_fixes_or_findings(tmp_path: Path) -> None:
+    source = "from x import y as bool\nlist = tuple\na = not not b\nc = [d for d in e]\n"
+    assert _fix(tmp_path, source, unsafe=True) == source
+    violations = fixer.fix_source("m.py", source.encode(), settings_for(tmp_path, CODES), True).violations
+    assert [v.code for v in violations] == ["SL120"]
+
+
+def test_range_len_fix_picks_a_name_the_file_does_not_use(tmp_path: Path) -> None:
+    source = "def f(names, name, item):\n    for i in range(len(names)):\n        print(names[i], name, item)\n"
+    assert _fix(tmp_path, source, unsafe=True) == (
+        "def f(names, name, item):\n    for element in names:\n        print(element, name, item)\n"
+    )
+
+
+def test_range_len_in_a_class_body_is_reported_not_fixed(tmp_path: Path) -> None:
+    source = "class C:\n    for i in range(len(xs)):\n        print(xs[i])\n"
+    assert _fix(tmp_path, source, unsafe=True) == source
+
+
+def test_needless_bool_return_keeps_comments_above_the_if(tmp_path: Path) -> None:
+    source = "def f(x):\n    # is it set?\n    if x is not None:\n        return True\n    return False\n"
+    assert _fix(tmp_path, source, unsafe=False) == "def f(x):\n    # is it set?\n    return x is not None\n"
+
+
+def test_superfluous_else_in_a_match_case_and_a_decorated_method(tmp_path: Path) -> None:
+    source = (
+        "class C:\n"
+        "    @property\n"
+        "    def f(self):\n"
+        "        match self.x:\n"
+        "            case 1:\n"
+        "                if self.y:\n"
+        "                    return 1\n"
+        "                else:\n"
+        "                    return 2\n"
+    )
+    assert _fix(tmp_path, source, unsafe=False) == source.replace(
+        "                else:\n                    return 2\n", "                return 2\n"
+    )
