@@ -224,3 +224,26 @@ def test_library_api_create_apply_update(tmp_path: Path) -> None:
     assert (outcome.hidden, outcome.fixed) == (1, 2)  # one `x` and the `y` are gone
     assert update(path, baseline, outcome) == 1
     assert write(path, []) == 0 and read(path) == {}
+
+
+def test_a_crashing_rule_still_writes_the_baseline_but_exits_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import libcst as cst
+
+    from simplelint import registry
+    from simplelint.rule import Rule
+
+    class Crashing(Rule):
+        code = "SL299"
+        name = "crashing"
+        summary = "Crashes on every name"
+
+        def visit_Name(self, node: cst.Name) -> None:
+            raise ValueError("boom")
+
+    rules = {**registry.all_rules(), "SL299": Crashing}
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    (project / DEFAULT_NAME).unlink()
+    result = cli("baseline", "--isolated", "--no-cache", "-j", "1", "--select", "SL201,SL202,SL299", "pkg")
+    assert result.exit_code == 2
+    assert "internal error in rule SL299" in result.stderr
+    assert sum(e.count for e in read(project / DEFAULT_NAME).values()) == LEGACY_FINDINGS + 2
