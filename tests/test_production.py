@@ -282,3 +282,18 @@ def test_shortest_path_avoids_nodes_and_survives_cycles() -> None:
     assert shortest_path(edges, "a", {"x"}) == ["a", "b", "x"]
     assert shortest_path(edges, "a", {"x"}, avoid={"b"}) == ["a", "c", "d", "x"]
     assert shortest_path(edges, "a", {"x"}, avoid={"b", "d"}) is None
+
+
+def test_a_chain_ends_at_the_banned_module_as_imported() -> None:
+    files = {
+        "app.job": _imports("app.helper"),
+        "app.helper": _imports("app.legacy.sub"),  # runs app/legacy/__init__.py too, but names the submodule
+        "app.other": _imports("app.legacy"),
+        "app.legacy": [],
+        "app.legacy.sub": [],
+    }
+    found = PandasInProductionViaImport.check_project(_project(files, "app.job"), {"banned": ["app.legacy"]})
+    assert [v.message for v in found] == [
+        "Production code imports app.legacy through app.helper -> app.legacy.sub: `app.legacy` is listed in "
+        "`banned` of [tool.simplelint.production-imports]"
+    ]

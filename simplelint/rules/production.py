@@ -326,16 +326,20 @@ class PandasInProductionViaImport(ProjectRule):
 
 
 class _Chains:
-    """The import graph with each module's imports of banned modules added, and the shortest way to them."""
+    """The import graph, where an import of a banned module is an edge to that module as written (the end of
+    a chain) rather than to the project packages it runs, and the shortest way from each module to one."""
 
     def __init__(self, graph: ModuleGraph, banned: Banned) -> None:
-        self.edges = graph.edges()
+        self.edges: dict[str, list[str]] = {}
         self.sources: set[str] = set()
         for module, file in graph.modules.items():
-            hit = next(filter(None, map(banned.resolved, graph.imports(file))), None)
-            if hit:
-                self.edges[module].append(hit)
-                self.sources.add(hit)
+            targets: list[str] = []
+            for found in graph.imports(file):
+                hit = banned.resolved(found)
+                if hit:
+                    self.sources.add(hit)
+                targets.extend([hit] if hit else found.targets)
+            self.edges[module] = list(dict.fromkeys(targets))
         self.hops = shortest_hops(self.edges, sorted(self.sources))
 
     def chain(self, start: str, importer: Optional[str]) -> Optional[list[str]]:
