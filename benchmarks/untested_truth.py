@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from simplelint.discovery import discover  # noqa: E402
 from simplelint.rule import FileFacts, Project  # noqa: E402
 from simplelint.rules import untested  # noqa: E402
 from simplelint.runner import RunOptions, run  # noqa: E402
+from simplelint.settings import Settings  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / ".work" / "untested"
 
@@ -45,6 +46,8 @@ class Subject:
     pythonpath: str = ""
 
 
+# Which functions are compared: SL301's defaults, and every function (private helpers and dunders too).
+SCOPES = (("public", {}), ("all", {"report-private": True, "report-dunder": True}))
 SUBJECTS = (
     Subject("more-itertools", "more_itertools"),
     Subject("humanize", "src/humanize", pythonpath="src"),
@@ -89,36 +92,36 @@ def coverage_run(subject: Subject, folder: Path, tests: list[str]) -> Path:
     return data
 
 
-def lint(folder: Path, subject: Subject, tests: list[str], select: str, coverage: Path | None = None) -> Any:
-    """simplelint over the package and `tests`, as `check --isolated --no-cache` runs it; the other test
-    files are excluded, so only `tests` count as the test suite."""
+def lint(folder: Path, subject: Subject, tests: list[str]) -> tuple[Project, Settings]:
+    """simplelint's per-file stage over the package and `tests`, as `check --isolated --no-cache` runs it;
+    the other test files are excluded, so only `tests` count as the test suite."""
     os.chdir(folder)
-    settings = load_settings(["."], CliOverrides(select=[select], isolated=True))
-    settings.coverage_file = coverage
+    settings = load_settings(["."], CliOverrides(select=["SL301"], isolated=True))
     if tests != ["tests"]:
         settings.options["tests"]["patterns"] = list(tests)
         settings.extend_exclude = tuple(t for t in test_files(folder) if t not in tests)
-    files = discover([subject.package, *tests], settings)
-    return run(files, settings, RunOptions(use_cache=False)), settings
+    result = run(discover([subject.package, *tests], settings), settings, RunOptions(use_cache=False))
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files]
+    return Project(files, settings), settings
 
 
 Key = tuple[str, int]
 
 
-def judged_functions(folder: Path, subject: Subject, tests: list[str], data: Path) -> tuple[dict[Key, str], set[Key]]:
-    """Functions SL301 reports on whose file the data measured: (path, line) -> qualname; and the untested ones."""
-    result, settings = lint(folder, subject, tests, "SL302", data)
-    truth = {(v.path, v.line) for v in result.violations if v.code == "SL302"}
-    project = Project([FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files],
-                      settings)  # fmt: skip
+def judged_functions(project: Project, subject: Subject, data: Path, options: dict[str, Any]) -> dict[Key, str]:
+    """Functions SL301 reports on (with `options`) whose file the data measured: (path, line) -> qualname."""
     index = untested._Index(project.facts(untested.UntestedFacts.name))
     executed = load(data)
     functions = {}
-    for _, info in untested._candidates(index, settings.options["tests"]):
-        measured = executed.lines_for(info.file.path, settings.root) is not None
+    for _, info in untested._candidates(index, options):
+        measured = executed.lines_for(info.file.path, project.settings.root) is not None
         if measured and not info.flags & untested.ONE_LINER and info.file.path.startswith(subject.package):
             functions[(info.file.path, info.position[0])] = info.qualname
-    return functions, truth & set(functions)
+    return functions
+
+
+def findings(rule: Any, project: Project, options: dict[str, Any]) -> set[Key]:
+    return {(v.path, v.line) for v in rule.check_project(project, options)}
 
 
 def naive_untested(folder: Path, tests: list[str], functions: dict[Key, str]) -> set[Key]:
@@ -147,35 +150,49 @@ class Tally:
             mine.false_neg += theirs.false_neg
 
 
-def measure_one(subject: Subject, folder: Path, tests: list[str], show_misses: bool) -> Tally:
+def measure_one(subject: Subject, folder: Path, tests: list[str], show_misses: bool) -> dict[str, Tally]:
+    """Per scope: the truth from coverage (SL302's verdict), SL301's calls and the naive baseline's."""
     data = coverage_run(subject, folder, tests)
-    functions, truth = judged_functions(folder, subject, tests, data)
-    result, _ = lint(folder, subject, tests, "SL301")
-    static = {(v.path, v.line) for v in result.violations if v.code == "SL301"} & set(functions)
-    tally = Tally(len(functions), len(truth), score(naive_untested(folder, tests, functions), truth), score(static, truth))
-    if show_misses:
+    project, settings = lint(folder, subject, tests)
+    covered = Project(project.files, replace(settings, coverage_file=data))
+    tallies = {}
+    for scope, extra in SCOPES:
+        options = {**settings.options["tests"], **extra}
+        functions = judged_functions(project, subject, data, options)
+        truth = findings(untested.UnexecutedFunction, covered, options) & set(functions)
+        static = findings(untested.UntestedFunction, project, options) & set(functions)
+        naive = naive_untested(folder, tests, functions)
+        tallies[scope] = Tally(len(functions), len(truth), score(naive, truth), score(static, truth))
         for title, keys in (("flagged but ran", static - truth), ("never ran, not flagged", truth - static)):
-            for key in sorted(keys):
-                print(f"{subject.name} [{' '.join(tests)}] {title}: {key[0]}:{key[1]} {functions[key]}", file=sys.stderr)
-    return tally
+            for key in sorted(keys) if show_misses else ():
+                print(f"{subject.name} [{' '.join(tests)}] ({scope}) {title}: {key[0]}:{key[1]} {functions[key]}",
+                      file=sys.stderr)  # fmt: skip
+    return tallies
 
 
-def rows(subject: Subject, label: str, tally: Tally) -> list[str]:
+def rows(subject: Subject, label: str, scope: str, tally: Tally) -> list[str]:
     lines = []
     for method, s in (("naive: bare name in a test file", tally.naive), ("SL301", tally.static)):
-        lines.append(f"| {subject.name} | {label} | {tally.functions} | {tally.untested} | {method} | "
+        lines.append(f"| {subject.name} | {label} | {scope} | {tally.functions} | {tally.untested} | {method} | "
                      f"{s.true_pos} | {s.false_pos} | {s.false_neg} | {s.precision:.1%} | {s.recall:.1%} |")  # fmt: skip
     return lines
 
 
-def measure(subject: Subject, show_misses: bool) -> list[str]:
+def measure(subject: Subject, show_misses: bool, total: dict[str, Tally]) -> list[str]:
     folder = fetch(subject.name)
     (_, everything), *alone = configurations(folder)
-    out = rows(subject, "whole suite", measure_one(subject, folder, everything, show_misses))
-    pooled = Tally()
+    whole = measure_one(subject, folder, everything, show_misses)
+    pooled = {scope: Tally() for scope, _ in SCOPES}
     for _, tests in alone:
-        pooled.add(measure_one(subject, folder, tests, show_misses))
-    return out + rows(subject, f"each of {len(alone)} test files alone, pooled", pooled)
+        for scope, tally in measure_one(subject, folder, tests, show_misses).items():
+            pooled[scope].add(tally)
+    out = []
+    for scope, _ in SCOPES:
+        out += rows(subject, "whole suite", scope, whole[scope])
+        out += rows(subject, f"each of its {len(alone)} test files alone", scope, pooled[scope])
+        total[scope].add(whole[scope])
+        total[scope].add(pooled[scope])
+    return out
 
 
 def time_django() -> None:
@@ -206,10 +223,13 @@ def main() -> None:
     if args.django:
         time_django()
         return
-    print("| project | tests | functions | untested (truth) | method | TP | FP | FN | precision | recall |")
-    print("|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("| project | test suite | scope | functions | untested (truth) | method | TP | FP | FN | precision | recall |")
+    print("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    total = {scope: Tally() for scope, _ in SCOPES}
     for subject in SUBJECTS:
-        print("\n".join(measure(subject, args.misses)), flush=True)
+        print("\n".join(measure(subject, args.misses, total)), flush=True)
+    for scope, _ in SCOPES:
+        print("\n".join(rows(Subject("**all runs pooled**", ""), "", scope, total[scope])))
 
 
 if __name__ == "__main__":

@@ -454,3 +454,13 @@ def test_dotted_strings_name_what_importlib_loads() -> None:
     files = {"pkg/io.py": source, "pkg/out.py": "def write_csv():\n    pass\n\n\ndef write_xml():\n    pass\n",
              "tests/test_io.py": "from pkg.io import write\n\ndef test_x():\n    write('csv')\n"}
     assert untested(files) == {"out.write_xml"}
+
+
+def test_module_level_lambda_runs_when_its_name_is_called() -> None:
+    source = (
+        "def helper(x):\n    return x\n\n\ndef other(x):\n    return x\n\n\nKEY = lambda x: helper(x)\n"
+        "SORT = sorted([2, 1], key=lambda x: other(x))\n"
+    )
+    test = "from pkg.k import KEY\n\ndef test_x():\n    KEY(1)\n"
+    assert untested({"pkg/k.py": source, "tests/test_k.py": test}) == set()
+    assert untested({"pkg/k.py": source, "tests/test_k.py": "def test_x():\n    pass\n"}) == {"k.helper"}

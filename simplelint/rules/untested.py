@@ -31,8 +31,8 @@ from simplelint.settings import Settings
 from simplelint.violation import Violation
 
 # Flags of a definition, one small int in the facts.
-PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER = (
-    1 << bit for bit in range(9)
+PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA = (
+    1 << bit for bit in range(10)
 )
 
 OPTIONS: Mapping[str, Option] = {
@@ -92,6 +92,8 @@ _BUILTIN_DUNDERS = {
     "issubclass": ("__subclasscheck__",), "vars": ("__dict__",),
 }  # fmt: skip
 _ATTRIBUTE_CALLS = ("getattr", "hasattr", "setattr", "delattr")
+# Calls that keep a lambda argument for later rather than calling it at once.
+_STORING_CALLS = frozenset({"getattr", "defaultdict", "partial", "property", "staticmethod", "classmethod", "dict"})
 _LIFECYCLE = frozenset(
     "setUp tearDown setUpClass tearDownClass setUpModule tearDownModule asyncSetUp asyncTearDown "
     "setup_method teardown_method setup_function teardown_function setup_module teardown_module "
@@ -231,6 +233,12 @@ class UntestedFacts(FactCollector):
         self.guards: list[list[Any]] = []
         self.decorators = 0
         self.annotations = 0
+        # `key = lambda x: helper(x)` at module level: the lambda's references run when `key` is called.
+        self.assigning = ""
+        self.lambdas = 0
+        self.lambda_stack: list[bool] = []
+        self.immediate: set[int] = set()  # lambdas passed to a call that runs them at import
+        self.deferred: dict[str, set[_Raw]] = {}
 
     # --- where references go -------------------------------------------------------------------------
 
@@ -238,7 +246,22 @@ class UntestedFacts(FactCollector):
         if any(kind == "main" and active for _, kind, active in self.guards):
             return set()  # a `__main__` block never runs under the tests
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
-        return frame.owner.refs if frame.owner is not None else self.module_refs
+        if frame.owner is not None:
+            return frame.owner.refs
+        if self.lambdas and self.assigning:
+            return self.deferred.setdefault(self.assigning, set())
+        return self.module_refs
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        stored = id(node) not in self.immediate
+        self.lambda_stack.append(stored)
+        self.lambdas += stored
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.lambdas -= self.lambda_stack.pop()
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self.assigning = ""
 
     def _add(self, *raws: _Raw) -> None:
         self._sink().update(raws)
@@ -471,6 +494,8 @@ class UntestedFacts(FactCollector):
     def visit_Call(self, node: cst.Call) -> None:
         name = _dotted(node.func).rpartition(".")[2]
         self._names(_BUILTIN_DUNDERS.get(name, ()))
+        if name not in _STORING_CALLS:
+            self.immediate.update(id(arg.value) for arg in node.args if isinstance(arg.value, cst.Lambda))
         if name in _ATTRIBUTE_CALLS and len(node.args) >= 2 and isinstance(node.args[1].value, cst.SimpleString):
             attribute = node.args[1].value.evaluated_value
             if isinstance(attribute, str) and attribute.isidentifier():
@@ -509,6 +534,7 @@ class UntestedFacts(FactCollector):
     def visit_For(self, node: cst.For) -> None:
         self._names(("__aiter__", "__anext__") if node.asynchronous else _ITERATE)
         if isinstance(node.target, cst.Name):
+            self.seen.add(id(node.target))
             self.frames[-1].locals.add(node.target.value)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
@@ -522,6 +548,7 @@ class UntestedFacts(FactCollector):
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.seen.add(id(node.asname.name))
             self._bind(node.asname.name.value, _call_type(node.item))
 
     def visit_Await(self, node: cst.Await) -> None:
@@ -555,11 +582,15 @@ class UntestedFacts(FactCollector):
         for target in node.targets:
             if isinstance(target.target, cst.Subscript):
                 self._names(("__setitem__",))
+            elif isinstance(target.target, cst.Name):
+                self.seen.add(id(target.target))  # a store, not a reference
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return
         name = node.targets[0].target.value
         self._bind(name, _call_type(node.value))
         self._alias(name, node.value)
+        if self.frames[-1].kind == "module":
+            self.assigning = name
 
     def _alias(self, name: str, value: cst.BaseExpression) -> None:
         """`fmt = format_amount` binds a name and calls nothing: references to `fmt` mean the function."""
@@ -574,6 +605,7 @@ class UntestedFacts(FactCollector):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name):
+            self.seen.add(id(node.target))
             dotted = _annotation_type(node.annotation.annotation)
             self._bind(node.target.value, ("a", dotted) if dotted else _call_type(node.value))
 
@@ -606,6 +638,9 @@ class UntestedFacts(FactCollector):
             tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
             triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
             rows.append([entry.qualname, entry.flags, *name, start, end, returns, tokens, triggers])
+        for name, refs in self.deferred.items():
+            tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
+            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
         classes = {q: [flags, resolver.bases(bases), {}] for q, (flags, bases) in self.classes.items()}
         for qualname, aliases in self.class_aliases.items():
             for name, target in aliases.items():
@@ -634,7 +669,7 @@ class _Resolver:
     def __init__(self, facts: UntestedFacts) -> None:
         # A file outside every `src` root still resolves its own names, under its path.
         self.module = facts.module or facts.context.path
-        self.own = {d.qualname for d in facts.defs}
+        self.own = {d.qualname for d in facts.defs} | set(facts.deferred)
         self.top = {q for q in (*self.own, *facts.classes) if "." not in q}
         self.imports: dict[str, str] = dict(facts.imports)
         for name, dotted in facts.aliases.items():
@@ -716,6 +751,7 @@ class _Index:
         self.module_refs: list[tuple[FileFacts, list[str]]] = []
         self._memo: dict[str, tuple[Key, ...]] = {}
         self._mro: dict[str, list[str]] = {}
+        self._descendants: dict[str, tuple[str, ...]] = {}
         files_facts = list(files)
         first: dict[int, int] = {}
         for file, facts in files_facts:
@@ -816,14 +852,16 @@ class _Index:
                 return [f"{cls}.{attr}"]
         return []
 
-    def descendants(self, name: str) -> Iterator[str]:
-        stack, seen = list(self.classes[name].subclasses), {name}
-        while stack:
-            cls = stack.pop()
-            if cls not in seen:
-                seen.add(cls)
-                yield cls
-                stack.extend(self.classes[cls].subclasses)
+    def descendants(self, name: str) -> tuple[str, ...]:
+        if name not in self._descendants:
+            stack, seen = list(self.classes[name].subclasses), {name}
+            while stack:
+                cls = stack.pop()
+                if cls not in seen:
+                    seen.add(cls)
+                    stack.extend(self.classes[cls].subclasses)
+            self._descendants[name] = tuple(seen - {name})
+        return self._descendants[name]
 
     def type_classes(self, token: str, depth: int = 0) -> list[str]:
         """The classes a typed value (`a:`, `r:` or `f:` token) may be an instance of."""
@@ -974,7 +1012,7 @@ class _Walk:
 
 def _candidates(index: _Index, options: Mapping[str, Any]) -> Iterator[tuple[int, _DefInfo]]:
     """Functions the options ask to report on."""
-    excluded = 0
+    excluded = LAMBDA
     for flag, option in _EXCLUDED_BY:
         excluded |= 0 if options.get(option, False) else flag
     test_files = bool(options.get("report-test-files", False))
@@ -992,25 +1030,35 @@ def _violation(rule: type[ProjectRule], info: _DefInfo, message: str) -> Violati
 
 def _test_folder(project: Project) -> str:
     """Where the tests were looked for, in the message's words: `tests/` or `the 12 test files`."""
-    tests = [f.path for f in project.files if f.is_test]
-    tops = {(project.settings.relative(p) or p).split("/")[0] for p in tests}
-    if len(tops) == 1 and all("/" in (project.settings.relative(p) or p) for p in tests):
+    tests = [project.settings.relative(f.path) or f.path for f in project.files if f.is_test]
+    tops = {p.split("/")[0] for p in tests}
+    if len(tops) == 1 and all("/" in p for p in tests):
         return f"{tops.pop()}/"
     return f"the {len(tests)} test files"
 
 
 def _project_bases(settings: Settings, files: list[str]) -> list[str]:
-    """The nearest project folder (with pyproject.toml, setup.py, setup.cfg or .git) above each checked file."""
+    """The nearest project folder (with pyproject.toml, setup.py, setup.cfg or .git) above each checked file,
+    within the config root: where the rest of the project, its tests first, is read for facts."""
     root = os.path.abspath(settings.root)
     bases: dict[str, None] = {}
     for folder in {os.path.dirname(os.path.abspath(f)) for f in files}:
-        while folder.startswith(root) and len(folder) >= len(root):
-            if any(os.path.exists(os.path.join(folder, m)) for m in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
-                break
+        while folder != root and _inside(folder, root) and not any(_exists(folder, m) for m in _MARKERS):
             folder = os.path.dirname(folder)
-        if folder.startswith(root):
+        if _inside(folder, root):  # the config root at the latest
             bases[folder] = None
-    return sorted(b for b in bases if not any(b.startswith(o + os.sep) for o in bases))
+    return sorted(b for b in bases if not any(_inside(b, o) and b != o for o in bases))
+
+
+_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def _exists(folder: str, name: str) -> bool:
+    return os.path.exists(os.path.join(folder, name))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 # --- coverage data -------------------------------------------------------------------------------------
