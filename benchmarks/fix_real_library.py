@@ -4,10 +4,11 @@
     python benchmarks/fix_real_library.py more-itertools --keep
 
 For each library: copy its unpacked sdist (benchmarks/corpus.py) to a temp folder, run its tests, apply
-`simplelint check --isolated --no-cache --select SL11 --fix --unsafe-fixes` to the library source (not its
+`simplelint check --isolated --no-cache --select SL11,SL12 --fix --unsafe-fixes` to the library source (not its
 tests), check every changed file compiles and a second `--fix` changes nothing, run the tests again and
-compare the passing test ids. Prints findings per rule, fixes applied, files changed and tests passed
-before/after; exits 1 when a test that passed before fails after, or any check fails.
+compare the passing test ids. With --with-tests the test suite is then fixed too and run a third time.
+Prints findings per rule, fixes applied, files changed and tests passed before/after; exits 1 when a test
+that passed before fails after, or any check fails.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import PINNED, fetch  # noqa: E402
 
-SIMPLELINT = [sys.executable, "-m", "simplelint", "check", "--isolated", "--no-cache", "--select", "SL11"]
+# The simplification rules are SL110-SL121: both prefixes.
+SIMPLELINT = [sys.executable, "-m", "simplelint", "check", "--isolated", "--no-cache", "--select", "SL11,SL12"]
 
 
 @dataclass(frozen=True)
@@ -99,29 +101,46 @@ def uncompilable(paths: list[Path]) -> list[str]:
     return bad
 
 
-def prove(library: Library, keep: bool) -> bool:
+@dataclass
+class Outcome:
+    found: list[dict]
+    remaining: list[dict]
+    applied: int
+    changed: list[Path]
+    problems: list[str]
+
+
+def fix_and_check(folder: Path) -> Outcome:
+    """Fix `folder`; every changed file must compile and a second `--fix` must change nothing."""
+    found = findings(folder)
+    original = snapshot(folder)
+    applied, errors = fix(folder)
+    fixed = snapshot(folder)
+    changed = changed_files(original, fixed)
+    problems = uncompilable(changed) + ([errors] if errors else [])
+    again, _ = fix(folder)
+    if again or snapshot(folder) != fixed:
+        problems.append(f"a second --fix applied {again} more fixes")
+    return Outcome(found, findings(folder), applied, changed, problems)
+
+
+def prove(library: Library, keep: bool, with_tests: bool) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix=f"simplelint-fix-{library.name}-"))
     root = workdir / library.name
     shutil.copytree(fetch(library.name), root)
-    source = root / library.package
-    print(f"## {library.name} {PINNED[library.name]} ({root})")
+    print(f"## {library.name} {PINNED[library.name]}\n")
     passed_before = run_tests(root, library, "before")
-    found = findings(source)
-    original = snapshot(source)
-    applied, errors = fix(source)
-    fixed = snapshot(source)
-    changed = changed_files(original, fixed)
-    broken = uncompilable(changed)
-    again, _ = fix(source)
-    stable = snapshot(source) == fixed
-    remaining = findings(source)
-    passed_after = run_tests(root, library, "after")
-    lost = sorted(passed_before - passed_after)
-    _print_figures(found, remaining, applied, changed, root, passed_before, passed_after)
-    problems = [*broken, *([errors] if errors else []), *(["a second --fix changed files"] if not stable else [])]
-    problems += [f"test passed before, fails after: {name}" for name in lost]
-    if again:
-        problems.append(f"a second --fix applied {again} more fixes")
+    steps = [("library source", root / library.package)]
+    if with_tests:
+        steps.append(("its tests too", root / library.tests))
+    problems = []
+    for label, folder in steps:
+        outcome = fix_and_check(folder)
+        passed_after = run_tests(root, library, label.replace(" ", "-"))
+        print(f"### Fixing {label} ({folder.relative_to(root)})\n")
+        _print_figures(outcome, root, passed_before, passed_after)
+        problems += outcome.problems
+        problems += [f"test passed before, fails after: {name}" for name in sorted(passed_before - passed_after)]
     for problem in problems:
         print(f"PROBLEM: {problem}")
     if keep:
@@ -131,33 +150,32 @@ def prove(library: Library, keep: bool) -> bool:
     return not problems
 
 
-def _print_figures(
-    found: list[dict], remaining: list[dict], applied: int, changed: list[Path], root: Path,
-    passed_before: set[str], passed_after: set[str],
-) -> None:
-    per_rule = Counter(f"{v['code']} {v['name']}" for v in found)
-    left = Counter(f"{v['code']} {v['name']}" for v in remaining)
+def _print_figures(outcome: Outcome, root: Path, passed_before: set[str], passed_after: set[str]) -> None:
+    def rule(v: dict) -> str:
+        return f"{v['code']} {v['name']}"
+
+    per_rule = Counter(rule(v) for v in outcome.found)
+    left = Counter(rule(v) for v in outcome.remaining)
     print("| rule | findings | with a fix (safe/unsafe) | left after --fix --unsafe-fixes |")
     print("|---|---:|---:|---:|")
-    for rule in sorted(per_rule):
-        mine = [v for v in found if f"{v['code']} {v['name']}" == rule]
-        safe = sum(1 for v in mine if v["fix"] and v["fix"]["applicability"] == "safe")
-        unsafe = sum(1 for v in mine if v["fix"] and v["fix"]["applicability"] == "unsafe")
-        print(f"| {rule} | {per_rule[rule]} | {safe}/{unsafe} | {left[rule]} |")
-    print(f"findings: {len(found)}; fixes applied: {applied}; remaining: {len(remaining)}")
-    print(f"files changed: {len(changed)} ({', '.join(str(p.relative_to(root)) for p in changed)})")
-    print(f"tests passed before: {len(passed_before)}; after: {len(passed_after)}")
+    for name in sorted(per_rule):
+        fixes = [v["fix"]["applicability"] for v in outcome.found if rule(v) == name and v["fix"]]
+        print(f"| {name} | {per_rule[name]} | {fixes.count('safe')}/{fixes.count('unsafe')} | {left[name]} |")
+    print(f"\nfindings: {len(outcome.found)}; fixes applied: {outcome.applied}; remaining: {len(outcome.remaining)}")
+    print(f"files changed: {len(outcome.changed)} ({', '.join(str(p.relative_to(root)) for p in outcome.changed)})")
+    print(f"tests passed before: {len(passed_before)}; after: {len(passed_after)}\n")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("libraries", nargs="*", default=list(LIBRARIES), help=f"Any of {', '.join(LIBRARIES)}.")
     parser.add_argument("--keep", action="store_true", help="Keep the fixed copy to inspect it.")
+    parser.add_argument("--with-tests", action="store_true", help="Then fix the test suite too and rerun it.")
     args = parser.parse_args()
     unknown = set(args.libraries) - set(LIBRARIES)
     if unknown:
         parser.error(f"unknown libraries: {', '.join(sorted(unknown))}")
-    results = [prove(LIBRARIES[name], args.keep) for name in args.libraries]
+    results = [prove(LIBRARIES[name], args.keep, args.with_tests) for name in args.libraries]
     return 0 if all(results) else 1
 
 

@@ -129,7 +129,10 @@ def precedence(expr: cst.BaseExpression) -> int:
 
 
 def without_parens(expr: cst.BaseExpression) -> cst.BaseExpression:
-    return expr.with_changes(lpar=[], rpar=[]) if expr.lpar else expr
+    """`expr` without its own parentheses; a tuple keeps them (`()` needs them)."""
+    if not expr.lpar or isinstance(expr, cst.Tuple):
+        return expr
+    return expr.with_changes(lpar=[], rpar=[])
 
 
 def parenthesized(expr: Expr) -> Expr:
@@ -768,7 +771,8 @@ class UnnecessaryComprehension(Rule):
     Unsafe, as in ruff. `{k: v for k, v in d}` unpacks the *keys* of a mapping `d` while `dict(d)` copies
     it (`{(1, 2): 3}` gives `{1: 2}` against `{(1, 2): 3}`). `set(y)` copies a `set` subclass without its
     `__iter__`, and `list(y)` asks `y.__len__` for a size hint, so unusual types can tell the difference.
-    Not reported when the builtin is rebound in the file; no fix when a comment would be lost.
+    Not reported when the builtin is rebound in the file; no fix when a comment would be lost, nor for
+    `[x for x in self]` (`list(self)` calls `self.__len__`, which may be written with this comprehension).
     """
 
     code = "SL115"
@@ -793,6 +797,7 @@ class UnnecessaryComprehension(Rule):
             "async def f():\n    return [x for x in await g()]\n", fixed="async def f():\n    return list(await g())\n"
         ),
         Invalid("a = [\n    x  # every x\n    for x in y\n]\n", fixed=None),
+        Invalid("class C:\n    def __len__(self):\n        return len([x for x in self])\n", fixed=None),
     ]
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
@@ -814,7 +819,7 @@ class UnnecessaryComprehension(Rule):
         if not is_builtin(self.context, kind):
             return
         fix = None
-        if not has_comment(node):
+        if not has_comment(node) and not is_name(node.for_in.iter, "self"):
             replacement = in_place(node, call(kind, node.for_in.iter))
             fix = NodeFix(node, replacement, f"Rewrite using `{kind}()`", unsafe=True)
         self.report(node, f"Unnecessary `{kind}` comprehension: rewrite using `{kind}()`", fix)
@@ -993,13 +998,13 @@ class _TruthTested(Rule):
 
 
 def len_argument(node: cst.BaseExpression, context: FileContext) -> Optional[cst.BaseExpression]:
-    """`x` for the builtin `len(x)`."""
+    """`x` for the builtin `len(x)`; not `len(self)`, which `__bool__` and `__iter__` may rely on."""
     if not isinstance(node, cst.Call) or not is_name(node.func, "len") or len(node.args) != 1:
         return None
     argument = node.args[0]
     if argument.keyword is not None or argument.star or not is_builtin(context, "len"):
         return None
-    return argument.value
+    return None if is_name(argument.value, "self") else argument.value
 
 
 # (operator, number) -> whether `len(x) <operator> number` means "x is empty".
@@ -1066,7 +1071,8 @@ class LenTest(_TruthTested):
     ## Fix safety
     Unsafe: it holds for containers, not for every sized object. `not array` raises for a numpy array with
     more than one element (and is wrong for a one-element array holding `0`); a pandas DataFrame refuses
-    `bool()`; a class may define `__bool__` apart from `__len__`. Not reported when `len` is rebound.
+    `bool()`; a class may define `__bool__` apart from `__len__`. Not reported when `len` is rebound, nor for
+    `len(self)` (in `__bool__`, `not self` would call itself).
     """
 
     code = "SL118"
@@ -1079,6 +1085,7 @@ class LenTest(_TruthTested):
         "ok = len(x) == 0\n",
         "if (n := len(x)):\n    pass\n",
         "len = str\nif len(x):\n    pass\n",
+        "class C:\n    def __bool__(self):\n        return True if len(self) > 0 else False\n",
     ]
     INVALID = [
         Invalid("if len(x) == 0:\n    pass\n", fixed="if not x:\n    pass\n", count=1, message="`not x`"),
@@ -1175,7 +1182,8 @@ class RangeLenIndex(Rule):
     ## What it does
     Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
     When `i` is used for nothing else, the fix iterates over `seq` directly and names the element after
-    `seq` (`items` -> `item`), or `item`/`element` when that name is taken.
+    `seq` (`items` -> `item`), or `item`/`element` when that name is taken. `range(len(self))` is left alone:
+    it is how `__iter__` is written on top of `__getitem__`.
 
     ## Why is this bad?
     Counting positions to fetch elements is how C loops look; in Python, iterating the sequence (or
@@ -1210,6 +1218,7 @@ class RangeLenIndex(Rule):
         "for i in range(len(xs)):\n    print(ys[i])\n",
         "for i in range(1, len(xs)):\n    print(xs[i])\n",
         "for x in xs:\n    print(x)\n",
+        "class C:\n    def __iter__(self):\n        for i in range(len(self)):\n            yield self[i]\n",
     ]
     INVALID = [
         Invalid(
@@ -1375,12 +1384,13 @@ class TernaryOr(Rule):
     name = "ternary-or"
     summary = "`x if x else y`: use `x or y`"
     fixable = True
-    VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n"]
+    VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n", "a = () if y else (y,)\n"]
     INVALID = [
         Invalid("a = x if x else y\n", fixed="a = x or y\n", count=1, message="`x or y`"),
         Invalid("a = f() if f() else y\n", fixed="a = f() or y\n"),
         Invalid("a = x if (x) else y if z else w\n", fixed="a = x or (y if z else w)\n"),
         Invalid("a = (x if x else lambda: 1)()\n", fixed="a = (x or (lambda: 1))()\n"),
+        Invalid("a = () if () else z\n", fixed="a = () or z\n"),
         Invalid("a = (x if x  # maybe\n     else y)\n", fixed=None),
     ]
 
