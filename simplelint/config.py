@@ -192,7 +192,10 @@ def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
     root = raw.path.parent if raw.path else Path.cwd().resolve()
     data = dict(raw.data)
     for extra in inline:
-        data.update(extra.data)
+        # `--config "type-hints.x = true"` sets one option of the table, as ruff's does, not the whole table.
+        for key, value in extra.data.items():
+            table = data.get(key)
+            data[key] = {**table, **value} if isinstance(table, dict) and isinstance(value, dict) else value
     return _build(raw, data, root, cli)
 
 

@@ -328,3 +328,14 @@ def test_none_fix_offered(source: str) -> None:
 def test_pep_695_and_positional_only() -> None:
     found = lint("def first[T](items: list[T], /, default, *, strict) -> T:\n    return items[0]\n")
     assert where(found) == [("SL201", 1, 33, "default"), ("SL201", 1, 45, "strict")]
+
+
+def test_config_overrides_set_single_options(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.simplelint.type-hints]\nmypy-init-return = true\n")
+    code = tmp_path / "shapes.py"
+    code.write_text("class A:\n    def __init__(self, size: int, *args):\n        pass\n")
+    overrides = ["type-hints.allow-unannotated-star-args = true", "type-hints.suppress-dummy-args = true"]
+    settings = load_settings([str(code)], CliOverrides(select=["SL2"], config=overrides))
+    assert settings.options["type-hints"]["mypy-init-return"] is True  # the file's value is kept
+    assert settings.options["type-hints"]["allow-unannotated-star-args"] is True
+    assert run([str(code)], settings, RunOptions(jobs=1, use_cache=False)).violations == []

@@ -141,6 +141,10 @@ class FunctionRule(Rule):
         self.frames = [Frame("module", is_private(PurePath(context.path).stem))]
         self.skip_file = bool(self.options["ignore-test-files"]) and self.context.is_test
 
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return b"def" in context.source
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         parent = self.frames[-1]
         parent.overloaded = None
@@ -323,13 +327,13 @@ class MissingReturnAnnotation(FunctionRule):
     ```
 
     ## Fix safety
-    The fix adds `-> None` when the body never returns a value and never yields (a `return` or `yield` inside
-    a nested function, lambda or class does not count), and the types ruff writes for simple
-    special methods (`__str__` -> `str`, `__len__` -> `int`, `__bool__` -> `bool`, ...). There is no fix
-    for a function whose body always raises (`raise NotImplementedError`: its overrides decide the type) nor
-    for a stub (`...` or `pass` only) marked `@abstractmethod` or `@overload` or in a `.pyi` file. It is
-    unsafe: the annotation is a guess that type checkers then enforce on callers and on overriding methods,
-    and it changes `__annotations__`, which some libraries read at runtime.
+    The fix adds `-> None` when the body never returns a value and never yields (a `return` or `yield` in a
+    nested function, lambda or class does not count), and for simple special methods the type ruff writes
+    (`__str__` -> `str`, `__len__` -> `int`, `__bool__` -> `bool`, ...). There is no fix for a function whose
+    body always raises (`raise NotImplementedError`: its overrides decide the type), nor for a stub (`...` or
+    `pass` only) marked `@abstractmethod` or `@overload` or in a `.pyi` file. It is unsafe: the annotation is
+    a guess that type checkers then enforce on callers and on overriding methods, and it changes
+    `__annotations__`, which some libraries read at runtime.
     """
 
     code = "SL202"
@@ -345,7 +349,8 @@ class MissingReturnAnnotation(FunctionRule):
             False, "Allow no return annotation on functions that return only `None` (explicitly or implicitly)."
         ),
         "ignore-private-functions": Option(
-            False, "Do not require return hints on private functions (`_name`, nested, in private classes): ANN202."
+            False, "Do not require return hints on private functions (`_name`, nested, in private classes or modules, not in "
+            "`__all__`): ruff's ANN202."
         ),
         "ignore-dunder-methods": Option(
             False, "Do not require return hints on special methods (`__eq__`, `__init__`, ...): ruff's ANN204."
