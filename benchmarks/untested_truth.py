@@ -207,12 +207,15 @@ def time_django() -> None:
     total = time.perf_counter() - start
     project = Project([FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files],
                       settings)  # fmt: skip
-    start = time.perf_counter()
-    found = untested.UntestedFunction.check_project(project, settings.options["tests"])
-    join = time.perf_counter() - start
+    wall, cpu = [], []
+    for _ in range(3):  # the best of three: the machine is shared
+        start, start_cpu = time.perf_counter(), time.process_time()
+        found = untested.UntestedFunction.check_project(project, settings.options["tests"])
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     functions = sum(len(f.facts.get("untested", {}).get("d", ())) for f in project.files)
-    print(f"django: {len(files)} files, {functions} functions; whole run {total:.1f}s; "
-          f"SL301 join {join:.2f}s; {len(found)} findings")  # fmt: skip
+    print(f"django: {len(files)} files, {functions} functions; whole run {total:.1f}s (cache as found); "
+          f"SL301 join {min(wall):.2f}s wall, {min(cpu):.2f}s CPU; {len(found)} findings")  # fmt: skip
 
 
 def main() -> None:

@@ -1161,6 +1161,15 @@ class UntestedFunction(ProjectRule):
     reached through an untyped value. Dunders count as called through their operators (`==`, `for`,
     `with`, `len()`, ...) on a class that tested code uses.
 
+    Calls the code makes by name count too: a prefix string (`getattr(self, "visit_" + kind)`,
+    `globals()[f"render_{style}"]`) reaches every method of a used class, and every function of the
+    module, named so; a dotted string (`"pkg.mod:func"`, as entry points and settings name things)
+    reaches what it names; `@main.command()` / `@app.route()` register a function that runs when `main`
+    / `app` is reached. Code at module level runs on import; a `__main__` block and the body of a
+    module-level lambda (`KEY = lambda x: helper(x)`) do not, until called. The analysis is per
+    function: a call inside a branch the tests never take still counts, and so does a definition in an
+    `if sys.version_info ...` branch that never runs.
+
     Test files are those matching `patterns` in `[tool.simplelint.tests]`; when only part of a project
     is checked, the rest of it (tests included) is read for its references. With coverage data
     (`--coverage`, SL302), the data is the authority for the functions it measured.
