@@ -464,3 +464,18 @@ def test_module_level_lambda_runs_when_its_name_is_called() -> None:
     test = "from pkg.k import KEY\n\ndef test_x():\n    KEY(1)\n"
     assert untested({"pkg/k.py": source, "tests/test_k.py": test}) == set()
     assert untested({"pkg/k.py": source, "tests/test_k.py": "def test_x():\n    pass\n"}) == {"k.helper"}
+
+
+def test_fact_paths_read_the_nearest_project_within_the_root(tmp_path: Path) -> None:
+    from simplelint.testing import settings_for
+
+    for name in ("outer.py", "proj/pyproject.toml", "proj/src/pkg/a.py", "proj/tests/test_a.py", "bare/b.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    settings = settings_for(tmp_path, frozenset({"SL301"}))
+    found = {Path(p).resolve() for p in UntestedFunction.fact_paths(settings, [str(tmp_path / "proj/src/pkg/a.py")])}
+    assert found == {tmp_path / "proj/src/pkg/a.py", tmp_path / "proj/tests/test_a.py"}
+    # No project marker above the file: the config root is the project.
+    found = {Path(p).resolve() for p in UntestedFunction.fact_paths(settings, [str(tmp_path / "bare/b.py")])}
+    assert tmp_path / "outer.py" in found and tmp_path / "proj/tests/test_a.py" in found
+    assert UntestedFunction.fact_paths(settings, ["/elsewhere/c.py"]) == []
