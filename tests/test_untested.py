@@ -415,12 +415,13 @@ def test_local_variable_shadowing_a_function_is_not_a_reference() -> None:
     assert untested(files) == {"t.total"}
 
 
-def test_no_test_files_means_no_findings_and_a_warning(tmp_path: Path) -> None:
+def test_no_test_files_means_no_findings_and_a_note_under_verbose(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.simplelint]\nselect = ['SL301']\n")
     (tmp_path / "app.py").write_text("def main():\n    pass\n")
     found, stderr = check(tmp_path)
-    assert found == set()
-    assert "warning: SL301 skipped: no test files found" in stderr
+    assert found == set() and stderr == ""
+    found, stderr = check(tmp_path, "--verbose")
+    assert "note: SL301 skipped: no test files found" in stderr
 
 
 def test_sl302_does_nothing_without_data() -> None:

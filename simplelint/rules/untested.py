@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -1236,9 +1236,15 @@ class UntestedFunction(ProjectRule):
             return []
 
     @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        # Like SL4's note: a project without tests is common, so say it under --verbose, not on every run.
+        if any(f.is_test for f in files):
+            return ""
+        return "SL301 skipped: no test files found (see `patterns` in [tool.simplelint.tests])"
+
+    @classmethod
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         if not any(f.is_test for f in project.files):
-            _warn(project, ["SL301 skipped: no test files found (see `patterns` in [tool.simplelint.tests])"])
             return []
         index = _Index(project.facts(UntestedFacts.name))
         reached = _Walk(index, bool(options.get("match-methods-by-name", True))).run()
