@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from simplelint.cli import main
+from simplelint.cli import UsageFailure, main, run
 
 BAD = "def broken(:\n    pass\n"
 
@@ -287,3 +289,24 @@ def test_cache_reuses_results_and_survives_corruption(project: Path) -> None:
     assert invoke("check", ".") == first
     assert invoke("check", ".") == first
     assert invoke("check", "--no-cache", ".") == first
+
+
+def test_usage_failures_print_error_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    UsageFailure("bad things").show()
+    assert capsys.readouterr().err == "error: bad things\n"
+
+
+def test_console_entry_point(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["simplelint", "--version"])
+    with pytest.raises(SystemExit) as exit_info:
+        run()
+    assert exit_info.value.code == 0 and capsys.readouterr().out == "simplelint 0.1.0\n"
+
+
+def test_a_closed_pipe_ends_quietly(project: Path) -> None:
+    for index in range(200):
+        (project / f"bad{index}.py").write_text(BAD, encoding="utf-8")
+    pipeline = f"{sys.executable} -m simplelint check --no-cache . | head -1"
+    done = subprocess.run(pipeline, shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.stdout.count("\n") == 1
