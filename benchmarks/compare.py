@@ -93,6 +93,7 @@ class Sample:
     rss_mb: float
     code: int
     internal_errors: list[str] = field(default_factory=list)  # simplelint's "internal error in rule" lines
+    failure: str = ""  # why the row failed (crash, unexpected exit code): shown instead of its figures
 
 
 @dataclass
@@ -200,9 +201,9 @@ def measure(argv: list[str], cwd: Path, log: Path, source: Path) -> Sample:
     env = dict(os.environ)
     if argv[0] == sys.executable:
         env["PYTHONPATH"] = str(source)  # the simplelint measured, whatever is installed
-    with open(log, "wb") as out:
+    with open(log, "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: Popen must not wait again
@@ -211,7 +212,7 @@ def measure(argv: list[str], cwd: Path, log: Path, source: Path) -> Sample:
 
 
 def best_of(run: Run, cwd: Path, repeat: int, source: Path) -> Sample:
-    """The repeat with the lowest wall time; a crash (an exit code the tool never uses for findings) stops here."""
+    """The repeat with the lowest wall time; a failed repeat is returned at once, marked, and the run goes on."""
     samples = []
     log = WORK / "logs" / (slug(run.label) + ".txt")
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -221,21 +222,24 @@ def best_of(run: Run, cwd: Path, repeat: int, source: Path) -> Sample:
         if run.touch is not None:
             edit(cwd / run.touch)
         sample = measure(run.argv, cwd, log, source)
-        output = log.read_text(errors="replace")
-        sample.internal_errors = [line for line in output.splitlines() if "internal error in" in line]
-        if failed(run, sample, output):
-            raise SystemExit(f"{run.label}: exit code {sample.code}\n$ {shlex.join(run.argv)}\n{output[-2000:]}")
+        output, errors = log.read_text(errors="replace"), log.with_suffix(".err").read_text(errors="replace")
+        sample.internal_errors = [line for line in errors.splitlines() if "internal error in" in line]
+        if failed(run, sample, output, errors):
+            print(f"{run.label}: exit code {sample.code}\n$ {shlex.join(run.argv)}\n{errors[-2000:]}", file=sys.stderr)
+            sample.failure = f"failed: exit code {sample.code}, see benchmarks/.work/logs/{log.stem}.err"
+            return sample
         samples.append(sample)
     return min(samples, key=lambda s: s.wall)
 
 
-def failed(run: Run, sample: Sample, output: str) -> bool:
+def failed(run: Run, sample: Sample, output: str, errors: str) -> bool:
     """A crash, or an exit code the tool never uses for findings.
 
-    Python exits 1 on an uncaught exception, the same code as "findings", so a traceback fails the row too.
+    Python exits 1 on an uncaught exception, the same code as "findings", so a traceback on stderr fails the
+    row too (only stderr: linted code may contain that text, and ruff quotes it on stdout).
     simplelint exits 2 when a rule raised on some file: the run still completed, so it counts, with a note.
     """
-    if "Traceback (most recent call last)" in output:
+    if "Traceback (most recent call last)" in errors:
         return True
     completed = "Found " in output or "All checks passed" in output
     return sample.code not in run.ok_codes and not (sample.code == 2 and sample.internal_errors and completed)
@@ -351,6 +355,9 @@ def table(section: Section) -> Iterator[str]:
     yield "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for row in section.rows:
         s = row.sample
+        if s.failure:
+            yield f"| {row.run.label} | {s.failure} | | | | | | | {row.load:.1f} |"
+            continue
         mark = " (!)" if s.internal_errors else ""
         yield (
             f"| {row.run.label}{mark} | {s.wall:.2f} | {s.cpu:.2f} | {s.rss_mb:.0f} | {per_cpu_second(row)} "
@@ -387,7 +394,7 @@ def shown(argv: list[str]) -> str:
 def find(sections: list[Section], title: str, label: str) -> Optional[Sample]:
     for section in sections:
         for row in section.rows:
-            if section.title.startswith(title) and row.run.label.startswith(label):
+            if section.title.startswith(title) and row.run.label.startswith(label) and not row.sample.failure:
                 return row.sample
     return None
 
