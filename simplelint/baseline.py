@@ -81,16 +81,20 @@ def _count(entries: Iterable[Entry]) -> dict[str, Entry]:
 
 
 def write(path: Path, entries: Iterable[Entry]) -> int:
-    """Write the baseline sorted by file and code, so its diffs review well; returns the findings count."""
+    """Write the baseline: one finding a line, grouped by file and sorted, so its diffs review well.
+
+    Each finding is `[code, enclosing function, normalised source]`, plus a count when above 1. Returns
+    the number of findings written.
+    """
     merged = sorted(_count(entries).values(), key=lambda e: (e.path, e.code, e.context, e.source))
-    findings = [
-        {"fingerprint": e.fingerprint, "code": e.code, "path": e.path, "context": e.context, "source": e.source}
-        | ({"count": e.count} if e.count > 1 else {})
-        for e in merged
-    ]
-    data = {"tool": "simplelint", "version": VERSION, "findings": findings}
+    rows: dict[str, list[str]] = {}
+    for e in merged:
+        row = [e.code, e.context, e.source] + ([e.count] if e.count > 1 else [])
+        rows.setdefault(e.path, []).append(json.dumps(row, ensure_ascii=False))
+    files = ",\n".join(f"{json.dumps(p, ensure_ascii=False)}: [\n  " + ",\n  ".join(r) + "\n]" for p, r in rows.items())
+    text = f'{{"tool": "simplelint", "version": {VERSION}, "files": {{\n{files}\n}}}}\n'
     temp = path.with_name(path.name + ".tmp")
-    temp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
     return sum(e.count for e in merged)
 
@@ -98,17 +102,20 @@ def write(path: Path, entries: Iterable[Entry]) -> int:
 def read(path: Path) -> dict[str, Entry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        items = data["findings"]
-        entries = [_entry(item) for item in items]
+        entries = [_entry(name, row) for name, rows in data["files"].items() for row in rows]
     except FileNotFoundError:
         raise BaselineError(f"baseline file {path} not found; create it with `simplelint baseline`") from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise BaselineError(f"baseline file {path} is not a simplelint baseline: {error!r}") from None
     return _count(entries)
 
 
-def _entry(item: dict[str, Any]) -> Entry:
-    return Entry(item["code"], item["path"], item["context"], item["source"], int(item.get("count", 1)))
+def _entry(path: str, row: list[Any]) -> Entry:
+    code, context, source = (str(value) for value in row[:3])
+    count = int(row[3]) if len(row) > 3 else 1
+    if count < 1:
+        raise ValueError(f"count {count} in {row!r}")
+    return Entry(code, path, context, source, count)
 
 
 def apply(

@@ -73,9 +73,13 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_baseline_file_lists_every_finding_without_line_numbers(project: Path) -> None:
     data = json.loads((project / DEFAULT_NAME).read_text(encoding="utf-8"))
     assert data["tool"] == "simplelint"
-    assert sum(item.get("count", 1) for item in data["findings"]) == LEGACY_FINDINGS + 2
-    assert {item["path"] for item in data["findings"]} == {"pkg/legacy.py", "pkg/other.py"}
-    assert all("line" not in item for item in data["findings"])
+    assert sorted(data["files"]) == ["pkg/legacy.py", "pkg/other.py"]
+    assert data["files"]["pkg/other.py"] == [["SL201", "other", "a"], ["SL202", "", "other"]]
+    assert sum(row[3] if len(row) > 3 else 1 for rows in data["files"].values() for row in rows) == 6
+    # One finding a line: a baseline's diff in review shows exactly the findings added or dropped.
+    assert (project / DEFAULT_NAME).read_text(encoding="utf-8").count(
+        "\n"
+    ) == 1 + 2 * 2 + 6 + 1  # header, file brackets, findings, end
 
 
 def test_check_after_baseline_reports_nothing(project: Path) -> None:
