@@ -33,21 +33,45 @@ Key = tuple[str, str, str]
 
 
 class _Replace(cst.CSTTransformer):
-    def __init__(self, fixes: list[NodeFix]) -> None:
+    """Replace fix nodes by identity, descending only into the nodes that contain one."""
+
+    def __init__(self, module: cst.Module, fixes: list[NodeFix]) -> None:
         super().__init__()
-        self.replacements = {id(f.original): f.replacement for f in fixes}
-        self.originals = {id(f.original): f.original for f in fixes}
+        self.fixes = {id(f.original): f for f in fixes}
+        self.containing = _containing(module, set(self.fixes))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.containing
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
-        key = id(original_node)
-        if key in self.replacements and self.originals[key] is original_node:
+        fix = self.fixes.get(id(original_node))
+        if fix is not None and fix.original is original_node:
             # An enclosing fix built from the original children wins; the inner one returns next pass.
-            return self.replacements[key]
+            return fix.replacement
         return updated_node
 
 
+def _containing(module: cst.Module, targets: set[int]) -> set[int]:
+    """Ids of the nodes that have a target node below them."""
+    parents: dict[int, list[cst.CSTNode]] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        for child in children(node):
+            parents.setdefault(id(child), []).append(node)
+            stack.append(child)
+    found: set[int] = set()
+    pending = [parent for target in targets for parent in parents.get(target, ())]
+    while pending:
+        node = pending.pop()
+        if id(node) not in found:
+            found.add(id(node))
+            pending.extend(parents.get(id(node), ()))
+    return found
+
+
 def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
-    return module.visit(_Replace(fixes))
+    return module.visit(_Replace(module, fixes))
 
 
 def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
@@ -137,11 +161,40 @@ def lost_suffix(module: cst.Module, data: bytes) -> Optional[bytes]:
     return None
 
 
+def without_footer(data: bytes) -> bytes:
+    """The file without its last lines that hold only blanks or comments (a noqa among them keeps them)."""
+    lines = data.splitlines(keepends=True)
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith(b"#")):
+        end -= 1
+    body = b"".join(lines[:end])
+    return data if b"noqa" in data[len(body) :].lower() else body
+
+
+def _round_trip(path: str, data: bytes, settings: Settings) -> tuple[Analysis, bytes, Optional[bytes]]:
+    """The analysis of what the fixer works on, the footer it leaves aside, and what LibCST drops at the end.
+
+    LibCST loses blank lines before an indented blank or comment line at the end of a file: such a footer
+    is set aside and put back after fixing. The dropped suffix is None when LibCST loses anything else.
+    """
+    analysis = analyse(path, data, settings)
+    if analysis.module is None:
+        return analysis, b"", b""
+    suffix = lost_suffix(analysis.module, data)
+    body = without_footer(data) if suffix is None else data
+    if body == data:
+        return analysis, b"", suffix
+    trimmed = analyse(path, body, settings)
+    suffix = lost_suffix(trimmed.module, body) if trimmed.module is not None else None
+    if suffix is None:
+        return analysis, b"", None
+    return trimmed, data[len(body) :], suffix
+
+
 def fix_source(path: str, data: bytes, settings: Settings, unsafe: bool) -> FileResult:
     """Fix until nothing applicable is left (at most MAX_PASSES); returns the final analysis's result."""
-    state = _Fixing(path, settings, unsafe, data, analyse(path, data, settings))
-    module = state.analysis.module
-    suffix = lost_suffix(module, data) if module is not None else b""
+    analysis, footer, suffix = _round_trip(path, data, settings)
+    state = _Fixing(path, settings, unsafe, data[: len(data) - len(footer)], analysis)
     if suffix is None:
         state.errors.append(f"{path}: not fixed: LibCST does not reproduce this file byte for byte")
     else:
@@ -152,7 +205,7 @@ def fix_source(path: str, data: bytes, settings: Settings, unsafe: bool) -> File
                 break
     result = state.analysis.result
     result.fixed = state.applied
-    result.new_source = state.data
+    result.new_source = state.data + footer
     result.errors.extend(state.errors)
     return result
 
