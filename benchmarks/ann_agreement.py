@@ -3,8 +3,10 @@
     python benchmarks/ann_agreement.py                # findings of both tools, compared (takes minutes: see below)
     python benchmarks/ann_agreement.py --timing       # also time simplelint, ruff and flake8 in this one run
     python benchmarks/ann_agreement.py --timing-only  # only the timing
+    python benchmarks/ann_agreement.py --options      # with options on instead, against ruff's equivalents
 
-Both tools run from the unpacked sdist with no config (`--isolated`), on its `django/` folder, with JSON output.
+Both tools run from the unpacked sdist with no config (`--isolated`), on its `django/` folder (or another corpus
+project's package with --project), with JSON output.
 Findings are keyed by (file, line, param or return, name): ruff's ANN001-ANN003 against SL201 and
 ANN201-ANN206 against SL202. Every disagreement is listed, grouped by what the function looks like (an
 `@overload` implementation, `__init__`, a method's first parameter, ...). Beyond the findings it compares
@@ -39,6 +41,17 @@ sys.path.insert(0, str(HERE))  # corpus.py lives beside this script
 from corpus import fetch  # noqa: E402
 
 ANN = "ANN001,ANN002,ANN003,ANN201,ANN202,ANN204,ANN205,ANN206"
+# --options: each of our options against ruff's setting of that name or, for the ignore options, against
+# dropping the ruff codes they stand for. Each configuration: (ruff's select, ruff's settings, our options).
+CONFIGURATIONS = {
+    "ruff's settings": (ANN, ("mypy-init-return", "suppress-none-returning", "suppress-dummy-args"), ()),
+    "ignore-fully-untyped": (ANN, ("ignore-fully-untyped",), ()),
+    "ignore options": (
+        "ANN001,ANN201,ANN205,ANN206",
+        (),
+        ("allow-unannotated-star-args", "ignore-private-functions", "ignore-dunder-methods"),
+    ),
+}
 RUFF_KIND = {
     "ANN201": "public function",
     "ANN202": "private function",
@@ -48,20 +61,27 @@ RUFF_KIND = {
 }
 FLAKE8_CANDIDATES = (HERE / ".work" / "peers-venv" / "bin" / "flake8", Path("/tmp/flake8-venv/bin/flake8"))
 Key = tuple[str, int, str, str]
+# The folder linted in each project's unpacked sdist (--project); set by main().
+TARGETS = {"django": "django/", "flask": "src/flask/", "more-itertools": "more_itertools/", "humanize": "src/",
+           "seaborn": "seaborn/"}
+TARGET = "django/"
 
 
-def ruff_argv(output: str) -> list[str]:
+def ruff_argv(output: str, select: str = ANN, settings: tuple[str, ...] = ()) -> list[str]:
     ruff = shutil.which("ruff") or "ruff"
-    return [ruff, "check", "--isolated", "--select", ANN, "--output-format", output, "--exit-zero", "django/"]
+    extra = [arg for name in settings for arg in ("--config", f"lint.flake8-annotations.{name} = true")]
+    return [ruff, "check", "--isolated", "--select", select, *extra, "--output-format", output, "--exit-zero",
+            TARGET]
 
 
-def simplelint_argv(output: str) -> list[str]:
-    return [sys.executable, "-m", "simplelint", "check", "--isolated", "--no-cache", "--select", "SL2",
-            "--output-format", output, "--exit-zero", "django/"]
+def simplelint_argv(output: str, options: tuple[str, ...] = ()) -> list[str]:
+    extra = [arg for name in options for arg in ("--config", f"type-hints.{name} = true")]
+    return [sys.executable, "-m", "simplelint", "check", "--isolated", "--no-cache", "--select", "SL2", *extra,
+            "--output-format", output, "--exit-zero", TARGET]
 
 
 def flake8_argv(flake8: str) -> list[str]:
-    return [flake8, "--isolated", "--select", ANN, "--exit-zero", "django/"]
+    return [flake8, "--isolated", "--select", ANN, "--exit-zero", TARGET]
 
 
 def findings(argv: list[str], root: Path) -> list[dict[str, Any]]:
@@ -156,23 +176,31 @@ def fix_text(finding: dict[str, Any]) -> Optional[str]:
     return " + ".join(edit["content"].strip() for edit in fix["edits"])
 
 
-def compare(root: Path) -> None:
+def compare(root: Path, label: str, select: str = ANN, settings: tuple[str, ...] = (),
+            options: tuple[str, ...] = ()) -> None:
+    ruff_run = ruff_argv("json", select, settings)
+    ours_run = simplelint_argv("json", (*settings, *options))
     started = time.perf_counter()
-    ruff_found = findings(ruff_argv("json"), root)
+    ruff_found = findings(ruff_run, root)
     ruff_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    ours_found = findings(simplelint_argv("json"), root)
+    ours_found = findings(ours_run, root)
     ours_seconds = time.perf_counter() - started
     ruff = by_key(ruff_found, root, ("ANN",))
     ours = by_key(ours_found, root, ("SL2",))
-    print(f"# django {root.name}: ruff {ruff_seconds:.1f} s, simplelint (JSON with fix edits) {ours_seconds:.1f} s\n")
+    print(f"# {root.name}/{TARGET}, {label}: ruff {ruff_seconds:.1f} s, simplelint (JSON with fix edits) "
+          f"{ours_seconds:.1f} s")
+    print("$ " + " ".join(ruff_run[1:]) + "\n$ simplelint " + " ".join(ours_run[3:]) + "\n")
     print_counts(ruff_found, ours_found)
     matched = ruff.keys() & ours.keys()
     union = ruff.keys() | ours.keys()
     print(f"\nmatches: {len(matched)}; only ruff: {len(ruff.keys() - ours.keys())}; "
           f"only simplelint: {len(ours.keys() - ruff.keys())}")
-    print(f"agreement: {100 * len(matched) / max(1, len(union)):.2f}% of the union "
-          f"({100 * len(matched) / max(1, len(ruff)):.2f}% of ruff's, {100 * len(matched) / max(1, len(ours)):.2f}% of ours)")
+    if union:
+        print(f"agreement: {100 * len(matched) / len(union):.2f}% of the union ({100 * len(matched) / max(1, len(ruff)):.2f}%"
+              f" of ruff's, {100 * len(matched) / max(1, len(ours)):.2f}% of ours)")
+    else:
+        print("agreement: both report nothing")
     shapes = Shapes(root)
     print_disagreements("only ruff", sorted(ruff.keys() - ours.keys()), ruff, shapes)
     print_disagreements("only simplelint", sorted(ours.keys() - ruff.keys()), ours, shapes)
@@ -251,7 +279,7 @@ def timing(root: Path, flake8: Optional[str], repeat: int) -> None:
         for label, argv in runs.items():
             samples[label].append(measure(argv, root))
     load = os.getloadavg()[0]
-    print(f"\n# timing on django/ ({os.cpu_count()} cores, load average {load:.1f}), best of {repeat}, "
+    print(f"\n# timing on {root.name}/{TARGET} ({os.cpu_count()} cores, load average {load:.1f}), best of {repeat}, "
           "all tools with their default parallelism")
     ours_wall, ours_cpu = min(samples["simplelint check --select SL2"])
     print(f"{'command':48} {'wall s':>8} {'CPU s':>8} {'ours/this wall':>15} {'ours/this CPU':>14}")
@@ -264,12 +292,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timing", action="store_true", help="also time the three tools")
     parser.add_argument("--timing-only", action="store_true", help="only time the three tools")
+    parser.add_argument("--options", action="store_true", help="compare with options on (not the defaults)")
     parser.add_argument("--repeat", type=int, default=3, help="timing: best of N (default 3)")
     parser.add_argument("--flake8", help="flake8 executable with flake8-annotations installed")
+    parser.add_argument("--project", choices=sorted(TARGETS), default="django", help="corpus project (django)")
     options = parser.parse_args()
-    root = fetch("django")
-    if not options.timing_only:
-        compare(root)
+    global TARGET
+    TARGET = TARGETS[options.project]
+    root = fetch(options.project)
+    if options.options:
+        for label, (select, settings, ours) in CONFIGURATIONS.items():
+            compare(root, label, select, settings, ours)
+    elif not options.timing_only:
+        compare(root, "default options")
     if options.timing or options.timing_only:
         flake8 = options.flake8 or next((str(p) for p in FLAKE8_CANDIDATES if p.exists()), None)
         timing(root, flake8, options.repeat)

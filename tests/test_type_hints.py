@@ -174,8 +174,9 @@ def test_wording_follows_ruffs_visibility() -> None:
         "public function `public_function`",
         "private function `__getattr__`",
     ]
-    private_module = lint("def run():\n    pass\n", path="_impl.py")
-    assert "private function `run`" in private_module[0].message
+    for path in ("_impl.py", "pkg/_core/plot.py", "_pkg/__init__.py"):
+        assert "private function `run`" in lint("def run():\n    pass\n", path=path)[0].message
+    assert "public function `run`" in lint("def run():\n    pass\n", path="pkg/__init__.py")[0].message
 
 
 def test_init_return_follows_mypy_only_with_the_option() -> None:

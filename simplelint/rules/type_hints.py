@@ -138,7 +138,9 @@ class FunctionRule(Rule):
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
         super().__init__(context, options)
-        self.frames = [Frame("module", is_private(PurePath(context.path).stem))]
+        # ruff: everything in a private module or package (`_impl.py`, `pkg/_core/`) is private.
+        modules = context.module_name.split(".") if context.module_name else [PurePath(context.path).stem]
+        self.frames = [Frame("module", any(is_private(name) for name in modules))]
         self.skip_file = bool(self.options["ignore-test-files"]) and self.context.is_test
 
     @classmethod
