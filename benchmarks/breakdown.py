@@ -1,9 +1,9 @@
 """Where simplelint's CPU time goes: startup imports, each phase of the per-file engine, each rule, the cache
 and the process pool. Writes benchmarks/results/profile.md (keeping its hand-written analysis section).
 
-    python benchmarks/profile.py                # flask and django
-    python benchmarks/profile.py --only flask   # a minute
-    python benchmarks/profile.py --rules-on django   # per-rule costs on django too (slow: one pass per rule)
+    python benchmarks/breakdown.py                # flask and django
+    python benchmarks/breakdown.py --only flask   # a minute
+    python benchmarks/breakdown.py --rules-on django   # per-rule costs on django too (slow: one pass per rule)
 
 A script, not a test. Phases are timed in one fresh process per measurement by wrapping the engine's
 functions (CPU time of this process, exclusive of the wrapped functions they call), so the figures add up;
@@ -398,8 +398,9 @@ def main(argv: list[str]) -> None:
     # Every child measures the same copy of the working tree, whatever others edit meanwhile.
     os.environ["PYTHONPATH"] = str(snapshot("snapshot-profile"))
     per_rule = set(args.rules_on or ["flask"])
-    body = ["# Where simplelint's time goes", "", f"Written by `python benchmarks/profile.py {' '.join(argv)}`".rstrip()
-            + f" on {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}.", ""]
+    command = f"python benchmarks/breakdown.py {' '.join(argv)}".rstrip()
+    body = ["# Where simplelint's time goes", "", f"Written by `{command}` on {time.strftime('%Y-%m-%d')}, "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}.", ""]
     body += [*startup(fetch(names[0])), ""]
     for name in names:
         body += project(name, name in per_rule)
