@@ -20,7 +20,6 @@ import libcst as cst
 
 from simplelint.rule import FileContext, Invalid, Option, Rule, Valid
 
-Body = Union[cst.IndentedBlock, cst.SimpleStatementSuite]
 AnyTry = Union[cst.Try, cst.TryStar]
 # ruff's default `dummy-variable-rgx`: `_`, `__`, `_unused`, but not dunders.
 DUMMY = re.compile(r"^(_+|(_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?))$")
