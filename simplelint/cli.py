@@ -316,7 +316,7 @@ def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, byt
     if out_path:
         _write_report(Path(out_path), text)
     else:
-        click.echo(text, nl=False, err=fixing_stdin)
+        click.echo(text, nl=False, err=fixing_stdin, color=context.color)
 
 
 def _write_report(path: Path, text: str) -> None:

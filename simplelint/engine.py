@@ -158,23 +158,24 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
 
 
 def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.BatchableCSTVisitor]:
-    visitors: list[cst.BatchableCSTVisitor] = []
-    collectors: dict[str, type[FactCollector]] = {}
-    for code, rule in registry.all_rules().items():
-        if code not in codes:
-            continue
-        if isinstance(rule, type) and issubclass(rule, Rule):
-            if rule.applies_to(context):
-                table = registry.table_of(code)
-                visitors.append(rule(context, context.settings.options.get(table or "", {})))
-        elif isinstance(rule, type) and issubclass(rule, ProjectRule):
-            for collector in rule.FACTS:
-                collectors[collector.name] = collector
-    for extra in context.settings.collectors:
-        collector = _import_collector(extra)
+    """Instances of the selected rules that apply to this file, then the fact collectors they need."""
+    rules = [rule for code, rule in registry.all_rules().items() if code in codes]
+    options = context.settings.options
+    visitors: list[cst.BatchableCSTVisitor] = [
+        rule(context, options.get(registry.table_of(rule.code) or "", {}))
+        for rule in rules
+        if _is(rule, Rule) and rule.applies_to(context)
+    ]
+    collectors = {c.name: c for rule in rules if _is(rule, ProjectRule) for c in rule.FACTS}
+    for spec in context.settings.collectors:
+        collector = _import_collector(spec)
         collectors[collector.name] = collector
     visitors.extend(c(context) for c in collectors.values() if c.applies_to(context))
     return visitors
+
+
+def _is(rule: object, kind: type) -> bool:
+    return isinstance(rule, type) and issubclass(rule, kind)
 
 
 @lru_cache(maxsize=None)
