@@ -102,17 +102,26 @@ def _check(options: dict[str, Any]) -> int:
     )
     result = run(files, settings, run_options, stdin)
     _adopt(result, options, baseline, touched, stdin)
-    for error in result.errors:
-        click.echo(f"error: {error}", err=True)
-    for warning in [] if options["silent"] else result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if options["verbose"] or options["statistics"]:
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-    if options["verbose"]:
-        click.echo(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules", err=True)
+    _print_messages(result, options, settings)
     changed = _write_fixes(result, options, stdin)
     _report(result, options, stdin, settings)
+    return _exit_code(result, options, changed)
+
+
+def _print_messages(result: Any, options: dict[str, Any], settings: Any) -> None:
+    """Errors always, warnings unless --silent, notes under --verbose/--statistics: all on stderr."""
+    messages = [f"error: {error}" for error in result.errors]
+    if not options["silent"]:
+        messages += [f"warning: {warning}" for warning in result.warnings]
+    if options["verbose"] or options["statistics"]:
+        messages += [f"note: {note}" for note in result.notes]
+    if options["verbose"]:
+        messages.append(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules")
+    for message in messages:
+        click.echo(message, err=True)
+
+
+def _exit_code(result: Any, options: dict[str, Any], changed: int) -> int:
     if result.errors:
         return 2
     if options["diff"]:
@@ -232,29 +241,30 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
 
 def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
     """Write fixed files (or print the diff); returns how many files would change."""
-    from simplelint.engine import digest
-    from simplelint.fixer import write_atomic
-
-    changed = 0
-    for file in result.files:
-        if file.new_source is None or not file.fixed:
-            continue
-        changed += 1
-        original = stdin[1] if stdin and file.path == stdin[0] else _read(file.path)
+    changed = [file for file in result.files if file.new_source is not None and file.fixed]
+    for file in changed:
+        from_stdin = stdin is not None and file.path == stdin[0]
+        original = stdin[1] if from_stdin else _read(file.path)  # type: ignore[index]
         if options["diff"]:
             if original is not None:
                 click.echo(_unified_diff(file.path, original, file.new_source), nl=False)
-            continue
-        if stdin and file.path == stdin[0]:
-            continue  # printed in place of the report
-        if original is None or digest(original) != file.digest:
-            result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
-            continue
-        try:
-            write_atomic(file.path, file.new_source)
-        except OSError as error:
-            result.errors.append(f"{file.path}: cannot write the fix ({error.strerror}); the file is unchanged")
-    return changed
+        elif not from_stdin:  # fixed stdin is printed in place of the report
+            _write_fixed(file, original, result.errors)
+    return len(changed)
+
+
+def _write_fixed(file: Any, original: Optional[bytes], errors: list[str]) -> None:
+    """Write one fixed file, unless it changed on disk since it was read: then report and keep it."""
+    from simplelint.engine import digest
+    from simplelint.fixer import write_atomic
+
+    if original is None or digest(original) != file.digest:
+        errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
+        return
+    try:
+        write_atomic(file.path, file.new_source)
+    except OSError as error:
+        errors.append(f"{file.path}: cannot write the fix ({error.strerror}); the file is unchanged")
 
 
 def _read(path: str) -> Optional[bytes]:

@@ -176,19 +176,10 @@ class CliOverrides:
 
 def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
     """Resolve config once: file (nearest or --config), then inline --config overrides, then CLI flags."""
-    file_configs = [c for c in cli.config if os.path.isfile(c)]
     inline = [parse_inline(c) for c in cli.config if not os.path.isfile(c)]
-    raw = RawConfig()
-    if file_configs:
-        raw = read_config(Path(file_configs[-1]).resolve())
-    elif not cli.isolated:
-        start = Path(paths[0] if paths and paths[0] != "-" else ".").resolve()
-        found = find_config(start if start.exists() else Path.cwd())
-        if found:
-            raw = read_config(found)
-    validate(raw)
-    for extra in inline:
-        validate(extra)
+    raw = _config_file(paths, cli)
+    for config in (raw, *inline):
+        validate(config)
     root = raw.path.parent if raw.path else Path.cwd().resolve()
     data = dict(raw.data)
     for extra in inline:
@@ -197,6 +188,18 @@ def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
             table = data.get(key)
             data[key] = {**table, **value} if isinstance(table, dict) and isinstance(value, dict) else value
     return _build(raw, data, root, cli)
+
+
+def _config_file(paths: Sequence[str], cli: CliOverrides) -> RawConfig:
+    """The last `--config FILE`, else (unless --isolated) the nearest config above the first path."""
+    file_configs = [c for c in cli.config if os.path.isfile(c)]
+    if file_configs:
+        return read_config(Path(file_configs[-1]).resolve())
+    if cli.isolated:
+        return RawConfig()
+    start = Path(paths[0] if paths and paths[0] != "-" else ".").resolve()
+    found = find_config(start if start.exists() else Path.cwd())
+    return read_config(found) if found else RawConfig()
 
 
 def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) -> Settings:
