@@ -221,7 +221,9 @@ def _fix_pass(state: _Fixing) -> bool:
     outcome = _attempt(state, chosen)
     if isinstance(outcome, str):
         chosen = _good_ones(state, chosen)
-        outcome = _attempt(state, chosen) if chosen else "nothing left"
+        # Each one alone removes its finding: a finding left that looks the same was made by another one
+        # (an `elif` turned into an `if` has an `else` like the one removed next to it).
+        outcome = _attempt(state, chosen, proven=True) if chosen else "nothing left"
         if isinstance(outcome, str) and chosen:
             chosen = chosen[:1]  # each is fine alone but not together: one per pass
             outcome = _attempt(state, chosen)
@@ -248,7 +250,7 @@ def _good_ones(state: _Fixing, chosen: list[Candidate]) -> list[Candidate]:
     return good
 
 
-def _attempt(state: _Fixing, chosen: list[Candidate]) -> Union[str, tuple[bytes, Analysis]]:
+def _attempt(state: _Fixing, chosen: list[Candidate], proven: bool = False) -> Union[str, tuple[bytes, Analysis]]:
     """The fixed bytes and their analysis, or why the fixes cannot be kept."""
     assert state.analysis.module is not None
     try:
@@ -262,7 +264,7 @@ def _attempt(state: _Fixing, chosen: list[Candidate]) -> Union[str, tuple[bytes,
     after = analyse(state.path, data, state.settings)
     if after.module is None:
         return "would not parse"
-    if not _findings_gone(state.analysis, after, chosen):
+    if not proven and not _findings_gone(state.analysis, after, chosen):
         return "leaves its finding in place"
     return data, after
 

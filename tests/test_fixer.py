@@ -42,9 +42,37 @@ def _fix(tmp_path: Path, source: bytes, codes: frozenset[str], unsafe: bool = Tr
 
 
 def test_nested_fixes_wait_for_the_next_pass(tmp_path: Path) -> None:
+    source = b"def f(x, y):\n    if x:\n        return 1\n    else:\n        if y:\n            return 2\n        else:\n            return 3\n"
+    result = _fix(tmp_path, source, frozenset({"SL113"}))
+    assert result.new_source == b"def f(x, y):\n    if x:\n        return 1\n    if y:\n        return 2\n    return 3\n"
+    assert result.fixed == 2 and not result.errors and not result.violations
+
+
+def test_a_nest_of_ifs_is_merged_by_one_fix(tmp_path: Path) -> None:
     result = _fix(tmp_path, NESTED.encode(), frozenset({"SL114"}))
     assert result.new_source == b"if a and b and c:\n    f()\n"
-    assert result.fixed == 2 and not result.errors and not result.violations
+    assert result.fixed == 1 and not result.errors and not result.violations
+
+
+def test_fixes_proven_alone_are_applied_together_when_one_makes_a_lookalike_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Rename(Rule):
+        """`x` -> `y` and `z` -> `x`: fixing `z` makes a finding that looks like the `x` one fixed beside it."""
+
+        code, name, summary, fixable = "SL988", "rename", "renames", True
+
+        def visit_Name(self, node: cst.Name) -> None:
+            wanted = {"x": "y", "z": "x"}.get(node.value)
+            if wanted:
+                self.report(node, node.value, NodeFix(node, node.with_changes(value=wanted), f"to {wanted}"))
+
+    rules = {**registry.all_rules(), "SL988": Rename}
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    monkeypatch.setattr(fixer, "MAX_PASSES", 1)
+    result = _fix(tmp_path, b"a = x, z\n", frozenset({"SL988"}))
+    assert result.new_source == b"a = y, x\n"  # both in the one pass, not one of them
+    assert result.fixed == 2 and not result.errors
 
 
 def test_outermost_keeps_one_fix_per_node_and_skips_inner_ones() -> None:
@@ -78,7 +106,7 @@ def test_fixes_of_several_rules_on_overlapping_code_reach_a_fixed_point(tmp_path
         b"        return list(items.keys())\n"
         b"    return x or None\n"
     )
-    assert not result.errors and not result.violations and result.fixed == 8
+    assert not result.errors and not result.violations and result.fixed == 7
 
 
 def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -542,12 +542,31 @@ def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
     return statements
 
 
+def flattened(node: cst.If) -> Optional[list[cst.BaseStatement]]:
+    """The `if` chain as flat statements, as far as each branch ends the flow; None if nothing can be done."""
+    statements: list[cst.BaseStatement] = []
+    current = node
+    while current.orelse is not None and terminator(current.body) is not None:
+        orelse = current.orelse
+        statements.append(current.with_changes(orelse=None))
+        if isinstance(orelse, cst.If):
+            current = orelse
+            continue
+        moved = dedented(orelse)
+        if moved is not None:
+            return statements + moved
+        statements[-1] = current  # this `else` keeps a comment: it stays
+        return statements if len(statements) > 1 else None
+    return statements + [current]
+
+
 class SuperfluousElse(Rule):
     """
     ## What it does
     Flags an `else` or `elif` after an `if` branch that ends in `return`, `raise`, `continue` or `break`
     (flake8-return's RET505-RET508, pylint's no-else-return and friends). The fix removes the `else` and
-    dedents its body, or turns the `elif` into a new `if`.
+    dedents its body, or turns the `elif` into a new `if`, for the whole `if`/`elif` chain at once as far
+    as each branch ends the flow.
 
     ## Why is this bad?
     The branch never falls through, so the `else` only adds a level of indentation and makes the reader look
@@ -607,6 +626,12 @@ class SuperfluousElse(Rule):
             message="Unnecessary `elif` after `raise`",
         ),
         Invalid(
+            "def f(x):\n    if x < 0:\n        return -1\n    elif x == 0:\n        y = 0\n    else:\n        y = 1\n"
+            "    return y\n",
+            fixed="def f(x):\n    if x < 0:\n        return -1\n    if x == 0:\n        y = 0\n    else:\n        y = 1\n"
+            "    return y\n",
+        ),
+        Invalid(
             "async def f(q):\n    while True:\n        if await q.empty(): break\n        else: await q.get()\n",
             fixed="async def f(q):\n    while True:\n        if await q.empty(): break\n        await q.get()\n",
         ),
@@ -633,20 +658,31 @@ class SuperfluousElse(Rule):
         keyword_ = terminator(node.body)
         if keyword_ is None:
             return
-        head = node.with_changes(orelse=None)
-        if isinstance(orelse, cst.If):
-            fix = NodeFix(node, cst.FlattenSentinel([head, orelse]), "Turn the `elif` into an `if`")
-            self.report(orelse, f"Unnecessary `elif` after `{keyword_}`", fix)
-            return
-        moved = dedented(orelse)
-        fix = None if moved is None else NodeFix(node, cst.FlattenSentinel([head, *moved]), "Remove the `else`")
-        self.report(orelse, f"Unnecessary `else` after `{keyword_}`", fix)
+        flat = flattened(node)
+        what = "elif" if isinstance(orelse, cst.If) else "else"
+        help_ = "Turn the `elif` into an `if`" if what == "elif" else "Remove the `else`"
+        fix = None if flat is None else NodeFix(node, cst.FlattenSentinel(flat), help_)
+        self.report(orelse, f"Unnecessary `{what}` after `{keyword_}`", fix)
 
 
 def sole_if(suite: cst.BaseSuite) -> Optional[cst.If]:
     if isinstance(suite, cst.IndentedBlock) and len(suite.body) == 1 and isinstance(suite.body[0], cst.If):
         return suite.body[0]
     return None
+
+
+def merged(node: cst.If) -> Optional[cst.If]:
+    """`node` with the nested `if`s below it (no `else`, no comment in between) joined by `and`."""
+    test, current = wrap(node.test, AND), node
+    inner = sole_if(current.body)
+    while inner is not None and inner.orelse is None:
+        body = current.body
+        assert isinstance(body, cst.IndentedBlock)
+        if has_comment(body.header, *body.footer, *inner.leading_lines):
+            break
+        test = cst.BooleanOperation(test, cst.And(), wrap(inner.test, AND))
+        current, inner = inner, sole_if(inner.body)
+    return None if current is node else node.with_changes(test=test, body=current.body)
 
 
 class CollapsibleIf(Rule):
@@ -674,8 +710,9 @@ class CollapsibleIf(Rule):
 
     ## Fix safety
     Safe: `and` evaluates the second condition only when the first is true, as the nested `if` did.
-    Operands that bind looser than `and` (`or`, `x if c else y`, `:=`, `lambda`) are parenthesised. No fix
-    is offered when a comment on the outer `if` line or before the inner `if` would be lost.
+    Operands that bind looser than `and` (`or`, `x if c else y`, `:=`, `lambda`) are parenthesised. A nest
+    of several `if`s is merged at once, down to the first comment that would be lost; no fix is offered
+    when a comment on the outer `if` line or before the inner `if` would be lost.
     """
 
     code = "SL114"
@@ -711,6 +748,11 @@ class CollapsibleIf(Rule):
         ),
         Invalid("if a:  # when a\n    if b:\n        f()\n", fixed=None),
         Invalid("if a:\n    # when b\n    if b:\n        f()\n", fixed=None),
+        Invalid(
+            "if a:\n    if b:\n        # when c\n        if c:\n            f()\n",
+            fixed="if a and b:\n    # when c\n    if c:\n        f()\n",
+            count=2,
+        ),
     ]
 
     def visit_If(self, node: cst.If) -> None:
@@ -719,15 +761,9 @@ class CollapsibleIf(Rule):
         inner = sole_if(node.body)
         if inner is None or inner.orelse is not None:
             return
-        self.report(node, "Use a single `if` instead of nested `if` statements", self._fix(node, inner))
-
-    def _fix(self, node: cst.If, inner: cst.If) -> Optional[NodeFix]:
-        body = node.body
-        assert isinstance(body, cst.IndentedBlock)
-        if has_comment(body.header, *body.footer, *inner.leading_lines):
-            return None
-        test = cst.BooleanOperation(wrap(node.test, AND), cst.And(), wrap(inner.test, AND))
-        return NodeFix(node, node.with_changes(test=test, body=inner.body), "Merge the conditions with `and`")
+        joined = merged(node)
+        fix = None if joined is None else NodeFix(node, joined, "Merge the conditions with `and`")
+        self.report(node, "Use a single `if` instead of nested `if` statements", fix)
 
 
 def plain_loop(loop: cst.CompFor) -> bool:
