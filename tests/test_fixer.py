@@ -42,9 +42,11 @@ def _fix(tmp_path: Path, source: bytes, codes: frozenset[str], unsafe: bool = Tr
 
 
 def test_nested_fixes_wait_for_the_next_pass(tmp_path: Path) -> None:
-    source = b"def f(x, y):\n    if x:\n        return 1\n    else:\n        if y:\n            return 2\n        else:\n            return 3\n"
+    inner = b"        if y:\n            return 2\n        else:\n            return 3\n"
+    source = b"def f(x, y):\n    if x:\n        return 1\n    else:\n" + inner
     result = _fix(tmp_path, source, frozenset({"SL113"}))
-    assert result.new_source == b"def f(x, y):\n    if x:\n        return 1\n    if y:\n        return 2\n    return 3\n"
+    fixed = b"def f(x, y):\n    if x:\n        return 1\n    if y:\n        return 2\n    return 3\n"
+    assert result.new_source == fixed
     assert result.fixed == 2 and not result.errors and not result.violations
 
 

@@ -628,8 +628,8 @@ class SuperfluousElse(Rule):
         Invalid(
             "def f(x):\n    if x < 0:\n        return -1\n    elif x == 0:\n        y = 0\n    else:\n        y = 1\n"
             "    return y\n",
-            fixed="def f(x):\n    if x < 0:\n        return -1\n    if x == 0:\n        y = 0\n    else:\n        y = 1\n"
-            "    return y\n",
+            fixed="def f(x):\n    if x < 0:\n        return -1\n    if x == 0:\n        y = 0\n"
+            "    else:\n        y = 1\n    return y\n",
         ),
         Invalid(
             "async def f(q):\n    while True:\n        if await q.empty(): break\n        else: await q.get()\n",
