@@ -63,7 +63,7 @@ FLAKE8_CANDIDATES = (HERE / ".work" / "peers-venv" / "bin" / "flake8", Path("/tm
 Key = tuple[str, int, str, str]
 # The folder linted in each project's unpacked sdist (--project); set by main().
 TARGETS = {"django": "django/", "flask": "src/flask/", "more-itertools": "more_itertools/", "humanize": "src/",
-           "seaborn": "seaborn/"}
+           "seaborn": "seaborn/", "sqlalchemy": "lib/sqlalchemy/"}
 TARGET = "django/"
 
 

@@ -304,6 +304,11 @@ def test_fix_on_nested_functions_and_methods() -> None:
         ("def abstract():\n    '''Subclasses say.'''\n    raise NotImplementedError\n", "example.py"),
         ("class A:\n    @abstractmethod\n    def run(self):\n        pass\n", "example.py"),
         ("def stub(x: int): ...\n", "example.pyi"),
+        ("def fail():\n    for x in y:\n        if x:\n            raise A\n    else:\n        raise B\n", "example.py"),
+        ("def fail():\n    with lock:\n        raise A\n", "example.py"),
+        ("def fail():\n    try:\n        go()\n    except A:\n        raise B\n    else:\n        raise C\n", "x.py"),
+        ("def fail():\n    try:\n        go()\n    finally:\n        raise C\n", "example.py"),
+        ("def fail():\n    if a: raise A\n    elif b: raise B\n    else: raise C\n", "example.py"),
     ],
 )
 def test_no_none_fix_where_none_is_a_guess(source: str, path: str) -> None:
@@ -319,6 +324,9 @@ def test_no_none_fix_where_none_is_a_guess(source: str, path: str) -> None:
         "def f():\n    try:\n        raise A\n    except A:\n        pass\n",
         "def f():\n    for x in y:\n        raise E(x)\n",  # the loop may not run: ruff guesses `NoReturn`
         "def f():\n    while True:\n        return\n    raise E\n",
+        "def f():\n    for x in y:\n        if x:\n            break\n    else:\n        raise E\n",
+        "def f():\n    try:\n        go()\n    except A:\n        pass\n    else:\n        raise C\n",
+        "def f():\n    if a:\n        raise A\n    elif b:\n        pass\n    else:\n        raise C\n",
     ],
 )
 def test_none_fix_offered(source: str) -> None:

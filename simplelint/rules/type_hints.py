@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional
 
 import libcst as cst
 
 from simplelint.rule import FileContext, Invalid, NodeFix, Option, Rule, Valid
+from simplelint.traversal import children
 
 # ruff's default `dummy-variable-rgx`: `_`, `__`, `_unused`, but not dunders.
 DUMMY = re.compile(r"^(_+|(_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?))$")
@@ -562,17 +563,45 @@ def literal_names(value: Optional[cst.BaseExpression]) -> list[str]:
     return []
 
 
-def always_raises(suite: Union[cst.BaseSuite, cst.If, cst.Else]) -> bool:
+def always_raises(suite: cst.BaseSuite) -> bool:
     """Whether the block ends by raising on every path (ruff then suggests `NoReturn`, not `None`)."""
-    if isinstance(suite, cst.If):  # an `if` or `elif`: every branch must raise
-        return suite.orelse is not None and always_raises(suite.body) and always_raises(suite.orelse)
-    if isinstance(suite, cst.Else):
-        return always_raises(suite.body)
+    if isinstance(suite, cst.SimpleStatementSuite):
+        return any(isinstance(small, cst.Raise) for small in suite.body)
     last = suite.body[-1] if suite.body else None
-    if isinstance(suite, cst.SimpleStatementSuite) or isinstance(last, cst.SimpleStatementLine):
-        smalls = suite.body if isinstance(suite, cst.SimpleStatementSuite) else last.body
-        return any(isinstance(small, cst.Raise) for small in smalls)
-    return isinstance(last, cst.If) and always_raises(last)
+    if isinstance(last, cst.SimpleStatementLine):
+        return any(isinstance(small, cst.Raise) for small in last.body)
+    return last is not None and compound_raises(last)
+
+
+def compound_raises(statement: cst.CSTNode) -> bool:
+    """`if`/`elif`/`else`, `with`, `try` and loops whose `else` raises, as ruff's terminal analysis reads them."""
+    if isinstance(statement, cst.If):
+        orelse = statement.orelse
+        return orelse is not None and always_raises(statement.body) and compound_raises(orelse)
+    if isinstance(statement, (cst.Else, cst.With)):
+        return always_raises(statement.body)
+    if isinstance(statement, (cst.For, cst.While)):
+        # The loop may run zero times: only an `else` that raises, with no `break` to skip it, ends it.
+        orelse = statement.orelse
+        return orelse is not None and always_raises(orelse.body) and not has_break(statement.body)
+    if isinstance(statement, cst.Try):
+        final = statement.finalbody is not None and always_raises(statement.finalbody.body)
+        handled = all(always_raises(handler.body) for handler in statement.handlers)
+        orelse = statement.orelse is not None and always_raises(statement.orelse.body)
+        return final or (handled and (always_raises(statement.body) or orelse))
+    return False
+
+
+def has_break(body: cst.BaseSuite) -> bool:
+    """A `break` of this loop: nested loops, functions and classes have their own."""
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Break):
+            return True
+        if not isinstance(node, (cst.For, cst.While, cst.FunctionDef, cst.ClassDef)):
+            stack.extend(children(node))
+    return False
 
 
 def is_empty(body: cst.BaseSuite) -> bool:
