@@ -198,7 +198,8 @@ def _distribution_chart(functions: list[dict[str, Any]]) -> str:
             parts.append(
                 f'<rect class="{key} b{i}" x="{left}" y="{200 - height:.1f}" width="28" height="{height:.1f}">'
                 f"<title>{esc(key)} {_bucket_label(low, high)}: {value:,}</title></rect>"
-                f'<text class="count" x="{left + 14}" y="{195 - height:.1f}" text-anchor="middle">{value:,}</text>'
+                f'<text class="count" x="{left + 14}" y="{195 - height:.1f}" text-anchor="middle">'
+                f"{_short(value)}</text>"
             )
         parts.append(f'<text x="{x + 30}" y="218" text-anchor="middle">{_bucket_label(low, high)}</text>')
     legend = (
@@ -209,6 +210,10 @@ def _distribution_chart(functions: list[dict[str, Any]]) -> str:
         f'<svg role="img" aria-label="Complexity distribution" viewBox="0 0 640 252" width="640" height="252">'
         f'<line x1="45" y1="200" x2="630" y2="200" class="axis"></line>{"".join(parts)}{legend}</svg>'
     )
+
+
+def _short(value: int) -> str:
+    return f"{value / 1000:.1f}k" if value >= 10_000 else f"{value:,}"
 
 
 def _num(value: Optional[float], shown: Optional[str] = None) -> str:
@@ -287,9 +292,33 @@ def _excerpt(violation: Violation, read_lines: Callable[[str], list[str]]) -> st
     return esc("\n".join(shown))
 
 
+def _shown(violations: list[Violation]) -> tuple[list[Violation], str]:
+    """At most MAX_ROWS findings: whole families first, the smallest first, so that the few complexity or
+    test findings are not crowded out by thousands of missing annotations; kept in file order."""
+    families = Counter(family_of(v.code) for v in violations)
+    room: dict[str, int] = {}
+    left = MAX_ROWS
+    for name, count in sorted(families.items(), key=lambda item: (item[1], item[0])):
+        room[name] = min(count, left)
+        left -= room[name]
+    shown = []
+    for v in violations:
+        name = family_of(v.code)
+        if room[name]:
+            room[name] -= 1
+            shown.append(v)
+    note = f"Showing {len(shown):,} of {len(violations):,} findings"
+    if len(shown) < len(violations):
+        per_family = Counter(family_of(v.code) for v in shown)
+        parts = ", ".join(f"{name} {per_family[name]:,} of {count:,}" for name, count in families.most_common())
+        note += f" ({parts}; the full list: `simplelint check --output-format json`)"
+    return shown, note
+
+
 def _findings(violations: list[Violation], read_lines: Callable[[str], list[str]]) -> str:
     rows = []
-    for v in violations[:MAX_ROWS]:
+    shown, note = _shown(violations)
+    for v in shown:
         rows.append(
             f'<tr class="{esc(family_of(v.code)).replace(" ", "-").lower()}"><td class="code">{esc(v.code)}</td>'
             f"<td>{esc(v.name)}</td><td>{esc(family_of(v.code))}</td>"
@@ -298,10 +327,6 @@ def _findings(violations: list[Violation], read_lines: Callable[[str], list[str]
         )
     head = [("Code", "text"), ("Rule", "text"), ("Family", "text"), ("Location", "text"), ("Message", "text")]
     head.append(("Source", "text"))
-    shown = min(len(violations), MAX_ROWS)
-    note = f"Showing {shown:,} of {len(violations):,} findings"
-    if shown < len(violations):
-        note += " (the full list: `simplelint check --output-format json`)"
     controls = (
         f'<p class="note"><label>Filter <input id="filter" type="search" placeholder="code, file or text"></label> '
         f'<span id="shown">{esc(note)}</span></p>'
@@ -362,7 +387,8 @@ th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertic
 th{background:var(--bg);cursor:pointer;user-select:none;position:sticky;top:0;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-td.path,td.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
+td.path,td.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
+#findings td.path{min-width:230px}
 pre{margin:0;font-size:11.5px;white-space:pre-wrap;max-width:560px;color:#24292f}
 .meter{display:inline-block;width:60px;height:8px;background:#eaeef2;border-radius:4px;margin-right:6px;
   vertical-align:middle;overflow:hidden}

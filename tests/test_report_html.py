@@ -151,12 +151,15 @@ def test_statistics_per_package_and_without_facts() -> None:
     assert card(page(build([], [], frozenset()), lambda path: [], "root"), "tested") == "–"
 
 
-def test_findings_table_is_capped() -> None:
+def test_findings_table_is_capped_keeping_small_families_whole() -> None:
     from simplelint.violation import Violation
 
     many = [Violation("SL201", "n", "m", "a.py", i, 1, i, 2) for i in range(1, MAX_ROWS + 6)]
-    text = page(build(many, [], frozenset()), lambda path: [], "root")
-    assert f"Showing {MAX_ROWS:,} of {MAX_ROWS + 5:,} findings" in text
+    few = [Violation("SL101", "c", "m", "z.py", i, 1, i, 2) for i in range(1, 4)]
+    text = page(build(many + few, [], frozenset()), lambda path: [], "root")
+    assert f"Showing {MAX_ROWS:,} of {MAX_ROWS + 8:,} findings" in text
+    assert f"Type hints {MAX_ROWS - 3:,} of {MAX_ROWS + 5:,}, Complexity 3 of 3" in text
+    assert text.count("z.py:") == 3  # every complexity finding is shown
     assert Stats().findings == 0
     assert family_of("SL105") == "Complexity" and family_of("PLUG1") == OTHER
 
