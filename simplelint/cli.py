@@ -91,7 +91,7 @@ def _check(options: dict[str, Any]) -> int:
     name = options["stdin_filename"]
     if "-" in options["paths"] and settings.force_exclude and name and settings.is_excluded(name):
         return 0
-    stdin = (name or "-", click.get_binary_stream("stdin").read()) if "-" in options["paths"] else None
+    stdin = (name or "-", sys.stdin.buffer.read()) if "-" in options["paths"] else None
     baseline, touched = _baseline(options, settings), _changed_lines(options, settings)
     run_options = RunOptions(
         jobs=options["jobs"],
