@@ -12,6 +12,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
@@ -35,7 +36,7 @@ class Entry:
     source: str
     count: int = 1
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         text = "\0".join((self.code, self.path, self.context, self.source))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -57,6 +58,7 @@ def _normalise(text: str) -> str:
     return "".join(text.split()).rstrip(",")
 
 
+@lru_cache(maxsize=4096)
 def _relative(path: str, folder: Path) -> str:
     return PurePosixPath(Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder)))).as_posix()
 
