@@ -58,8 +58,13 @@ def _normalise(text: str) -> str:
     return "".join(text.split()).rstrip(",")
 
 
-@lru_cache(maxsize=4096)
 def _relative(path: str, folder: Path) -> str:
+    # Absolute first: the memoised part must not depend on the current directory.
+    return _real_relative(os.path.abspath(path), os.path.abspath(folder))
+
+
+@lru_cache(maxsize=4096)
+def _real_relative(path: str, folder: str) -> str:
     return PurePosixPath(Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder)))).as_posix()
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from simplelint.violation import Violation
@@ -39,7 +40,7 @@ class ChangedLines:
     _spans: dict[str, dict[int, tuple[str, int, int]]] = field(default_factory=dict)
 
     def touches(self, violation: Violation) -> bool:
-        path = os.path.realpath(violation.path)
+        path = _realpath(os.path.abspath(violation.path))  # the cache key must not depend on the cwd
         if path in self.new_files:
             return True
         changed = self.lines.get(path)
@@ -58,6 +59,11 @@ class ChangedLines:
         if found is None or violation.snippet not in (found[0], ""):
             return None
         return found[1], found[2]
+
+
+@lru_cache(maxsize=4096)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def _definitions(path: str) -> dict[int, tuple[str, int, int]]:
