@@ -487,15 +487,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
+    args.measured = describe(args.at)
     args.source = export(args.at) if args.at else snapshot()
     versions = ensure_peers()
     (WORK / "empty.pylintrc").write_text("")
     print("\n".join(f"{name} {version}" for name, version in versions.items()), file=sys.stderr)
-    sections = []
+    sections: list[Section] = []
     for project in [args.only] if args.only else list(TARGETS):
         cwd = fetch(project)
         title = f"{project} {PINNED[project]}, {TARGETS[project]}/"
         sections.append(run_section(title, cwd, TARGETS[project], project_runs(project, args.quick), args))
+        save(report(sections, versions, argv, args.measured + " (partial: the run is still going)"), args)
     if args.only in (None, ONE_FILE[0]):
         args.repeat = max(args.repeat, 5)
         title = f"one file, as pre-commit runs it: {ONE_FILE[1]} (best of {args.repeat})"
@@ -504,12 +506,17 @@ def main(argv: list[str]) -> None:
             sections.append(run_section(title, cwd, ONE_FILE[1], one_file_runs(ONE_FILE[1]), args))
         finally:
             unedit(cwd / ONE_FILE[1])
-    text = report(sections, versions, argv, describe(args.at))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    text = report(sections, versions, argv, args.measured)
+    save(text, args)
     if not args.only and not args.quick and args.output == RESULTS:
         update_readme(text)
     print(text)
+
+
+def save(text: str, args: argparse.Namespace) -> None:
+    """Written after each section too, so a long run that is stopped still leaves its figures."""
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
