@@ -388,8 +388,8 @@ th{background:var(--bg);cursor:pointer;user-select:none;position:sticky;top:0;wh
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.path,td.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
-#findings td.path{min-width:230px}
-pre{margin:0;font-size:11.5px;white-space:pre-wrap;max-width:560px;color:#24292f}
+#findings td.path{min-width:200px}main{overflow-x:auto}
+pre{margin:0;font-size:11.5px;white-space:pre-wrap;overflow-wrap:anywhere;max-width:460px;color:#24292f}
 .meter{display:inline-block;width:60px;height:8px;background:#eaeef2;border-radius:4px;margin-right:6px;
   vertical-align:middle;overflow:hidden}
 .meter span{display:block;height:100%;background:#1a7f37}td.flag.no{color:#cf222e;font-weight:600}
