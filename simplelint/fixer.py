@@ -35,10 +35,10 @@ Key = tuple[str, str, str]
 class _Replace(cst.CSTTransformer):
     """Replace fix nodes by identity, descending only into the nodes that contain one."""
 
-    def __init__(self, module: cst.Module, fixes: list[NodeFix]) -> None:
+    def __init__(self, root: cst.CSTNode, fixes: list[NodeFix]) -> None:
         super().__init__()
         self.fixes = {id(f.original): f for f in fixes}
-        self.containing = _containing(module, set(self.fixes))
+        self.containing = _containing(root, set(self.fixes))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         return id(node) in self.containing
@@ -51,10 +51,10 @@ class _Replace(cst.CSTTransformer):
         return updated_node
 
 
-def _containing(module: cst.Module, targets: set[int]) -> set[int]:
+def _containing(root: cst.CSTNode, targets: set[int]) -> set[int]:
     """Ids of the nodes that have a target node below them."""
     parents: dict[int, list[cst.CSTNode]] = {}
-    stack: list[cst.CSTNode] = [module]
+    stack: list[cst.CSTNode] = [root]
     while stack:
         node = stack.pop()
         for child in children(node):
@@ -74,10 +74,61 @@ def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
     return module.visit(_Replace(module, fixes))
 
 
+_code_of: dict[int, tuple[cst.Module, str, LineIndex]] = {}
+
+
+@dataclass
+class _Rendered:
+    """A module's code, where each top-level statement starts in it, and which statement holds each node."""
+
+    module: cst.Module
+    code: str
+    index: LineIndex
+    starts: list[int]
+    holder: dict[int, int]
+
+
+_last_rendered: list[_Rendered] = []  # the module whose edits are being computed (one file at a time)
+
+
+def _rendered(module: cst.Module) -> _Rendered:
+    if _last_rendered and _last_rendered[0].module is module:
+        return _last_rendered[0]
+    offset = sum(len(module.code_for_node(line)) for line in module.header)
+    starts, holder = [], {}
+    for position, statement in enumerate(module.body):
+        starts.append(offset)
+        offset += len(module.code_for_node(statement))
+        stack: list[cst.CSTNode] = list(children(statement))
+        while stack:
+            node = stack.pop()
+            holder[id(node)] = position
+            stack.extend(children(node))
+    code = module.code
+    _last_rendered[:] = [_Rendered(module, code, LineIndex(code), starts, holder)]
+    return _last_rendered[0]
+
+
 def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
-    """The fix as one text edit: the span where the fixed code differs from the original."""
-    before = module.code
-    after = apply_fixes(module, [fix]).code
+    """The fix as one text edit: the span where the fixed code differs from the original.
+
+    Only the top-level statement holding the fix is rendered again (rendering the whole module for every
+    finding made json/sarif output quadratic); a fix of a whole top-level statement renders the module.
+    """
+    try:
+        rendered = _rendered(module)
+        position = rendered.holder.get(id(fix.original))
+        if position is None:
+            return _edit(rendered, 0, rendered.code, apply_fixes(module, [fix]).code)
+        statement = module.body[position]
+        after = module.code_for_node(statement.visit(_Replace(statement, [fix])))
+        return _edit(rendered, rendered.starts[position], module.code_for_node(statement), after)
+    except Exception:  # a replacement LibCST cannot render: the fixer reports it when applying the fix
+        return None
+
+
+def _edit(rendered: _Rendered, offset: int, before: str, after: str) -> Optional[Edit]:
+    """The edit turning `before` (at `offset` in the module's code) into `after`."""
     if before == after:
         return None
     start = 0
@@ -88,9 +139,8 @@ def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
     while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
         end_before -= 1
         end_after -= 1
-    index = LineIndex(before)
-    line, column = index.position(start)
-    end_line, end_column = index.position(end_before)
+    line, column = rendered.index.position(offset + start)
+    end_line, end_column = rendered.index.position(offset + end_before)
     return Edit(after[start:end_after], line, column, end_line, end_column)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import sys
@@ -118,7 +119,10 @@ def run(
     stdin: Optional[tuple[str, bytes]] = None,
 ) -> RunResult:
     extra = _fact_paths(files, settings)
-    results = list(_map(files + extra, settings, options))
+    results = list(_map(files, settings, options))
+    if extra:
+        # Read for their facts only: their findings are dropped, so no fix edits for them.
+        results += _map(extra, dataclasses.replace(settings, compute_edits=False), options)
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
