@@ -222,14 +222,27 @@ def best_of(run: Run, cwd: Path, repeat: int, source: Path) -> Sample:
         if run.touch is not None:
             edit(cwd / run.touch)
         sample = measure(run.argv, cwd, log, source)
-        output, errors = log.read_text(errors="replace"), log.with_suffix(".err").read_text(errors="replace")
-        sample.internal_errors = [line for line in errors.splitlines() if "internal error in" in line]
+        output, errors = tail(log), tail(log.with_suffix(".err"))
+        sample.internal_errors = internal_errors_in(log.with_suffix(".err"))
         if failed(run, sample, output, errors):
             print(f"{run.label}: exit code {sample.code}\n$ {shlex.join(run.argv)}\n{errors[-2000:]}", file=sys.stderr)
             sample.failure = f"failed: exit code {sample.code}, see benchmarks/.work/logs/{log.stem}.err"
             return sample
         samples.append(sample)
     return min(samples, key=lambda s: s.wall)
+
+
+def tail(path: Path, size: int = 65536) -> str:
+    """The end of a log, never all of it: Linux carries this process's peak RSS over to every child it
+    starts (over exec), so reading a 24 MB log here would raise the floor of all later rows' peak RSS."""
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - size))
+        return handle.read().decode(errors="replace")
+
+
+def internal_errors_in(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return [line.strip() for line in handle if "internal error in" in line]
 
 
 def failed(run: Run, sample: Sample, output: str, errors: str) -> bool:
@@ -448,7 +461,8 @@ def report(sections: list[Section], versions: dict[str, str], argv: list[str], m
         f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}, load average {os.getloadavg()[0]:.2f} at the end.",
         "Best of the repeats (lowest wall time); 'vs SL' is each figure divided by simplelint's cold -j2 run "
-        "(above 1x: the row is slower or larger). Peak RSS is that of the largest single process.",
+        "(above 1x: the row is slower or larger). Peak RSS is that of the largest single process; no row can "
+        f"show less than this script's own peak, {own_peak_mb():.0f} MB (Linux carries it over exec).",
         "",
         f"simplelint measured: {measured}.",
         "Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()) + ".",
@@ -459,6 +473,12 @@ def report(sections: list[Section], versions: dict[str, str], argv: list[str], m
         lines += internal_errors(section)
     lines += ["", "## Targets (issue 6)", "", *targets(sections), "", "## Commands", "", *commands(sections)]
     return "\n".join(lines) + "\n"
+
+
+def own_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def update_readme(text: str) -> None:
