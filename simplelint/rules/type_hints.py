@@ -1,7 +1,8 @@
 """SL2xx: missing type hints, found as ruff's flake8-annotations rules (ANN001-ANN003, ANN201-ANN206) find them.
 
-Both rules share one walk of the scopes: which functions are methods, which are `@overload` implementations
-(skipped, as ruff does), and which are private in ruff's sense (for the wording and `ignore-private-functions`).
+Both rules keep the same scope bookkeeping (`FunctionRule`): which functions are methods, which are `@overload`
+implementations (skipped, as ruff does), and which are private in ruff's sense (for SL202's wording and
+`ignore-private-functions`).
 """
 
 from __future__ import annotations
@@ -532,7 +533,9 @@ class MissingReturnAnnotation(FunctionRule):
             self.exports = (self.exports or set()) | set(literal_names(value))
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        self.mark_yield()
+        function = self.frames[-1].function
+        if function is not None:
+            function.yields = True
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         # A lambda's `yield` belongs to the lambda: a frame without a function hides it.
@@ -540,11 +543,6 @@ class MissingReturnAnnotation(FunctionRule):
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self.frames.pop()
-
-    def mark_yield(self) -> None:
-        function = self.frames[-1].function
-        if function is not None:
-            function.yields = True
 
 
 def is_dunder_all(node: cst.BaseExpression) -> bool:
