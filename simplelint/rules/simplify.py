@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
-from simplelint.rule import FileContext, Invalid, NodeFix, Rule, Valid
+from simplelint.rule import FileContext, Invalid, NodeFix, Rule
 from simplelint.traversal import children
 
 Expr = TypeVar("Expr", bound=cst.BaseExpression)
