@@ -37,12 +37,15 @@ def fetch(name: str) -> Path:
         if candidate.is_dir() and candidate.name.lower().replace("_", "-") == f"{name}-{version}":
             return candidate
     downloads = CORPUS / "_sdists"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-         "-d", str(downloads), f"{name}=={version}"],
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             "-d", str(downloads), f"{name}=={version}"],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    except subprocess.CalledProcessError:
+        _download_sdist(name, version, downloads)  # pip builds metadata first: numpy and pandas need compilers
     archive = next(p for p in downloads.iterdir() if p.name.lower().replace("_", "-").startswith(f"{name}-{version}"))
     if archive.suffix == ".zip":
         with zipfile.ZipFile(archive) as opened:
@@ -51,6 +54,27 @@ def fetch(name: str) -> Path:
         with tarfile.open(archive) as opened:
             opened.extractall(CORPUS, filter="data") if hasattr(tarfile, "data_filter") else opened.extractall(CORPUS)
     return fetch(name)
+
+
+def _download_sdist(name: str, version: str, folder: Path) -> None:
+    """The sdist file itself from the package index's simple API (PEP 691), its sha256 checked."""
+    import hashlib
+    import json
+    import urllib.request
+
+    accept = {"Accept": "application/vnd.pypi.simple.v1+json"}
+    request = urllib.request.Request(f"https://pypi.org/simple/{name}/", headers=accept)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        files = json.load(response)["files"]
+    prefix = f"{name}-{version}.".lower().replace("-", "_")
+    entry = next(f for f in files if f["filename"].lower().replace("-", "_").startswith(prefix)
+                 and f["filename"].endswith((".tar.gz", ".zip")))
+    with urllib.request.urlopen(entry["url"], timeout=600) as response:
+        data = response.read()
+    if hashlib.sha256(data).hexdigest() != entry["hashes"]["sha256"]:
+        raise RuntimeError(f"{entry['filename']}: sha256 mismatch")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / entry["filename"]).write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
 from simplelint.engine import Analysis, FileResult, analyse
 from simplelint.positions import LineIndex
@@ -77,52 +78,68 @@ def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
 _code_of: dict[int, tuple[cst.Module, str, LineIndex]] = {}
 
 
-@dataclass
-class _Rendered:
-    """A module's code, where each top-level statement starts in it, and which statement holds each node."""
+class _Rendered(CodegenState):
+    """The module's code, with where each node starts and the indentation it is rendered under."""
 
-    module: cst.Module
-    code: str
-    index: LineIndex
-    starts: list[int]
-    holder: dict[int, int]
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.module = module
+        self.offset = 0
+        self.indents: tuple[str, ...] = ()
+        self.starts: dict[int, tuple[int, tuple[str, ...]]] = {}
+        module._codegen(self)
+        self.code = "".join(self.tokens)
+        self.index = LineIndex(self.code)
+
+    def increase_indent(self, value: str) -> None:
+        super().increase_indent(value)
+        self.indents = tuple(self.indent_tokens)
+
+    def decrease_indent(self) -> None:
+        super().decrease_indent()
+        self.indents = tuple(self.indent_tokens)
+
+    def add_indent_tokens(self) -> None:
+        super().add_indent_tokens()
+        self.offset += sum(len(token) for token in self.indent_tokens)
+
+    def add_token(self, value: str) -> None:
+        super().add_token(value)
+        self.offset += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts[id(node)] = (self.offset, self.indents)
+
+    def render(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
+        state = CodegenState(self.module.default_indent, self.module.default_newline, indent_tokens=list(indents))
+        node._codegen(state)
+        return "".join(state.tokens)
 
 
 _last_rendered: list[_Rendered] = []  # the module whose edits are being computed (one file at a time)
 
 
 def _rendered(module: cst.Module) -> _Rendered:
-    if _last_rendered and _last_rendered[0].module is module:
-        return _last_rendered[0]
-    offset = sum(len(module.code_for_node(line)) for line in module.header)
-    starts, holder = [], {}
-    for position, statement in enumerate(module.body):
-        starts.append(offset)
-        offset += len(module.code_for_node(statement))
-        stack: list[cst.CSTNode] = list(children(statement))
-        while stack:
-            node = stack.pop()
-            holder[id(node)] = position
-            stack.extend(children(node))
-    code = module.code
-    _last_rendered[:] = [_Rendered(module, code, LineIndex(code), starts, holder)]
+    if not _last_rendered or _last_rendered[0].module is not module:
+        _last_rendered[:] = [_Rendered(module)]
     return _last_rendered[0]
 
 
 def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
     """The fix as one text edit: the span where the fixed code differs from the original.
 
-    Only the top-level statement holding the fix is rendered again (rendering the whole module for every
-    finding made json/sarif output quadratic); a fix of a whole top-level statement renders the module.
+    The replaced node is rendered alone under its indentation (rendering the whole module for every finding
+    made json/sarif output quadratic); the whole module only when that does not reproduce its text, or the
+    replacement is not a single node.
     """
     try:
         rendered = _rendered(module)
-        position = rendered.holder.get(id(fix.original))
-        if position is None:
-            return _edit(rendered, 0, rendered.code, apply_fixes(module, [fix]).code)
-        statement = module.body[position]
-        after = module.code_for_node(statement.visit(_Replace(statement, [fix])))
-        return _edit(rendered, rendered.starts[position], module.code_for_node(statement), after)
+        offset, indents = rendered.starts.get(id(fix.original), (0, ()))
+        if isinstance(fix.replacement, cst.CSTNode) and offset:
+            before = rendered.render(fix.original, indents)
+            if rendered.code.startswith(before, offset):
+                return _edit(rendered, offset, before, rendered.render(fix.replacement, indents))
+        return _edit(rendered, 0, rendered.code, apply_fixes(module, [fix]).code)
     except Exception:  # a replacement LibCST cannot render: the fixer reports it when applying the fix
         return None
 
