@@ -268,9 +268,10 @@ def _write_fixed(file: Any, original: Optional[bytes], errors: list[str]) -> Non
 
 
 def _read(path: str) -> Optional[bytes]:
+    from simplelint.engine import read_source
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_source(path)
     except OSError:
         return None
 

@@ -102,8 +102,8 @@ def _walk_dir(folder: str, settings: Settings, ignores: list[_GitIgnore], seen: 
             continue
         if is_dir:
             yield from _walk_dir(entry.path, settings, ignores, seen)
-        elif entry.name.endswith(PYTHON_SUFFIXES):
-            yield entry.path
+        elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
+            yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
 
 
 def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
@@ -117,6 +117,13 @@ def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
         return False
     seen.add(key)
     return True
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _entries(folder: str) -> list[tuple[os.DirEntry[str], bool]]:

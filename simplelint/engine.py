@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
+import os
 import re
+import stat
+import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,8 +29,13 @@ PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]
 MARKER_WINDOW = 2048
 # LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
 # brackets; CPython itself rejects 200 nested brackets ("too many nested parentheses"). Such code, and
-# absurd chains of unary operators, are caught before parsing.
-TOO_DEEP = re.compile(rb"(?:[\w.]*[(\[{][ \t\r\n]*){200}|(?:[-+~][ \t]*){999}[-+~][\w(]|(?:\bnot[ \t]+){1000}")
+# absurd chains of unary operators, are caught before parsing: a cheap scan of the raw bytes first, then
+# tokens to confirm it (brackets and operators in strings and comments do not count).
+MAX_NESTING = 200
+UNARY_CHAIN = 1000
+UNARY_CANDIDATE = re.compile(rb"(?:[-+~][ \t]*){999}[-+~]|(?:\bnot[ \t]+){999}not\b")
+_OPEN_CLOSE = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 
 
 @dataclass
@@ -63,9 +73,8 @@ def _file_violation(code: str, path: str, message: str, line: int = 1, column: i
 
 
 def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
-    deep = TOO_DEEP.search(data)
-    if deep:
-        line = data.count(b"\n", 0, deep.start()) + 1
+    line = _too_deep_line(data)
+    if line:
         result.violations.append(_nesting_violation(path, line))
         return None
     try:
@@ -85,6 +94,46 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
     return None
 
 
+def _too_deep_line(data: bytes) -> Optional[int]:
+    """The line where the code nests too deeply for LibCST's parser, or None."""
+    if _brackets_nest_too_deep(data) or UNARY_CANDIDATE.search(data):
+        return _token_nesting_line(data)
+    return None
+
+
+def _brackets_nest_too_deep(text: bytes) -> bool:
+    """Whether brackets nest MAX_NESTING deep, counting those in strings and comments too."""
+    if text.count(b"(") + text.count(b"[") + text.count(b"{") < MAX_NESTING:
+        return False
+    depth = 0
+    for char in text.translate(_OPEN_CLOSE, _NOT_BRACKETS):
+        depth = depth + 1 if char == 40 else max(depth - 1, 0)
+        if depth >= MAX_NESTING:
+            return True
+    return False
+
+
+def _token_nesting_line(data: bytes) -> Optional[int]:
+    """Where code nests too deeply outside strings and comments (or inside one f-string), or None."""
+    depth = chain = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type == tokenize.OP:
+                depth += (token.string in ("(", "[", "{")) - (token.string in (")", "]", "}"))
+            chain = chain + 1 if token.string in ("-", "+", "~", "not") else 0
+            too_deep = depth >= MAX_NESTING or chain >= UNARY_CHAIN
+            if too_deep or (_is_fstring(token) and _brackets_nest_too_deep(token.string.encode())):
+                return token.start[0]
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return 1  # it does not even tokenize, and may nest too deeply: do not risk the parser
+    return None
+
+
+def _is_fstring(token: tokenize.TokenInfo) -> bool:
+    prefix = re.match(r"[A-Za-z]*", token.string)
+    return token.type == tokenize.STRING and prefix is not None and "f" in prefix.group().lower()
+
+
 def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
     """Where and why, in CPython's words when it agrees the file is invalid (its positions are exact)."""
     try:
@@ -99,7 +148,10 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, 
 
 
 def _nesting_violation(path: str, line: int = 1) -> Violation:
-    message = "Code is nested too deeply to analyse (CPython allows fewer than 200 nested brackets); split it up"
+    message = (
+        "Code is nested too deeply to analyse (200 nested brackets, or 1,000 chained operators: CPython"
+        " rejects the first, LibCST's parser overflows on such code); split it up"
+    )
     return _file_violation("SL004", path, message, line)
 
 
@@ -254,10 +306,18 @@ def lint_source(path: str, data: bytes, settings: Settings) -> FileResult:
     return analyse(path, data, settings).result
 
 
+def read_source(path: str) -> bytes:
+    """The file's bytes; a FIFO, socket or device is refused, not read (reading one can block forever)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "Not a regular file")
+        return handle.read()
+
+
 def lint_file(path: str, settings: Settings) -> FileResult:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_source(path)
     except OSError as error:
         result = FileResult(path, "")
         reason = error.strerror or str(error)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from simplelint import registry
-from simplelint.engine import FileResult, analyse, digest, lint_file
+from simplelint.engine import FileResult, analyse, digest, lint_file, read_source
 from simplelint.rule import FileFacts, Project, ProjectRule
 from simplelint.settings import Settings
 from simplelint.suppression import apply as apply_noqa
@@ -64,8 +64,7 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
     """Lint (or fix) one file, through the cache when the file is read from disk."""
     if data is None:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_source(path)
         except OSError:
             return lint_file(path, settings)  # reports the read error as SL002
     cache = _cache(settings) if options.use_cache and not path == "-" else None

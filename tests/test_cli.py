@@ -245,17 +245,28 @@ def test_bad_input_is_reported_not_raised(project: Path, name: str, data: bytes,
 def test_symlink_loop_and_unreadable_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "pkg" / "loop").symlink_to(project / "pkg", target_is_directory=True)
     (project / "pkg" / "locked.py").write_text("x = 1\n", encoding="utf-8")
-    real_open = open
+    real_open = os.open
 
-    def deny(path: object, *args: object, **kwargs: object) -> object:
+    def deny(path: str, *args: int) -> int:
         if str(path).endswith("locked.py"):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(path, *args)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr("os.open", deny)
     code, out, _ = invoke("check", "--no-cache", "-j1", "--output-format", "concise", "pkg")
     assert code == 1
     assert out.splitlines()[0] == f"pkg{os.sep}locked.py:1:1: SL002 Cannot read file: Permission denied"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifos_and_folders_named_like_python_files_do_not_hang(project: Path) -> None:
+    os.mkfifo(project / "pkg" / "pipe.py")
+    (project / "pkg" / "folder.py").mkdir()
+    (project / "pkg" / "folder.py" / "inner.py").write_text("x == None\n", encoding="utf-8")
+    code, out, _ = invoke("check", "--no-cache", "-j1", "--output-format", "concise", "pkg")
+    assert out.splitlines()[0].startswith(f"pkg{os.sep}folder.py{os.sep}inner.py:1:1: SL111")
+    code, out, _ = invoke("check", "--no-cache", "-j1", "--output-format", "concise", "pkg/pipe.py")
+    assert (code, out.splitlines()[0]) == (1, "pkg/pipe.py:1:1: SL002 Cannot read file: Not a regular file")
 
 
 def test_color_only_when_asked(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -149,3 +149,23 @@ def test_deep_nesting_never_raises(extra_rules: None, tmp_path: Path, depth: int
         codes = {v.code for v in result.violations}
         assert codes & {"SL001", "SL004", "SL998"}, codes
         assert not result.errors
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("x = " + "f(1, " * 300 + "1" + ")" * 300 + "\n", True),
+        ("x = " + "{1: " * 300 + "1" + "}" * 300 + "\n", True),
+        ("x = " + "not " * 1500 + "1\n", True),
+        ('x = f"{' + "(" * 250 + "1" + ")" * 250 + '}"\n', True),
+        ("x = '" + "(" * 300 + "'\n", False),  # brackets in strings and comments do not nest
+        ("# " + "[" * 300 + "\nx = 1\n", False),
+        ("x = '" + "- " * 1500 + "'\n", False),
+        ("x = " + "(" * 150 + "1" + ")" * 150 + "\n", False),
+    ],
+)
+def test_nesting_guard_counts_code_not_strings(tmp_path: Path, source: str, flagged: bool) -> None:
+    settings = settings_for(tmp_path, frozenset({"SL004"}))
+    result = analyse("deep.py", source.encode(), settings).result
+    assert ({v.code for v in result.violations} == {"SL004"}) is flagged
+    assert not result.errors

@@ -356,11 +356,10 @@ class _Chains:
 
 
 def _has_marker(path: str) -> bool:
-    from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER
+    from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER, read_source
 
     try:
-        with open(path, "rb") as handle:
-            return bool(PRODUCTION_MARKER.search(handle.read(MARKER_WINDOW)))
+        return bool(PRODUCTION_MARKER.search(read_source(path)[:MARKER_WINDOW]))
     except OSError:
         return False
 
