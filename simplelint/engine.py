@@ -182,7 +182,9 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
         return Analysis(result)
     context.module = module
     try:
-        text = module.code
+        if not settings.facts_only:
+            context.text_cache = _text(module, data)
+        text = context.text_cache or ""
         result.noqa = parse_noqa(text)
         visitors = _visitors(context, codes)
         if visitors:
@@ -193,6 +195,14 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
     return Analysis(result, module, context.reports)
 
 
+def _text(module: cst.Module, data: bytes) -> str:
+    """The source as text: decoded, which is much cheaper than LibCST's code generation."""
+    try:
+        return data.decode(module.encoding).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError):
+        return module.code
+
+
 def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor], result: FileResult, text: str) -> None:
     """One traversal for all visitors, then positions for what they reported, then facts and violations."""
     module = context.module
@@ -200,6 +210,8 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
     with ExitStack() as stack:
         _resolve_metadata(module, visitors, stack)
         traverse(module, visitors, context.scope, lambda v, tb: result.errors.append(_failure(context.path, v, tb)))
+    if context.settings.facts_only:
+        context.wanted.clear()  # nothing of this file is reported, so its positions are not needed
     ranges = node_ranges(module, [r.node for r in context.reports] + context.wanted, LineIndex(text))
     context.positions = ranges
     for visitor in visitors:
@@ -211,15 +223,17 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
 
 def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.BatchableCSTVisitor]:
     """Instances of the selected rules that apply to this file, then the fact collectors they need."""
-    rules = [rule for code, rule in registry.all_rules().items() if code in codes]
-    options = context.settings.options
+    settings = context.settings
+    rules = [] if settings.facts_only else [r for code, r in registry.all_rules().items() if code in codes]
     visitors: list[cst.BatchableCSTVisitor] = [
-        rule(context, options.get(registry.table_of(rule.code) or "", {}))
+        rule(context, settings.options.get(registry.table_of(rule.code) or "", {}))
         for rule in rules
         if _is(rule, Rule) and rule.applies_to(context)
     ]
-    collectors = {c.name: c for rule in rules if _is(rule, ProjectRule) for c in rule.FACTS}
-    for spec in context.settings.collectors:
+    # Facts describe the file for the project stage, so a per-file ignore of a project rule keeps them.
+    project = [r for code, r in registry.all_rules().items() if code in settings.enabled and _is(r, ProjectRule)]
+    collectors = {c.name: c for rule in project for c in rule.FACTS}
+    for spec in settings.collectors:
         collector = _import_collector(spec)
         collectors[collector.name] = collector
     visitors.extend(c(context) for c in collectors.values() if c.applies_to(context))

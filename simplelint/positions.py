@@ -84,6 +84,10 @@ def node_ranges(
         return {}
     state = _OffsetState(module)
     module._codegen(state)
+    if state.offset != index.length:
+        # LibCST does not reproduce this text byte for byte (it drops a final lone "\r", or the space in
+        # `except (A, B) :`): count lines in the code it generated, which the offsets refer to.
+        index = LineIndex(module.code)
     result = {}
     for node in wanted:
         span = state.ranges.get(node)

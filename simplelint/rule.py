@@ -104,9 +104,14 @@ class FileContext:
         self.wanted.append(node)
         return node
 
+    # The source as text, set by the engine once parsed (decoded: regenerating it with LibCST costs a pass).
+    text_cache: Optional[str] = field(default=None, repr=False)
+
     @property
     def text(self) -> str:
-        return self.module.code if self.module is not None else self.source.decode("utf-8", "replace")
+        if self.text_cache is None:
+            self.text_cache = self.module.code if self.module is not None else self.source.decode("utf-8", "replace")
+        return self.text_cache
 
 
 class RuleInfo:

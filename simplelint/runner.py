@@ -120,8 +120,8 @@ def run(
     extra = _fact_paths(files, settings)
     results = list(_map(files, settings, options))
     if extra:
-        # Read for their facts only: their findings are dropped, so no fix edits for them.
-        results += _map(extra, dataclasses.replace(settings, compute_edits=False), options)
+        # Read for their facts only: their findings would be dropped, so no rule runs on them.
+        results += _map(extra, dataclasses.replace(settings, compute_edits=False, facts_only=True), options)
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
@@ -129,6 +129,7 @@ def run(
     violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code == "SL001"]
     warnings: list[str] = []
     violations += _project_stage(results, settings, errors, warnings)
+    notes = _notes(results, settings, set(extra))
     if extra:
         # Files read only for their facts: their own findings and fixes are not this run's.
         facts_only = set(extra)
@@ -137,7 +138,7 @@ def run(
     violations = _suppress(violations, results, settings)
     violations.sort(key=lambda v: v.sort_key)
     return RunResult(
-        results, violations, errors, sum(r.fixed for r in results), notes=_notes(results, settings), warnings=warnings
+        results, violations, errors, sum(r.fixed for r in results), notes=notes, warnings=warnings
     )
 
 
@@ -149,8 +150,9 @@ def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
     ]
 
 
-def _notes(results: list[FileResult], settings: Settings) -> list[str]:
-    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, {}) for r in results]
+def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) -> list[str]:
+    # Files read for facts count as tests (SL301 looks for some) but not as checked production code.
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results]
     notes = (rule.run_note(files) for code, rule in registry.all_rules().items() if code in settings.enabled)
     return sorted({note for note in notes if note})
 

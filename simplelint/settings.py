@@ -52,6 +52,8 @@ class Settings:
     baseline: Optional[Path] = None
     # Whether violations carry text edits for their fixes (json/sarif output need them).
     compute_edits: bool = False
+    # Files read only for the project stage's facts: no per-file rules, no positions, no suppressions.
+    facts_only: bool = False
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
 
@@ -145,6 +147,7 @@ class Settings:
             "production": list(self.production),
             "options": self.options,
             "edits": self.compute_edits,
+            "facts_only": self.facts_only,
             "collectors": list(self.collectors),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -19,7 +19,7 @@ VisitorMethod = Callable[[cst.CSTNode], Any]
 _FIRST = ("leading_lines", "decorators", "lines_after_decorators")
 _LAST = ("body", "handlers", "orelse", "finalbody")
 _FIELDS: dict[type, tuple[str, ...]] = {}
-_SCOPES = (cst.FunctionDef, cst.ClassDef)
+_SCOPES = {cst.FunctionDef, cst.ClassDef}
 
 
 def _field_names(node_type: type) -> tuple[str, ...]:
@@ -37,14 +37,26 @@ def _field_names(node_type: type) -> tuple[str, ...]:
     return ordered
 
 
+def _node_types(base: type = cst.CSTNode) -> set[type]:
+    found = {base}
+    for sub in base.__subclasses__():
+        found |= _node_types(sub)
+    return found
+
+
+# Exact-type lookups: `isinstance` against LibCST's abstract base classes dominated the walk.
+_NODE_TYPES = _node_types()
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in _FIELDS.get(type(node)) or _field_names(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind in _NODE_TYPES:
             found.append(value)
-        elif type(value) in (list, tuple):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+        elif kind is list or kind is tuple:
+            found.extend(item for item in value if type(item) in _NODE_TYPES)
     return found
 
 
@@ -78,9 +90,18 @@ class _Dispatch:
         self.visitors = visitors
         self.on_error = on_error
         self.dead: set[int] = set()
+        self.by_type: dict[type, tuple[list[tuple[int, VisitorMethod]], list[tuple[int, VisitorMethod]]]] = {}
 
-    def __call__(self, name: str, node: cst.CSTNode) -> None:
-        for index, method in self.table.get(name, ()):
+    def methods(self, node_type: type) -> tuple[list[tuple[int, VisitorMethod]], list[tuple[int, VisitorMethod]]]:
+        """The visit_ and leave_ methods for one node type, looked up once per type."""
+        found = self.by_type.get(node_type)
+        if found is None:
+            name = node_type.__name__
+            found = self.by_type[node_type] = (self.table.get("visit_" + name, []), self.table.get("leave_" + name, []))
+        return found
+
+    def __call__(self, methods: list[tuple[int, VisitorMethod]], node: cst.CSTNode) -> None:
+        for index, method in methods:
             if index not in self.dead:
                 self._guarded(index, method, node)
 
@@ -105,14 +126,17 @@ def traverse(
     stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
     while stack:
         node, leaving = stack.pop()
-        is_scope = isinstance(node, _SCOPES)
+        node_type = type(node)
+        visit, leave = call.methods(node_type)
         if leaving:
-            call("leave_" + type(node).__name__, node)
-            if is_scope:
+            if leave:
+                call(leave, node)
+            if node_type in _SCOPES:
                 scope.pop()
             continue
-        if is_scope:
+        if node_type in _SCOPES:
             scope.append(node.name.value)  # type: ignore[attr-defined]
-        call("visit_" + type(node).__name__, node)
+        if visit:
+            call(visit, node)
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(children(node)))

@@ -62,6 +62,23 @@ def test_checking_only_src_still_reads_the_tests() -> None:
     assert found == STATIC
 
 
+def test_ignoring_sl3_in_the_tests_keeps_what_they_reach(tmp_path: Path) -> None:
+    project = tmp_path / "ledger"
+    shutil.copytree(LEDGER, project)
+    found, _ = check(project, "--per-file-ignores", "tests/**:SL3", "src")
+    assert found == STATIC
+
+
+def test_checking_only_src_has_no_note_about_missing_tests() -> None:
+    cwd = os.getcwd()
+    os.chdir(LEDGER)
+    try:
+        result = CliRunner().invoke(main, ["check", "--no-cache", "--verbose", "src"])
+    finally:
+        os.chdir(cwd)
+    assert "no test files found" not in result.stderr
+
+
 def test_message_says_what_was_looked_at() -> None:
     cwd = os.getcwd()
     os.chdir(LEDGER)

@@ -655,7 +655,7 @@ class UntestedFacts(FactCollector):
             "d": rows,
             "c": classes,
             "r": sorted({t for raw in self.module_refs for t in resolver.tokens(raw)}),
-            "n": self.context.text.count("\n") + 1,
+            "n": self.context.source.count(b"\n") + 1,
         }
 
 
