@@ -74,9 +74,7 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
         result = analyse(path, data, settings).result
         if cache:
             cache.put(result)
-    if (options.fix or options.diff) and any(
-        v.fix and (v.fix.safe or options.unsafe_fixes) for v in result.violations
-    ):
+    if _wants_fix(result, options):
         from simplelint.fixer import fix_source
 
         fixed = fix_source(path, data, settings, options.unsafe_fixes)
@@ -85,7 +83,22 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
     return result
 
 
+def _wants_fix(result: FileResult, options: RunOptions) -> bool:
+    return bool(options.fix or options.diff) and any(
+        v.fix and (v.fix.safe or options.unsafe_fixes) for v in result.violations
+    )
+
+
 _caches: dict[tuple[str, str], Cache] = {}
+
+
+def _cached(cache: Cache, path: str, options: RunOptions) -> Optional[FileResult]:
+    try:
+        data = read_source(path)
+    except OSError:
+        return None  # the worker reports it
+    hit = cache.get(path, digest(data))
+    return None if hit is None or _wants_fix(hit, options) else hit
 
 
 def _cache(settings: Settings) -> Cache:
@@ -99,6 +112,16 @@ def _cache(settings: Settings) -> Cache:
 
 
 def _map(files: list[str], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
+    if options.use_cache:
+        # Cache hits are read here: a warm run (or pre-commit's one changed file) then starts no workers.
+        cache, misses = _cache(settings), []
+        for path in files:
+            hit = _cached(cache, path, options)
+            if hit is None:
+                misses.append(path)
+            else:
+                yield hit
+        files = misses
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
         _init_worker(settings, options)

@@ -60,17 +60,23 @@ class Settings:
     def __getstate__(self) -> dict[str, Any]:
         # Compiled matchers are rebuilt lazily in each worker rather than pickled.
         state = dict(self.__dict__)
-        for key in ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs"):
+        for key in ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs", "_root_prefix"):
             state.pop(key, None)
         return state
 
     def relative(self, path: str | Path) -> Optional[str]:
         """The path relative to the config root, POSIX-style, or None when it lies outside."""
-        try:
-            rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
-        except ValueError:
+        absolute = os.path.abspath(path)
+        root = self._root_prefix
+        if absolute == root[:-1]:
+            return "."
+        if not absolute.startswith(root):
             return None
-        return PurePosixPath(rel).as_posix()
+        return absolute[len(root) :].replace(os.sep, "/")
+
+    @cached_property
+    def _root_prefix(self) -> str:
+        return os.path.join(os.path.abspath(self.root), "")
 
     def _match(self, spec: Any, path: str | Path, is_dir: bool = False) -> bool:
         rel = self.relative(path)
@@ -159,7 +165,36 @@ def _code_stamp() -> list[tuple[str, int]]:
     return sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*.py"))
 
 
-def _spec(patterns: Any) -> Any:
-    import pathspec
+def _spec(patterns: Any) -> Matcher:
+    return Matcher(list(patterns))
 
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+_GLOB = set("*?[]!/\\")
+
+
+class Matcher:
+    """Gitignore-style matching, as pathspec's GitIgnoreSpec, with a fast path for the common patterns.
+
+    A pattern without a slash or wildcard ("venv") matches a path component, and "*.suffix" a component's
+    end, at any depth: set and string tests instead of a regular expression per pattern and path. Walking
+    Django's tree asks this 10,000 times.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        lines = [p.strip() for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+        negated = any(p.startswith("!") for p in lines)
+        self.names = frozenset(p for p in lines if not negated and not _GLOB & set(p))
+        self.suffixes = tuple(p[1:] for p in lines if not negated and p.startswith("*") and not _GLOB & set(p[1:]))
+        rest = [p for p in lines if p not in self.names and p[1:] not in self.suffixes]
+        self.spec: Any = None
+        if rest:
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(rest)
+
+    def match_file(self, path: str) -> bool:
+        if self.names or self.suffixes:
+            for part in path.rstrip("/").split("/"):
+                if part in self.names or (self.suffixes and part.endswith(self.suffixes)):
+                    return True
+        return self.spec is not None and bool(self.spec.match_file(path))

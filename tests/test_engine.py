@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import ClassVar
 
 import libcst as cst
+import pathspec
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -13,6 +15,7 @@ from simplelint import registry
 from simplelint.engine import analyse
 from simplelint.positions import LineIndex, node_ranges
 from simplelint.rule import Rule
+from simplelint.settings import DEFAULT_EXCLUDE, Matcher
 from simplelint.testing import settings_for
 from simplelint.traversal import traverse
 
@@ -169,3 +172,21 @@ def test_nesting_guard_counts_code_not_strings(tmp_path: Path, source: str, flag
     result = analyse("deep.py", source.encode(), settings).result
     assert ({v.code for v in result.violations} == {"SL004"}) is flagged
     assert not result.errors
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        list(DEFAULT_EXCLUDE),
+        ["tests/**", "*.pyi", "foo", "!foo/keep.py"],
+        ["migrations", "docs/", "/top.py", "a/*/b.py", "*_pb2.py"],
+        ["# comment", "", "x[ab].py", "build"],
+    ],
+)
+def test_fast_matcher_agrees_with_pathspec(patterns: list[str]) -> None:
+    parts = ["a", "venv", "build", "x.egg-info", "tests", "foo", "keep.py", "migrations", "docs", "top.py", "m_pb2.py"]
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    ours = Matcher(patterns)
+    for combo in itertools.chain(itertools.product(parts, repeat=2), itertools.product(parts, repeat=3)):
+        for path in ("/".join(combo), "/".join(combo) + "/"):
+            assert ours.match_file(path) == bool(spec.match_file(path)), (patterns, path)

@@ -899,6 +899,7 @@ class _Walk:
         self.virtual: dict[str, set[str]] = {}
         self.prefixes: set[str] = set()
         self.queue: list[int] = []
+        self.seen: set[str] = set()
 
     def run(self) -> set[int]:
         for _, tokens in self.index.module_refs:
@@ -914,7 +915,11 @@ class _Walk:
         return self.reached
 
     def tokens(self, tokens: Iterable[str]) -> None:
+        seen = self.seen
         for token in tokens:
+            if token in seen:
+                continue  # following a reference twice reaches nothing new
+            seen.add(token)
             kind, _, rest = token.partition(":")
             if kind == "q":
                 self.dotted(rest)
