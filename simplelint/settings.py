@@ -159,10 +159,14 @@ class Settings:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _code_stamp() -> list[tuple[str, int]]:
-    """Modification times of simplelint's own modules: an edited checkout never reads stale entries."""
+def _code_stamp() -> str:
+    """Hash of simplelint's own modules: an edited checkout never reads stale entries, and a reinstall of the
+    same code (new modification times, e.g. in CI with a restored cache folder) still reads them."""
     package = Path(__file__).parent
-    return sorted((str(p.relative_to(package)), p.stat().st_mtime_ns) for p in package.rglob("*.py"))
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _spec(patterns: Any) -> Matcher:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -190,3 +191,17 @@ def test_fast_matcher_agrees_with_pathspec(patterns: list[str]) -> None:
     for combo in itertools.chain(itertools.product(parts, repeat=2), itertools.product(parts, repeat=3)):
         for path in ("/".join(combo), "/".join(combo) + "/"):
             assert ours.match_file(path) == bool(spec.match_file(path)), (patterns, path)
+
+
+def test_cache_key_follows_our_code_not_its_modification_times() -> None:
+    """A reinstall of the same code (CI restoring a cache folder) keeps the cache; an edit does not."""
+    from simplelint import settings as settings_module
+
+    before = settings_module._code_stamp()
+    module = Path(settings_module.__file__)
+    times = module.stat()
+    os.utime(module, ns=(times.st_atime_ns, times.st_mtime_ns + 10**9))
+    try:
+        assert settings_module._code_stamp() == before
+    finally:
+        os.utime(module, ns=(times.st_atime_ns, times.st_mtime_ns))
