@@ -45,19 +45,27 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
 
 
-_settings: Optional[Settings] = None
+# Per worker: the settings for checked files and for files read only for their facts.
+_settings: Optional[tuple[Settings, Settings]] = None
 _options: Optional[RunOptions] = None
+Task = tuple[str, bool]  # (path, read only for its facts)
 
 
 def _init_worker(settings: Settings, options: RunOptions) -> None:
     global _settings, _options
-    _settings, _options = settings, options
+    _settings, _options = (settings, _for_facts(settings)), options
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 
 
-def _check_file(path: str) -> FileResult:
+def _for_facts(settings: Settings) -> Settings:
+    # Their findings would be dropped, so no rule runs on them and no fix edits are computed.
+    return dataclasses.replace(settings, compute_edits=False, facts_only=True)
+
+
+def _check_file(task: Task) -> FileResult:
     assert _settings is not None and _options is not None
-    return check_one(path, None, _settings, _options)
+    path, facts_only = task
+    return check_one(path, None, _settings[facts_only], _options)
 
 
 def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
@@ -111,27 +119,36 @@ def _cache(settings: Settings) -> Cache:
     return _caches[key]
 
 
-def _map(files: list[str], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
+def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
     if options.use_cache:
         # Cache hits are read here: a warm run (or pre-commit's one changed file) then starts no workers.
-        cache, misses = _cache(settings), []
-        for path in files:
-            hit = _cached(cache, path, options)
+        caches = (_cache(settings), _cache(_for_facts(settings)))
+        misses = []
+        for path, facts_only in tasks:
+            hit = _cached(caches[facts_only], path, options)
             if hit is None:
-                misses.append(path)
+                misses.append((path, facts_only))
             else:
                 yield hit
-        files = misses
+        tasks = misses
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
+    if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
         _init_worker(settings, options)
-        yield from (_check_file(f) for f in files)
+        yield from map(_check_file, tasks)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    chunk = max(1, min(16, len(files) // (jobs * 8)))
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    tasks.sort(key=_size, reverse=True)  # the largest files first, so that no worker finishes long after the other
     with context.Pool(jobs, _init_worker, (settings, options)) as pool:
-        yield from pool.imap_unordered(_check_file, files, chunksize=chunk)
+        yield from pool.imap_unordered(_check_file, tasks, chunksize=chunk)
+
+
+def _size(task: Task) -> int:
+    try:
+        return os.path.getsize(task[0])
+    except OSError:
+        return 0
 
 
 def run(
@@ -141,10 +158,7 @@ def run(
     stdin: Optional[tuple[str, bytes]] = None,
 ) -> RunResult:
     extra = _fact_paths(files, settings)
-    results = list(_map(files, settings, options))
-    if extra:
-        # Read for their facts only: their findings would be dropped, so no rule runs on them.
-        results += _map(extra, dataclasses.replace(settings, compute_edits=False, facts_only=True), options)
+    results = list(_map([(f, False) for f in files] + [(f, True) for f in extra], settings, options))
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)

@@ -64,7 +64,7 @@ def _workflow_steps() -> list[dict[str, Any]]:
 def test_workflow_runs_simplelint_and_uploads_its_sarif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     steps = _workflow_steps()
     actions = [s["uses"].split("@")[0] for s in steps if "uses" in s]
-    assert actions == ["actions/checkout", "actions/setup-python", "github/codeql-action/upload-sarif"]
+    assert actions == ["actions/checkout", "actions/setup-python", "actions/cache", "github/codeql-action/upload-sarif"]
     commands = [shlex.split(s["run"]) for s in steps if s.get("run", "").startswith("simplelint ")]
     assert len(commands) == 2
     # Run the workflow's own command lines on a stand-in for this repository's package.
