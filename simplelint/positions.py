@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from contextlib import contextmanager
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -43,23 +42,38 @@ class _OffsetState(CodegenState):
     def pop_trailing_newline(self) -> None:
         pass  # only affects the very end of the file
 
-    @contextmanager
     def record_syntactic_position(
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        yield
-        end = self.offset
+    ) -> _Record:
+        return _Record(self, node, start_node, end_node)
+
+
+class _Record:
+    """The span of one node (a class, not @contextmanager: it runs for most nodes of the file)."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(
+        self, state: _OffsetState, node: cst.CSTNode, start_node: Optional[cst.CSTNode], end_node: Optional[cst.CSTNode]
+    ) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start, end = self.start, state.offset
         # Hoisting from children (e.g. a decorated function's range) needs their ranges too.
-        if start_node is not None:
-            start = self.ranges[start_node][0]
-        if end_node is not None:
-            end = self.ranges[end_node][1]
-        self.ranges[node] = (start, end)
+        if self.start_node is not None:
+            start = state.ranges[self.start_node][0]
+        if self.end_node is not None:
+            end = state.ranges[self.end_node][1]
+        state.ranges[self.node] = (start, end)
 
 
 class LineIndex:
