@@ -36,6 +36,9 @@ RESULTS = HERE / "results" / "compare.md"
 README = HERE / "README.md"
 README_START = "<!-- compare:start -->"
 README_END = "<!-- compare:end -->"
+TOP_README = HERE.parent / "README.md"
+TOP_START = "<!-- benchmark:start -->"
+TOP_END = "<!-- benchmark:end -->"
 
 # Pinned so that reruns compare like with like; libcst matches simplelint's so Fixit parses with the same parser.
 PEERS = {
@@ -482,14 +485,25 @@ def own_peak_mb() -> float:
 
 
 def update_readme(text: str) -> None:
-    """Replace the table between the markers in benchmarks/README.md with this run's."""
-    readme = README.read_text(encoding="utf-8")
-    if README_START not in readme or README_END not in readme:
-        return
-    head, rest = readme.split(README_START, 1)
-    tail = rest.split(README_END, 1)[1]
+    """This run's report between the markers of benchmarks/README.md; its Django table and the targets in
+    the project's README."""
     body = text.split("\n", 2)[2]  # without the report's title
-    README.write_text(f"{head}{README_START}\n{body}{README_END}{tail}", encoding="utf-8")
+    replace_between(README, README_START, README_END, body)
+    django = next((part for part in body.split("\n## ") if part.startswith("django")), "")
+    targets = next((part for part in body.split("\n## ") if part.startswith("Targets")), "")
+    intro = body.split("\n## ", 1)[0].strip()
+    summary = f"{intro}\n\n### {django.strip()}\n\n### {targets.strip()}\n\nAll sections and the commands: " \
+              "[benchmarks/README.md](benchmarks/README.md).\n"
+    replace_between(TOP_README, TOP_START, TOP_END, summary)
+
+
+def replace_between(path: Path, start: str, end: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        return
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(f"{head}{start}\n{body}{end}{tail}", encoding="utf-8")
 
 
 # --- main -----------------------------------------------------------------------------------------------
