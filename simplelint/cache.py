@@ -48,15 +48,9 @@ class Cache:
         if result.errors or not result.digest:
             return  # internal errors and unreadable files are always re-checked
         key = self.key(result.path, result.digest)
-        entry = self._entry(key)
         try:
             self._prepare()
-            entry.parent.mkdir(exist_ok=True)
-            payload = {"key": key, "result": _dump(result)}
-            handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out)
-            os.replace(temp, entry)
+            _write_atomic(self._entry(key), {"key": key, "result": _dump(result)})
         except OSError:
             pass  # a read-only or full disk must not fail the lint
 
@@ -68,6 +62,19 @@ class Cache:
         if not ignore.exists():
             ignore.write_text("# Created by simplelint automatically.\n*\n", encoding="utf-8")
         self._ready = True
+
+
+def _write_atomic(entry: Path, payload: dict[str, object]) -> None:
+    """Write through a temp file and rename: no reader sees half an entry, and no temp file is ever left."""
+    entry.parent.mkdir(exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(payload, out)
+        os.replace(temp, entry)
+    except BaseException:
+        os.unlink(temp)
+        raise
 
 
 def _dump(result: FileResult) -> dict[str, object]:

@@ -8,6 +8,7 @@ findings it fixed; otherwise the pass is retried fix by fix and the culprits are
 from __future__ import annotations
 
 import difflib
+import errno
 import io
 import os
 import tempfile
@@ -365,11 +366,14 @@ def _applicable(state: _Fixing) -> list[Candidate]:
 def write_atomic(path: str, data: bytes) -> None:
     """Write through a temp file in the same folder and rename, keeping the file's permissions.
 
-    A symlink is followed: the file it points to is replaced, the link stays a link.
+    A symlink is followed: the file it points to is replaced, the link stays a link. A file this user may not
+    write stays as it is (the rename alone would replace it), as with ruff's and black's in-place writes.
     """
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
     mode = os.stat(target).st_mode
+    if not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied", path)
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".simplelint-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
