@@ -71,8 +71,13 @@ def test_a_100000_character_line_is_checked_and_fixed_around(here: Path, kind: s
 
 # --- 2. a 50,000-line file ---------------------------------------------------------------------------------
 
+# About 13 LibCST nodes per line, as in the standard library's argparse.py (10 to 13 in its big modules).
 BLOCK = '''def parse_record_{i}(line: str, sep: str = ",") -> dict[str, str]:
-    """Split one line into named fields."""
+    """Split one line into named fields.
+
+    Empty fields are skipped; the names are `field_0`, `field_1`, ...
+    """
+    # Blank lines and comments carry no fields.
     fields = line.strip().split(sep)
     if len(fields) == 0:
         return {{}}
@@ -85,7 +90,7 @@ BLOCK = '''def parse_record_{i}(line: str, sep: str = ",") -> dict[str, str]:
 
 
 '''
-BLOCKS = 3847  # 50,011 lines
+BLOCKS = 2942  # 50,014 lines
 # Runs simplelint as its child, so that RUSAGE_CHILDREN holds simplelint's peak alone (not pytest's other children).
 MEASURE = """
 import resource, subprocess, sys
@@ -108,9 +113,9 @@ def test_a_50000_line_file_is_checked_in_bounded_memory(here: Path) -> None:
     lines = done.stdout.splitlines()
     assert done.returncode == 1 and TRACEBACK not in done.stderr
     assert Counter(line.split()[1] for line in lines) == {"SL111": BLOCKS, "SL118": BLOCKS}
-    assert lines[-1] == f"big.py:{13 * BLOCKS - 5}:12: SL111 Comparison to `None` with `==`: use `is`"
+    assert lines[-1] == f"big.py:{17 * BLOCKS - 5}:12: SL111 Comparison to `None` with `==`: use `is`"
     peak_mb = int(done.stderr.split()[-1]) / 1024
-    print(f"peak RSS checking a {13 * BLOCKS}-line file: {peak_mb:.0f} MB")
+    print(f"peak RSS checking a {17 * BLOCKS}-line file: {peak_mb:.0f} MB")
     assert peak_mb < MAX_RSS_MB
 
 
