@@ -102,8 +102,8 @@ def _check(options: dict[str, Any]) -> int:
     )
     result = run(files, settings, run_options, stdin)
     _adopt(result, options, baseline, touched, stdin)
-    _print_messages(result, options, settings)
     changed = _write_fixes(result, options, stdin)
+    _print_messages(result, options, settings)  # after the writes: a fix that cannot be written is an error
     _report(result, options, stdin, settings)
     return _exit_code(result, options, changed)
 
@@ -241,30 +241,32 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
 
 def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
     """Write fixed files (or print the diff); returns how many files would change."""
+    from simplelint.engine import digest
+
     changed = [file for file in result.files if file.new_source is not None and file.fixed]
     for file in changed:
         from_stdin = stdin is not None and file.path == stdin[0]
         original = stdin[1] if from_stdin else _read(file.path)  # type: ignore[index]
-        if options["diff"]:
-            if original is not None:
-                click.echo(_unified_diff(file.path, original, file.new_source), nl=False)
-        elif not from_stdin:  # fixed stdin is printed in place of the report
-            _write_fixed(file, original, result.errors)
+        if original is None or (not from_stdin and digest(original) != file.digest):
+            # Writing (or showing a diff against) what was read would undo the change made since.
+            result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
+            result.fixed -= file.fixed
+        elif options["diff"]:
+            click.echo(_unified_diff(file.path, original, file.new_source), nl=False)
+        elif not from_stdin and not _write_fixed(file, result.errors):  # fixed stdin is printed as the report
+            result.fixed -= file.fixed
     return len(changed)
 
 
-def _write_fixed(file: Any, original: Optional[bytes], errors: list[str]) -> None:
-    """Write one fixed file, unless it changed on disk since it was read: then report and keep it."""
-    from simplelint.engine import digest
+def _write_fixed(file: Any, errors: list[str]) -> bool:
     from simplelint.fixer import write_atomic
 
-    if original is None or digest(original) != file.digest:
-        errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
-        return
     try:
         write_atomic(file.path, file.new_source)
     except OSError as error:
         errors.append(f"{file.path}: cannot write the fix ({error.strerror}); the file is unchanged")
+        return False
+    return True
 
 
 def _read(path: str) -> Optional[bytes]:

@@ -33,6 +33,11 @@ MARKER_WINDOW = 2048
 # tokens to confirm it (brackets and operators in strings and comments do not count).
 MAX_NESTING = 200
 UNARY_CHAIN = 1000
+# LibCST nests `a + b + c ...` one level per operator: 3,000 take it 5 s, 7,000 crash it. CPython 3.11
+# compiles at most about 3,000 terms, so no code CPython accepts is refused.
+BINARY_CHAIN = 3000
+_BINARY = frozenset("+ - * / // % ** @ & | ^ << >> and or".split())
+_CHAIN_BREAKS = frozenset(", : ; = := if else for lambda in return yield".split())
 UNARY_CANDIDATE = re.compile(rb"(?:[-+~][ \t]*){999}[-+~]|(?:\bnot[ \t]+){999}not\b")
 _OPEN_CLOSE = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
@@ -80,8 +85,12 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
-        line, column, reason = _syntax_error(data, error)
-        result.violations.append(_file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
+        line, column, reason, valid = _syntax_error(data, error)
+        if valid:
+            message = f"LibCST cannot parse this valid Python ({reason}); the file was not checked"
+            result.violations.append(_file_violation("SL005", path, message, line, column))
+        else:
+            result.violations.append(_file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
         reason = str(error)
         if isinstance(error, UnicodeDecodeError):
@@ -96,9 +105,15 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
 
 def _too_deep_line(data: bytes) -> Optional[int]:
     """The line where the code nests too deeply for LibCST's parser, or None."""
-    if _brackets_nest_too_deep(data) or UNARY_CANDIDATE.search(data):
+    if _brackets_nest_too_deep(data) or UNARY_CANDIDATE.search(data) or _may_chain(data):
         return _token_nesting_line(data)
     return None
+
+
+def _may_chain(data: bytes) -> bool:
+    """Whether the file holds enough operators for one over-long chain (counted in C, so cheap)."""
+    count = sum(data.count(op) for op in (b"+", b"-", b"*", b"/", b"%", b"@", b"&", b"|", b"^", b"<<", b">>"))
+    return count + data.count(b"and") + data.count(b"or") >= BINARY_CHAIN  # words like "for" count too: safe
 
 
 def _brackets_nest_too_deep(text: bytes) -> bool:
@@ -115,18 +130,35 @@ def _brackets_nest_too_deep(text: bytes) -> bool:
 
 def _token_nesting_line(data: bytes) -> Optional[int]:
     """Where code nests too deeply outside strings and comments (or inside one f-string), or None."""
-    depth = chain = 0
+    depth = _Depth()
     try:
         for token in tokenize.tokenize(io.BytesIO(data).readline):
-            if token.type == tokenize.OP:
-                depth += (token.string in ("(", "[", "{")) - (token.string in (")", "]", "}"))
-            chain = chain + 1 if token.string in ("-", "+", "~", "not") else 0
-            too_deep = depth >= MAX_NESTING or chain >= UNARY_CHAIN
-            if too_deep or (_is_fstring(token) and _brackets_nest_too_deep(token.string.encode())):
+            if depth.too_deep(token) or (_is_fstring(token) and _brackets_nest_too_deep(token.string.encode())):
                 return token.start[0]
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
         return 1  # it does not even tokenize, and may nest too deeply: do not risk the parser
     return None
+
+
+class _Depth:
+    """Bracket depth, unary operators in a row, and binary operators in a row at each bracket depth."""
+
+    def __init__(self) -> None:
+        self.unary = 0
+        self.binary = [0]
+
+    def too_deep(self, token: tokenize.TokenInfo) -> bool:
+        text = token.string
+        if token.type == tokenize.OP and text in "([{":
+            self.binary.append(0)
+        elif token.type == tokenize.OP and text in ")]}" and len(self.binary) > 1:
+            self.binary.pop()
+        elif text in _BINARY:
+            self.binary[-1] += 1
+        elif text in _CHAIN_BREAKS or token.type == tokenize.NEWLINE:
+            self.binary[-1] = 0
+        self.unary = self.unary + 1 if text in ("-", "+", "~", "not") else 0
+        return len(self.binary) > MAX_NESTING or self.unary >= UNARY_CHAIN or self.binary[-1] >= BINARY_CHAIN
 
 
 def _is_fstring(token: tokenize.TokenInfo) -> bool:
@@ -134,23 +166,26 @@ def _is_fstring(token: tokenize.TokenInfo) -> bool:
     return token.type == tokenize.STRING and prefix is not None and "f" in prefix.group().lower()
 
 
-def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
-    """Where and why, in CPython's words when it agrees the file is invalid (its positions are exact)."""
+def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, str, bool]:
+    """Where and why, in CPython's words when it agrees the file is invalid (its positions are exact), and
+    whether CPython compiles the file after all (LibCST's tokenizer rejects a few valid forms)."""
+    valid = False
     try:
         compile(data, "<file>", "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+        valid = True
     except SyntaxError as cpython:
         if cpython.lineno:
-            return cpython.lineno, max(1, cpython.offset or 1), cpython.msg
+            return cpython.lineno, max(1, cpython.offset or 1), cpython.msg, False
     except (ValueError, RecursionError, MemoryError):
         pass  # e.g. a null byte: CPython gives no position, LibCST does
     reason = error.message.splitlines()[0] if error.message else "invalid syntax"
-    return error.raw_line, error.raw_column + 1, reason
+    return error.raw_line, error.raw_column + 1, reason, valid
 
 
 def _nesting_violation(path: str, line: int = 1) -> Violation:
     message = (
-        "Code is nested too deeply to analyse (200 nested brackets, or 1,000 chained operators: CPython"
-        " rejects the first, LibCST's parser overflows on such code); split it up"
+        "Code is nested too deeply to analyse (200 nested brackets, 1,000 unary or 3,000 binary operators in a"
+        " row: CPython rejects most such code, LibCST's parser overflows on it); split it up"
     )
     return _file_violation("SL004", path, message, line)
 

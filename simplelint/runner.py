@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from simplelint import registry
 from simplelint.engine import FileResult, analyse, digest, lint_file, read_source
 from simplelint.rule import FileFacts, Project, ProjectRule
+from simplelint.rules.core import FILE_LEVEL
 from simplelint.settings import Settings
 from simplelint.suppression import apply as apply_noqa
 from simplelint.suppression import unused as unused_noqa
 from simplelint.violation import Violation
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from simplelint.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
@@ -136,12 +139,57 @@ def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator
         _init_worker(settings, options)
         yield from map(_check_file, tasks)
         return
+    tasks.sort(key=_size, reverse=True)  # the largest files first, so that no worker finishes long after the other
+    yield from _in_pool(tasks, settings, options, jobs)
+
+
+def _in_pool(tasks: list[Task], settings: Settings, options: RunOptions, jobs: int) -> Iterator[FileResult]:
+    """Tasks on `jobs` processes. A worker that dies (LibCST's native parser can crash the process) does not
+    hang or end the run: the files not done yet are checked again one at a time, to name the one at fault."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    try:
+        with _executor(jobs, settings, options) as pool:
+            for result in pool.map(_check_file, tasks, chunksize=chunk):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        yield from _one_by_one(tasks[done:], settings, options)
+
+
+def _one_by_one(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _executor(1, settings, options)
+    try:
+        for task in tasks:
+            try:
+                yield pool.submit(_check_file, task).result()
+            except BrokenProcessPool:
+                pool.shutdown()
+                pool = _executor(1, settings, options)
+                yield _crashed(task[0])
+    finally:
+        pool.shutdown()
+
+
+def _executor(jobs: int, settings: Settings, options: RunOptions) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    tasks.sort(key=_size, reverse=True)  # the largest files first, so that no worker finishes long after the other
-    with context.Pool(jobs, _init_worker, (settings, options)) as pool:
-        yield from pool.imap_unordered(_check_file, tasks, chunksize=chunk)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, options))
+
+
+def _crashed(path: str) -> FileResult:
+    result = FileResult(path, "")
+    result.errors.append(
+        f"{path}: the process checking this file crashed (LibCST's native parser overflows on some extreme"
+        " code); the file was not checked. Please report it."
+    )
+    return result
 
 
 def _size(task: Task) -> int:
@@ -163,7 +211,7 @@ def run(
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
-    violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code == "SL001"]
+    violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL]
     warnings: list[str] = []
     violations += _project_stage(results, settings, errors, warnings)
     notes = _notes(results, settings, set(extra))

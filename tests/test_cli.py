@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -293,7 +295,7 @@ def test_cache_reuses_results_and_survives_corruption(project: Path) -> None:
     first = invoke("check", ".")
     cache = project / ".simplelint_cache"
     assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
-    entries = [p for p in cache.rglob("*.json")]
+    entries = list(cache.rglob("*.json"))
     assert entries
     for entry in entries:
         entry.write_text("{not json", encoding="utf-8")
@@ -321,3 +323,26 @@ def test_a_closed_pipe_ends_quietly(project: Path) -> None:
     done = subprocess.run(pipeline, shell=True, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
     assert done.stdout.count("\n") == 1
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the patch reaches workers by fork")
+def test_a_crashing_worker_names_its_file_and_the_rest_are_checked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simplelint import runner
+
+    for index in range(12):
+        (project / "pkg" / f"m{index}.py").write_text("x == None\n", encoding="utf-8")
+    real = runner.check_one
+
+    def crash_on_m3(path: str, *args: Any) -> Any:
+        if path.endswith("m3.py"):
+            os._exit(139)  # dies as on a segfault in LibCST's native parser (without faulthandler's dump)
+        return real(path, *args)
+
+    monkeypatch.setattr(runner, "check_one", crash_on_m3)
+    code, out, err = invoke("check", "--no-cache", "-j2", "--output-format", "concise", "pkg")
+    assert code == 2
+    assert f"pkg{os.sep}m3.py: the process checking this file crashed" in err
+    flagged = {line.split(":")[0] for line in out.splitlines() if "SL111" in line}
+    assert flagged == {f"pkg{os.sep}m{i}.py" for i in range(12) if i != 3}

@@ -166,6 +166,10 @@ def test_deep_nesting_never_raises(extra_rules: None, tmp_path: Path, depth: int
         ("# " + "[" * 300 + "\nx = 1\n", False),
         ("x = '" + "- " * 1500 + "'\n", False),
         ("x = " + "(" * 150 + "1" + ")" * 150 + "\n", False),
+        ("x = " + " + ".join(["a"] * 8000) + "\n", True),  # LibCST's parser crashes from about 7,000
+        ("x = (" + " or\n ".join(["a"] * 8000) + ")\n", True),
+        ("x = [" + ", ".join(["-1"] * 8000) + "]\n", False),  # long, but nothing chains
+        ("x = " + " + ".join(["a"] * 2000) + "\n", False),
     ],
 )
 def test_nesting_guard_counts_code_not_strings(tmp_path: Path, source: str, flagged: bool) -> None:

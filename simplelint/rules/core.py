@@ -105,4 +105,34 @@ class NestingLimit(RuleInfo):
     summary = "Code is nested too deeply to analyse"
 
 
-RULES = [InvalidSyntax, UnreadableFile, UnusedNoqa, NestingLimit]
+class UnsupportedSyntax(RuleInfo):
+    """
+    ## What it does
+    Reports a file that CPython compiles but LibCST, which simplelint parses with, cannot parse: for
+    example a form feed at the start of a line before an indented block. The file is skipped; the other
+    files are still checked.
+
+    ## Why is this bad?
+    Nothing is wrong with the code; simplelint cannot check it, and says so rather than calling it a syntax
+    error or passing it silently.
+
+    ## Example
+    ```python
+    def f(x):
+    \x0c    if x:
+            return 1
+    ```
+
+    ## Use instead
+    Remove the unusual character (here the form feed), or exclude the file.
+    """
+
+    code = "SL005"
+    name = "unsupported-syntax"
+    summary = "LibCST cannot parse this valid Python"
+
+
+# Problems with the file itself: reported whatever the selection, since the file was not checked.
+FILE_LEVEL = frozenset({"SL001", "SL002", "SL004", "SL005"})
+
+RULES = [InvalidSyntax, UnreadableFile, UnusedNoqa, NestingLimit, UnsupportedSyntax]
