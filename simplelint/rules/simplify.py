@@ -1019,6 +1019,10 @@ class _TruthTested(Rule):
     def visit_CompIf(self, node: cst.CompIf) -> None:
         self._mark(node.test)
 
+    def visit_MatchCase(self, node: cst.MatchCase) -> None:
+        if node.guard is not None:
+            self._mark(node.guard)
+
     def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
         if is_not(node):
             self._mark(node.expression)
@@ -1130,6 +1134,10 @@ class LenTest(_TruthTested):
         Invalid("assert not len(a + b)\n", fixed="assert not (a + b)\n"),
         Invalid("y = [v for v in vs if len(v) >= 1]\n", fixed="y = [v for v in vs if v]\n"),
         Invalid("y = 1 if len(x or y) < 1 else 2\n", fixed="y = 1 if not (x or y) else 2\n"),
+        Invalid(
+            "match p:\n    case [*rest] if len(rest) == 0:\n        pass\n",
+            fixed="match p:\n    case [*rest] if not rest:\n        pass\n",
+        ),
         Invalid(
             "if len(rows  # all rows\n       ) > 0:\n    pass\n",
             fixed=None,
