@@ -48,6 +48,19 @@ def _node_types(base: type = cst.CSTNode) -> set[type]:
 _NODE_TYPES = _node_types()
 
 
+# Whitespace, comments, brackets and operator tokens hold nothing but more of the same: when no visitor
+# asks for one of them, the walk skips them (about half the nodes of a file).
+_TRIVIA = frozenset(
+    set().union(
+        *map(_node_types, (cst.BaseParenthesizableWhitespace, cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp)),
+        *map(_node_types, (cst.BaseUnaryOp, cst.BaseAugOp)),
+    )
+    | {cst.EmptyLine, cst.TrailingWhitespace, cst.Newline, cst.Comment, cst.Comma, cst.Colon, cst.Dot}
+    | {cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket}
+    | {cst.LeftCurlyBrace, cst.RightCurlyBrace}
+)
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     found: list[cst.CSTNode] = []
     for name in _FIELDS.get(type(node)) or _field_names(type(node)):
@@ -91,6 +104,7 @@ class _Dispatch:
         self.on_error = on_error
         self.dead: set[int] = set()
         self.by_type: dict[type, tuple[list[tuple[int, VisitorMethod]], list[tuple[int, VisitorMethod]]]] = {}
+        self.skipped = frozenset(t for t in _TRIVIA if not any(self.methods(t)))
 
     def methods(self, node_type: type) -> tuple[list[tuple[int, VisitorMethod]], list[tuple[int, VisitorMethod]]]:
         """The visit_ and leave_ methods for one node type, looked up once per type."""
@@ -139,4 +153,5 @@ def traverse(
         if visit:
             call(visit, node)
         stack.append((node, True))
-        stack.extend((child, False) for child in reversed(children(node)))
+        skipped = call.skipped
+        stack.extend((child, False) for child in reversed(children(node)) if type(child) not in skipped)
