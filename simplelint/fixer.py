@@ -341,7 +341,24 @@ def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -
     had = Counter(key_of(v) for v in before.result.violations)
     has = Counter(key_of(v) for v in after.result.violations)
     fixed = Counter(c.key for c in chosen)
-    return all(has[key] <= had[key] - count for key, count in fixed.items())
+    if all(has[key] <= had[key] - count for key, count in fixed.items()):
+        return True
+    # One fix may uncover a twin of its finding elsewhere (removing an inner `else` makes the outer `else`
+    # after it needless too): what counts is that none overlaps what the fix wrote.
+    return len(chosen) == 1 and before.module is not None and not _left_inside(before.module, after, chosen[0])
+
+
+def _left_inside(module: cst.Module, after: Analysis, candidate: Candidate) -> bool:
+    edit = edit_for(module, candidate.fix)
+    if edit is None:
+        return True
+    lines = edit.content.split("\n")
+    end = (edit.line, edit.column + len(lines[0])) if len(lines) == 1 else (edit.line + len(lines) - 1, len(lines[-1]) + 1)
+    start = (edit.line, edit.column)
+    return any(
+        key_of(v) == candidate.key and (v.line, v.column) <= end and (v.end_line, v.end_column) >= start
+        for v in after.result.violations
+    )
 
 
 def _applicable(state: _Fixing) -> list[Candidate]:

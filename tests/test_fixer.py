@@ -288,3 +288,17 @@ def test_stdin_diff_names_the_stdin_file(here: Path) -> None:
     args = ("--select", "SL113", "--diff", "--stdin-filename", "pkg/mod.py", "-")
     code, stdout, _ = _cli(*args, input=MIXED.encode())
     assert code == 1 and stdout.startswith("--- a/pkg/mod.py\n")
+
+
+def test_a_fix_that_uncovers_a_twin_finding_is_kept(tmp_path: Path) -> None:
+    """Removing the inner `else` makes the outer one needless too, with the same text (found in SQLAlchemy)."""
+    source = (
+        b"def f(a, b):\n    if a:\n        return 1\n    elif b:\n        if a:\n            return 2\n"
+        b"        else:\n            return 3\n    else:\n        return 3\n"
+    )
+    result = _fix(tmp_path, source, frozenset({"SL113"}))
+    assert result.errors == []
+    assert result.new_source == (
+        b"def f(a, b):\n    if a:\n        return 1\n    if b:\n        if a:\n            return 2\n"
+        b"        return 3\n    return 3\n"
+    )
