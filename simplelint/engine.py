@@ -18,7 +18,7 @@ import libcst as cst
 
 from simplelint import registry
 from simplelint.positions import LineIndex, node_ranges
-from simplelint.rule import FactCollector, FileContext, ProjectRule, Report, Rule
+from simplelint.rule import AstFactCollector, FactCollector, FileContext, ProjectRule, Report, Rule, python_ast
 from simplelint.settings import Settings
 from simplelint.suppression import Noqa, parse_noqa
 from simplelint.traversal import traverse
@@ -212,6 +212,11 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
         is_test=context.is_test,
         is_production=context.is_production,
     )
+    collectors = _collectors(context)
+    in_ast = [c for c in collectors if _is(c, AstFactCollector)]
+    _ast_facts(context, in_ast, result)  # from CPython's parser, even where LibCST's fails
+    if settings.facts_only and len(in_ast) == len(collectors):
+        return Analysis(result)  # nothing else is needed from this file: LibCST never parses it
     module = _parse(path, data, result)
     if module is None:
         return Analysis(result)
@@ -221,7 +226,7 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
             context.text_cache = _text(module, data)
         text = context.text_cache or ""
         result.noqa = parse_noqa(text)
-        visitors = _visitors(context, codes)
+        visitors = _visitors(context, codes, collectors)
         if visitors:
             _run_visitors(context, visitors, result, text)
     except RecursionError:
@@ -256,8 +261,10 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
     result.violations.extend(_violation(context.path, r, ranges, module, settings) for r in context.reports)
 
 
-def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.BatchableCSTVisitor]:
-    """Instances of the selected rules that apply to this file, then the fact collectors they need."""
+def _visitors(
+    context: FileContext, codes: frozenset[str], collectors: list[type[Any]]
+) -> list[cst.BatchableCSTVisitor]:
+    """Instances of the selected rules that apply to this file, then the LibCST fact collectors."""
     settings = context.settings
     rules = [] if settings.facts_only else [r for code, r in registry.all_rules().items() if code in codes]
     visitors: list[cst.BatchableCSTVisitor] = [
@@ -265,14 +272,34 @@ def _visitors(context: FileContext, codes: frozenset[str]) -> list[cst.Batchable
         for rule in rules
         if _is(rule, Rule) and rule.applies_to(context)
     ]
+    visitors.extend(c(context) for c in collectors if _is(c, FactCollector))
+    return visitors
+
+
+def _collectors(context: FileContext) -> list[type[Any]]:
+    """The fact collectors of the enabled project rules (and of a report) that apply to this file."""
+    settings = context.settings
     # Facts describe the file for the project stage, so a per-file ignore of a project rule keeps them.
     project = [r for code, r in registry.all_rules().items() if code in settings.enabled and _is(r, ProjectRule)]
     collectors = {c.name: c for rule in project for c in rule.FACTS}
     for spec in settings.collectors:
         collector = _import_collector(spec)
         collectors[collector.name] = collector
-    visitors.extend(c(context) for c in collectors.values() if c.applies_to(context))
-    return visitors
+    wanted = settings.facts_only or collectors
+    return [c for c in collectors.values() if c.name in wanted and c.applies_to(context)]
+
+
+def _ast_facts(context: FileContext, collectors: list[type[AstFactCollector]], result: FileResult) -> None:
+    tree = python_ast(context.source) if collectors else None
+    if tree is None:
+        return  # CPython cannot parse it: no facts, as for a file LibCST cannot parse
+    for collector in collectors:
+        try:
+            result.facts[collector.name] = collector.collect(tree, context)
+        except Exception:  # a collector's bug must not lose the file's findings
+            import traceback
+
+            result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
 
 
 def _is(rule: object, kind: type) -> bool:
@@ -310,7 +337,8 @@ def _collect(collector: FactCollector, result: FileResult) -> None:
 
 
 def _failure(path: str, visitor: Any, trace: str) -> str:
-    what = f"rule {visitor.code} ({visitor.name})" if isinstance(visitor, Rule) else f"{type(visitor).__name__}"
+    kind = visitor if isinstance(visitor, type) else type(visitor)
+    what = f"rule {visitor.code} ({visitor.name})" if isinstance(visitor, Rule) else kind.__name__
     last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
     return f"{path}: internal error in {what}: {last}. Please report it; the other rules still ran."
 

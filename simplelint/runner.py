@@ -49,26 +49,36 @@ class RunResult:
 
 
 # Per worker: the settings for checked files and for files read only for their facts.
-_settings: Optional[tuple[Settings, Settings]] = None
+_settings: Optional[Settings] = None
 _options: Optional[RunOptions] = None
-Task = tuple[str, bool]  # (path, read only for its facts)
+# (path, the collectors to run when the file is read only for their facts; empty for a checked file)
+Task = tuple[str, tuple[str, ...]]
 
 
 def _init_worker(settings: Settings, options: RunOptions) -> None:
     global _settings, _options
-    _settings, _options = (settings, _for_facts(settings)), options
+    _settings, _options = settings, options
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 
 
-def _for_facts(settings: Settings) -> Settings:
-    # Their findings would be dropped, so no rule runs on them and no fix edits are computed.
-    return dataclasses.replace(settings, compute_edits=False, facts_only=True)
+def _for(settings: Settings, facts: tuple[str, ...]) -> Settings:
+    """The settings for a file read only for these collectors' facts: its findings would be dropped, so no
+    rule runs on it and no fix edits are computed."""
+    if not facts:
+        return settings
+    key = (id(settings), facts)
+    if key not in _variants:  # the entry keeps `settings` alive, so its id cannot be reused
+        _variants[key] = (settings, dataclasses.replace(settings, compute_edits=False, facts_only=facts))
+    return _variants[key][1]
+
+
+_variants: dict[tuple[int, tuple[str, ...]], tuple[Settings, Settings]] = {}
 
 
 def _check_file(task: Task) -> FileResult:
     assert _settings is not None and _options is not None
-    path, facts_only = task
-    return check_one(path, None, _settings[facts_only], _options)
+    path, facts = task
+    return check_one(path, None, _for(_settings, facts), _options)
 
 
 def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
@@ -125,12 +135,11 @@ def _cache(settings: Settings) -> Cache:
 def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
     if options.use_cache:
         # Cache hits are read here: a warm run (or pre-commit's one changed file) then starts no workers.
-        caches = (_cache(settings), _cache(_for_facts(settings)))
         misses = []
-        for path, facts_only in tasks:
-            hit = _cached(caches[facts_only], path, options)
+        for path, facts in tasks:
+            hit = _cached(_cache(_for(settings, facts)), path, options)
             if hit is None:
-                misses.append((path, facts_only))
+                misses.append((path, facts))
             else:
                 yield hit
         tasks = misses
@@ -206,7 +215,8 @@ def run(
     stdin: Optional[tuple[str, bytes]] = None,
 ) -> RunResult:
     extra = _fact_paths(files, settings)
-    results = list(_map([(f, False) for f in files] + [(f, True) for f in extra], settings, options))
+    tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
+    results = list(_map(tasks, settings, options))
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
@@ -242,12 +252,16 @@ def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) 
     return sorted({note for note in notes if note})
 
 
-def _fact_paths(files: list[str], settings: Settings) -> list[str]:
+def _fact_paths(files: list[str], settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Files read only for facts, with the collectors each is read for (only the rules that asked for it)."""
     checked = set(files)
-    extra: dict[str, None] = {}
+    extra: dict[str, set[str]] = {}
     for rule in _project_rules(settings):
-        extra.update((p, None) for p in rule.fact_paths(settings, files) if p not in checked)
-    return list(extra)
+        names = {collector.name for collector in rule.FACTS}
+        for path in rule.fact_paths(settings, files):
+            if path not in checked:
+                extra.setdefault(path, set()).update(names)
+    return {path: tuple(sorted(names)) for path, names in extra.items()}
 
 
 def _project_stage(

@@ -52,8 +52,9 @@ class Settings:
     baseline: Optional[Path] = None
     # Whether violations carry text edits for their fixes (json/sarif output need them).
     compute_edits: bool = False
-    # Files read only for the project stage's facts: no per-file rules, no positions, no suppressions.
-    facts_only: bool = False
+    # For files read only for the project stage's facts: the collectors to run (no rules, positions or
+    # suppressions). Empty for checked files.
+    facts_only: tuple[str, ...] = ()
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
 

@@ -497,3 +497,12 @@ def test_fact_paths_read_the_nearest_project_within_the_root(tmp_path: Path) -> 
     found = {Path(p).resolve() for p in UntestedFunction.fact_paths(settings, [str(tmp_path / "bare/b.py")])}
     assert tmp_path / "outer.py" in found and tmp_path / "proj/tests/test_a.py" in found
     assert UntestedFunction.fact_paths(settings, ["/elsewhere/c.py"]) == []
+
+
+def test_test_files_are_read_with_cpythons_parser() -> None:
+    """A test LibCST cannot parse (a form feed before an indented block) still counts: facts come from `ast`."""
+    files = {
+        "pkg/mod.py": "def used():\n    return 1\n\n\ndef unused():\n    return 2\n",
+        "tests/test_mod.py": "from pkg.mod import used\n\n\ndef test_used():\n\x0c    assert used() == 1\n",
+    }
+    assert untested(files) == {"mod.unused"}

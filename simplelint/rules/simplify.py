@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
-from simplelint.rule import FileContext, Invalid, NodeFix, Rule
+from simplelint.rule import FileContext, Invalid, NodeFix, Rule, python_ast
 from simplelint.traversal import children
 
 Expr = TypeVar("Expr", bound=cst.BaseExpression)
@@ -58,9 +58,8 @@ def has_comment(*nodes: Optional[cst.CSTNode]) -> bool:
 @lru_cache(maxsize=16)
 def file_names(source: bytes) -> Optional[tuple[frozenset[str], frozenset[str]]]:
     """(names the file binds anywhere, every identifier it uses); None when CPython cannot parse it."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = python_ast(source)
+    if tree is None:
         return None
     bound: set[str] = set()
     used: set[str] = set()
