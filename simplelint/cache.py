@@ -54,6 +54,31 @@ class Cache:
         except OSError:
             pass  # a read-only or full disk must not fail the lint
 
+    def project_key(self, files: list[tuple[str, str]]) -> str:
+        """The project stage's key: every file read (checked or for facts) with its content hash."""
+        digest = hashlib.sha256(f"{FORMAT}\0{self.settings_key}\0project".encode())
+        for path, content in sorted(files):
+            digest.update(f"\0{os.path.abspath(path)}\0{content}".encode())
+        return digest.hexdigest()
+
+    def get_project(self, key: str) -> Optional[tuple[list[Violation], list[str]]]:
+        """The project rules' findings and warnings for this exact set of files, or None."""
+        try:
+            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            return [Violation.from_dict(v) for v in data["violations"]], [str(w) for w in data["warnings"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put_project(self, key: str, violations: list[Violation], warnings: list[str]) -> None:
+        try:
+            self._prepare()
+            payload = {"key": key, "violations": [v.to_dict() for v in violations], "warnings": warnings}
+            _write_atomic(self._entry(key), payload)
+        except OSError:
+            pass
+
     def _prepare(self) -> None:
         if self._ready:
             return

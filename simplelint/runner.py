@@ -223,7 +223,7 @@ def run(
     errors = [e for r in results for e in r.errors]
     violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL]
     warnings: list[str] = []
-    violations += _project_stage(results, settings, errors, warnings)
+    violations += _project_stage_cached(results, settings, options, errors, warnings)
     notes = _notes(results, settings, set(extra))
     if extra:
         # Files read only for their facts: their own findings and fixes are not this run's.
@@ -262,6 +262,28 @@ def _fact_paths(files: list[str], settings: Settings) -> dict[str, tuple[str, ..
             if path not in checked:
                 extra.setdefault(path, set()).update(names)
     return {path: tuple(sorted(names)) for path, names in extra.items()}
+
+
+def _project_stage_cached(
+    results: list[FileResult], settings: Settings, options: RunOptions, errors: list[str], warnings: list[str]
+) -> list[Violation]:
+    """The project stage, from the cache when no file changed: a warm run then joins nothing. Coverage data
+    is judged against files' modification times, so runs that use it always join."""
+    if not options.use_cache or settings.coverage_file is not None or not _project_rules(settings):
+        return _project_stage(results, settings, errors, warnings)
+    cache = _cache(settings)
+    key = cache.project_key([(r.path, r.digest) for r in results])
+    hit = cache.get_project(key)
+    if hit is not None:
+        warnings.extend(hit[1])
+        return hit[0]
+    said: list[str] = []
+    found_errors = len(errors)
+    found = _project_stage(results, settings, errors, said)
+    warnings.extend(said)
+    if len(errors) == found_errors:
+        cache.put_project(key, found, said)
+    return found
 
 
 def _project_stage(

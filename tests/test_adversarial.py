@@ -508,7 +508,7 @@ def test_a_corrupted_cache_entry_is_ignored_and_rebuilt(
     expected = invoke(*CHECK[2:], "--no-cache", "-j1", ".")
     assert invoke(*CHECK[2:], "-j1", ".") == expected
     entries = _cache_entries(Path("cache"))
-    assert len(entries) == 6  # four modules, two tests
+    assert len(entries) == 7  # four modules, two tests, and the project stage's findings
     for entry in entries:
         CORRUPTIONS[corruption](entry)
     analysed = _counting_analyses(monkeypatch)
@@ -516,5 +516,5 @@ def test_a_corrupted_cache_entry_is_ignored_and_rebuilt(
     assert len(analysed) == 6  # all rebuilt
     _assert_cache_valid(Path("cache"))
     if corruption != "folder":  # a folder in the way is left alone, and the entry is not cached
-        assert len(_cache_entries(Path("cache"))) == 6
+        assert len(_cache_entries(Path("cache"))) == 7
         assert invoke(*CHECK[2:], "-j1", ".") == expected and len(analysed) == 6

@@ -506,3 +506,27 @@ def test_test_files_are_read_with_cpythons_parser() -> None:
         "tests/test_mod.py": "from pkg.mod import used\n\n\ndef test_used():\n\x0c    assert used() == 1\n",
     }
     assert untested(files) == {"mod.unused"}
+
+
+def test_an_unchanged_project_reuses_the_joined_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "ledger"
+    shutil.copytree(LEDGER, project)
+    joins: list[int] = []
+    real = UntestedFunction.check_project.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type, *args: Any) -> Any:
+        joins.append(1)
+        return real(cls, *args)
+
+    def cached_run() -> list[str]:
+        monkeypatch.chdir(project)
+        result = CliRunner().invoke(main, ["check", "--cache-dir", str(tmp_path / "cache"), "--output-format", "concise"])
+        return sorted(line for line in result.stdout.splitlines() if "SL301" in line)
+
+    monkeypatch.setattr(UntestedFunction, "check_project", classmethod(counted))
+    first = cached_run()
+    assert len(first) == len(STATIC) and cached_run() == first
+    assert len(joins) == 1  # the second run read the joined findings from the cache
+    test_file = project / "tests" / "test_report.py"
+    test_file.write_text(test_file.read_text() + "\n# a changed test file\n")
+    assert cached_run() == first and len(joins) == 2
