@@ -34,7 +34,6 @@ import sysconfig
 import tempfile
 import threading
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -43,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 
 from simplelint import __version__, registry  # noqa: E402
+from simplelint.fixer import compiles  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "sweep.md"
@@ -142,16 +142,6 @@ def python_files(folder: Path) -> list[Path]:
 
     settings = load_settings([str(folder)], CliOverrides(isolated=True, select=["ALL"]))
     return [Path(f).resolve() for f in discover([str(folder)], settings)]
-
-
-def compiles(data: bytes, path: str) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. invalid escape sequences: the file's own business
-        try:
-            compile(data, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-    return True
 
 
 def errors_on(stderr: str, code: int, fixing: bool) -> tuple[list[str], list[str]]:
