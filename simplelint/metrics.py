@@ -14,6 +14,7 @@ import libcst as cst
 
 from simplelint import registry
 from simplelint.rule import FactCollector, FileContext, Rule
+from simplelint.rules.naming import decorator_names
 
 FUNCTIONS = "function-metrics"
 # Fact key -> the rule whose measurement gives it.
@@ -24,22 +25,11 @@ def _annotated(node: cst.FunctionDef, is_method: bool) -> bool:
     """Every parameter (but a method's `self`/`cls`) and the return carry an annotation."""
     params = node.params
     positional = [*params.posonly_params, *params.params]
-    if is_method and positional and "staticmethod" not in _decorators(node):
+    if is_method and positional and "staticmethod" not in decorator_names(node):
         positional = positional[1:]
     star = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     every = [*positional, *star, *params.kwonly_params]
     return node.returns is not None and all(p.annotation is not None for p in every)
-
-
-def _decorators(node: cst.FunctionDef) -> set[str]:
-    names = set()
-    for decorator in node.decorators:
-        expression = decorator.decorator
-        if isinstance(expression, cst.Attribute):
-            expression = expression.attr
-        if isinstance(expression, cst.Name):
-            names.add(expression.value)
-    return names
 
 
 def _recorder(code: str, context: FileContext) -> Optional[Rule]:

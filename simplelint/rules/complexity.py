@@ -12,17 +12,15 @@ around the class.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping, Optional, Union
 
 import libcst as cst
 
 from simplelint.rule import FileContext, Invalid, Option, Rule, Valid
+from simplelint.rules.naming import DUMMY, decorator_names
 
 AnyTry = Union[cst.Try, cst.TryStar]
-# ruff's default `dummy-variable-rgx`: `_`, `__`, `_unused`, but not dunders.
-DUMMY = re.compile(r"^(_+|(_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?))$")
 # Signatures dictated by someone else: ruff skips them for PLR0913.
 IMPOSED = frozenset({"overload", "override"})
 
@@ -46,20 +44,6 @@ def try_clauses(node: AnyTry) -> int:
 def is_irrefutable(case: cst.MatchCase) -> bool:
     """`case _:` or `case name:` without a guard: the `else` of a `match`."""
     return case.guard is None and isinstance(case.pattern, cst.MatchAs) and case.pattern.pattern is None
-
-
-def decorator_names(node: cst.FunctionDef) -> set[str]:
-    """Each decorator's last dotted name: `@typing.overload` -> `overload`."""
-    names = set()
-    for decorator in node.decorators:
-        expression = decorator.decorator
-        if isinstance(expression, cst.Call):
-            expression = expression.func
-        if isinstance(expression, cst.Attribute):
-            expression = expression.attr
-        if isinstance(expression, cst.Name):
-            names.add(expression.value)
-    return names
 
 
 def counted_parameters(node: cst.FunctionDef, in_class: bool) -> int:
@@ -849,7 +833,7 @@ class TooManyParameters(MetricRule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         method = bool(self.in_class) and self.in_class[-1]
         self.in_class.append(False)
-        if not IMPOSED & decorator_names(node):
+        if not IMPOSED.intersection(decorator_names(node)):
             self.check(node, counted_parameters(node, method))
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -7,7 +7,6 @@ implementations (skipped, as ruff does), and which are private in ruff's sense (
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Mapping, Optional
@@ -15,10 +14,9 @@ from typing import Any, Mapping, Optional
 import libcst as cst
 
 from simplelint.rule import FileContext, Invalid, NodeFix, Option, Rule, Valid
+from simplelint.rules.naming import DUMMY, decorator_names, is_dunder, is_private
 from simplelint.traversal import children
 
-# ruff's default `dummy-variable-rgx`: `_`, `__`, `_unused`, but not dunders.
-DUMMY = re.compile(r"^(_+|(_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?))$")
 ABSTRACT = frozenset({"abstractmethod", "abstractclassmethod", "abstractstaticmethod", "abstractproperty"})
 # The return types ruff's fix writes for special methods, whatever their body.
 MAGIC_RETURNS = {
@@ -39,28 +37,6 @@ SHARED_OPTIONS = {
         False, "Skip functions with no annotation at all, so only partly typed ones are completed (as ruff's option)."
     ),
 }
-
-
-def is_dunder(name: str) -> bool:
-    return len(name) > 4 and name.startswith("__") and name.endswith("__")
-
-
-def is_private(name: str) -> bool:
-    return name.startswith("_") and not is_dunder(name)
-
-
-def decorator_names(node: cst.FunctionDef) -> tuple[str, ...]:
-    """Each decorator's last dotted name, call or not: `@typing.overload` -> `overload`."""
-    names = []
-    for decorator in node.decorators:
-        expression = decorator.decorator
-        if isinstance(expression, cst.Call):
-            expression = expression.func
-        if isinstance(expression, cst.Attribute):
-            expression = expression.attr
-        if isinstance(expression, cst.Name):
-            names.append(expression.value)
-    return tuple(names)
 
 
 def is_setter(node: cst.FunctionDef) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
@@ -37,8 +36,8 @@ from simplelint.rules.untested_facts import (
     TEST_ROOT,
     TYPE_CHECKING_ONLY,
     UntestedFacts,
-    is_dunder,
 )
+from simplelint.rules.naming import is_dunder
 from simplelint.settings import Settings
 from simplelint.violation import Violation
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
 from simplelint.rule import AstFactCollector, FileContext
+from simplelint.rules.naming import is_dunder, is_private
 
 # Flags of a definition, one small int in the facts.
 PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA = (
@@ -65,14 +66,6 @@ _Raw = tuple[str, ...]
 _Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r" what calling it returns
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _DEF_NAME = re.compile(rb"(?:async\s+)?def\s+")
-
-
-def is_dunder(name: str) -> bool:
-    return len(name) > 4 and name.startswith("__") and name.endswith("__")
-
-
-def _is_private(name: str) -> bool:
-    return name.startswith("_") and not is_dunder(name)
 
 
 def _dotted(node: Optional[ast.AST]) -> str:
@@ -313,7 +306,7 @@ class _Facts:
     def _flags(self, node: _Function, parent: _Frame) -> int:
         name = node.name
         decorators = _decorator_names(node)
-        flags = PRIVATE if _is_private(name) else DUNDER if is_dunder(name) else 0
+        flags = PRIVATE if is_private(name) else DUNDER if is_dunder(name) else 0
         flags |= OVERLOAD if "overload" in decorators else 0
         flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
         flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
@@ -343,7 +336,7 @@ class _Facts:
         bases = [_dotted(_subscripted(base)) for base in node.bases]
         for base in node.bases:
             self._consume(_subscripted(base))
-        flags = parent.flags | (PRIVATE if _is_private(node.name) else 0)
+        flags = parent.flags | (PRIVATE if is_private(node.name) else 0)
         flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0
         flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
         own = parent.owner is None
