@@ -12,13 +12,14 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from simplelint.engine import FileResult
 from simplelint.suppression import Noqa
 from simplelint.violation import Violation
 
 FORMAT = 1
+T = TypeVar("T")
 
 
 class Cache:
@@ -35,24 +36,12 @@ class Cache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, path: str, digest: str) -> Optional[FileResult]:
-        key = self.key(path, digest)
-        try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            if data.get("key") != key:
-                return None
-            return _load(data["result"], path)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # missing, corrupt or foreign: rebuilt by the caller
+        return self._read(self.key(path, digest), lambda data: _load(data["result"], path))
 
     def put(self, result: FileResult) -> None:
         if result.errors or not result.digest:
             return  # internal errors and unreadable files are always re-checked
-        key = self.key(result.path, result.digest)
-        try:
-            self._prepare()
-            _write_atomic(self._entry(key), {"key": key, "result": _dump(result)})
-        except OSError:
-            pass  # a read-only or full disk must not fail the lint
+        self._write(self.key(result.path, result.digest), {"result": _dump(result)})
 
     def project_key(self, files: list[tuple[str, str]]) -> str:
         """The project stage's key: every file read (checked or for facts) with its content hash."""
@@ -63,21 +52,27 @@ class Cache:
 
     def get_project(self, key: str) -> Optional[tuple[list[Violation], list[str]]]:
         """The project rules' findings and warnings for this exact set of files, or None."""
+        return self._read(
+            key, lambda data: ([Violation.from_dict(v) for v in data["violations"]], [str(w) for w in data["warnings"]])
+        )
+
+    def put_project(self, key: str, violations: list[Violation], warnings: list[str]) -> None:
+        self._write(key, {"violations": [v.to_dict() for v in violations], "warnings": warnings})
+
+    def _read(self, key: str, load: Callable[[dict[str, Any]], T]) -> Optional[T]:
+        """An entry through `load`; None when it is missing, corrupt or foreign (the caller rebuilds it)."""
         try:
             data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            if data.get("key") != key:
-                return None
-            return [Violation.from_dict(v) for v in data["violations"]], [str(w) for w in data["warnings"]]
+            return load(data) if data.get("key") == key else None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def put_project(self, key: str, violations: list[Violation], warnings: list[str]) -> None:
+    def _write(self, key: str, payload: dict[str, object]) -> None:
         try:
             self._prepare()
-            payload = {"key": key, "violations": [v.to_dict() for v in violations], "warnings": warnings}
-            _write_atomic(self._entry(key), payload)
+            _write_atomic(self._entry(key), {"key": key, **payload})
         except OSError:
-            pass
+            pass  # a read-only or full disk must not fail the lint
 
     def _prepare(self) -> None:
         if self._ready:
