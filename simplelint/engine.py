@@ -383,13 +383,14 @@ def lint_source(path: str, data: bytes, settings: Settings) -> FileResult:
     return analyse(path, data, settings).result
 
 
-def read_source(path: str) -> bytes:
-    """The file's bytes; a FIFO, socket or device is refused, not read (reading one can block forever)."""
+def read_source(path: str, limit: int = -1) -> bytes:
+    """The file's bytes (its first `limit` ones if given); a FIFO, socket or device is refused, not read
+    (reading one can block forever)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "Not a regular file")
-        return handle.read()
+        return handle.read(limit)
 
 
 def lint_file(path: str, settings: Settings) -> FileResult:

@@ -359,7 +359,7 @@ def _has_marker(path: str) -> bool:
     from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER, read_source
 
     try:
-        return bool(PRODUCTION_MARKER.search(read_source(path)[:MARKER_WINDOW]))
+        return bool(PRODUCTION_MARKER.search(read_source(path, MARKER_WINDOW)))
     except OSError:
         return False
 
