@@ -247,7 +247,7 @@ def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str
     for file in changed:
         from_stdin = stdin is not None and file.path == stdin[0]
         original = stdin[1] if from_stdin else _read(file.path)  # type: ignore[index]
-        if original is None or (not from_stdin and digest(original) != file.digest):
+        if original is None or (not from_stdin and digest(original) != file.read_digest):
             # Writing (or showing a diff against) what was read would undo the change made since.
             result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
             result.fixed -= file.fixed

@@ -46,7 +46,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 @dataclass
 class FileResult:
     path: str
-    digest: str
+    digest: str  # of the bytes this result describes: the cache keys per-file and project findings on it
     violations: list[Violation] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     noqa: list[Noqa] = field(default_factory=list)
@@ -54,9 +54,11 @@ class FileResult:
     module_name: Optional[str] = None
     is_test: bool = False
     is_production: bool = False
-    # Set by --fix/--diff: how many fixes were applied and the resulting bytes.
+    # Set by --fix/--diff: how many fixes were applied, the resulting bytes (which `digest` then describes)
+    # and the digest of the bytes read, which must still be on disk when the fix is written.
     fixed: int = 0
     new_source: Optional[bytes] = None
+    read_digest: Optional[str] = None
 
 
 @dataclass

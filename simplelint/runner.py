@@ -99,7 +99,10 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
         from simplelint.fixer import fix_source
 
         fixed = fix_source(path, data, settings, options.unsafe_fixes)
-        fixed.digest = key  # the caller compares it with the file on disk before writing
+        # Its findings and facts describe the fixed bytes: keyed on the read ones, a later run of the
+        # unchanged file would take them from the project stage's cache (issue 12.1).
+        fixed.digest = digest(fixed.new_source or data)
+        fixed.read_digest = key
         return fixed
     return result
 

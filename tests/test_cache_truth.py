@@ -1,0 +1,80 @@
+"""A cache is invisible: whatever ran before, a cached run prints what a `--no-cache` run prints (issue 12.1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simplelint.cli import main
+
+# The first function shrinks under a fix, so a finding after it moves up in the fixed text.
+MODULE = """\
+def first(c):
+    if c:
+        return True
+    else:
+        return False
+
+
+def second(x):
+    return x + 1
+
+
+def third(values):
+    return [v for v in values]
+"""
+TESTS = "from pkg.mod import first\n\n\ndef test_first():\n    assert first(1)\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.simplelint]\nselect = ["SL1", "SL3"]\n', encoding="utf-8")
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "src" / "pkg" / "mod.py").write_text(MODULE, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_mod.py").write_text(TESTS, encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str, input: bytes | None = None) -> str:
+    result = CliRunner().invoke(main, ["check", *args], input=input, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+# Each kind of run that may fill the cache, with the file as it was before (restored after --fix).
+BEFORE = [
+    ["--output-format", "concise"],
+    ["--diff"],
+    ["--diff", "--unsafe-fixes"],
+    ["--fix"],
+    ["--fix", "--unsafe-fixes"],
+    ["--select", "SL110"],
+    ["--statistics"],
+    ["--output-format", "json"],
+    ["--stdin-filename", "src/pkg/mod.py", "-"],
+    ["--fix", "--stdin-filename", "src/pkg/mod.py", "-"],
+]
+
+
+@pytest.mark.parametrize("before", BEFORE, ids=" ".join)
+@pytest.mark.parametrize("target", ["src/pkg/mod.py", "."])
+def test_a_cached_run_equals_an_uncached_one_whatever_ran_before(project: Path, before: list[str], target: str) -> None:
+    module = project / "src" / "pkg" / "mod.py"
+    stdin = MODULE.replace("x + 1", "(x\n        + 1)").encode() if "-" in before else None
+    run(*before, *([] if stdin else [target]), input=stdin)
+    module.write_text(MODULE, encoding="utf-8")  # what --fix changed is put back
+    cached = run("--output-format", "concise", target)
+    assert cached == run("--no-cache", "--output-format", "concise", target)
+    assert "mod.py:8:5: SL301" in cached  # `second`, where it is on disk
+
+
+def test_the_fixed_file_is_then_reported_as_it_is_on_disk(project: Path) -> None:
+    run("--fix", "--unsafe-fixes", ".")
+    cached = run("--output-format", "concise", ".")
+    assert cached == run("--no-cache", "--output-format", "concise", ".")
+    assert "mod.py:5:5: SL301" in cached
