@@ -1,7 +1,7 @@
 """A baseline: the findings a legacy codebase already has, recorded so `check` reports only new ones.
 
-A finding's identity is its code, file, enclosing function's qualified name and the flagged source, never its
-line: inserting lines above it, renaming another function or moving its function keeps it baselined.
+A finding's identity is its code, file, enclosing function's qualified name and the flagged source (for a
+project finding about a function, its qualified name alone), never its line: inserting lines above it, renaming another function or moving its function keeps it baselined.
 Identities are counted (a multiset), so a third copy of a twice-baselined finding is new.
 """
 
@@ -70,10 +70,12 @@ def _real_relative(path: str, folder: str) -> str:
 
 def entry_for(violation: Violation, folder: Path, read_lines: LineReader) -> Entry:
     source = violation.snippet
-    if not source:
-        # File-level and project-stage findings may carry no snippet: their line's text stands in.
+    if not source and not violation.context:
+        # File-level findings carry no snippet: their line's text stands in.
         lines = read_lines(violation.path)
         source = lines[violation.line - 1] if 0 < violation.line <= len(lines) else violation.message
+    # A finding with a context and no snippet is about the context itself (SL301's function): its qualified
+    # name is its identity, not its signature, which the type hints SL2 asks for change.
     return Entry(violation.code, _relative(violation.path, folder), violation.context, _normalise(source))
 
 

@@ -251,3 +251,41 @@ def test_a_crashing_rule_still_writes_the_baseline_but_exits_2(project: Path, mo
     assert result.exit_code == 2
     assert "internal error in rule SL299" in result.stderr
     assert sum(e.count for e in read(project / DEFAULT_NAME).values()) == LEGACY_FINDINGS + 2
+
+
+PROJECT_WIDE = {
+    "pyproject.toml": '[tool.simplelint]\nsrc = ["src"]\nproduction = ["src/app/jobs/*.py"]\n',
+    "src/app/__init__.py": "",
+    "src/app/core.py": "def used(a):\n    return a\n\n\nclass Store:\n    def keep(self, item):\n        return item\n",
+    "src/app/helpers.py": "import pandas\n",
+    "src/app/jobs/__init__.py": "",
+    "src/app/jobs/nightly.py": "from app import helpers\n",
+    "tests/test_core.py": "from app.core import used\n\n\ndef test_used():\n    assert used(1) == 1\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        # What SL201/SL202 ask for changes the signature SL301 is reported at.
+        ("src/app/core.py", "def keep(self, item):", "def keep(self, item: int) -> int:"),
+        ("src/app/core.py", "    def keep(self, item):", "    def keep(\n        self, item: int\n    ) -> int:"),
+        # Another wording of the same import keeps SL402's finding.
+        ("src/app/jobs/nightly.py", "from app import helpers", "import app.helpers as helpers"),
+    ],
+)
+def test_project_findings_stay_baselined_through_the_changes_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, text in PROJECT_WIDE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    flags = ["--no-cache", "--select", "SL301,SL402"]
+    before = cli("check", *flags, "--output-format", "concise", "src")
+    assert sorted(codes(before)) == ["SL301", "SL402"], before.stdout
+    assert cli("baseline", *flags, "src").exit_code == 0
+    edit(tmp_path / path, old, new)
+    after = cli("check", *flags, "--output-format", "concise", "src")
+    assert after.exit_code == 0, after.stdout
+    assert "fixed" not in after.stderr
