@@ -24,7 +24,7 @@ from simplelint.suppression import Noqa, parse_noqa
 from simplelint.traversal import traverse
 from simplelint.violation import Edit, Fix, Violation
 
-# A file marks itself as production code with this comment among its first lines.
+# A file marks itself as production code with this comment, on a line of its own, among its first lines.
 PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
 MARKER_WINDOW = 2048
 # LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
@@ -192,8 +192,23 @@ def _nesting_violation(path: str, line: int = 1) -> Violation:
     return _file_violation("SL004", path, message, line)
 
 
+def has_production_marker(data: bytes) -> bool:
+    """Whether the file's first MARKER_WINDOW bytes hold the marker as a real comment: the same text inside a
+    string (a help text, a docstring) does not mark the file."""
+    head = data[:MARKER_WINDOW]
+    if not PRODUCTION_MARKER.search(head):
+        return False  # the common case: no tokenizing
+    try:
+        for token in tokenize.tokenize(io.BytesIO(head).readline):
+            if token.type == tokenize.COMMENT and PRODUCTION_MARKER.fullmatch(token.line.rstrip("\r\n").encode()):
+                return True
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        pass  # the window ends inside a token, or the file is not Python: what came before was seen
+    return False
+
+
 def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
-    production = settings.is_production(path) or bool(PRODUCTION_MARKER.search(data[:MARKER_WINDOW]))
+    production = settings.is_production(path) or has_production_marker(data)
     return FileContext(
         path=path,
         source=data,

@@ -229,14 +229,25 @@ class ModuleGraph:
 
     Built once from `Project` facts (collector `imports`); stubs (`.pyi`) are left out since they never run,
     and when two files claim one module name the first by path wins.
+
+    `scripts` are folders Python puts first on `sys.path` (those of scripts it runs, as production files
+    are): a top-level import in a file below one resolves to the folder's own module when there is one, and
+    a file there outside every `src` root is named from the folder (`jobs/helpers.py` is `helpers`).
     """
 
-    def __init__(self, project: Project, collector: str = ImportCollector.name) -> None:
+    def __init__(self, project: Project, collector: str = ImportCollector.name, scripts: Iterable[str] = ()) -> None:
         self.modules: dict[str, FileFacts] = {}
+        # Deepest first: a file belongs to the innermost script folder holding it.
+        self._scripts = sorted({os.path.join(os.path.abspath(s), "") for s in scripts}, key=len, reverse=True)
+        self._names: dict[str, Optional[str]] = {}  # file path -> module name in the graph
         for file in sorted(project.files, key=lambda f: f.path):
-            if file.module_name and not file.path.endswith(".pyi"):
-                self.modules.setdefault(file.module_name, file)
+            name = file.module_name or self._script_name(file.path)
+            self._names[file.path] = name
+            if name and not file.path.endswith(".pyi"):
+                self.modules.setdefault(name, file)
         self._tops = {name.partition(".")[0] for name in self.modules}
+        self._packages = {part for name in self.modules for part in parents_and_self(name)}
+        self._prefixes = {folder: _folder_module(project, folder) for folder in self._scripts}
         self._collector = collector
         self._resolved: dict[str, list[ResolvedImport]] = {}
         # Project modules an import runs, by (module, kind, names...): many files import the same things.
@@ -247,11 +258,35 @@ class ModuleGraph:
         if file.path not in self._resolved:
             package = is_package(file.path)
             facts = file.facts.get(self._collector, [])
-            self._resolved[file.path] = [self._resolve(file.module_name, package, fact) for fact in facts]
+            importer = self._names.get(file.path, file.module_name)
+            script = self._script_of(file.path)
+            prefix = self._prefixes[script] if script else None
+            self._resolved[file.path] = [self._resolve(importer, package, fact, prefix) for fact in facts]
         return self._resolved[file.path]
 
-    def _resolve(self, importer: Optional[str], package: bool, fact: ImportFact) -> ResolvedImport:
+    def _script_of(self, path: str) -> Optional[str]:
+        absolute = os.path.abspath(path)
+        return next((folder for folder in self._scripts if absolute.startswith(folder)), None)
+
+    def _script_name(self, path: str) -> Optional[str]:
+        """The module name of a file outside the `src` roots, from the script folder holding it."""
+        folder = self._script_of(path)
+        if folder is None:
+            return None
+        parts = os.path.relpath(os.path.abspath(path), folder).split(os.sep)
+        parts[-1] = parts[-1].rsplit(".", 1)[0]
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+    def _resolve(
+        self, importer: Optional[str], package: bool, fact: ImportFact, script_prefix: Optional[str] = None
+    ) -> ResolvedImport:
         base = resolve_relative(importer, package, fact["level"], fact["module"])
+        if script_prefix and base and fact["level"] == 0:
+            sibling = f"{script_prefix}.{base}"
+            if _top_of(sibling, script_prefix) in self._packages:
+                base = sibling  # the script's folder comes first on sys.path
         if base is None or base.partition(".")[0] not in self._tops:
             return ResolvedImport(fact, base, ())  # unresolvable, or another distribution's module
         key = (base, fact["kind"], *fact["names"])
@@ -267,6 +302,16 @@ class ModuleGraph:
             name: list(dict.fromkeys(t for found in self.imports(file) for t in found.targets))
             for name, file in self.modules.items()
         }
+
+
+def _folder_module(project: Project, folder: str) -> Optional[str]:
+    """The dotted name of a folder under a `src` root (None for a root itself or a folder outside them)."""
+    return project.settings.module_name(os.path.join(folder, "__init__.py"))
+
+
+def _top_of(name: str, prefix: str) -> str:
+    """`prefix.a.b` -> `prefix.a`: the module an import of `a.b` finds first in the prefix's folder."""
+    return name[: len(prefix) + 1 + len(name[len(prefix) + 1 :].partition(".")[0])]
 
 
 def _runs_before(module: str, importer: Optional[str]) -> bool:

@@ -297,3 +297,69 @@ def test_a_chain_ends_at_the_banned_module_as_imported() -> None:
         "Production code imports app.legacy through app.helper -> app.legacy.sub: `app.legacy` is listed in "
         "`banned` of [tool.simplelint.production-imports]"
     ]
+
+
+def _check_project(root: Path, files: dict[str, str], *args: str) -> list[tuple[str, int, int, str, str]]:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "SL4", "--output-format", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return _findings(result.stdout)
+
+
+HELPERS = "import pandas\n\n\ndef load():\n    return pandas.DataFrame()\n"
+
+
+@pytest.mark.parametrize("src", ['["."]', '["src"]'], ids=["jobs-under-src", "jobs-outside-src"])
+@pytest.mark.parametrize("target", [".", "jobs/run.py"])
+def test_a_script_imports_its_siblings_as_python_runs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, src: str, target: str
+) -> None:
+    """Issue 12.9: `python jobs/run.py` puts jobs/ first on sys.path, so `import helpers` is jobs/helpers.py."""
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "pyproject.toml": f'[tool.simplelint]\nsrc = {src}\nproduction = ["jobs/run*.py"]\n',
+        "jobs/run.py": "import helpers\nfrom tools import clean\n\nhelpers.load()\n",
+        "jobs/helpers.py": HELPERS,
+        # Another sibling, a package whose module reaches pandas through a top-level import of its own.
+        "jobs/tools/__init__.py": "",
+        "jobs/tools/clean.py": "import helpers\n",
+        "src/app/__init__.py": "",
+    }
+    found = _check_project(tmp_path, files, target)
+    assert [(f[0], f[1], f[3]) for f in found] == [("jobs/run.py", 1, "SL402"), ("jobs/run.py", 2, "SL402")]
+    assert "helpers -> pandas" in found[0][4]
+
+
+def test_a_module_of_a_package_does_not_take_a_sibling_for_a_top_level_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "pyproject.toml": '[tool.simplelint]\nproduction = ["app/jobs/*.py"]\n',
+        "app/__init__.py": "",
+        "app/jobs/__init__.py": "",
+        "app/jobs/run.py": "from app import helpers\n",
+        "app/helpers.py": "import json\n",
+        "helpers.py": HELPERS,  # a top-level module of the same name: not what `from app import helpers` runs
+    }
+    assert _check_project(tmp_path, files) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'HELP = """\n# simplelint: production\n"""\nimport pandas\n',
+        "HELP = '''\\\n    # simplelint: production\n'''\nimport pandas\n",
+        'def f():\n    """Mark a file with\n\n    # simplelint: production\n    """\nimport pandas\n',
+    ],
+)
+def test_the_production_marker_inside_a_string_marks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """Issue 12.10: only a real comment marks a file as production code."""
+    monkeypatch.chdir(tmp_path)
+    assert _check_project(tmp_path, {"pyproject.toml": "[tool.simplelint]\n", "tool.py": source}) == []
+    marked = "# simplelint: production\n" + source
+    assert [f[3] for f in _check_project(tmp_path, {"tool.py": marked})] == ["SL401"]

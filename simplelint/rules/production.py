@@ -6,7 +6,8 @@ Production files are those matched by the `production` globs of `[tool.simplelin
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence
+import os
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import libcst as cst
 
@@ -282,17 +283,18 @@ class PandasInProductionViaImport(ProjectRule):
     @classmethod
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
         """All files under the `src` roots, but only when a production file is checked."""
-        marked = any(settings.is_production(path) for path in files) or any(map(_has_marker, files))
-        if not marked:
+        production = [path for path in files if settings.is_production(path) or _has_marker(path)]
+        if not production:
             return []
         from simplelint.discovery import discover
 
-        return discover([str(root) for root in settings.src if root.is_dir()], settings)
+        roots = {str(root) for root in settings.src if root.is_dir()} | set(_script_folders(production))
+        return discover(sorted(roots), settings)
 
     @classmethod
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         banned = Banned(options["banned"])
-        graph = ModuleGraph(project)
+        graph = ModuleGraph(project, scripts=_script_folders(f.path for f in project.files if f.is_production))
         chains = _Chains(graph, banned)
         found: list[Violation] = []
         for file in project.files:
@@ -356,11 +358,16 @@ class _Chains:
         return chain
 
 
+def _script_folders(production: Iterable[str]) -> set[str]:
+    """Production files run as scripts: Python puts their folders first on `sys.path`."""
+    return {os.path.dirname(os.path.abspath(path)) for path in production}
+
+
 def _has_marker(path: str) -> bool:
-    from simplelint.engine import MARKER_WINDOW, PRODUCTION_MARKER, read_source
+    from simplelint.engine import MARKER_WINDOW, has_production_marker, read_source
 
     try:
-        return bool(PRODUCTION_MARKER.search(read_source(path, MARKER_WINDOW)))
+        return has_production_marker(read_source(path, MARKER_WINDOW))
     except OSError:
         return False
 
