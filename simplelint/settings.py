@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -147,6 +148,10 @@ class Settings:
         data = {
             "version": __version__,
             "code": _code_stamp(),
+            # SL301's facts come from CPython's ast and the SL001/SL005 choice from both parsers: a CI matrix
+            # sharing one restored cache folder must not reuse another interpreter's results.
+            "python": sys.version,
+            "libcst": _version_of("libcst"),
             "enabled": sorted(self.enabled),
             "per_file_ignores": [(p, sorted(c)) for p, c in self.per_file_ignores],
             "src": [str(p) for p in self.src],
@@ -158,6 +163,15 @@ class Settings:
             "collectors": list(self.collectors),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _version_of(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _code_stamp() -> str:

@@ -78,3 +78,22 @@ def test_the_fixed_file_is_then_reported_as_it_is_on_disk(project: Path) -> None
     cached = run("--output-format", "concise", ".")
     assert cached == run("--no-cache", "--output-format", "concise", ".")
     assert "mod.py:5:5: SL301" in cached
+
+
+@pytest.mark.parametrize("change", ["python", "libcst"])
+def test_another_interpreter_or_libcst_does_not_reuse_entries(
+    project: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Issue 14.10: SL301's facts come from CPython's ast, so a CI matrix sharing a cache must not share entries."""
+    import importlib.metadata
+    import sys
+
+    run(".")
+    entries = set((project / ".simplelint_cache").rglob("*.json"))
+    if change == "python":
+        monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    else:
+        real = importlib.metadata.version
+        monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "libcst" else real(name))
+    run(".")
+    assert set((project / ".simplelint_cache").rglob("*.json")) > entries
