@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
+from simplelint.fileio import write_atomic
 from simplelint.violation import Violation
 
 DEFAULT_NAME = ".simplelint-baseline.json"
@@ -56,6 +57,11 @@ def _normalise(text: str) -> str:
     # Whitespace-free and without a separating comma (a parameter's or element's node owns its comma), so
     # reformatting the flagged code (spacing, line breaks, magic trailing commas) keeps its identity.
     return "".join(text.split()).rstrip(",")
+
+
+def folder_of(path: Path) -> Path:
+    """The folder the baseline's paths are relative to: where it stands (a symlink's own, not its target's)."""
+    return Path(os.path.abspath(path)).parent
 
 
 def _relative(path: str, folder: Path) -> str:
@@ -102,9 +108,8 @@ def write(path: Path, entries: Iterable[Entry]) -> int:
         rows.setdefault(e.path, []).append(json.dumps(row, ensure_ascii=False))
     files = ",\n".join(f"{json.dumps(p, ensure_ascii=False)}: [\n  " + ",\n  ".join(r) + "\n]" for p, r in rows.items())
     text = f'{{"tool": "simplelint", "version": {VERSION}, "files": {{\n{files}\n}}}}\n'
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    # A symlinked baseline (shared by several checkouts) stays a link to the file it names.
+    write_atomic(str(path), text.encode("utf-8"), create=True)
     return sum(e.count for e in merged)
 
 
@@ -114,16 +119,21 @@ def read(path: Path) -> dict[str, Entry]:
         entries = [_entry(name, row) for name, rows in data["files"].items() for row in rows]
     except FileNotFoundError:
         raise BaselineError(f"baseline file {path} not found; create it with `simplelint baseline`") from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise BaselineError(f"baseline file {path} is not a simplelint baseline: {error!r}") from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than the parser's stack, which no baseline is.
+        raise BaselineError(f"baseline file {path} is not a simplelint baseline: {error!r}"[:500]) from None
     return _count(entries)
 
 
 def _entry(path: str, row: list[Any]) -> Entry:
-    code, context, source = (str(value) for value in row[:3])
-    count = int(row[3]) if len(row) > 3 else 1
-    if count < 1:
-        raise ValueError(f"count {count} in {row!r}")
+    if not isinstance(path, str) or not isinstance(row, list) or not 3 <= len(row) <= 4:
+        raise ValueError(f"expected a [code, context, source, count] row for {path!r}, got {row!r}")
+    code, context, source = row[:3]
+    count = row[3] if len(row) > 3 else 1
+    if not all(isinstance(text, str) for text in (code, context, source)):
+        raise ValueError(f"code, context and source must be strings in {row!r}")
+    if type(count) is not int or count < 1:  # not a bool, not Infinity or 1e400
+        raise ValueError(f"count must be a whole number from 1 in {row!r}")
     return Entry(code, path, context, source, count)
 
 
@@ -166,7 +176,7 @@ def update(path: Path, baseline: dict[str, Entry], outcome: Outcome) -> int:
 
 def create(path: Path, violations: list[Violation], checked: Iterable[str], read_lines: LineReader) -> int:
     """Write every finding; an existing baseline's entries for files not checked this time are kept."""
-    folder = path.resolve().parent
+    folder = folder_of(path)
     seen = {_relative(p, folder) for p in checked}
     kept: list[Entry] = []
     if path.is_file():

@@ -204,12 +204,12 @@ def _adopt(
     stdin: Optional[tuple[str, bytes]],
 ) -> None:
     """Hide baselined findings, then (with --diff-from) findings on untouched lines."""
-    from simplelint.baseline import apply
+    from simplelint.baseline import apply, folder_of
     from simplelint.changed_lines import keep_changed
 
     if baseline is not None:
         path, entries = baseline
-        folder = path.resolve().parent
+        folder = folder_of(path)
         checked = [f.path for f in result.files]
         result.violations, outcome = apply(result.violations, entries, folder, checked, _lines_reader(stdin))
         _baseline_note(path, entries, outcome, options)
@@ -259,7 +259,7 @@ def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str
 
 
 def _write_fixed(file: Any, errors: list[str]) -> bool:
-    from simplelint.fixer import write_atomic
+    from simplelint.fileio import write_atomic
 
     try:
         write_atomic(file.path, file.new_source)

@@ -380,31 +380,6 @@ def _applicable(state: _Fixing) -> list[Candidate]:
     return found
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Write through a temp file in the same folder and rename, keeping the file's permissions.
-
-    A symlink is followed: the file it points to is replaced, the link stays a link. A file this user may not
-    write stays as it is (the rename alone would replace it), as with ruff's and black's in-place writes.
-    """
-    target = os.path.realpath(path)
-    folder = os.path.dirname(target)
-    mode = os.stat(target).st_mode
-    if not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, "Permission denied", path)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".simplelint-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode & 0o7777)
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
 def decoded(data: bytes) -> str:
     """Source bytes as text in their declared encoding (BOM and coding cookie honoured)."""
     try:

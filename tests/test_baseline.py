@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 
-from simplelint.baseline import DEFAULT_NAME, Entry, entry_for, read
+from simplelint.baseline import DEFAULT_NAME, BaselineError, Entry, entry_for, read
 from simplelint.cli import main
 from simplelint.violation import Violation
 
@@ -289,3 +291,87 @@ def test_project_findings_stay_baselined_through_the_changes_asked_for(
     after = cli("check", *flags, "--output-format", "concise", "src")
     assert after.exit_code == 0, after.stdout
     assert "fixed" not in after.stderr
+
+
+def test_a_symlinked_baseline_stays_a_link_to_the_updated_file(project: Path) -> None:
+    """Issue 14.4: a baseline shared through a symlink: the shared file is updated, the link kept."""
+    shared = project / "shared"
+    shared.mkdir()
+    (project / DEFAULT_NAME).rename(shared / "baseline.json")
+    (project / DEFAULT_NAME).symlink_to(shared / "baseline.json")
+    edit(project / "pkg" / "legacy.py", 'def load(path, mode="r"):', 'def load(path: str, mode: str = "r") -> str:')
+    assert check("pkg", "--update-baseline").exit_code == 0
+    assert (project / DEFAULT_NAME).is_symlink()
+    assert sum(e.count for e in read(shared / "baseline.json").values()) == 3
+    assert cli("baseline", *FLAGS, "pkg").exit_code == 0
+    assert (project / DEFAULT_NAME).is_symlink()
+    assert sum(e.count for e in read(shared / "baseline.json").values()) == 3
+    assert (shared / "baseline.json").is_file() and not (shared / "baseline.json").is_symlink()
+
+
+def test_a_baseline_that_is_not_a_regular_file_is_never_replaced(project: Path) -> None:
+    import os
+
+    (project / DEFAULT_NAME).unlink()
+    os.mkfifo(project / DEFAULT_NAME)
+    result = cli("baseline", *FLAGS, "pkg")
+    assert result.exit_code == 2 and "Not a regular file" in result.stderr
+    assert (project / DEFAULT_NAME).is_fifo()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"files": {"pkg/legacy.py": [["SL201", "load", "path", Infinity]]}}',
+        '{"files": {"pkg/legacy.py": [["SL201", "load", "path", 1e400]]}}',
+        '{"files": {"pkg/legacy.py": [["SL201", "load", "path", 2.5]]}}',
+        '{"files": {"pkg/legacy.py": [["SL201", "load", "path", true]]}}',
+        '{"files": {"pkg/legacy.py": [["SL201", ["load"], "path"]]}}',
+        '{"files": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "[" * 100_000,
+    ],
+    ids=["Infinity", "1e400", "2.5", "true", "list", "deep", "deep-unclosed"],
+)
+def test_a_corrupted_baseline_is_a_clear_error(project: Path, text: str) -> None:
+    """Issue 14.8."""
+    (project / DEFAULT_NAME).write_text(text, encoding="utf-8")
+    result = check("pkg")
+    assert result.exit_code == 2
+    assert "is not a simplelint baseline" in result.stderr and "Traceback" not in result.output
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    where=st.sampled_from(["top", "files", "file", "row", "code", "count"]),
+    value=JSON_VALUES,
+)
+def test_the_baseline_reader_never_raises_anything_but_its_error(where: str, value: Any) -> None:
+    """Every JSON value at every key: read() succeeds or says the file is not a baseline."""
+    import tempfile
+
+    row: list[Any] = ["SL201", "load", "path", 2]
+    document: Any = {"tool": "simplelint", "version": 1, "files": {"a.py": [row]}}
+    if where == "top":
+        document = value
+    elif where == "files":
+        document["files"] = value
+    elif where == "file":
+        document["files"]["a.py"] = value
+    elif where == "row":
+        document["files"]["a.py"] = [value]
+    else:
+        row[0 if where == "code" else 3] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / DEFAULT_NAME
+        path.write_text(json.dumps(document), encoding="utf-8")
+        try:
+            read(path)
+        except BaselineError:
+            pass

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from simplelint import fixer, registry
+from simplelint.fileio import write_atomic
 from simplelint.cli import main
 from simplelint.rule import NodeFix, Rule
 from simplelint.rules import simplify
@@ -263,8 +264,49 @@ def test_atomic_write_keeps_permissions_and_leaves_no_temp_file(here: Path) -> N
 def test_atomic_write_follows_a_symlink(here: Path) -> None:
     Path("real.py").write_text(MIXED)
     os.symlink("real.py", "link.py")
-    fixer.write_atomic("link.py", b"x = 1\n")
+    write_atomic("link.py", b"x = 1\n")
     assert os.path.islink("link.py") and Path("real.py").read_text() == "x = 1\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "chown") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_fix_keeps_the_owner_and_group(here: Path) -> None:
+    """Issue 14.3: root in a container fixing a bind-mounted file must not hand the user a root-owned file."""
+    Path("mod.py").write_text(MIXED)
+    os.chown("mod.py", 65534, 65534)
+    os.chmod("mod.py", 0o640)
+    _cli("--select", "SL113", "--fix", "mod.py")
+    info = os.stat("mod.py")
+    assert Path("mod.py").read_text() != MIXED
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o640)
+
+
+def test_fix_keeps_hard_links(here: Path) -> None:
+    Path("mod.py").write_text(MIXED)
+    os.link("mod.py", "twin.py")
+    inode = os.stat("mod.py").st_ino
+    code, _, err = _cli("--select", "SL113", "--fix", "mod.py")
+    assert code == 0, err
+    assert os.stat("mod.py").st_ino == inode == os.stat("twin.py").st_ino
+    assert Path("twin.py").read_text() == Path("mod.py").read_text() != MIXED
+
+
+def test_fix_keeps_extended_attributes(here: Path) -> None:
+    Path("mod.py").write_text(MIXED)
+    try:
+        os.setxattr("mod.py", "user.origin", b"review-42")
+    except (AttributeError, OSError):
+        pytest.skip("no user extended attributes on this file system")
+    _cli("--select", "SL113", "--fix", "mod.py")
+    assert Path("mod.py").read_text() != MIXED
+    assert os.getxattr("mod.py", "user.origin") == b"review-42"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_atomic_write_never_replaces_what_is_not_a_regular_file(here: Path) -> None:
+    os.mkfifo("pipe.py")
+    with pytest.raises(OSError, match="Not a regular file"):
+        write_atomic("pipe.py", b"x = 1\n")
+    assert stat.S_ISFIFO(os.stat("pipe.py").st_mode)
 
 
 def test_diff_prints_and_writes_nothing_and_exits_1_only_with_changes(here: Path) -> None:
