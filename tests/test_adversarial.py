@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -128,6 +129,30 @@ def test_a_50000_line_file_is_checked_in_bounded_memory(here: Path) -> None:
 def test_a_long_operator_chain_is_checked(here: Path, terms: int) -> None:
     Path("chain.py").write_text("a = 1\nx = " + " + ".join(["a"] * terms) + "\ny = a == None\n")
     assert findings("--no-cache", "chain.py") == [("SL111", 3, 5)]
+
+
+# LibCST's parse time grows with the cube of a trailer chain (1,000 subscripts: 3 s; 3,000: 34 s; 2,500
+# `.add(1)` calls: minutes), issue 14.9. CPython compiles at most about 2,000.
+TRAILER_CHAINS = {
+    "calls-on-lines": "x = (a" + "\n    .add(1)" * 2500 + ")\n",
+    "attributes": "x = a" + ".b" * 30_000 + "\n",
+    "calls": "x = f" + "()" * 3000 + "\n",
+    "subscripts": "x = a" + "[0]" * 3000 + "\n",
+}
+
+
+@pytest.mark.parametrize("source", TRAILER_CHAINS.values(), ids=TRAILER_CHAINS)
+def test_a_long_trailer_chain_is_refused_at_once(here: Path, source: str) -> None:
+    Path("chain.py").write_text("a = 1\n" + source)
+    Path("other.py").write_text("y = a == None\n")
+    started = time.monotonic()
+    assert findings("--no-cache", "chain.py", "other.py") == [("SL004", 2, 1), ("SL111", 1, 5)]
+    assert time.monotonic() - started < 30  # minutes before the guard; about a second here
+
+
+def test_trailer_chains_in_strings_and_real_chains_below_the_limit_are_checked(here: Path) -> None:
+    Path("ok.py").write_text("s = '" + ".b" * 3000 + "'\nx = a" + ".b()[0]" * 300 + "\ny = a == None\n")
+    assert findings("--no-cache", "ok.py") == [("SL111", 3, 5)]
 
 
 # --- 4. match statements -----------------------------------------------------------------------------------
