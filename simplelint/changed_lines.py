@@ -37,11 +37,12 @@ class ChangedLines:
     root: str
     lines: dict[str, set[int]] = field(default_factory=dict)
     new_files: set[str] = field(default_factory=set)
+    everything: bool = False  # the repository has no commit yet
     _spans: dict[str, dict[int, tuple[str, int, int]]] = field(default_factory=dict)
 
     def touches(self, violation: Violation) -> bool:
         path = _realpath(os.path.abspath(violation.path))  # the cache key must not depend on the cwd
-        if path in self.new_files:
+        if self.everything or path in self.new_files:
             return True
         changed = self.lines.get(path)
         if not changed:
@@ -101,11 +102,16 @@ def changed_since(revision: str, anchor: str) -> ChangedLines:
         raise GitError(f"--diff-from needs a git repository, and {where} is not in one ({error})") from None
     if revision.startswith("-"):
         raise GitError(f"--diff-from: {revision!r} is not a git revision")
+    changed = ChangedLines(os.path.realpath(top))
     try:
         _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     except GitError:
+        if not _git(top, "rev-list", "-n", "1", "--all").strip():
+            # Before the first commit there is nothing to compare with: every line is new (the pre-commit
+            # recipe's `--diff-from HEAD` must not fail a new repository's first commit).
+            changed.everything = True
+            return changed
         raise GitError(f"--diff-from: unknown git revision {revision!r}") from None
-    changed = ChangedLines(os.path.realpath(top))
     for name, lines in parse_diff(_git(top, *_DIFF, revision, "--")).items():
         changed.lines[_real(top, name)] = lines
     untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z")

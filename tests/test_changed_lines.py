@@ -133,6 +133,21 @@ def test_unknown_revision_is_a_usage_error(repo: Path) -> None:
     assert "unknown git revision 'no-such-branch'" in result.stderr
 
 
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "untracked"])
+def test_before_the_first_commit_every_line_is_new(repo: Path, staged: bool) -> None:
+    """Issue 14.12: the pre-commit recipe's `--diff-from HEAD` on a new repository's first commit."""
+    import shutil
+
+    shutil.rmtree(repo / ".git")
+    git(repo, "init", "-q")
+    if staged:
+        git(repo, "add", "app.py")
+    result = check(".", "--diff-from", "HEAD")
+    assert result.exit_code == 1, result.output
+    assert findings(result) == findings(check("."))
+    assert findings(result)
+
+
 def test_outside_a_repository_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     folder = tmp_path / "plain"
