@@ -57,6 +57,10 @@ class ExecutedLines:
 
 def load(path: Path) -> ExecutedLines:
     """Read a `.coverage` SQLite data file or a `coverage json` report."""
+    if path.is_dir():
+        inside = [name for name in (".coverage", "coverage.json") if (path / name).is_file()]
+        hint = f": did you mean {path / inside[0]}?" if inside else ": name the .coverage file or `coverage json` report"
+        raise CoverageDataError(f"coverage data {path} is a folder{hint}")
     if not path.is_file():
         raise CoverageDataError(f"coverage data {path} does not exist{_combine_hint(path)}")
     with open(path, "rb") as handle:
@@ -73,9 +77,15 @@ def _combine_hint(path: Path) -> str:
 def _load_json(path: Path) -> dict[str, frozenset[int]]:
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
-        return {_normal(name): frozenset(entry["executed_lines"]) for name, entry in report["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return {_normal(name): _line_numbers(entry["executed_lines"]) for name, entry in report["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise CoverageDataError(f"{path} is not a `coverage json` report ({error!r})") from None
+
+
+def _line_numbers(value: Any) -> frozenset[int]:
+    if not isinstance(value, list) or not all(type(line) is int for line in value):
+        raise TypeError(f"executed_lines must be a list of line numbers, not {str(value)[:40]!r}")
+    return frozenset(value)
 
 
 def _load_data_file(path: Path) -> dict[str, frozenset[int]]:

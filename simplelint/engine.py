@@ -100,15 +100,31 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
         else:
             result.violations.append(_file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
-        reason = str(error)
-        if isinstance(error, UnicodeDecodeError):
-            reason = f"not valid UTF-8 at byte {error.start} and no PEP 263 encoding declaration"
-        result.violations.append(
-            _file_violation("SL002", path, f"Cannot decode file: {reason}; save it as UTF-8 or add a coding cookie")
-        )
+        line, reason = _undecodable(data, error)
+        message = f"Cannot decode file: {reason}; save it as UTF-8 or declare its encoding (PEP 263)"
+        result.violations.append(_file_violation("SL002", path, message, line))
     except RecursionError:
         result.violations.append(_nesting_violation(path))
     return None
+
+
+def _undecodable(data: bytes, error: Exception) -> tuple[int, str]:
+    """The line and the reason, in the words of what the file declares (or does not)."""
+    if isinstance(error, SyntaxError) and "missing encoding declaration" in str(error):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as where:
+            error = where  # the tokenizer's words name no byte: find it
+    if not isinstance(error, UnicodeDecodeError):
+        return 1, str(error)  # an unknown or malformed declaration, on the first two lines
+    line = data.count(b"\n", 0, error.start) + 1
+    try:
+        head = tokenize.detect_encoding(io.BytesIO(data).readline)[1]  # the lines a declaration may be on
+    except SyntaxError:
+        head = []
+    if any(tokenize.cookie_re.match(text.decode("latin-1")) for text in head):
+        return line, f"not valid {error.encoding}, the encoding it declares, at byte {error.start}"
+    return line, f"not valid UTF-8 at byte {error.start} and no PEP 263 encoding declaration"
 
 
 def _too_deep_line(data: bytes) -> Optional[int]:

@@ -244,6 +244,25 @@ def test_bad_input_is_reported_not_raised(project: Path, name: str, data: bytes,
     assert err == "" and code == 1
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"# -*- coding: ascii -*-\nx = 'caf\xc3\xa9'\n", "2:1: SL002 Cannot decode file: not valid ascii, the encoding it declares, at byte 32"),
+        (b"x = 1\n# coding: latin-1\ny = '\xff'\n", "3:1: SL002 Cannot decode file: not valid UTF-8 at byte 29 and no PEP 263"),
+        (b"x = 1\n\ny = 'caf\xe9'\n", "3:1: SL002 Cannot decode file: not valid UTF-8 at byte 15 and no PEP 263"),
+        (b"# coding: klingon\nx = 1\n", "1:1: SL002 Cannot decode file: unknown encoding: klingon"),
+    ],
+    ids=["declared-ascii", "cookie-on-line-2-is-too-late", "no-cookie", "unknown"],
+)
+def test_undecodable_files_are_reported_where_and_in_the_words_of_their_declaration(
+    project: Path, data: bytes, expected: str
+) -> None:
+    """Issue 14.13: SL002 said "no PEP 263 declaration" for files that declare one."""
+    (project / "enc.py").write_bytes(data)
+    code, out, _ = invoke("check", "--output-format", "concise", "enc.py")
+    assert code == 1 and out.startswith(f"enc.py:{expected}"), out
+
+
 def test_symlink_loop_and_unreadable_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "pkg" / "loop").symlink_to(project / "pkg", target_is_directory=True)
     (project / "pkg" / "locked.py").write_text("x = 1\n", encoding="utf-8")

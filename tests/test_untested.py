@@ -160,6 +160,33 @@ def test_missing_data_is_a_warning_not_a_crash(covered: Path) -> None:
     assert "warning: SL302 skipped: coverage data" in stderr and "does not exist" in stderr
 
 
+@pytest.mark.parametrize(
+    ("report", "said"),
+    [
+        ('{"files": {"src/ledger/book.py": {"executed_lines": "abc"}}}', "not a `coverage json` report"),
+        ('{"files": {"src/ledger/book.py": {"executed_lines": [1.5, 2]}}}', "not a `coverage json` report"),
+        ('{"files": {"src/ledger/book.py": {"executed_lines": [true]}}}', "not a `coverage json` report"),
+        ('{"files": ' + "[" * 100_000, "not a `coverage json` report"),
+        (None, "is a folder: did you mean"),
+    ],
+    ids=["string", "floats", "bools", "deep", "folder"],
+)
+def test_unusable_coverage_data_is_a_warning_not_an_internal_error(
+    covered: Path, tmp_path: Path, report: Optional[str], said: str
+) -> None:
+    """Issue 14.13: SL302 is skipped with a reason; SL301 still judges the functions."""
+    given = tmp_path / "cov"
+    if report is None:
+        given.mkdir()
+        (given / ".coverage").write_bytes((covered / ".coverage").read_bytes())
+    else:
+        given.write_text(report, encoding="utf-8")
+    found, stderr = check(covered, "--coverage", str(given))
+    assert found == STATIC
+    assert "internal error" not in stderr
+    assert "warning: SL302 skipped" in stderr and said in stderr
+
+
 def test_parallel_data_files_get_a_combine_hint(tmp_path: Path) -> None:
     (tmp_path / ".coverage.host.123").write_bytes(b"")
     with pytest.raises(CoverageDataError, match="coverage combine"):
