@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -145,9 +144,8 @@ TRAILER_CHAINS = {
 def test_a_long_trailer_chain_is_refused_at_once(here: Path, source: str) -> None:
     Path("chain.py").write_text("a = 1\n" + source)
     Path("other.py").write_text("y = a == None\n")
-    started = time.monotonic()
+    # Before the guard LibCST parsed these for minutes; the finding shows the file was refused instead.
     assert findings("--no-cache", "chain.py", "other.py") == [("SL004", 2, 1), ("SL111", 1, 5)]
-    assert time.monotonic() - started < 30  # minutes before the guard; about a second here
 
 
 def test_trailer_chains_in_strings_and_real_chains_below_the_limit_are_checked(here: Path) -> None:
