@@ -20,6 +20,10 @@ class _OffsetState(CodegenState):
     def __init__(self, module: cst.Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.offset = 0
+        # Module._codegen_impl adds a newline when no token was added; this state stores no tokens, so it
+        # says whether the module has any (else every offset check would fail and lines be counted twice).
+        self.tokens = [""] if module.header or module.body or module.footer else []
+        self.last = ""
         self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}
         self._starts: list[int] = []
 
@@ -29,6 +33,7 @@ class _OffsetState(CodegenState):
 
     def add_token(self, value: str) -> None:
         self.offset += len(value)
+        self.last = value
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self._starts.append(self.offset)
@@ -40,7 +45,9 @@ class _OffsetState(CodegenState):
             self.ranges[node] = (start, self.offset)
 
     def pop_trailing_newline(self) -> None:
-        pass  # only affects the very end of the file
+        # As CodegenState does for a file that ends without a newline: the offsets end where the text does.
+        if self.last == self.default_newline:
+            self.offset -= len(self.last)
 
     def record_syntactic_position(
         self,

@@ -53,6 +53,14 @@ def test_positions_match_libcst_position_provider(source: str) -> None:
         assert ours[node] == (want.start.line, want.start.column + 1, want.end.line, want.end.column + 1), node
 
 
+@pytest.mark.parametrize("source", [s for s in _sources() if not s.endswith("\r")] + ["\n", "# only\n", "x = 1"])
+def test_positions_take_one_code_generation_pass(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offsets end where the text ends, so lines are not counted a second time in LibCST's code (issue 21)."""
+    module = cst.parse_module(source)
+    monkeypatch.setattr(cst.Module, "code", property(lambda self: pytest.fail("a second code generation")))
+    assert node_ranges(module, [module.body[0]] if module.body else [module], LineIndex(source))
+
+
 class _Recorder(cst.BatchableCSTVisitor):
     def __init__(self) -> None:
         super().__init__()
