@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import sys
@@ -59,6 +60,11 @@ def _init_worker(settings: Settings, options: RunOptions) -> None:
     global _settings, _options
     _settings, _options = settings, options
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    # LibCST builds millions of small objects that refcounting frees (its trees hold no cycles): collections
+    # scanning them found nothing to free and cost ~16% of a cold run's CPU. What is loaded by now (modules,
+    # settings) is never garbage: freezing it keeps it out of every later collection.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _for(settings: Settings, facts: tuple[str, ...]) -> Settings:
