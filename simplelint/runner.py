@@ -122,12 +122,23 @@ def _wants_fix(result: FileResult, options: RunOptions) -> bool:
 _caches: dict[tuple[str, str], Cache] = {}
 
 
-def _cached(cache: Cache, path: str, options: RunOptions) -> Optional[FileResult]:
+def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[FileResult]:
+    path, facts = task
     try:
         data = read_source(path)
     except OSError:
         return None  # the worker reports it
-    hit = cache.get(path, digest(data))
+    key = digest(data)
+    if facts:
+        # A file read for facts may have been checked whole by an earlier run (`check .` before pre-commit's
+        # `check one.py`): that entry holds its facts too. Only the collectors asked for are kept, so the
+        # project stage sees what a run without the cache would read.
+        whole = _cache(settings).get(path, key)
+        if whole is not None:
+            whole.facts = {name: value for name, value in whole.facts.items() if name in facts}
+            whole.violations, whole.noqa = [], []
+            return whole
+    hit = _cache(_for(settings, facts)).get(path, key)
     return None if hit is None or _wants_fix(hit, options) else hit
 
 
@@ -145,10 +156,10 @@ def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator
     if options.use_cache:
         # Cache hits are read here: a warm run (or pre-commit's one changed file) then starts no workers.
         misses = []
-        for path, facts in tasks:
-            hit = _cached(_cache(_for(settings, facts)), path, options)
+        for task in tasks:
+            hit = _cached(settings, task, options)
             if hit is None:
-                misses.append((path, facts))
+                misses.append(task)
             else:
                 yield hit
         tasks = misses

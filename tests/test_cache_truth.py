@@ -97,3 +97,19 @@ def test_another_interpreter_or_libcst_does_not_reuse_entries(
         monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "libcst" else real(name))
     run(".")
     assert set((project / ".simplelint_cache").rglob("*.json")) > entries
+
+
+def test_a_whole_tree_run_warms_the_files_later_read_only_for_facts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: after `check .`, pre-commit's `check one.py` reads the tests' facts from the cache."""
+    import simplelint.runner
+
+    run("--select", "ALL", ".")
+    analysed: list[str] = []
+    real = simplelint.runner.analyse
+    monkeypatch.setattr(simplelint.runner, "analyse", lambda path, *rest: analysed.append(path) or real(path, *rest))
+    cached = run("--select", "ALL", "--output-format", "concise", "src/pkg/mod.py")
+    assert analysed == []
+    assert cached == run("--select", "ALL", "--no-cache", "--output-format", "concise", "src/pkg/mod.py")
+    assert "SL301" in cached
