@@ -69,6 +69,12 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default .simplelint_cache).")
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Stop analysing a file after this long (SL006); 0: never. Default: 20 s plus 1 s per 20 KB.",
+)
 @click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data (.coverage or JSON) for SL302.")
@@ -82,6 +88,14 @@ def check(**options: Any) -> None:
     if options["verbose"]:
         click.echo(f"simplelint: finished in {time.perf_counter() - start:.2f}s", err=True)
     sys.exit(code)
+
+
+def _file_timeout(seconds: Optional[float]) -> Optional[float]:
+    from simplelint.runner import AUTO_TIMEOUT
+
+    if seconds is None:
+        return AUTO_TIMEOUT
+    return seconds or None  # 0: no budget
 
 
 def _check(options: dict[str, Any]) -> int:
@@ -99,6 +113,7 @@ def _check(options: dict[str, Any]) -> int:
         unsafe_fixes=options["unsafe_fixes"],
         diff=options["diff"],
         use_cache=not options["no_cache"],
+        file_timeout=_file_timeout(options["file_timeout"]),
     )
     result = run(files, settings, run_options, stdin)
     _adopt(result, options, baseline, touched, stdin)

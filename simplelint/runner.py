@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from simplelint import registry
 from simplelint.engine import FileResult, analyse, digest, lint_file, read_source
@@ -20,12 +19,11 @@ from simplelint.suppression import unused as unused_noqa
 from simplelint.violation import Violation
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from simplelint.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
+AUTO_TIMEOUT = -1.0
 
 
 @dataclass
@@ -35,6 +33,9 @@ class RunOptions:
     unsafe_fixes: bool = False
     diff: bool = False
     use_cache: bool = True
+    # Seconds one file may take before its worker is stopped (SL006): AUTO_TIMEOUT scales with the file's
+    # size; None keeps no budget, and then small runs are checked in this process.
+    file_timeout: Optional[float] = None
 
 
 @dataclass
@@ -163,53 +164,46 @@ def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator
             else:
                 yield hit
         tasks = misses
-    jobs = options.jobs or os.cpu_count() or 1
-    if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
-        _init_worker(settings, options)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(tasks))
+    if not tasks:
+        return
+    if options.file_timeout is None and (jobs == 1 or len(tasks) < PARALLEL_THRESHOLD):
+        _init_worker(settings, options)  # no budget to keep: no process to watch
         yield from map(_check_file, tasks)
         return
+    if len(tasks) < PARALLEL_THRESHOLD:
+        jobs = 1  # a watched worker all the same: a budget can only be kept by stopping another process
     tasks.sort(key=_size, reverse=True)  # the largest files first, so that no worker finishes long after the other
     yield from _in_pool(tasks, settings, options, jobs)
 
 
 def _in_pool(tasks: list[Task], settings: Settings, options: RunOptions, jobs: int) -> Iterator[FileResult]:
-    """Tasks on `jobs` processes. A worker that dies (LibCST's native parser can crash the process) does not
-    hang or end the run: the files not done yet are checked again one at a time, to name the one at fault."""
-    from concurrent.futures.process import BrokenProcessPool
+    from simplelint.pool import WatchedPool
 
-    done = 0
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    try:
-        with _executor(jobs, settings, options) as pool:
-            for result in pool.map(_check_file, tasks, chunksize=chunk):
-                done += 1
-                yield result
-    except BrokenProcessPool:
-        yield from _one_by_one(tasks[done:], settings, options)
+    pool = WatchedPool(_check_file, jobs, _init_worker, (settings, options), lambda task: task[0], _budget(options))
+    return pool.run(tasks, lambda task: _crashed(task[0]), lambda task: _timed_out(task[0], options))
 
 
-def _one_by_one(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    pool = _executor(1, settings, options)
-    try:
-        for task in tasks:
-            try:
-                yield pool.submit(_check_file, task).result()
-            except BrokenProcessPool:
-                pool.shutdown()
-                pool = _executor(1, settings, options)
-                yield _crashed(task[0])
-    finally:
-        pool.shutdown()
+def _budget(options: RunOptions) -> Callable[[Task], Optional[float]]:
+    """Seconds a file may take: fixed, or 20 plus one for each 20 KB (files usually take milliseconds)."""
+    if options.file_timeout is None:
+        return lambda task: None
+    if options.file_timeout != AUTO_TIMEOUT:
+        return lambda task: options.file_timeout
+    return lambda task: 20 + _size(task) / 20_000
 
 
-def _executor(jobs: int, settings: Settings, options: RunOptions) -> ProcessPoolExecutor:
-    from concurrent.futures import ProcessPoolExecutor
+def _timed_out(path: str, options: RunOptions) -> FileResult:
+    from simplelint.engine import _file_violation
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings, options))
+    seconds = _budget(options)((path, ()))
+    message = (
+        f"Analysing this file took longer than its budget ({seconds:.0f} s) and was stopped; the file was not"
+        " checked. Please report it; meanwhile exclude it or raise --file-timeout"
+    )
+    result = FileResult(path, "")
+    result.violations.append(_file_violation("SL006", path, message))
+    return result
 
 
 def _crashed(path: str) -> FileResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -100,16 +101,12 @@ def test_another_interpreter_or_libcst_does_not_reuse_entries(
 
 
 def test_a_whole_tree_run_warms_the_files_later_read_only_for_facts(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, analysed: Callable[[], list[str]]
 ) -> None:
     """Issue 21: after `check .`, pre-commit's `check one.py` reads the tests' facts from the cache."""
-    import simplelint.runner
-
     run("--select", "ALL", ".")
-    analysed: list[str] = []
-    real = simplelint.runner.analyse
-    monkeypatch.setattr(simplelint.runner, "analyse", lambda path, *rest: analysed.append(path) or real(path, *rest))
+    before = analysed()
     cached = run("--select", "ALL", "--output-format", "concise", "src/pkg/mod.py")
-    assert analysed == []
+    assert analysed() == before
     assert cached == run("--select", "ALL", "--no-cache", "--output-format", "concise", "src/pkg/mod.py")
     assert "SL301" in cached

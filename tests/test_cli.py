@@ -365,3 +365,31 @@ def test_a_crashing_worker_names_its_file_and_the_rest_are_checked(
     assert f"pkg{os.sep}m3.py: the process checking this file crashed" in err
     flagged = {line.split(":")[0] for line in out.splitlines() if "SL111" in line}
     assert flagged == {f"pkg{os.sep}m{i}.py" for i in range(12) if i != 3}
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the patch reaches workers by fork")
+@pytest.mark.parametrize("files", [1, 12])
+def test_a_file_over_its_time_budget_is_stopped_and_named(
+    project: Path, monkeypatch: pytest.MonkeyPatch, files: int
+) -> None:
+    """Issue 14.9: LibCST's parser holds the GIL for minutes on some code; its worker is stopped (SL006)."""
+    import time
+
+    from simplelint import runner
+
+    for index in range(files):
+        (project / "pkg" / f"m{index}.py").write_text("x == None\n", encoding="utf-8")
+    real = runner.check_one
+
+    def hang_on_m0(path: str, *args: Any) -> Any:
+        if path.endswith("m0.py"):
+            time.sleep(600)
+        return real(path, *args)
+
+    monkeypatch.setattr(runner, "check_one", hang_on_m0)
+    code, out, err = invoke("check", "--no-cache", "--file-timeout", "1", "--output-format", "concise", "pkg")
+    assert code == 1, err
+    lines = out.splitlines()
+    assert f"pkg{os.sep}m0.py:1:1: SL006 Analysing this file took longer than its budget (1 s)" in lines[0]
+    flagged = {line.split(":")[0] for line in lines if "SL111" in line}
+    assert flagged == {f"pkg{os.sep}m{i}.py" for i in range(1, files)}

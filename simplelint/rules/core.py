@@ -87,8 +87,9 @@ class UnusedNoqa(RuleInfo):
 class NestingLimit(RuleInfo):
     """
     ## What it does
-    Reports a file whose code is nested so deeply (thousands of brackets or operators) that analysing it
-    would exceed Python's recursion limit. The file is skipped; the other files are still checked.
+    Reports a file whose code is nested so deeply (200 nested brackets, 1,000 unary operators, 1,000
+    attributes, calls or subscripts in a row, or 3,000 binary operators in a row) that LibCST's parser would
+    overflow or take minutes on it. The file is skipped; the other files are still checked.
 
     ## Why is this bad?
     CPython itself refuses to compile most such code, and no reader can follow it.
@@ -132,7 +133,30 @@ class UnsupportedSyntax(RuleInfo):
     summary = "LibCST cannot parse this valid Python"
 
 
-# Problems with the file itself: reported whatever the selection, since the file was not checked.
-FILE_LEVEL = frozenset({"SL001", "SL002", "SL004", "SL005"})
+class AnalysisTimeout(RuleInfo):
+    """
+    ## What it does
+    Reports a file whose analysis took longer than its time budget: the process checking it is stopped, so
+    that no single file holds the run for minutes. The file is skipped; the other files are still checked.
 
-RULES = [InvalidSyntax, UnreadableFile, UnusedNoqa, NestingLimit, UnsupportedSyntax]
+    ## Why is this bad?
+    It is a problem of simplelint (or of LibCST's parser) with this file, not of the code. A budget of 20
+    seconds plus one second for each 20 KB of the file is generous: files usually take milliseconds.
+
+    ## Example
+    Machine-generated code with a construct LibCST's parser handles in more than linear time.
+
+    ## Use instead
+    Please report the file. Exclude it meanwhile, or raise the budget with `--file-timeout SECONDS`
+    (0 turns the budget off).
+    """
+
+    code = "SL006"
+    name = "analysis-timeout"
+    summary = "Analysing this file took longer than its time budget"
+
+
+# Problems with the file itself: reported whatever the selection, since the file was not checked.
+FILE_LEVEL = frozenset({"SL001", "SL002", "SL004", "SL005", "SL006"})
+
+RULES = [InvalidSyntax, UnreadableFile, UnusedNoqa, NestingLimit, UnsupportedSyntax, AnalysisTimeout]

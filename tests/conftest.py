@@ -1,0 +1,27 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from simplelint import runner
+
+
+@pytest.fixture
+def analysed(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """The paths the engine analysed (not taken from the cache), in this process and in the worker processes
+    it forks: they are written to a file, since a worker's memory is not the test's."""
+    log = tmp_path_factory.mktemp("analysed") / "paths"
+    log.write_text("", encoding="utf-8")
+    real = runner.analyse
+
+    def counted(path: str, *args: Any) -> Any:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(path + "\n")
+        return real(path, *args)
+
+    monkeypatch.setattr(runner, "analyse", counted)
+    return lambda: log.read_text(encoding="utf-8").splitlines()
