@@ -14,6 +14,7 @@ import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
@@ -36,20 +37,17 @@ def _watched(work: Callable[[T], R], task: T, name: str) -> R:
     return work(task)
 
 
+@dataclass
 class WatchedPool(Generic[T, R]):
-    """Runs `work` on each task in `jobs` processes; `name(task)` names a task's file in the reports."""
+    """Runs `work` on each task in `jobs` processes; `name(task)` names a task's file in the reports, and
+    `budget(task)` is how many seconds it may take (None: no limit)."""
 
-    def __init__(
-        self,
-        work: Callable[[T], R],
-        jobs: int,
-        initializer: Callable[..., None],
-        initargs: tuple[Any, ...],
-        name: Callable[[T], str],
-        budget: Callable[[T], Optional[float]],
-    ) -> None:
-        self.work, self.jobs, self.initializer, self.initargs = work, jobs, initializer, initargs
-        self.name, self.budget = name, budget
+    work: Callable[[T], R]
+    jobs: int
+    initializer: Callable[..., None]
+    initargs: tuple[Any, ...]
+    name: Callable[[T], str]
+    budget: Callable[[T], Optional[float]]
 
     def run(self, tasks: list[T], crashed: Callable[[T], R], timed_out: Callable[[T], R]) -> Iterator[R]:
         """Results as they come; for a file that killed its worker `crashed(task)`, for one that overran its
