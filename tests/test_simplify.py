@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple, Optional
 
 import pytest
 from click.testing import CliRunner
@@ -290,3 +291,71 @@ def test_superfluous_else_in_a_match_case_and_a_decorated_method(tmp_path: Path)
     assert _fix(tmp_path, source, unsafe=False) == source.replace(
         "                else:\n                    return 2\n", "                return 2\n"
     )
+
+
+# --- issue 12 "every finding true": reproducers through the command line ---------------------------------
+
+
+class Finding(NamedTuple):
+    code: str
+    line: int
+    message: str
+    fix: Optional[str]  # "safe", "unsafe" or None
+
+
+def _check(path: Path, source: str, select: str = "SL11,SL12") -> list[Finding]:
+    """The findings `simplelint check` reports on `source`, and how each one can be fixed."""
+    path.write_text(source, encoding="utf-8")
+    args = ["check", "--isolated", "--no-cache", "--select", select, "--output-format", "json", str(path)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return [
+        Finding(f["code"], f["location"]["row"], f["message"], f["fix"] and f["fix"]["applicability"])
+        for f in json.loads(result.stdout)
+    ]
+
+
+def _fixed(path: Path, source: str, select: str = "SL11,SL12") -> str:
+    """`source` after `simplelint check --fix --unsafe-fixes`."""
+    path.write_text(source, encoding="utf-8")
+    args = ["check", "--isolated", "--no-cache", "--select", select, "--fix", "--unsafe-fixes", "-q", str(path)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1) and not result.stderr, result.output
+    return path.read_text(encoding="utf-8")
+
+
+CASE_TABLE = """\
+def sign_of_product(a, b):
+    if a > 0 and b > 0:  # + +
+        return 1
+    elif a < 0 and b > 0:  # - +
+        return -1
+    elif a > 0 and b < 0:  # + -
+        return -1
+    else:  # - -
+        return 1
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CASE_TABLE,
+        # A comment on its own line above the `else` belongs to the `else` as much as one after its colon.
+        "def f(x):\n    if x:\n        return 1\n    # otherwise\n    else:\n        return 2\n",
+        "def f(x):\n    if x:\n        return 1\n    else: return 2  # the rest\n",
+    ],
+    ids=["case-table", "comment-above-else", "comment-on-one-line-else"],
+)
+def test_superfluous_else_offers_no_fix_when_a_removed_keyword_carries_a_comment(tmp_path: Path, source: str) -> None:
+    path = tmp_path / "case.py"
+    assert [(f.code, f.fix) for f in _check(path, source, "SL113")] == [("SL113", None)]
+    assert _fixed(path, source, "SL113") == source
+
+
+def test_no_simplify_fix_drops_a_comment(tmp_path: Path) -> None:
+    # SL119's fix replaces every `names[i]`: a comment inside one of them would go with it.
+    source = "def f(names):\n    for i in range(len(names)):\n        print(names[\n            i  # the i-th\n        ])\n"
+    path = tmp_path / "case.py"
+    assert [(f.code, f.fix) for f in _check(path, source)] == [("SL119", None)]
+    assert _fixed(path, source) == source

@@ -1,7 +1,8 @@
 """SL11x: simplifications that make code shorter and clearer, each with a fix where one is certain.
 
-Every fix is a node replacement. A fix that would drop a comment is not offered (the finding stays);
-a fix that can change behaviour for some input is marked unsafe and its rule says why.
+Every fix is a node replacement. A fix that would drop a comment is not offered (the finding stays):
+`SimplifyRule.report` enforces it for every rule of the family. A fix that can change behaviour for some
+input is marked unsafe and its rule says why.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
+from collections import Counter
 from functools import lru_cache
-from typing import Any, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
@@ -53,6 +55,27 @@ def walk(*roots: cst.CSTNode) -> Iterator[cst.CSTNode]:
 
 def has_comment(*nodes: Optional[cst.CSTNode]) -> bool:
     return any(isinstance(node, cst.Comment) for node in walk(*(n for n in nodes if n is not None)))
+
+
+def comments(nodes: Iterable[cst.CSTNode]) -> Counter[str]:
+    return Counter(node.value for node in walk(*nodes) if isinstance(node, cst.Comment))
+
+
+def drops_comment(fix: NodeFix) -> bool:
+    """Whether a comment under the replaced node is missing from its replacement (moving it is fine)."""
+    replacement = fix.replacement
+    if isinstance(replacement, cst.FlattenSentinel):
+        kept: list[cst.CSTNode] = list(replacement.nodes)
+    else:
+        kept = [replacement] if isinstance(replacement, cst.CSTNode) else []
+    return bool(comments([fix.original]) - comments(kept))
+
+
+class SimplifyRule(Rule):
+    """An SL11x rule: its fixes never drop a comment; where one would, the finding comes without a fix."""
+
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None) -> None:
+        super().report(node, message, None if fix is not None and drops_comment(fix) else fix)
 
 
 @lru_cache(maxsize=16)
@@ -249,7 +272,7 @@ def _returned_bool(suite: Optional[cst.CSTNode]) -> Optional[bool]:
     return bool_literal(statement.value)
 
 
-class NeedlessBoolReturn(Rule):
+class NeedlessBoolReturn(SimplifyRule):
     """
     ## What it does
     Flags an `if` that only returns `True` or `False`, with an `else` returning the opposite or followed by a
@@ -357,8 +380,6 @@ class NeedlessBoolReturn(Rule):
         following: Optional[cst.BaseStatement],
         returned: bool,
     ) -> Optional[NodeFix]:
-        if has_comment(statement.test, statement.body, statement.orelse, following):
-            return None
         made = bool_value(statement.test, returned, self.context)
         if made is None:
             return None
@@ -393,7 +414,7 @@ def identity_operator(operator: cst.BaseCompOp) -> cst.BaseCompOp:
     return cst.IsNot(whitespace_before=before, whitespace_between=cst.SimpleWhitespace(" "), whitespace_after=after)
 
 
-class CompareToNone(Rule):
+class CompareToNone(SimplifyRule):
     """
     ## What it does
     Flags comparisons to `None` with `==` or `!=` (pycodestyle's E711).
@@ -446,7 +467,7 @@ class CompareToNone(Rule):
                 self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
 
 
-class CompareToBool(Rule):
+class CompareToBool(SimplifyRule):
     """
     ## What it does
     Flags comparisons to `True` or `False` with `==` or `!=` (pycodestyle's E712), and offers to use the value
@@ -504,7 +525,7 @@ class CompareToBool(Rule):
             self.report(node, message, self._fix(node, other, positive))
 
     def _fix(self, node: cst.Comparison, other: cst.BaseExpression, positive: bool) -> Optional[NodeFix]:
-        if len(node.comparisons) != 1 or has_comment(node):
+        if len(node.comparisons) != 1:
             return None
         replacement = other if positive else negate(other, self.context)
         return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe=True)
@@ -521,10 +542,22 @@ def terminator(suite: cst.BaseSuite) -> Optional[str]:
     return _TERMINATORS.get(type(last))
 
 
-def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
-    """The statements of an `else` body, carrying the comments around `else:`; None if a comment would be lost."""
+def keyword_comment(orelse: Union[cst.If, cst.Else]) -> bool:
+    """Whether the line of an `elif`/`else`, or the lines LibCST attaches above it, hold a comment.
+
+    Such a comment labels the branch (`else:  # - -` in a table of cases): turning the `elif` into an `if` or
+    dedenting the `else` body would keep its text but lose what it labels.
+    """
     body = orelse.body
-    lines = list(orelse.leading_lines)
+    assert isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite))
+    line = body.header if isinstance(body, cst.IndentedBlock) else body.trailing_whitespace
+    header = (orelse.test,) if isinstance(orelse, cst.If) else ()
+    return has_comment(*orelse.leading_lines, line, *header)
+
+
+def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
+    """The statements of an `else` body (blank lines above `else:` kept); None if a comment would be lost."""
+    body = orelse.body
     if isinstance(body, cst.SimpleStatementSuite):
         statements: list[cst.BaseStatement] = [
             cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)
@@ -534,10 +567,8 @@ def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
         if has_comment(*body.footer):
             return None
         statements = list(body.body)
-        if body.header.comment is not None:
-            lines.append(cst.EmptyLine(comment=body.header.comment))
     first = statements[0]
-    statements[0] = first.with_changes(leading_lines=[*lines, *first.leading_lines])
+    statements[0] = first.with_changes(leading_lines=[*orelse.leading_lines, *first.leading_lines])
     return statements
 
 
@@ -547,6 +578,8 @@ def flattened(node: cst.If) -> Optional[list[cst.BaseStatement]]:
     current = node
     while current.orelse is not None and terminator(current.body) is not None:
         orelse = current.orelse
+        if keyword_comment(orelse):
+            return None
         statements.append(current.with_changes(orelse=None))
         if isinstance(orelse, cst.If):
             current = orelse
@@ -559,7 +592,7 @@ def flattened(node: cst.If) -> Optional[list[cst.BaseStatement]]:
     return statements + [current]
 
 
-class SuperfluousElse(Rule):
+class SuperfluousElse(SimplifyRule):
     """
     ## What it does
     Flags an `else` or `elif` after an `if` branch that ends in `return`, `raise`, `continue` or `break`
@@ -590,8 +623,10 @@ class SuperfluousElse(Rule):
 
     ## Fix safety
     Safe: the code after the `if` only runs when the branch was not taken, exactly as the `else` did.
-    Comments before `else:` and on its line move above the dedented code. No fix is offered when the `else`
-    block ends in a comment that could not keep its place.
+    No fix is offered when an `else`/`elif` to remove has a comment on its line or on the lines just above
+    it (the comment labels the branch, as in a commented table of cases, and would end up labelling
+    something else); when the `else` block ends in a comment that could not keep its place, the chain is
+    flattened up to that `else`, which stays.
     """
 
     code = "SL113"
@@ -612,10 +647,8 @@ class SuperfluousElse(Rule):
             message="Unnecessary `else` after `return`",
         ),
         Invalid(
-            "for x in xs:\n    if x:\n        continue\n    # otherwise\n    else:  # keep going\n"
-            "        f(x)\n        g(\n            x,\n        )\n",
-            fixed="for x in xs:\n    if x:\n        continue\n    # otherwise\n    # keep going\n    f(x)\n"
-            "    g(\n        x,\n    )\n",
+            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n        g(\n            x,\n        )\n",
+            fixed="for x in xs:\n    if x:\n        continue\n\n    f(x)\n    g(\n        x,\n    )\n",
         ),
         Invalid(
             "def f(x):\n    if x < 0:\n        raise ValueError(x)\n    elif x == 0:\n        return 0\n"
@@ -642,6 +675,13 @@ class SuperfluousElse(Rule):
             "def f(x):\n    if x:\n        return 1\n    else:\n        y = 2\n        # tail\n    return y\n",
             fixed=None,
         ),
+        # The comments label the branches: flattening would keep their text, not what they label.
+        Invalid(
+            "def f(a, b):\n    if a > 0:  # + ?\n        return 1\n    elif b > 0:  # - +\n        return 0\n"
+            "    else:  # - -\n        return -1\n",
+            fixed=None,
+        ),
+        Invalid("def f(x):\n    if x:\n        return 1\n    # otherwise\n    else:\n        return 2\n", fixed=None),
     ]
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
@@ -684,7 +724,7 @@ def merged(node: cst.If) -> Optional[cst.If]:
     return None if current is node else node.with_changes(test=test, body=current.body)
 
 
-class CollapsibleIf(Rule):
+class CollapsibleIf(SimplifyRule):
     """
     ## What it does
     Flags an `if` (or `elif`) without `else` whose whole body is another `if` without `else`
@@ -780,7 +820,7 @@ def copies_pairs(node: cst.DictComp) -> bool:
     return is_name(node.key, first.value) and is_name(node.value, second.value)
 
 
-class UnnecessaryComprehension(Rule):
+class UnnecessaryComprehension(SimplifyRule):
     """
     ## What it does
     Flags comprehensions that only copy their iterable: `[x for x in y]`, `{x for x in y}` and
@@ -854,7 +894,7 @@ class UnnecessaryComprehension(Rule):
         if not is_builtin(self.context, kind):
             return
         fix = None
-        if not has_comment(node) and not is_name(node.for_in.iter, "self"):
+        if not is_name(node.for_in.iter, "self"):
             replacement = in_place(node, call(kind, node.for_in.iter))
             fix = NodeFix(node, replacement, f"Rewrite using `{kind}()`", unsafe=True)
         self.report(node, f"Unnecessary `{kind}` comprehension: rewrite using `{kind}()`", fix)
@@ -870,7 +910,7 @@ def keys_receiver(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     return function.value
 
 
-class InDictKeys(Rule):
+class InDictKeys(SimplifyRule):
     """
     ## What it does
     Flags `key in d.keys()`, `key not in d.keys()` and iterating over `d.keys()` in `for` loops and
@@ -935,11 +975,11 @@ class InDictKeys(Rule):
         receiver = keys_receiver(expr)
         if receiver is None:
             return
-        fix = None if has_comment(expr) else NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=True)
+        fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=True)
         self.report(expr, f"Use `key {operator} dict` instead of `key {operator} dict.keys()`", fix)
 
 
-class BoolTernary(Rule):
+class BoolTernary(SimplifyRule):
     """
     ## What it does
     Flags `True if c else False` and `False if c else True` (flake8-simplify's SIM210 and SIM211), and offers
@@ -987,7 +1027,7 @@ class BoolTernary(Rule):
             return
         made = bool_value(node.test, body, self.context)
         fix = None
-        if made is not None and not has_comment(node):
+        if made is not None:
             value, unsafe = made
             fix = NodeFix(node, in_place(node, value), f"Replace with `{short(value)}`", unsafe)
         message = "Use `bool(c)` instead of `True if c else False`"
@@ -996,7 +1036,7 @@ class BoolTernary(Rule):
         self.report(node, message, fix)
 
 
-class _TruthTested(Rule):
+class _TruthTested(SimplifyRule):
     """Base of rules that need to know which expressions are only tested for truth."""
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
@@ -1160,8 +1200,7 @@ class LenTest(_TruthTested):
         self._report(node, in_place(node, replacement), f"`{short(node)}` as a condition: use `{short(replacement)}`")
 
     def _report(self, node: cst.BaseExpression, replacement: cst.BaseExpression, message: str) -> None:
-        fix = None if has_comment(node) else NodeFix(node, replacement, f"Replace with `{short(replacement)}`", True)
-        self.report(node, message, fix)
+        self.report(node, message, NodeFix(node, replacement, f"Replace with `{short(replacement)}`", True))
 
 
 def range_len_loop(node: cst.For, context: FileContext) -> Optional[tuple[str, cst.BaseExpression]]:
@@ -1220,7 +1259,7 @@ def singular(name: str) -> str:
     return ""
 
 
-class RangeLenIndex(Rule):
+class RangeLenIndex(SimplifyRule):
     """
     ## What it does
     Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
@@ -1324,7 +1363,7 @@ class RangeLenIndex(Rule):
         scope = self._scopes[-1]
         if isinstance(scope, cst.ClassDef) or count_names(scope, index) != len(uses) + 1:
             return None
-        if count_names(node.body, sequence.value) != len(uses) or has_comment(node.target, node.iter):
+        if count_names(node.body, sequence.value) != len(uses):
             return None
         element = fresh_name(self.context, [singular(sequence.value), "item", "element"])
         if element is None:
@@ -1387,8 +1426,6 @@ class DoubleNegation(_TruthTested):
             self.report(node, "Double negation: use `bool(x)`, or `x` in a condition", fix)
 
     def _fix(self, node: cst.UnaryOperation, value: cst.BaseExpression) -> Optional[NodeFix]:
-        if has_comment(node):
-            return None
         if id(node) in self.tested or bool_kind(value, self.context) == BOOL:
             replacement: cst.BaseExpression = wrap(value, NOT)
         elif is_builtin(self.context, "bool"):
@@ -1398,7 +1435,7 @@ class DoubleNegation(_TruthTested):
         return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`")
 
 
-class TernaryOr(Rule):
+class TernaryOr(SimplifyRule):
     """
     ## What it does
     Flags `x if x else y` (refurb's FURB110) and offers `x or y`.
@@ -1441,11 +1478,8 @@ class TernaryOr(Rule):
         body = without_parens(node.body)
         if not body.deep_equals(without_parens(node.test)):
             return
-        fix = None
-        if not has_comment(node):
-            replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
-            unsafe = not isinstance(body, cst.Name)
-            fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe)
+        replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
+        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", not isinstance(body, cst.Name))
         self.report(node, "Use `x or y` instead of `x if x else y`", fix)
 
 
