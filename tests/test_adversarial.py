@@ -297,7 +297,6 @@ def test_cr_only_line_endings_are_kept_through_multi_line_fixes(here: Path, endi
         ("SL114", 7, 5),
         ("SL110", 10, 5),
         ("SL111", 10, 8),
-        ("SL113", 12, 5),
     ]
     code, _, err = invoke("--no-cache", "--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
     assert (code, err) == (0, "")

@@ -17,7 +17,7 @@ from simplelint.rules import simplify
 from simplelint.testing import settings_for
 
 NESTED = "if a:\n    if b:\n        if c:\n            f()\n"
-MIXED = "def f(x):\n    if x == None:\n        return True\n    else:\n        return False\n"
+MIXED = "def f(x):\n    if x == None:\n        return 1\n    else:\n        return 2\n"
 
 
 def _cli(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
@@ -199,10 +199,10 @@ def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:
 def test_fix_applies_safe_fixes_only_unless_asked(here: Path) -> None:
     Path("mod.py").write_text(MIXED)
     code, stdout, _ = _cli("--select", "SL11", "--fix", "mod.py")
-    assert Path("mod.py").read_text() == "def f(x):\n    if x == None:\n        return True\n    return False\n"
+    assert Path("mod.py").read_text() == "def f(x):\n    if x == None:\n        return 1\n    return 2\n"
     assert code == 1 and "1 fixed" in stdout
     code, stdout, _ = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
-    assert Path("mod.py").read_text() == "def f(x):\n    return x is None\n"
+    assert Path("mod.py").read_text() == "def f(x):\n    if x is None:\n        return 1\n    return 2\n"
     assert code == 0
 
 
@@ -280,7 +280,7 @@ def test_diff_prints_and_writes_nothing_and_exits_1_only_with_changes(here: Path
 
 def test_stdin_fix_prints_the_fixed_source_to_stdout(here: Path) -> None:
     code, stdout, stderr = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "-", input=MIXED.encode())
-    assert stdout == "def f(x):\n    return x is None\n"
+    assert stdout == "def f(x):\n    if x is None:\n        return 1\n    return 2\n"
     assert code == 0 and "(2 fixed, 0 remaining)" in stderr
 
 

@@ -86,6 +86,24 @@ def needless_in(x, y):
     return False
 
 
+def needless_elif(x, y):
+    if x:
+        return 1
+    elif y:
+        return True
+    else:
+        return False
+
+
+def needless_elif_not(x, y):
+    if x:
+        raise ValueError(x)
+    elif not y:
+        return False
+    else:
+        return True
+
+
 def else_after_return(x):
     if x:
         return 1
@@ -359,3 +377,61 @@ def test_no_simplify_fix_drops_a_comment(tmp_path: Path) -> None:
     path = tmp_path / "case.py"
     assert [(f.code, f.fix) for f in _check(path, source)] == [("SL119", None)]
     assert _fixed(path, source) == source
+
+
+@pytest.mark.parametrize(
+    ("source", "fixed"),
+    [
+        (
+            "def f(x):\n    if x:\n        return True\n    else:\n        return False\n",
+            "def f(x):\n    return bool(x)\n",
+        ),
+        (
+            "def f(xs):\n    for x in xs:\n        if x is None:\n            return False\n        else:\n            return True\n",
+            "def f(xs):\n    for x in xs:\n        return x is not None\n",
+        ),
+    ],    ids=["if-else", "inverted-in-a-loop"],
+)
+def test_an_if_else_returning_bools_is_one_finding_sl110(tmp_path: Path, source: str, fixed: str) -> None:
+    path = tmp_path / "case.py"
+    assert [(f.code, f.line) for f in _check(path, source)] == [("SL110", source[: source.index("if")].count("\n") + 1)]
+    assert _fixed(path, source) == fixed
+
+
+ELIF_BOOL = """\
+def f(a, b):
+    if a:
+        return 1
+    elif not b:
+        return True
+    else:
+        return False
+"""
+
+
+def test_a_trailing_elif_returning_bools_is_reported_and_fixed_as_ruff_sim103_does(tmp_path: Path) -> None:
+    path = tmp_path / "case.py"
+    assert [(f.code, f.line, f.fix) for f in _check(path, ELIF_BOOL)] == [("SL110", 4, "safe")]
+    assert _fixed(path, ELIF_BOOL) == "def f(a, b):\n    if a:\n        return 1\n    return not b\n"
+
+
+def test_a_trailing_elif_that_becomes_an_else_keeps_behaviour(tmp_path: Path) -> None:
+    source = (
+        "def f(x, y):\n    out = 0\n    if x:\n        out = 1\n    elif y is None:\n        return False\n"
+        "    else:\n        return True\n    return out\n"
+    )
+    fixed = _fix(tmp_path, source, unsafe=False)
+    assert "elif" not in fixed and _behaviour(fixed) == _behaviour(source)
+
+
+def test_a_trailing_elif_after_a_branch_that_falls_through_keeps_an_else(tmp_path: Path) -> None:
+    # ruff's SIM103 fix would return `b in c` after `log(a)` too; only the `elif` can become `else`.
+    source = (
+        "def f(a, b, c):\n    if a:\n        log(a)\n    elif b in c:\n        return True\n    else:\n"
+        "        return False\n    return None\n"
+    )
+    path = tmp_path / "case.py"
+    assert [(f.code, f.line, f.fix) for f in _check(path, source)] == [("SL110", 4, "safe")]
+    assert _fixed(path, source) == (
+        "def f(a, b, c):\n    if a:\n        log(a)\n    else:\n        return b in c\n    return None\n"
+    )

@@ -272,11 +272,41 @@ def _returned_bool(suite: Optional[cst.CSTNode]) -> Optional[bool]:
     return bool_literal(statement.value)
 
 
+def bool_branches(node: cst.If) -> Optional[bool]:
+    """What `node` returns when its body and its `else` only return opposite bool literals; else None."""
+    orelse = node.orelse
+    if not isinstance(orelse, cst.Else):
+        return None
+    returned = _returned_bool(node.body)
+    return returned if returned is not None and _returned_bool(orelse.body) == (not returned) else None
+
+
+def last_elif(node: cst.If) -> Optional[cst.If]:
+    """The last `elif` of `node`'s chain, if it has one."""
+    tail = None
+    while isinstance(node.orelse, cst.If):
+        tail = node = node.orelse
+    return tail
+
+
+def branches_before(node: cst.If, branch: cst.If) -> list[cst.If]:
+    """The `if` and `elif`s of `node`'s chain that come before `branch`, which is one of them."""
+    found = []
+    while node is not branch:
+        found.append(node)
+        assert isinstance(node.orelse, cst.If)
+        node = node.orelse
+    return found
+
+
 class NeedlessBoolReturn(SimplifyRule):
     """
     ## What it does
     Flags an `if` that only returns `True` or `False`, with an `else` returning the opposite or followed by a
-    `return` of the opposite, and offers to return the condition directly.
+    `return` of the opposite, and offers to return the condition directly. A chain's last `elif` returning
+    `True` or `False` with an `else` returning the opposite is flagged too (as ruff's SIM103 does): it
+    becomes a `return` after the chain when every branch before it ends in `return`, `raise`, `continue`
+    or `break`, and an `else` returning the condition otherwise.
 
     The condition is returned as is when it is certainly a bool (`not ...`, `is`, `in`, `isinstance(...)`,
     `callable(...)`, ...), as `bool(...)` otherwise, and as `not ...` when the branches are inverted
@@ -304,7 +334,9 @@ class NeedlessBoolReturn(SimplifyRule):
     `return bool(c)`, `return not c` and `return c` for a certain bool are safe: they return exactly what the
     `if` returned. Returning a rich comparison (`==`, `<`, ...) directly is unsafe: a type may overload it to
     return something else than a bool (numpy arrays, SQLAlchemy columns), which the `if` turned into
-    `True`/`False`. No fix is offered when a comment would be lost or when `bool` is rebound in the file.
+    `True`/`False`. No fix is offered when a comment would be lost or would label something else (one on the
+    `elif` line or above it), or when `bool` is rebound in the file. SL113 does not report the `else` (or
+    `elif`) of an `if` flagged here: this fix removes it too.
     """
 
     code = "SL110"
@@ -316,6 +348,7 @@ class NeedlessBoolReturn(SimplifyRule):
         "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
         "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return False\n    return True\n",
         "def f(x):\n    if x:\n        return True\n    log(x)\n    return False\n",
+        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n    else:\n        return True\n",
     ]
     INVALID = [
         Invalid(
@@ -348,6 +381,21 @@ class NeedlessBoolReturn(SimplifyRule):
         # A comment would be lost: reported, not fixed.
         Invalid("def f(x):\n    if x:  # cached\n        return True\n    return False\n", fixed=None),
         Invalid("bool = int\ndef f(x):\n    if x:\n        return True\n    return False\n", fixed=None),
+        Invalid(
+            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n    else:\n        return False\n",
+            fixed="def f(x, y):\n    if x:\n        raise E\n    return bool(y)\n",
+            count=1,
+        ),
+        Invalid(
+            "def f(x, y):\n    if x:\n        y = g(x)\n    elif y is None:\n        return False\n    else:\n"
+            "        return True\n    return y\n",
+            fixed="def f(x, y):\n    if x:\n        y = g(x)\n    else:\n        return y is not None\n    return y\n",
+        ),
+        Invalid(
+            "def f(x, y):\n    if x:\n        return 1\n    elif y:  # set\n        return True\n    else:\n"
+            "        return False\n",
+            fixed=None,
+        ),
     ]
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -356,6 +404,13 @@ class NeedlessBoolReturn(SimplifyRule):
                 self._check(node, index, statement)
 
     def _check(self, block: cst.IndentedBlock, index: int, statement: cst.If) -> None:
+        tail = last_elif(statement)
+        if tail is not None:
+            returned = bool_branches(tail)
+            if returned is not None:
+                fix = self._elif_fix(statement, tail, returned)
+                self.report(tail, "Return the condition directly, not `True`/`False` through `elif`", fix)
+            return
         returned = _returned_bool(statement.body)
         if returned is None:
             return
@@ -363,14 +418,39 @@ class NeedlessBoolReturn(SimplifyRule):
         if statement.orelse is None:
             following = block.body[index + 1] if index + 1 < len(block.body) else None
             other = _returned_bool(following)
-        elif isinstance(statement.orelse, cst.Else):
-            other = _returned_bool(statement.orelse.body)
         else:
-            return
+            other = _returned_bool(statement.orelse.body)
         if other is None or other == returned:
             return
         fix = self._fix(block, index, statement, following, returned)
         self.report(statement, "Return the condition directly, not `True`/`False` through `if`", fix)
+
+    def _returned(self, test: cst.BaseExpression, returned: bool) -> Optional[tuple[cst.SimpleStatementLine, bool]]:
+        """(`return <the condition's truth>`, whether that is unsafe); None if `bool` is shadowed."""
+        made = bool_value(test, returned, self.context)
+        if made is None:
+            return None
+        value, unsafe = made
+        return cst.SimpleStatementLine([cst.Return(wrap(value, LAMBDA))]), unsafe
+
+    def _elif_fix(self, statement: cst.If, tail: cst.If, returned: bool) -> Optional[NodeFix]:
+        made = self._returned(tail.test, returned)
+        if made is None or keyword_comment(tail):
+            return None
+        line, unsafe = made
+        message = f"Replace with `{short(line)}`"
+        before = branches_before(statement, tail)
+        if any(terminator(branch.body) is None for branch in before):
+            # A branch falls through to the code after the chain: only the `elif` can go.
+            replacement = cst.Else(cst.IndentedBlock([line]), leading_lines=tail.leading_lines)
+            return NodeFix(tail, replacement, message, unsafe)
+        # No branch falls through: the `return` can follow the chain, which ends before the `elif`.
+        chain: Optional[cst.If] = None
+        for branch in reversed(before):
+            chain = branch.with_changes(orelse=chain)
+        assert chain is not None
+        line = line.with_changes(leading_lines=tail.leading_lines)
+        return NodeFix(statement, cst.FlattenSentinel([chain, line]), message, unsafe)
 
     def _fix(
         self,
@@ -380,11 +460,11 @@ class NeedlessBoolReturn(SimplifyRule):
         following: Optional[cst.BaseStatement],
         returned: bool,
     ) -> Optional[NodeFix]:
-        made = bool_value(statement.test, returned, self.context)
+        made = self._returned(statement.test, returned)
         if made is None:
             return None
-        value, unsafe = made
-        line = cst.SimpleStatementLine([cst.Return(wrap(value, LAMBDA))], leading_lines=statement.leading_lines)
+        line, unsafe = made
+        line = line.with_changes(leading_lines=statement.leading_lines)
         message = f"Replace with `{short(line)}`"
         if following is None:
             return NodeFix(statement, line, message, unsafe)
@@ -695,7 +775,8 @@ class SuperfluousElse(SimplifyRule):
         if orelse is None or id(node) in self._elifs:
             return
         keyword_ = terminator(node.body)
-        if keyword_ is None:
+        # An `if`/`else` (or a last `elif`/`else`) returning opposite bools is SL110's, whose fix removes both.
+        if keyword_ is None or bool_branches(orelse if isinstance(orelse, cst.If) else node) is not None:
             return
         flat = flattened(node)
         what = "elif" if isinstance(orelse, cst.If) else "else"
