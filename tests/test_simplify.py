@@ -435,3 +435,38 @@ def test_a_trailing_elif_after_a_branch_that_falls_through_keeps_an_else(tmp_pat
     assert _fixed(path, source) == (
         "def f(a, b, c):\n    if a:\n        log(a)\n    else:\n        return b in c\n    return None\n"
     )
+
+
+GUARDED = "    if ready:\n        run()\n"
+
+
+@pytest.mark.parametrize(
+    "guard",
+    [
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n",
+        "import typing\nif typing.TYPE_CHECKING:\n",
+        "import sys\nif sys.version_info >= (3, 11):\n",
+        "import sys\nif sys.platform == 'win32':\n",
+        "if __name__ == '__main__':\n",
+        "from typing import TYPE_CHECKING as TC\nif TC:\n",
+        "from sys import version_info as v\nif v[:2] >= (3, 8) and fast:\n",
+        "import sys\nif sys.version_info < (3, 9):\n    pass\nelif slow:\n",
+        "if x:\n    pass\nelif __name__ == '__main__':\n",
+        "if True:\n",
+    ],
+)
+def test_collapsible_if_leaves_guard_blocks_alone_as_ruff_sim102_does(tmp_path: Path, guard: str) -> None:
+    assert _check(tmp_path / "case.py", guard + GUARDED, "SL114") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if __debug__:\n" + GUARDED,
+        "if self.platform == 'win32':\n" + GUARDED,
+        "if not TYPE_CHECKING:\n" + GUARDED,
+        "if ready:\n    if TYPE_CHECKING:\n        run()\n",
+    ],
+)
+def test_collapsible_if_still_merges_what_ruff_sim102_merges(tmp_path: Path, source: str) -> None:
+    assert [f.code for f in _check(tmp_path / "case.py", source, "SL114")] == ["SL114"]

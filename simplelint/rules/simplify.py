@@ -109,6 +109,66 @@ def _bound_name(node: ast.AST) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=16)
+def imported_names(source: bytes) -> Mapping[str, str]:
+    """What each name imported in the file stands for: `import sys as s` gives `s` -> `sys`, `from typing
+    import TYPE_CHECKING as TC` gives `TC` -> `typing.TYPE_CHECKING`."""
+    tree = python_ast(source)
+    return {} if tree is None else dict(pair for node in ast.walk(tree) for pair in _imported(node))
+
+
+def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(local name, what it stands for) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield local, alias.name if alias.asname else local
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        for alias in node.names:
+            yield alias.asname or alias.name, f"{node.module}.{alias.name}"
+
+
+def qualified_name(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The dotted name `expr` stands for through the file's imports (`s.version_info` -> `sys.version_info`);
+    a name not imported stands for itself; None for anything but a name or an attribute chain."""
+    if isinstance(expr, cst.Name):
+        return imported_names(context.source).get(expr.value, expr.value)
+    if isinstance(expr, cst.Attribute):
+        base = qualified_name(expr.value, context)
+        return None if base is None else f"{base}.{expr.attr.value}"
+    return None
+
+
+_TYPE_CHECKING = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+_PLATFORM_AND_VERSION = frozenset({"sys.version_info", "sys.platform"})
+
+
+def is_main_check(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (or `!=`, or the operands swapped)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    operands = (test.left, test.comparisons[0].comparator)
+    names = [o for o in operands if is_name(o, "__name__")]
+    strings = [o for o in operands if isinstance(o, cst.SimpleString) and o.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
+def is_guard(test: cst.BaseExpression, context: FileContext) -> bool:
+    """Whether an `if` on `test` guards a block rather than tests data: `TYPE_CHECKING`, anything on
+    `sys.version_info` or `sys.platform`, `__name__ == "__main__"`, `True`/`False` (ruff's exceptions)."""
+    if bool_literal(test) is not None or is_main_check(test):
+        return True
+    if isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING":
+        return True
+    if isinstance(test, cst.Name) and qualified_name(test, context) in _TYPE_CHECKING:
+        return True
+    return any(
+        qualified_name(node, context) in _PLATFORM_AND_VERSION
+        for node in walk(test)
+        if isinstance(node, (cst.Name, cst.Attribute))
+    )
+
+
 def is_builtin(context: FileContext, name: str) -> bool:
     """`name` certainly means the builtin: the file never binds it (star imports are assumed not to)."""
     names = file_names(context.source)
@@ -811,6 +871,14 @@ class CollapsibleIf(SimplifyRule):
     Flags an `if` (or `elif`) without `else` whose whole body is another `if` without `else`
     (flake8-simplify's SIM102), and offers to merge them into one `if a and b:`.
 
+    Guard blocks are left alone, as ruff's SIM102 leaves them: an outer `if` (or `elif`, or any branch of a
+    chain that starts with one) testing `TYPE_CHECKING` (`typing.TYPE_CHECKING`, an alias), anything that
+    reads `sys.version_info` or `sys.platform` (through any import alias), `__name__ == "__main__"`, or
+    `True`/`False`. Such an `if` marks a section of the file (imports for type checkers, code for one Python
+    or one platform, the script's entry point) that tools and readers look for as a block of its own.
+    `if __debug__:` and an inner guard (`if a:` around `if TYPE_CHECKING:`) are still reported, as ruff
+    does.
+
     ## Why is this bad?
     Each nested `if` costs a level of indentation and makes the reader keep one more condition in mind;
     `and` says the same in one line.
@@ -844,6 +912,9 @@ class CollapsibleIf(SimplifyRule):
         "if a:\n    if b:\n        f()\nelse:\n    g()\n",
         "if a:\n    if b:\n        f()\n    else:\n        g()\n",
         "if a:\n    if b:\n        f()\n    elif c:\n        g()\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    if a:\n        import b\n",
+        "import sys as s\nif s.platform == 'win32':\n    pass\nelif a:\n    if b:\n        f()\n",
+        "if __name__ == '__main__':\n    if a:\n        main()\n",
     ]
     INVALID = [
         Invalid(
@@ -875,11 +946,22 @@ class CollapsibleIf(SimplifyRule):
         ),
     ]
 
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._heads: dict[int, cst.If] = {}  # each `elif` -> the `if` that starts its chain
+
     def visit_If(self, node: cst.If) -> None:
+        head = self._heads.get(id(node), node)
+        if isinstance(node.orelse, cst.If):
+            self._heads[id(node.orelse)] = head
         if node.orelse is not None:
             return
         inner = sole_if(node.body)
         if inner is None or inner.orelse is not None:
+            return
+        # ruff reads `__main__` and literals on the merged `if`, versions and TYPE_CHECKING on the chain's first
+        # `if`; both are guards wherever they are.
+        if is_guard(node.test, self.context) or is_guard(head.test, self.context):
             return
         joined = merged(node)
         fix = None if joined is None else NodeFix(node, joined, "Merge the conditions with `and`")
