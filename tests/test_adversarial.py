@@ -78,8 +78,8 @@ BLOCK = '''def parse_record_{i}(line: str, sep: str = ",") -> dict[str, str]:
     Empty fields are skipped; the names are `field_0`, `field_1`, ...
     """
     # Blank lines and comments carry no fields.
-    fields = line.strip().split(sep)
-    if len(fields) == 0:
+    fields: list[str] = line.strip().split(sep)
+    if not len(fields):
         return {{}}
     result = {{}}
     for index, value in enumerate(fields):

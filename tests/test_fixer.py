@@ -88,20 +88,20 @@ def test_outermost_keeps_one_fix_per_node_and_skips_inner_ones() -> None:
 
 def test_fixes_of_several_rules_on_overlapping_code_reach_a_fixed_point(tmp_path: Path) -> None:
     source = (
-        "def f(x, items):\n"
+        "def f(x, items: dict):\n"
         "    if x:\n"
         "        if not not x == None:\n"
         "            return True\n"
         "        else:\n"
         "            return False\n"
-        "    elif len(items) == 0:\n"
+        "    elif not len(items):\n"
         "        return [i for i in items.keys()]\n"
         "    else:\n"
         "        return x if x else None\n"
     )
     result = _fix(tmp_path, source.encode(), frozenset(rule.code for rule in simplify.RULES))
     assert result.new_source == (
-        b"def f(x, items):\n"
+        b"def f(x, items: dict):\n"
         b"    if x:\n"
         b"        return bool(x is None)\n"
         b"    if not items:\n"

@@ -186,6 +186,225 @@ def fresh_name(context: FileContext, wanted: Sequence[str]) -> Optional[str]:
     return None
 
 
+# What a name, a display or a builtin's result certainly is: the builtin collection types it may hold, or
+# None when it may hold anything else too.
+Types = Optional[frozenset[str]]
+
+_DISPLAYS: dict[type, str] = {
+    cst.List: "list",
+    cst.ListComp: "list",
+    cst.Dict: "dict",
+    cst.DictComp: "dict",
+    cst.Set: "set",
+    cst.SetComp: "set",
+    cst.Tuple: "tuple",
+    cst.FormattedString: "str",
+}
+# Builtins returning a builtin collection (the ones ruff's PLC1802 knows).
+_BUILTIN_RESULTS = {
+    **dict.fromkeys(("list", "sorted", "dir"), "list"),
+    **dict.fromkeys(("dict", "vars", "locals", "globals"), "dict"),
+    **dict.fromkeys(("str", "repr", "ascii", "format", "chr", "input", "bin", "hex", "oct"), "str"),
+    **{name: name for name in ("set", "frozenset", "tuple", "bytes", "bytearray", "range", "memoryview")},
+}
+_COLLECTIONS = {f"collections.{name}": "dict" for name in ("OrderedDict", "defaultdict", "Counter")}
+_BUILTIN_TYPES = frozenset({"list", "dict", "set", "frozenset", "tuple", "str", "bytes", "bytearray"})
+_TYPING_ALIASES = {
+    **{f"typing.{alias}": builtin for alias, builtin in [("List", "list"), ("Dict", "dict"), ("Set", "set")]},
+    **{f"typing.{alias}": builtin for alias, builtin in [("FrozenSet", "frozenset"), ("Tuple", "tuple")]},
+    **{f"typing.{name}": "dict" for name in ("OrderedDict", "DefaultDict", "Counter")},
+    **_COLLECTIONS,
+}
+
+
+def _string_type(expr: Union[cst.SimpleString, cst.ConcatenatedString]) -> str:
+    first: cst.BaseExpression = expr
+    while isinstance(first, cst.ConcatenatedString):
+        first = first.left
+    return "bytes" if isinstance(first, cst.SimpleString) and "b" in first.prefix.lower() else "str"
+
+
+def _builtin_named(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The dotted name `expr` stands for, when it is not a builtin the file rebinds."""
+    name = qualified_name(expr, context)
+    return None if name is None or ("." not in name and not is_builtin(context, name)) else name
+
+
+def literal_type(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The builtin collection type `expr` certainly evaluates to: a display, a comprehension, a string, a call
+    of a builtin returning one (`list(...)`, `sorted(...)`, `str(...)`) or of `collections.OrderedDict` and
+    the like."""
+    display = _DISPLAYS.get(type(expr))
+    if display is not None:
+        return display
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        return _string_type(expr)
+    if not isinstance(expr, cst.Call):
+        return None
+    name = _builtin_named(expr.func, context)
+    return None if name is None else _BUILTIN_RESULTS.get(name) or _COLLECTIONS.get(name)
+
+
+def annotation_type(annotation: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The builtin collection type an annotation names: `list`, `dict[str, int]`, `typing.List[int]`, ..."""
+    name = _builtin_named(annotation.value if isinstance(annotation, cst.Subscript) else annotation, context)
+    return name if name in _BUILTIN_TYPES else _TYPING_ALIASES.get(name or "")
+
+
+@lru_cache(maxsize=16)
+def declared_free(source: bytes) -> Optional[frozenset[str]]:
+    """Names some `global` or `nonlocal` statement of the file rebinds from elsewhere; None if unparsable."""
+    tree = python_ast(source)
+    if tree is None:
+        return None
+    declared = (node.names for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)))
+    return frozenset(name for names in declared for name in names)
+
+
+class ScopeBindings:
+    """The builtin collection types each name of one scope (a function, lambda, class or module body) may
+    hold, from every binding of the name there: unknown as soon as one binding is not certainly a collection
+    (a call of anything else, a loop target, an import, `+=`, `del`, ...)."""
+
+    def __init__(self, scope: cst.CSTNode, context: FileContext) -> None:
+        self.context = context
+        self.types: dict[str, Types] = {}
+        self.star_import = False  # may have bound any name
+        if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+            self._parameters(scope.params)
+        if isinstance(scope, cst.Module):
+            self._walk(scope.body)
+        elif isinstance(scope, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            self._walk([scope.body])
+
+    def get(self, name: str) -> Types:
+        return None if self.star_import else self.types.get(name)
+
+    def _bind(self, name: str, kind: Optional[str]) -> None:
+        known = self.types.get(name, frozenset())
+        self.types[name] = None if known is None or kind is None else known | {kind}
+
+    def _target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, None if value is None else literal_type(value, self.context))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._target(target.value, None)
+        # An attribute or a subscript binds no name.
+
+    def _annotated(
+        self, name: cst.BaseExpression, annotation: Optional[cst.Annotation], value: Optional[cst.BaseExpression]
+    ) -> None:
+        """A parameter or an annotated assignment: its value's type, else the one its annotation promises."""
+        if not isinstance(name, cst.Name):
+            self._target(name, None)
+            return
+        kind = None if value is None else literal_type(value, self.context)
+        if kind is None and annotation is not None and not (value is not None and is_name(value, "None")):
+            kind = annotation_type(annotation.annotation, self.context)  # not `x: list = None`
+        self._bind(name.value, kind)
+
+    def _parameters(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self._annotated(param.name, param.annotation, param.default)
+        if isinstance(params.star_arg, cst.Param):
+            self._bind(params.star_arg.name.value, "tuple")
+        if params.star_kwarg is not None:
+            self._bind(params.star_kwarg.name.value, "dict")
+
+    def _walk(self, roots: Sequence[cst.CSTNode]) -> None:
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                self._bind(node.name.value, None)  # its body is a scope of its own
+                continue
+            if isinstance(node, cst.Lambda):
+                continue
+            self._binding(node)
+            stack.extend(children(node))
+
+    def _binding(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._target(target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:  # `x: list[int]` alone binds nothing
+                self._annotated(node.target, node.annotation, node.value)
+        elif isinstance(node, cst.NamedExpr):
+            self._target(node.target, node.value)
+        elif isinstance(node, (cst.AugAssign, cst.For, cst.CompFor, cst.Del)):
+            self._target(node.target, None)
+        elif isinstance(node, cst.AsName):  # `with ... as`, `except ... as`, `import ... as`
+            self._target(node.name, None)
+        elif isinstance(node, cst.ImportStar):
+            self.star_import = True
+        else:
+            captured = _captured_name(node)
+            if captured is not None:
+                self._bind(captured, None)
+
+
+def _captured_name(node: cst.CSTNode) -> Optional[str]:
+    """The name an `import` without `as` or a `match` capture binds."""
+    if isinstance(node, cst.ImportAlias) and node.asname is None:
+        return code_of(node.name).split(".")[0]
+    if isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+        return node.name.value
+    if isinstance(node, cst.MatchMapping) and node.rest is not None:
+        return node.rest.value
+    return None
+
+
+class _Scoped(SimplifyRule):
+    """Base of rules that ask which builtin collection an expression holds in the scope around it."""
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.scopes: list[cst.CSTNode] = []
+        self._bindings: dict[int, ScopeBindings] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.append(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    def collection_types(self, expr: cst.BaseExpression) -> Types:
+        """The builtin collection types `expr` may hold, when it certainly holds one of them; else None.
+
+        A name counts when every binding of it in the current scope is one (a name bound elsewhere, in an
+        enclosing function or at module level seen from a function, is unknown)."""
+        kind = literal_type(expr, self.context)
+        if kind is not None:
+            return frozenset({kind})
+        free = declared_free(self.context.source)
+        if not isinstance(expr, cst.Name) or free is None or expr.value in free:
+            return None
+        scope = self.scopes[-1]
+        bindings = self._bindings.get(id(scope))
+        if bindings is None:
+            bindings = self._bindings[id(scope)] = ScopeBindings(scope, self.context)
+        return bindings.get(expr.value)
+
+
 def bool_literal(node: cst.BaseExpression) -> Optional[bool]:
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
         return node.value == "True"
@@ -1229,6 +1448,12 @@ class _TruthTested(SimplifyRule):
         if is_not(node):
             self._mark(node.expression)
 
+    def visit_Call(self, node: cst.Call) -> None:
+        if is_name(node.func, "bool") and len(node.args) == 1 and is_builtin(self.context, "bool"):
+            argument = node.args[0]
+            if argument.keyword is None and not argument.star:
+                self._mark(argument.value)
+
     def _mark(self, expr: cst.BaseExpression) -> None:
         # Operands of `and`/`or` in a test are tested too (the whole value is only tested for truth).
         stack = [expr]
@@ -1249,121 +1474,95 @@ def len_argument(node: cst.BaseExpression, context: FileContext) -> Optional[cst
     return None if is_name(argument.value, "self") else argument.value
 
 
-# (operator, number) -> whether `len(x) <operator> number` means "x is empty".
-_EMPTY_WHEN: dict[tuple[type, str], bool] = {
-    (cst.Equal, "0"): True,
-    (cst.LessThan, "1"): True,
-    (cst.LessThanEqual, "0"): True,
-    (cst.NotEqual, "0"): False,
-    (cst.GreaterThan, "0"): False,
-    (cst.GreaterThanEqual, "1"): False,
-}
-_FLIPPED: dict[type, type] = {
-    cst.LessThan: cst.GreaterThan,
-    cst.GreaterThan: cst.LessThan,
-    cst.LessThanEqual: cst.GreaterThanEqual,
-    cst.GreaterThanEqual: cst.LessThanEqual,
-}
-
-
-def len_comparison(node: cst.Comparison, context: FileContext) -> Optional[tuple[bool, cst.BaseExpression]]:
-    """(is the test "empty?", the sized expression) for `len(x) == 0`, `0 < len(x)` and the like."""
-    if len(node.comparisons) != 1:
-        return None
-    target = node.comparisons[0]
-    operator: type = type(target.operator)
-    argument, number = len_argument(node.left, context), target.comparator
-    if argument is None:
-        argument, number = len_argument(target.comparator, context), node.left
-        operator = _FLIPPED.get(operator, operator)
-    if argument is None or not isinstance(number, cst.Integer):
-        return None
-    empty = _EMPTY_WHEN.get((operator, number.value))
-    return None if empty is None else (empty, argument)
-
-
-class LenTest(_TruthTested):
+class LenTest(_TruthTested, _Scoped):
     """
     ## What it does
-    Flags `len(x)`, `len(x) == 0`, `len(x) > 0`, `len(x) != 0`, `len(x) >= 1`, `len(x) < 1` (and the same
-    with the operands swapped) used as a condition: in `if`, `while`, `assert`, a conditional expression,
-    a comprehension's `if`, or under `not`/`and`/`or` there (pylint's use-implicit-booleaness-not-len,
-    ruff's PLC1802).
+    Flags `len(x)` used as a truth value (in `if`, `while`, `assert`, a conditional expression, a
+    comprehension's `if`, a `match` guard, under `not` or `bool()`, or as an operand of `and`/`or` there)
+    when `x` is certainly a builtin collection (pylint's C1802 use-implicit-booleaness-not-len, ruff's
+    PLC1802): a display or comprehension, a string, a call of `list`, `dict`, `set`, `tuple`, `str`,
+    `sorted`, ... , a `*args`/`**kwargs`, a parameter or a variable annotated as one (`list[int]`,
+    `typing.Dict`, not with a `None` default), or a name every binding of which in its scope (function,
+    class body or module) is one of these.
+
+    Comparisons (`len(x) == 0`, `len(x) > 0`) are not flagged: they say "the length is 0" as plainly, and
+    they are what works for objects whose truth is not their length (numpy arrays, pandas frames, the
+    object under test in `assert len(cache) == 0`). Nor is `len(x)` of anything not known to be a builtin
+    collection.
 
     ## Why is this bad?
-    Empty containers are false and others true: `if not items:` says "if there are no items" directly,
-    without counting them.
+    Empty collections are false and others true: `while queue:` says "while there is something queued"
+    directly, without counting.
 
     ## Example
     ```python
-    if len(queue) == 0:
-        return
-    while len(pending):
-        pending.pop()
+    def drain(queue: list[Job]) -> None:
+        while len(queue):
+            run(queue.pop())
     ```
 
     ## Use instead
     ```python
-    if not queue:
-        return
-    while pending:
-        pending.pop()
+    def drain(queue: list[Job]) -> None:
+        while queue:
+            run(queue.pop())
     ```
 
     ## Fix safety
-    Unsafe: it holds for containers, not for every sized object. `not array` raises for a numpy array with
-    more than one element (and is wrong for a one-element array holding `0`); a pandas DataFrame refuses
-    `bool()`; a class may define `__bool__` apart from `__len__`. Not reported when `len` is rebound, nor for
-    `len(self)` (in `__bool__`, `not self` would call itself).
+    Safe: the truth of a builtin collection is its length being non-zero, and it is evaluated once either
+    way. No fix when a comment would be lost. Not reported when `len` is rebound in the file.
     """
 
     code = "SL118"
     name = "len-test"
-    summary = "`len(x)` compared or tested as a condition"
+    summary = "`len(x)` of a builtin collection tested as a condition"
     fixable = True
     VALID = [
         "n = len(x)\n",
-        "if len(x) == 2:\n    pass\n",
-        "ok = len(x) == 0\n",
-        "if (n := len(x)):\n    pass\n",
-        "len = str\nif len(x):\n    pass\n",
-        "class C:\n    def __bool__(self):\n        return True if len(self) > 0 else False\n",
+        "items = [1]\nok = len(items) == 0\n",
+        "items = [1]\nif len(items) > 0:\n    pass\n",
+        "def f(rows):\n    if len(rows):\n        pass\n",
+        "import numpy as np\narr = np.array(x)\nif len(arr):\n    pass\n",
+        "def f(items: list = None):\n    if len(items):\n        pass\n",
+        "def f(x):\n    items: list[int] = None\n    if len(items):\n        pass\n",
+        "def f():\n    found = []\n    found = load()\n    while len(found):\n        found.pop()\n",
+        "rows = []\ndef f():\n    return not len(rows)\n",
+        "len = str\nif len([1]):\n    pass\n",
+        "class C:\n    def __bool__(self):\n        return bool(len(self))\n",
     ]
     INVALID = [
-        Invalid("if len(x) == 0:\n    pass\n", fixed="if not x:\n    pass\n", count=1, message="`not x`"),
-        Invalid("while len(queue):\n    queue.pop()\n", fixed="while queue:\n    queue.pop()\n"),
-        Invalid("if a and 0 < len(b):\n    pass\n", fixed="if a and b:\n    pass\n"),
-        Invalid("assert not len(a + b)\n", fixed="assert not (a + b)\n"),
-        Invalid("y = [v for v in vs if len(v) >= 1]\n", fixed="y = [v for v in vs if v]\n"),
-        Invalid("y = 1 if len(x or y) < 1 else 2\n", fixed="y = 1 if not (x or y) else 2\n"),
+        Invalid("x = [1]\nif len(x):\n    pass\n", fixed="x = [1]\nif x:\n    pass\n", count=1, message="use `x`"),
         Invalid(
-            "match p:\n    case [*rest] if len(rest) == 0:\n        pass\n",
-            fixed="match p:\n    case [*rest] if not rest:\n        pass\n",
+            "def f(queue: list[int]):\n    while len(queue):\n        queue.pop()\n",
+            fixed="def f(queue: list[int]):\n    while queue:\n        queue.pop()\n",
+        ),
+        Invalid("def f(a, *b):\n    if a and not len(b):\n        pass\n", fixed="def f(a, *b):\n    if a and not b:\n        pass\n"),
+        Invalid(
+            "from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(len(d)), 1 if len(kw) else 2\n",
+            fixed="from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(d), 1 if kw else 2\n",
+            count=2,
         ),
         Invalid(
-            "if len(rows  # all rows\n       ) > 0:\n    pass\n",
-            fixed=None,
+            "def f(x):\n    seen = set()\n    if x:\n        seen = {x}\n    assert len(seen) or len(sorted(x))\n",
+            fixed="def f(x):\n    seen = set()\n    if x:\n        seen = {x}\n    assert seen or sorted(x)\n",
         ),
+        Invalid(
+            "def f(line: str):\n    fields: list[str] = line.split()\n    if not len(fields):\n        pass\n",
+            fixed="def f(line: str):\n    fields: list[str] = line.split()\n    if not fields:\n        pass\n",
+        ),
+        Invalid("names = [\n    1,\n]\nif len(names  # all of them\n       ):\n    pass\n", fixed=None),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         if id(node) not in self.tested:
             return
         argument = len_argument(node, self.context)
-        if argument is not None:
-            replacement = in_place(node, wrap(argument, PRIMARY))
-            self._report(node, replacement, f"`{short(node)}` as a condition: use `{short(argument)}`")
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        found = len_comparison(node, self.context) if id(node) in self.tested else None
-        if found is None:
+        if argument is None or self.collection_types(argument) is None:
             return
-        empty, argument = found
-        replacement = cst.UnaryOperation(cst.Not(), wrap(argument, NOT)) if empty else wrap(argument, PRIMARY)
-        self._report(node, in_place(node, replacement), f"`{short(node)}` as a condition: use `{short(replacement)}`")
-
-    def _report(self, node: cst.BaseExpression, replacement: cst.BaseExpression, message: str) -> None:
-        self.report(node, message, NodeFix(node, replacement, f"Replace with `{short(replacement)}`", True))
+        replacement = in_place(node, wrap(argument, PRIMARY))
+        fix = NodeFix(node, replacement, f"Replace with `{short(replacement)}`")
+        self.report(node, f"`{short(node)}` as a condition: use `{short(argument)}`", fix)
 
 
 def range_len_loop(node: cst.For, context: FileContext) -> Optional[tuple[str, cst.BaseExpression]]:
@@ -1422,7 +1621,7 @@ def singular(name: str) -> str:
     return ""
 
 
-class RangeLenIndex(SimplifyRule):
+class RangeLenIndex(_Scoped):
     """
     ## What it does
     Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
@@ -1486,25 +1685,6 @@ class RangeLenIndex(SimplifyRule):
         Invalid("def f(o):\n    for i in range(len(o.xs)):\n        print(o.xs[i])\n", fixed=None),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
-        self._scopes: list[cst.CSTNode] = []
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._scopes.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._scopes.pop()
-
     def visit_For(self, node: cst.For) -> None:
         loop = range_len_loop(node, self.context)
         if loop is None:
@@ -1523,7 +1703,7 @@ class RangeLenIndex(SimplifyRule):
         self.report(node.iter, message, fix)
 
     def _fix(self, node: cst.For, index: str, sequence: cst.Name, uses: list[cst.Subscript]) -> Optional[NodeFix]:
-        scope = self._scopes[-1]
+        scope = self.scopes[-1]
         if isinstance(scope, cst.ClassDef) or count_names(scope, index) != len(uses) + 1:
             return None
         if count_names(node.body, sequence.value) != len(uses):
