@@ -134,6 +134,11 @@ def ternary_or(x, y):
     return x if x else y
 
 
+def dict_keys(x):
+    seen = {"a": x, 0: 1}
+    return [str(k) for k in seen.keys()], x in seen.keys()
+
+
 def len_tests(x, *rest):
     found = list(rest)
     if x:
@@ -216,6 +221,7 @@ def test_safe_fixes_keep_behaviour_for_every_input(tmp_path: Path) -> None:
     remaining = fixer.fix_source("x.py", SAFE.encode(), settings_for(tmp_path, CODES), False).violations
     assert remaining == []
     assert "else:" not in fixed and "not not" not in fixed and "True if" not in fixed and "len(" not in fixed
+    assert ".keys()" not in fixed
     assert _behaviour(fixed) == _behaviour(SAFE)
 
 
@@ -228,7 +234,7 @@ def test_safe_fixes_keep_behaviour_for_every_input(tmp_path: Path) -> None:
         ("def f(x):\n    return x == True\n", "f(2)", False, 2),
         ("def f(x):\n    return x == None\n", "f(Truth(True))", "equal?", False),
         ("def f(x):\n    return True if x == 1 else False\n", "f(Truth(True))", True, "equal?"),
-        ("def f(d):\n    return [k.upper() for k in d.keys()]\n", "f(Frame())", ["A"], ["COLUMN"]),
+        ("def f(d):\n    return 'a' in d.keys()\n", "f(Frame())", True, False),
         ("def f(d):\n    return {k: v for k, v in d}\n", "f({(1, 2): 3})", {1: 2}, {(1, 2): 3}),
         ("def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n", "f({0: 'a', 1: 'b'}) or out", None, None),
         ("def f(it):\n    return next(it) if next(it) else 0\n", "f(iter([1, 2, 3]))", 2, 1),
@@ -508,3 +514,41 @@ def test_len_test_flags_a_builtin_collection_tested_for_truth(tmp_path: Path, so
     found = _check(path, source, "SL118")
     assert found and all(f.fix == "safe" for f in found)
     assert _fixed(path, source, "SL118") == fixed
+
+
+UPDATE = """\
+def update(target, other):
+    if hasattr(other, "keys"):
+        for k in other.keys():
+            target[k] = other[k]
+    else:
+        for k, v in other:
+            target[k] = v
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        UPDATE,
+        "def has(other, k):\n    return getattr(other, 'keys', None) is not None and k in other.keys()\n",
+        "def names(frame):\n    return [name.upper() for name in frame.keys()]\n",
+        "class Form:\n    def clean(self):\n        for name in self.fields.keys():\n            check(name)\n",
+    ],
+    ids=["mapping-protocol", "getattr-keys", "unknown-comprehension", "unknown-attribute"],
+)
+def test_in_dict_keys_leaves_the_mapping_protocol_and_unknown_loops_alone(tmp_path: Path, source: str) -> None:
+    assert _check(tmp_path / "case.py", source, "SL116") == []
+
+
+def test_in_dict_keys_iterating_a_known_dict_is_fixed_safely_with_a_loop_message(tmp_path: Path) -> None:
+    source = (
+        "def f(pairs, key, seen: dict[str, int]):\n    counts = {}\n    for k in counts.keys():\n        print(k)\n"
+        "    return key in seen.keys(), key in pairs.keys()\n"
+    )
+    path = tmp_path / "case.py"
+    found = _check(path, source, "SL116")
+    assert [(f.line, f.fix) for f in found] == [(3, "safe"), (5, "safe"), (5, "unsafe")]
+    assert "`key in dict`" not in found[0].message and "Iterate over `counts`" in found[0].message
+    assert "`key in dict`" in found[1].message
+    assert _fixed(path, source, "SL116") == source.replace(".keys()", "")

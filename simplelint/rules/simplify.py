@@ -1292,11 +1292,32 @@ def keys_receiver(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     return function.value
 
 
-class InDictKeys(SimplifyRule):
+def keys_checked(scope: cst.CSTNode) -> frozenset[str]:
+    """The objects (as code) that `hasattr(obj, "keys")` or `getattr(obj, "keys", ...)` asks about in `scope`."""
+    found = set()
+    for node in walk(scope):
+        if not isinstance(node, cst.Call) or len(node.args) < 2:
+            continue
+        if is_name(node.func, "hasattr") or is_name(node.func, "getattr"):
+            attribute = node.args[1].value
+            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == "keys":
+                found.add(code_of(without_parens(node.args[0].value)))
+    return frozenset(found)
+
+
+class InDictKeys(_Scoped):
     """
     ## What it does
-    Flags `key in d.keys()`, `key not in d.keys()` and iterating over `d.keys()` in `for` loops and
-    comprehensions (flake8-simplify's SIM118).
+    Flags `key in d.keys()` and `key not in d.keys()` (flake8-simplify's SIM118), and iterating over
+    `d.keys()` in a `for` loop or a comprehension when `d` is known to be a dict: a dict display or
+    comprehension, a call of `dict` (or `collections.OrderedDict`, `defaultdict`, `Counter`), `**kwargs`, a
+    parameter annotated `dict[...]`/`typing.Dict`, or a name bound only to such in its scope.
+
+    Not reported for `self.keys()` (how `__contains__` is written), nor when the function asks
+    `hasattr(d, "keys")` or `getattr(d, "keys", ...)`: that is the mapping protocol (`dict.update`'s), where
+    an object with `keys()` is read through `keys()` and `__getitem__`, and iterating the object itself
+    means something else (its `__getitem__` by index, a sequence of pairs). Iterating `d.keys()` of an
+    object not known to be a dict is not reported either, for the same reason.
 
     ## Why is this bad?
     A dict is already a container and an iterable of its keys; `.keys()` adds a call and a view object
@@ -1304,61 +1325,101 @@ class InDictKeys(SimplifyRule):
 
     ## Example
     ```python
-    for name in settings.keys():
-        if name in defaults.keys():
-            ...
+    def merge(settings: dict[str, str], defaults):
+        for name in settings.keys():
+            if name in defaults.keys():
+                ...
     ```
 
     ## Use instead
     ```python
-    for name in settings:
-        if name in defaults:
-            ...
+    def merge(settings: dict[str, str], defaults):
+        for name in settings:
+            if name in defaults:
+                ...
     ```
 
     ## Fix safety
-    Unsafe: the receiver may be something else than a mapping with a `keys()` method whose membership and
-    iteration differ from the object's own (a pandas DataFrame iterates its columns but has `keys()` too;
-    an arbitrary class may define only `keys()`). `self.keys()` is not reported.
+    Safe when `d` is known to be a dict. Otherwise (a membership test) unsafe: the receiver may be something
+    else than a mapping whose `keys()` agrees with its own `in` (a pandas DataFrame's `in` looks at its
+    columns as `keys()` does, but a class may define `keys()` and `__contains__` apart, or no `__contains__`
+    at all, and then `in` iterates it).
     """
 
     code = "SL116"
     name = "in-dict-keys"
-    summary = "`key in d.keys()` or iterating `d.keys()`"
+    summary = "`key in d.keys()` or iterating a dict's `.keys()`"
     fixable = True
     VALID = [
         "for k in d:\n    pass\n",
         "ks = d.keys()\n",
         "class M:\n    def __contains__(self, k):\n        return k in self.keys()\n",
         "ok = k in d.keys(1)\n",
+        "def f(d):\n    for k in d.keys():\n        pass\n",
+        "ks = {k for k in self.d.keys()}\n",
+        "def f(d, k):\n    if hasattr(d, 'keys'):\n        return k in d.keys()\n",
+        "def f(d: dict):\n    if hasattr(d, 'keys'):\n        return [k for k in d.keys()]\n",
     ]
     INVALID = [
-        Invalid("for k in d.keys():\n    pass\n", fixed="for k in d:\n    pass\n", count=1, message="`key in dict`"),
+        Invalid(
+            "d = {}\nfor k in d.keys():\n    pass\n",
+            fixed="d = {}\nfor k in d:\n    pass\n",
+            count=1,
+            message="Iterate over `d` directly",
+        ),
         Invalid("ok = k not in (a or b).keys()\n", fixed="ok = k not in (a or b)\n", message="`key not in dict`"),
-        Invalid("ks = {k for k in self.d.keys()}\n", fixed="ks = {k for k in self.d}\n"),
+        Invalid(
+            "def f(d: dict[str, int], **kw):\n    return {k for k in d.keys()}, [k for k in kw.keys()]\n",
+            fixed="def f(d: dict[str, int], **kw):\n    return {k for k in d}, [k for k in kw]\n",
+            count=2,
+        ),
         Invalid("ok = k in (d.keys())\n", fixed="ok = k in (d)\n"),
         Invalid("ok = k in d.keys(  # all of them\n)\n", fixed=None),
     ]
 
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._checked: dict[int, frozenset[str]] = {}
+
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:
-            self._check(node.iter, "in")
+            self._check_loop(node.iter)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is None:
-            self._check(node.iter, "in")
+            self._check_loop(node.iter)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operator = node.comparisons[0].operator
-        if len(node.comparisons) == 1 and isinstance(operator, (cst.In, cst.NotIn)):
-            self._check(node.comparisons[0].comparator, "not in" if isinstance(operator, cst.NotIn) else "in")
+        if len(node.comparisons) != 1 or not isinstance(operator, (cst.In, cst.NotIn)):
+            return
+        expr = node.comparisons[0].comparator
+        receiver = self._receiver(expr)
+        if receiver is not None:
+            wanted = "not in" if isinstance(operator, cst.NotIn) else "in"
+            fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=not self._is_dict(receiver))
+            self.report(expr, f"Use `key {wanted} dict` instead of `key {wanted} dict.keys()`", fix)
 
-    def _check(self, expr: cst.BaseExpression, operator: str) -> None:
+    def _check_loop(self, expr: cst.BaseExpression) -> None:
+        receiver = self._receiver(expr)
+        if receiver is not None and self._is_dict(receiver):
+            name = short(receiver)
+            fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`")
+            self.report(expr, f"Iterate over `{name}` directly instead of `{name}.keys()`", fix)
+
+    def _receiver(self, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """`d` for `d.keys()`, unless the scope asks whether `d` has `keys` (the mapping protocol)."""
         receiver = keys_receiver(expr)
         if receiver is None:
-            return
-        fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=True)
-        self.report(expr, f"Use `key {operator} dict` instead of `key {operator} dict.keys()`", fix)
+            return None
+        scope = self.scopes[-1]
+        checked = self._checked.get(id(scope))
+        if checked is None:
+            checked = self._checked[id(scope)] = keys_checked(scope)
+        return None if code_of(without_parens(receiver)) in checked else receiver
+
+    def _is_dict(self, receiver: cst.BaseExpression) -> bool:
+        return self.collection_types(receiver) == frozenset({"dict"})
 
 
 class BoolTernary(SimplifyRule):
