@@ -552,3 +552,16 @@ def test_in_dict_keys_iterating_a_known_dict_is_fixed_safely_with_a_loop_message
     assert "`key in dict`" not in found[0].message and "Iterate over `counts`" in found[0].message
     assert "`key in dict`" in found[1].message
     assert _fixed(path, source, "SL116") == source.replace(".keys()", "")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def find(xs, target):\n    for i in range(len(xs)):\n        if xs[i] == target:\n            break\n    return i\n",
+        "for i in range(len(rows)):\n    print(rows[i])\nprint('stopped at', i)\n",
+    ],
+    ids=["returned", "module-level"],
+)
+def test_range_len_index_used_after_the_loop_suggests_enumerate(tmp_path: Path, source: str) -> None:
+    [found] = _check(tmp_path / "case.py", source, "SL119")
+    assert "use `enumerate(" in found.message and "directly" not in found.message and found.fix is None

@@ -1687,7 +1687,9 @@ class RangeLenIndex(_Scoped):
     ## What it does
     Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
     When `i` is used for nothing else, the fix iterates over `seq` directly and names the element after
-    `seq` (`items` -> `item`), or `item`/`element` when that name is taken. `range(len(self))` is left alone:
+    `seq` (`items` -> `item`), or `item`/`element` when that name is taken. When `i` appears elsewhere in
+    the function (read after the loop, as in `break` then `return i`) or `seq[i]` is assigned, the message
+    suggests `enumerate(seq)` instead. `range(len(self))` is left alone:
     it is how `__iter__` is written on top of `__getitem__`.
 
     ## Why is this bad?
@@ -1742,7 +1744,11 @@ class RangeLenIndex(_Scoped):
         ),
         Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(i, xs[i])\n", fixed=None),
         Invalid("def f(xs):\n    for i in range(len(xs)):\n        xs.append(xs[i])\n", fixed=None),
-        Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return xs[i]\n", fixed=None),
+        Invalid(
+            "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return xs[i]\n",
+            fixed=None,
+            message="use `enumerate(xs)`",
+        ),
         Invalid("def f(o):\n    for i in range(len(o.xs)):\n        print(o.xs[i])\n", fixed=None),
     ]
 
@@ -1756,7 +1762,10 @@ class RangeLenIndex(_Scoped):
             return
         name = short(sequence)
         stores = store_targets(node.body)
-        if count_names(node.body, index) > len(uses) or any(id(use) in stores for use in uses):
+        # The index elsewhere in the scope may be read after the loop (`break`, then `return i`): only
+        # `enumerate` keeps it (another loop reusing the name counts too, where `enumerate` is still right).
+        needed = count_names(self.scopes[-1], index) > len(uses) + 1
+        if needed or any(id(use) in stores for use in uses):
             self.report(node.iter, f"`{index}` indexes `{name}`: use `enumerate({name})`")
             return
         message = f"`{index}` only reads `{name}[{index}]`: iterate over `{name}` directly"
@@ -1764,10 +1773,7 @@ class RangeLenIndex(_Scoped):
         self.report(node.iter, message, fix)
 
     def _fix(self, node: cst.For, index: str, sequence: cst.Name, uses: list[cst.Subscript]) -> Optional[NodeFix]:
-        scope = self.scopes[-1]
-        if isinstance(scope, cst.ClassDef) or count_names(scope, index) != len(uses) + 1:
-            return None
-        if count_names(node.body, sequence.value) != len(uses):
+        if isinstance(self.scopes[-1], cst.ClassDef) or count_names(node.body, sequence.value) != len(uses):
             return None
         element = fresh_name(self.context, [singular(sequence.value), "item", "element"])
         if element is None:
