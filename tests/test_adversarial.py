@@ -78,8 +78,8 @@ BLOCK = '''def parse_record_{i}(line: str, sep: str = ",") -> dict[str, str]:
     Empty fields are skipped; the names are `field_0`, `field_1`, ...
     """
     # Blank lines and comments carry no fields.
-    fields = line.strip().split(sep)
-    if len(fields) == 0:
+    fields: list[str] = line.strip().split(sep)
+    if not len(fields):
         return {{}}
     result = {{}}
     for index, value in enumerate(fields):
@@ -320,7 +320,6 @@ def test_cr_only_line_endings_are_kept_through_multi_line_fixes(here: Path, endi
         ("SL114", 7, 5),
         ("SL110", 10, 5),
         ("SL111", 10, 8),
-        ("SL113", 12, 5),
     ]
     code, _, err = invoke("--no-cache", "--select", "SL11", "--fix", "--unsafe-fixes", "mod.py")
     assert (code, err) == (0, "")

@@ -1,7 +1,8 @@
 """SL11x: simplifications that make code shorter and clearer, each with a fix where one is certain.
 
-Every fix is a node replacement. A fix that would drop a comment is not offered (the finding stays);
-a fix that can change behaviour for some input is marked unsafe and its rule says why.
+Every fix is a node replacement. A fix that would drop a comment is not offered (the finding stays):
+`SimplifyRule.report` enforces it for every rule of the family. A fix that can change behaviour for some
+input is marked unsafe and its rule says why.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
+from collections import Counter
 from functools import lru_cache
-from typing import Any, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
@@ -55,6 +57,27 @@ def has_comment(*nodes: Optional[cst.CSTNode]) -> bool:
     return any(isinstance(node, cst.Comment) for node in walk(*(n for n in nodes if n is not None)))
 
 
+def comments(nodes: Iterable[cst.CSTNode]) -> Counter[str]:
+    return Counter(node.value for node in walk(*nodes) if isinstance(node, cst.Comment))
+
+
+def drops_comment(fix: NodeFix) -> bool:
+    """Whether a comment under the replaced node is missing from its replacement (moving it is fine)."""
+    replacement = fix.replacement
+    if isinstance(replacement, cst.FlattenSentinel):
+        kept: list[cst.CSTNode] = list(replacement.nodes)
+    else:
+        kept = [replacement] if isinstance(replacement, cst.CSTNode) else []
+    return bool(comments([fix.original]) - comments(kept))
+
+
+class SimplifyRule(Rule):
+    """An SL11x rule: its fixes never drop a comment; where one would, the finding comes without a fix."""
+
+    def report(self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None) -> None:
+        super().report(node, message, None if fix is not None and drops_comment(fix) else fix)
+
+
 @lru_cache(maxsize=16)
 def file_names(source: bytes) -> Optional[tuple[frozenset[str], frozenset[str]]]:
     """(names the file binds anywhere, every identifier it uses); None when CPython cannot parse it."""
@@ -86,6 +109,66 @@ def _bound_name(node: ast.AST) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=16)
+def imported_names(source: bytes) -> Mapping[str, str]:
+    """What each name imported in the file stands for: `import sys as s` gives `s` -> `sys`, `from typing
+    import TYPE_CHECKING as TC` gives `TC` -> `typing.TYPE_CHECKING`."""
+    tree = python_ast(source)
+    return {} if tree is None else dict(pair for node in ast.walk(tree) for pair in _imported(node))
+
+
+def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(local name, what it stands for) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield local, alias.name if alias.asname else local
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        for alias in node.names:
+            yield alias.asname or alias.name, f"{node.module}.{alias.name}"
+
+
+def qualified_name(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The dotted name `expr` stands for through the file's imports (`s.version_info` -> `sys.version_info`);
+    a name not imported stands for itself; None for anything but a name or an attribute chain."""
+    if isinstance(expr, cst.Name):
+        return imported_names(context.source).get(expr.value, expr.value)
+    if isinstance(expr, cst.Attribute):
+        base = qualified_name(expr.value, context)
+        return None if base is None else f"{base}.{expr.attr.value}"
+    return None
+
+
+_TYPE_CHECKING = frozenset({"TYPE_CHECKING", "typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+_PLATFORM_AND_VERSION = frozenset({"sys.version_info", "sys.platform"})
+
+
+def is_main_check(test: cst.BaseExpression) -> bool:
+    """`__name__ == "__main__"` (or `!=`, or the operands swapped)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    operands = (test.left, test.comparisons[0].comparator)
+    names = [o for o in operands if is_name(o, "__name__")]
+    strings = [o for o in operands if isinstance(o, cst.SimpleString) and o.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
+def is_guard(test: cst.BaseExpression, context: FileContext) -> bool:
+    """Whether an `if` on `test` guards a block rather than tests data: `TYPE_CHECKING`, anything on
+    `sys.version_info` or `sys.platform`, `__name__ == "__main__"`, `True`/`False` (ruff's exceptions)."""
+    if bool_literal(test) is not None or is_main_check(test):
+        return True
+    if isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING":
+        return True
+    if isinstance(test, cst.Name) and qualified_name(test, context) in _TYPE_CHECKING:
+        return True
+    return any(
+        qualified_name(node, context) in _PLATFORM_AND_VERSION
+        for node in walk(test)
+        if isinstance(node, (cst.Name, cst.Attribute))
+    )
+
+
 def is_builtin(context: FileContext, name: str) -> bool:
     """`name` certainly means the builtin: the file never binds it (star imports are assumed not to)."""
     names = file_names(context.source)
@@ -101,6 +184,225 @@ def fresh_name(context: FileContext, wanted: Sequence[str]) -> Optional[str]:
         if name.isidentifier() and not keyword.iskeyword(name) and name not in names[1] and not hasattr(builtins, name):
             return name
     return None
+
+
+# What a name, a display or a builtin's result certainly is: the builtin collection types it may hold, or
+# None when it may hold anything else too.
+Types = Optional[frozenset[str]]
+
+_DISPLAYS: dict[type, str] = {
+    cst.List: "list",
+    cst.ListComp: "list",
+    cst.Dict: "dict",
+    cst.DictComp: "dict",
+    cst.Set: "set",
+    cst.SetComp: "set",
+    cst.Tuple: "tuple",
+    cst.FormattedString: "str",
+}
+# Builtins returning a builtin collection (the ones ruff's PLC1802 knows).
+_BUILTIN_RESULTS = {
+    **dict.fromkeys(("list", "sorted", "dir"), "list"),
+    **dict.fromkeys(("dict", "vars", "locals", "globals"), "dict"),
+    **dict.fromkeys(("str", "repr", "ascii", "format", "chr", "input", "bin", "hex", "oct"), "str"),
+    **{name: name for name in ("set", "frozenset", "tuple", "bytes", "bytearray", "range", "memoryview")},
+}
+_COLLECTIONS = {f"collections.{name}": "dict" for name in ("OrderedDict", "defaultdict", "Counter")}
+_BUILTIN_TYPES = frozenset({"list", "dict", "set", "frozenset", "tuple", "str", "bytes", "bytearray"})
+_TYPING_ALIASES = {
+    **{f"typing.{alias}": builtin for alias, builtin in [("List", "list"), ("Dict", "dict"), ("Set", "set")]},
+    **{f"typing.{alias}": builtin for alias, builtin in [("FrozenSet", "frozenset"), ("Tuple", "tuple")]},
+    **{f"typing.{name}": "dict" for name in ("OrderedDict", "DefaultDict", "Counter")},
+    **_COLLECTIONS,
+}
+
+
+def _string_type(expr: Union[cst.SimpleString, cst.ConcatenatedString]) -> str:
+    first: cst.BaseExpression = expr
+    while isinstance(first, cst.ConcatenatedString):
+        first = first.left
+    return "bytes" if isinstance(first, cst.SimpleString) and "b" in first.prefix.lower() else "str"
+
+
+def _builtin_named(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The dotted name `expr` stands for, when it is not a builtin the file rebinds."""
+    name = qualified_name(expr, context)
+    return None if name is None or ("." not in name and not is_builtin(context, name)) else name
+
+
+def literal_type(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The builtin collection type `expr` certainly evaluates to: a display, a comprehension, a string, a call
+    of a builtin returning one (`list(...)`, `sorted(...)`, `str(...)`) or of `collections.OrderedDict` and
+    the like."""
+    display = _DISPLAYS.get(type(expr))
+    if display is not None:
+        return display
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        return _string_type(expr)
+    if not isinstance(expr, cst.Call):
+        return None
+    name = _builtin_named(expr.func, context)
+    return None if name is None else _BUILTIN_RESULTS.get(name) or _COLLECTIONS.get(name)
+
+
+def annotation_type(annotation: cst.BaseExpression, context: FileContext) -> Optional[str]:
+    """The builtin collection type an annotation names: `list`, `dict[str, int]`, `typing.List[int]`, ..."""
+    name = _builtin_named(annotation.value if isinstance(annotation, cst.Subscript) else annotation, context)
+    return name if name in _BUILTIN_TYPES else _TYPING_ALIASES.get(name or "")
+
+
+@lru_cache(maxsize=16)
+def declared_free(source: bytes) -> Optional[frozenset[str]]:
+    """Names some `global` or `nonlocal` statement of the file rebinds from elsewhere; None if unparsable."""
+    tree = python_ast(source)
+    if tree is None:
+        return None
+    declared = (node.names for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal)))
+    return frozenset(name for names in declared for name in names)
+
+
+class ScopeBindings:
+    """The builtin collection types each name of one scope (a function, lambda, class or module body) may
+    hold, from every binding of the name there: unknown as soon as one binding is not certainly a collection
+    (a call of anything else, a loop target, an import, `+=`, `del`, ...)."""
+
+    def __init__(self, scope: cst.CSTNode, context: FileContext) -> None:
+        self.context = context
+        self.types: dict[str, Types] = {}
+        self.star_import = False  # may have bound any name
+        if isinstance(scope, (cst.FunctionDef, cst.Lambda)):
+            self._parameters(scope.params)
+        if isinstance(scope, cst.Module):
+            self._walk(scope.body)
+        elif isinstance(scope, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            self._walk([scope.body])
+
+    def get(self, name: str) -> Types:
+        return None if self.star_import else self.types.get(name)
+
+    def _bind(self, name: str, kind: Optional[str]) -> None:
+        known = self.types.get(name, frozenset())
+        self.types[name] = None if known is None or kind is None else known | {kind}
+
+    def _target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, None if value is None else literal_type(value, self.context))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._target(element.value, None)
+        elif isinstance(target, cst.StarredElement):
+            self._target(target.value, None)
+        # An attribute or a subscript binds no name.
+
+    def _annotated(
+        self, name: cst.BaseExpression, annotation: Optional[cst.Annotation], value: Optional[cst.BaseExpression]
+    ) -> None:
+        """A parameter or an annotated assignment: its value's type, else the one its annotation promises."""
+        if not isinstance(name, cst.Name):
+            self._target(name, None)
+            return
+        kind = None if value is None else literal_type(value, self.context)
+        if kind is None and annotation is not None and not (value is not None and is_name(value, "None")):
+            kind = annotation_type(annotation.annotation, self.context)  # not `x: list = None`
+        self._bind(name.value, kind)
+
+    def _parameters(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self._annotated(param.name, param.annotation, param.default)
+        if isinstance(params.star_arg, cst.Param):
+            self._bind(params.star_arg.name.value, "tuple")
+        if params.star_kwarg is not None:
+            self._bind(params.star_kwarg.name.value, "dict")
+
+    def _walk(self, roots: Sequence[cst.CSTNode]) -> None:
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                self._bind(node.name.value, None)  # its body is a scope of its own
+                continue
+            if isinstance(node, cst.Lambda):
+                continue
+            self._binding(node)
+            stack.extend(children(node))
+
+    def _binding(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._target(target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:  # `x: list[int]` alone binds nothing
+                self._annotated(node.target, node.annotation, node.value)
+        elif isinstance(node, cst.NamedExpr):
+            self._target(node.target, node.value)
+        elif isinstance(node, (cst.AugAssign, cst.For, cst.CompFor, cst.Del)):
+            self._target(node.target, None)
+        elif isinstance(node, cst.AsName):  # `with ... as`, `except ... as`, `import ... as`
+            self._target(node.name, None)
+        elif isinstance(node, cst.ImportStar):
+            self.star_import = True
+        else:
+            captured = _captured_name(node)
+            if captured is not None:
+                self._bind(captured, None)
+
+
+def _captured_name(node: cst.CSTNode) -> Optional[str]:
+    """The name an `import` without `as` or a `match` capture binds."""
+    if isinstance(node, cst.ImportAlias) and node.asname is None:
+        return code_of(node.name).split(".")[0]
+    if isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+        return node.name.value
+    if isinstance(node, cst.MatchMapping) and node.rest is not None:
+        return node.rest.value
+    return None
+
+
+class _Scoped(SimplifyRule):
+    """Base of rules that ask which builtin collection an expression holds in the scope around it."""
+
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self.scopes: list[cst.CSTNode] = []
+        self._bindings: dict[int, ScopeBindings] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.scopes.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.append(node)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    def collection_types(self, expr: cst.BaseExpression) -> Types:
+        """The builtin collection types `expr` may hold, when it certainly holds one of them; else None.
+
+        A name counts when every binding of it in the current scope is one (a name bound elsewhere, in an
+        enclosing function or at module level seen from a function, is unknown)."""
+        kind = literal_type(expr, self.context)
+        if kind is not None:
+            return frozenset({kind})
+        free = declared_free(self.context.source)
+        if not isinstance(expr, cst.Name) or free is None or expr.value in free:
+            return None
+        scope = self.scopes[-1]
+        bindings = self._bindings.get(id(scope))
+        if bindings is None:
+            bindings = self._bindings[id(scope)] = ScopeBindings(scope, self.context)
+        return bindings.get(expr.value)
 
 
 def bool_literal(node: cst.BaseExpression) -> Optional[bool]:
@@ -249,11 +551,41 @@ def _returned_bool(suite: Optional[cst.CSTNode]) -> Optional[bool]:
     return bool_literal(statement.value)
 
 
-class NeedlessBoolReturn(Rule):
+def bool_branches(node: cst.If) -> Optional[bool]:
+    """What `node` returns when its body and its `else` only return opposite bool literals; else None."""
+    orelse = node.orelse
+    if not isinstance(orelse, cst.Else):
+        return None
+    returned = _returned_bool(node.body)
+    return returned if returned is not None and _returned_bool(orelse.body) == (not returned) else None
+
+
+def last_elif(node: cst.If) -> Optional[cst.If]:
+    """The last `elif` of `node`'s chain, if it has one."""
+    tail = None
+    while isinstance(node.orelse, cst.If):
+        tail = node = node.orelse
+    return tail
+
+
+def branches_before(node: cst.If, branch: cst.If) -> list[cst.If]:
+    """The `if` and `elif`s of `node`'s chain that come before `branch`, which is one of them."""
+    found = []
+    while node is not branch:
+        found.append(node)
+        assert isinstance(node.orelse, cst.If)
+        node = node.orelse
+    return found
+
+
+class NeedlessBoolReturn(SimplifyRule):
     """
     ## What it does
     Flags an `if` that only returns `True` or `False`, with an `else` returning the opposite or followed by a
-    `return` of the opposite, and offers to return the condition directly.
+    `return` of the opposite, and offers to return the condition directly. A chain's last `elif` returning
+    `True` or `False` with an `else` returning the opposite is flagged too (as ruff's SIM103 does): it
+    becomes a `return` after the chain when every branch before it ends in `return`, `raise`, `continue`
+    or `break`, and an `else` returning the condition otherwise.
 
     The condition is returned as is when it is certainly a bool (`not ...`, `is`, `in`, `isinstance(...)`,
     `callable(...)`, ...), as `bool(...)` otherwise, and as `not ...` when the branches are inverted
@@ -281,7 +613,9 @@ class NeedlessBoolReturn(Rule):
     `return bool(c)`, `return not c` and `return c` for a certain bool are safe: they return exactly what the
     `if` returned. Returning a rich comparison (`==`, `<`, ...) directly is unsafe: a type may overload it to
     return something else than a bool (numpy arrays, SQLAlchemy columns), which the `if` turned into
-    `True`/`False`. No fix is offered when a comment would be lost or when `bool` is rebound in the file.
+    `True`/`False`. No fix is offered when a comment would be lost or would label something else (one on the
+    `elif` line or above it), or when `bool` is rebound in the file. SL113 does not report the `else` (or
+    `elif`) of an `if` flagged here: this fix removes it too.
     """
 
     code = "SL110"
@@ -293,6 +627,7 @@ class NeedlessBoolReturn(Rule):
         "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
         "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return False\n    return True\n",
         "def f(x):\n    if x:\n        return True\n    log(x)\n    return False\n",
+        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n    else:\n        return True\n",
     ]
     INVALID = [
         Invalid(
@@ -325,6 +660,21 @@ class NeedlessBoolReturn(Rule):
         # A comment would be lost: reported, not fixed.
         Invalid("def f(x):\n    if x:  # cached\n        return True\n    return False\n", fixed=None),
         Invalid("bool = int\ndef f(x):\n    if x:\n        return True\n    return False\n", fixed=None),
+        Invalid(
+            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n    else:\n        return False\n",
+            fixed="def f(x, y):\n    if x:\n        raise E\n    return bool(y)\n",
+            count=1,
+        ),
+        Invalid(
+            "def f(x, y):\n    if x:\n        y = g(x)\n    elif y is None:\n        return False\n    else:\n"
+            "        return True\n    return y\n",
+            fixed="def f(x, y):\n    if x:\n        y = g(x)\n    else:\n        return y is not None\n    return y\n",
+        ),
+        Invalid(
+            "def f(x, y):\n    if x:\n        return 1\n    elif y:  # set\n        return True\n    else:\n"
+            "        return False\n",
+            fixed=None,
+        ),
     ]
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -333,6 +683,13 @@ class NeedlessBoolReturn(Rule):
                 self._check(node, index, statement)
 
     def _check(self, block: cst.IndentedBlock, index: int, statement: cst.If) -> None:
+        tail = last_elif(statement)
+        if tail is not None:
+            returned = bool_branches(tail)
+            if returned is not None:
+                fix = self._elif_fix(statement, tail, returned)
+                self.report(tail, "Return the condition directly, not `True`/`False` through `elif`", fix)
+            return
         returned = _returned_bool(statement.body)
         if returned is None:
             return
@@ -340,14 +697,39 @@ class NeedlessBoolReturn(Rule):
         if statement.orelse is None:
             following = block.body[index + 1] if index + 1 < len(block.body) else None
             other = _returned_bool(following)
-        elif isinstance(statement.orelse, cst.Else):
-            other = _returned_bool(statement.orelse.body)
         else:
-            return
+            other = _returned_bool(statement.orelse.body)
         if other is None or other == returned:
             return
         fix = self._fix(block, index, statement, following, returned)
         self.report(statement, "Return the condition directly, not `True`/`False` through `if`", fix)
+
+    def _returned(self, test: cst.BaseExpression, returned: bool) -> Optional[tuple[cst.SimpleStatementLine, bool]]:
+        """(`return <the condition's truth>`, whether that is unsafe); None if `bool` is shadowed."""
+        made = bool_value(test, returned, self.context)
+        if made is None:
+            return None
+        value, unsafe = made
+        return cst.SimpleStatementLine([cst.Return(wrap(value, LAMBDA))]), unsafe
+
+    def _elif_fix(self, statement: cst.If, tail: cst.If, returned: bool) -> Optional[NodeFix]:
+        made = self._returned(tail.test, returned)
+        if made is None or keyword_comment(tail):
+            return None
+        line, unsafe = made
+        message = f"Replace with `{short(line)}`"
+        before = branches_before(statement, tail)
+        if any(terminator(branch.body) is None for branch in before):
+            # A branch falls through to the code after the chain: only the `elif` can go.
+            replacement = cst.Else(cst.IndentedBlock([line]), leading_lines=tail.leading_lines)
+            return NodeFix(tail, replacement, message, unsafe)
+        # No branch falls through: the `return` can follow the chain, which ends before the `elif`.
+        chain: Optional[cst.If] = None
+        for branch in reversed(before):
+            chain = branch.with_changes(orelse=chain)
+        assert chain is not None
+        line = line.with_changes(leading_lines=tail.leading_lines)
+        return NodeFix(statement, cst.FlattenSentinel([chain, line]), message, unsafe)
 
     def _fix(
         self,
@@ -357,13 +739,11 @@ class NeedlessBoolReturn(Rule):
         following: Optional[cst.BaseStatement],
         returned: bool,
     ) -> Optional[NodeFix]:
-        if has_comment(statement.test, statement.body, statement.orelse, following):
-            return None
-        made = bool_value(statement.test, returned, self.context)
+        made = self._returned(statement.test, returned)
         if made is None:
             return None
-        value, unsafe = made
-        line = cst.SimpleStatementLine([cst.Return(wrap(value, LAMBDA))], leading_lines=statement.leading_lines)
+        line, unsafe = made
+        line = line.with_changes(leading_lines=statement.leading_lines)
         message = f"Replace with `{short(line)}`"
         if following is None:
             return NodeFix(statement, line, message, unsafe)
@@ -393,7 +773,7 @@ def identity_operator(operator: cst.BaseCompOp) -> cst.BaseCompOp:
     return cst.IsNot(whitespace_before=before, whitespace_between=cst.SimpleWhitespace(" "), whitespace_after=after)
 
 
-class CompareToNone(Rule):
+class CompareToNone(SimplifyRule):
     """
     ## What it does
     Flags comparisons to `None` with `==` or `!=` (pycodestyle's E711).
@@ -446,7 +826,7 @@ class CompareToNone(Rule):
                 self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
 
 
-class CompareToBool(Rule):
+class CompareToBool(SimplifyRule):
     """
     ## What it does
     Flags comparisons to `True` or `False` with `==` or `!=` (pycodestyle's E712), and offers to use the value
@@ -504,7 +884,7 @@ class CompareToBool(Rule):
             self.report(node, message, self._fix(node, other, positive))
 
     def _fix(self, node: cst.Comparison, other: cst.BaseExpression, positive: bool) -> Optional[NodeFix]:
-        if len(node.comparisons) != 1 or has_comment(node):
+        if len(node.comparisons) != 1:
             return None
         replacement = other if positive else negate(other, self.context)
         return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe=True)
@@ -521,10 +901,22 @@ def terminator(suite: cst.BaseSuite) -> Optional[str]:
     return _TERMINATORS.get(type(last))
 
 
-def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
-    """The statements of an `else` body, carrying the comments around `else:`; None if a comment would be lost."""
+def keyword_comment(orelse: Union[cst.If, cst.Else]) -> bool:
+    """Whether the line of an `elif`/`else`, or the lines LibCST attaches above it, hold a comment.
+
+    Such a comment labels the branch (`else:  # - -` in a table of cases): turning the `elif` into an `if` or
+    dedenting the `else` body would keep its text but lose what it labels.
+    """
     body = orelse.body
-    lines = list(orelse.leading_lines)
+    assert isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite))
+    line = body.header if isinstance(body, cst.IndentedBlock) else body.trailing_whitespace
+    header = (orelse.test,) if isinstance(orelse, cst.If) else ()
+    return has_comment(*orelse.leading_lines, line, *header)
+
+
+def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
+    """The statements of an `else` body (blank lines above `else:` kept); None if a comment would be lost."""
+    body = orelse.body
     if isinstance(body, cst.SimpleStatementSuite):
         statements: list[cst.BaseStatement] = [
             cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)
@@ -534,10 +926,8 @@ def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
         if has_comment(*body.footer):
             return None
         statements = list(body.body)
-        if body.header.comment is not None:
-            lines.append(cst.EmptyLine(comment=body.header.comment))
     first = statements[0]
-    statements[0] = first.with_changes(leading_lines=[*lines, *first.leading_lines])
+    statements[0] = first.with_changes(leading_lines=[*orelse.leading_lines, *first.leading_lines])
     return statements
 
 
@@ -547,6 +937,8 @@ def flattened(node: cst.If) -> Optional[list[cst.BaseStatement]]:
     current = node
     while current.orelse is not None and terminator(current.body) is not None:
         orelse = current.orelse
+        if keyword_comment(orelse):
+            return None
         statements.append(current.with_changes(orelse=None))
         if isinstance(orelse, cst.If):
             current = orelse
@@ -559,7 +951,7 @@ def flattened(node: cst.If) -> Optional[list[cst.BaseStatement]]:
     return statements + [current]
 
 
-class SuperfluousElse(Rule):
+class SuperfluousElse(SimplifyRule):
     """
     ## What it does
     Flags an `else` or `elif` after an `if` branch that ends in `return`, `raise`, `continue` or `break`
@@ -590,8 +982,10 @@ class SuperfluousElse(Rule):
 
     ## Fix safety
     Safe: the code after the `if` only runs when the branch was not taken, exactly as the `else` did.
-    Comments before `else:` and on its line move above the dedented code. No fix is offered when the `else`
-    block ends in a comment that could not keep its place.
+    No fix is offered when an `else`/`elif` to remove has a comment on its line or on the lines just above
+    it (the comment labels the branch, as in a commented table of cases, and would end up labelling
+    something else); when the `else` block ends in a comment that could not keep its place, the chain is
+    flattened up to that `else`, which stays.
     """
 
     code = "SL113"
@@ -612,10 +1006,8 @@ class SuperfluousElse(Rule):
             message="Unnecessary `else` after `return`",
         ),
         Invalid(
-            "for x in xs:\n    if x:\n        continue\n    # otherwise\n    else:  # keep going\n"
-            "        f(x)\n        g(\n            x,\n        )\n",
-            fixed="for x in xs:\n    if x:\n        continue\n    # otherwise\n    # keep going\n    f(x)\n"
-            "    g(\n        x,\n    )\n",
+            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n        g(\n            x,\n        )\n",
+            fixed="for x in xs:\n    if x:\n        continue\n\n    f(x)\n    g(\n        x,\n    )\n",
         ),
         Invalid(
             "def f(x):\n    if x < 0:\n        raise ValueError(x)\n    elif x == 0:\n        return 0\n"
@@ -642,6 +1034,13 @@ class SuperfluousElse(Rule):
             "def f(x):\n    if x:\n        return 1\n    else:\n        y = 2\n        # tail\n    return y\n",
             fixed=None,
         ),
+        # The comments label the branches: flattening would keep their text, not what they label.
+        Invalid(
+            "def f(a, b):\n    if a > 0:  # + ?\n        return 1\n    elif b > 0:  # - +\n        return 0\n"
+            "    else:  # - -\n        return -1\n",
+            fixed=None,
+        ),
+        Invalid("def f(x):\n    if x:\n        return 1\n    # otherwise\n    else:\n        return 2\n", fixed=None),
     ]
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
@@ -655,7 +1054,8 @@ class SuperfluousElse(Rule):
         if orelse is None or id(node) in self._elifs:
             return
         keyword_ = terminator(node.body)
-        if keyword_ is None:
+        # An `if`/`else` (or a last `elif`/`else`) returning opposite bools is SL110's, whose fix removes both.
+        if keyword_ is None or bool_branches(orelse if isinstance(orelse, cst.If) else node) is not None:
             return
         flat = flattened(node)
         what = "elif" if isinstance(orelse, cst.If) else "else"
@@ -684,11 +1084,19 @@ def merged(node: cst.If) -> Optional[cst.If]:
     return None if current is node else node.with_changes(test=test, body=current.body)
 
 
-class CollapsibleIf(Rule):
+class CollapsibleIf(SimplifyRule):
     """
     ## What it does
     Flags an `if` (or `elif`) without `else` whose whole body is another `if` without `else`
     (flake8-simplify's SIM102), and offers to merge them into one `if a and b:`.
+
+    Guard blocks are left alone, as ruff's SIM102 leaves them: an outer `if` (or `elif`, or any branch of a
+    chain that starts with one) testing `TYPE_CHECKING` (`typing.TYPE_CHECKING`, an alias), anything that
+    reads `sys.version_info` or `sys.platform` (through any import alias), `__name__ == "__main__"`, or
+    `True`/`False`. Such an `if` marks a section of the file (imports for type checkers, code for one Python
+    or one platform, the script's entry point) that tools and readers look for as a block of its own.
+    `if __debug__:` and an inner guard (`if a:` around `if TYPE_CHECKING:`) are still reported, as ruff
+    does.
 
     ## Why is this bad?
     Each nested `if` costs a level of indentation and makes the reader keep one more condition in mind;
@@ -723,6 +1131,9 @@ class CollapsibleIf(Rule):
         "if a:\n    if b:\n        f()\nelse:\n    g()\n",
         "if a:\n    if b:\n        f()\n    else:\n        g()\n",
         "if a:\n    if b:\n        f()\n    elif c:\n        g()\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    if a:\n        import b\n",
+        "import sys as s\nif s.platform == 'win32':\n    pass\nelif a:\n    if b:\n        f()\n",
+        "if __name__ == '__main__':\n    if a:\n        main()\n",
     ]
     INVALID = [
         Invalid(
@@ -754,11 +1165,22 @@ class CollapsibleIf(Rule):
         ),
     ]
 
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._heads: dict[int, cst.If] = {}  # each `elif` -> the `if` that starts its chain
+
     def visit_If(self, node: cst.If) -> None:
+        head = self._heads.get(id(node), node)
+        if isinstance(node.orelse, cst.If):
+            self._heads[id(node.orelse)] = head
         if node.orelse is not None:
             return
         inner = sole_if(node.body)
         if inner is None or inner.orelse is not None:
+            return
+        # ruff reads `__main__` and literals on the merged `if`, versions and TYPE_CHECKING on the chain's first
+        # `if`; both are guards wherever they are.
+        if is_guard(node.test, self.context) or is_guard(head.test, self.context):
             return
         joined = merged(node)
         fix = None if joined is None else NodeFix(node, joined, "Merge the conditions with `and`")
@@ -780,7 +1202,7 @@ def copies_pairs(node: cst.DictComp) -> bool:
     return is_name(node.key, first.value) and is_name(node.value, second.value)
 
 
-class UnnecessaryComprehension(Rule):
+class UnnecessaryComprehension(SimplifyRule):
     """
     ## What it does
     Flags comprehensions that only copy their iterable: `[x for x in y]`, `{x for x in y}` and
@@ -854,7 +1276,7 @@ class UnnecessaryComprehension(Rule):
         if not is_builtin(self.context, kind):
             return
         fix = None
-        if not has_comment(node) and not is_name(node.for_in.iter, "self"):
+        if not is_name(node.for_in.iter, "self"):
             replacement = in_place(node, call(kind, node.for_in.iter))
             fix = NodeFix(node, replacement, f"Rewrite using `{kind}()`", unsafe=True)
         self.report(node, f"Unnecessary `{kind}` comprehension: rewrite using `{kind}()`", fix)
@@ -870,11 +1292,32 @@ def keys_receiver(expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     return function.value
 
 
-class InDictKeys(Rule):
+def keys_checked(scope: cst.CSTNode) -> frozenset[str]:
+    """The objects (as code) that `hasattr(obj, "keys")` or `getattr(obj, "keys", ...)` asks about in `scope`."""
+    found = set()
+    for node in walk(scope):
+        if not isinstance(node, cst.Call) or len(node.args) < 2:
+            continue
+        if is_name(node.func, "hasattr") or is_name(node.func, "getattr"):
+            attribute = node.args[1].value
+            if isinstance(attribute, cst.SimpleString) and attribute.evaluated_value == "keys":
+                found.add(code_of(without_parens(node.args[0].value)))
+    return frozenset(found)
+
+
+class InDictKeys(_Scoped):
     """
     ## What it does
-    Flags `key in d.keys()`, `key not in d.keys()` and iterating over `d.keys()` in `for` loops and
-    comprehensions (flake8-simplify's SIM118).
+    Flags `key in d.keys()` and `key not in d.keys()` (flake8-simplify's SIM118), and iterating over
+    `d.keys()` in a `for` loop or a comprehension when `d` is known to be a dict: a dict display or
+    comprehension, a call of `dict` (or `collections.OrderedDict`, `defaultdict`, `Counter`), `**kwargs`, a
+    parameter annotated `dict[...]`/`typing.Dict`, or a name bound only to such in its scope.
+
+    Not reported for `self.keys()` (how `__contains__` is written), nor when the function asks
+    `hasattr(d, "keys")` or `getattr(d, "keys", ...)`: that is the mapping protocol (`dict.update`'s), where
+    an object with `keys()` is read through `keys()` and `__getitem__`, and iterating the object itself
+    means something else (its `__getitem__` by index, a sequence of pairs). Iterating `d.keys()` of an
+    object not known to be a dict is not reported either, for the same reason.
 
     ## Why is this bad?
     A dict is already a container and an iterable of its keys; `.keys()` adds a call and a view object
@@ -882,64 +1325,104 @@ class InDictKeys(Rule):
 
     ## Example
     ```python
-    for name in settings.keys():
-        if name in defaults.keys():
-            ...
+    def merge(settings: dict[str, str], defaults):
+        for name in settings.keys():
+            if name in defaults.keys():
+                ...
     ```
 
     ## Use instead
     ```python
-    for name in settings:
-        if name in defaults:
-            ...
+    def merge(settings: dict[str, str], defaults):
+        for name in settings:
+            if name in defaults:
+                ...
     ```
 
     ## Fix safety
-    Unsafe: the receiver may be something else than a mapping with a `keys()` method whose membership and
-    iteration differ from the object's own (a pandas DataFrame iterates its columns but has `keys()` too;
-    an arbitrary class may define only `keys()`). `self.keys()` is not reported.
+    Safe when `d` is known to be a dict. Otherwise (a membership test) unsafe: the receiver may be something
+    else than a mapping whose `keys()` agrees with its own `in` (a pandas DataFrame's `in` looks at its
+    columns as `keys()` does, but a class may define `keys()` and `__contains__` apart, or no `__contains__`
+    at all, and then `in` iterates it).
     """
 
     code = "SL116"
     name = "in-dict-keys"
-    summary = "`key in d.keys()` or iterating `d.keys()`"
+    summary = "`key in d.keys()` or iterating a dict's `.keys()`"
     fixable = True
     VALID = [
         "for k in d:\n    pass\n",
         "ks = d.keys()\n",
         "class M:\n    def __contains__(self, k):\n        return k in self.keys()\n",
         "ok = k in d.keys(1)\n",
+        "def f(d):\n    for k in d.keys():\n        pass\n",
+        "ks = {k for k in self.d.keys()}\n",
+        "def f(d, k):\n    if hasattr(d, 'keys'):\n        return k in d.keys()\n",
+        "def f(d: dict):\n    if hasattr(d, 'keys'):\n        return [k for k in d.keys()]\n",
     ]
     INVALID = [
-        Invalid("for k in d.keys():\n    pass\n", fixed="for k in d:\n    pass\n", count=1, message="`key in dict`"),
+        Invalid(
+            "d = {}\nfor k in d.keys():\n    pass\n",
+            fixed="d = {}\nfor k in d:\n    pass\n",
+            count=1,
+            message="Iterate over `d` directly",
+        ),
         Invalid("ok = k not in (a or b).keys()\n", fixed="ok = k not in (a or b)\n", message="`key not in dict`"),
-        Invalid("ks = {k for k in self.d.keys()}\n", fixed="ks = {k for k in self.d}\n"),
+        Invalid(
+            "def f(d: dict[str, int], **kw):\n    return {k for k in d.keys()}, [k for k in kw.keys()]\n",
+            fixed="def f(d: dict[str, int], **kw):\n    return {k for k in d}, [k for k in kw]\n",
+            count=2,
+        ),
         Invalid("ok = k in (d.keys())\n", fixed="ok = k in (d)\n"),
         Invalid("ok = k in d.keys(  # all of them\n)\n", fixed=None),
     ]
 
+    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+        super().__init__(context, options)
+        self._checked: dict[int, frozenset[str]] = {}
+
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is None:
-            self._check(node.iter, "in")
+            self._check_loop(node.iter)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is None:
-            self._check(node.iter, "in")
+            self._check_loop(node.iter)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         operator = node.comparisons[0].operator
-        if len(node.comparisons) == 1 and isinstance(operator, (cst.In, cst.NotIn)):
-            self._check(node.comparisons[0].comparator, "not in" if isinstance(operator, cst.NotIn) else "in")
+        if len(node.comparisons) != 1 or not isinstance(operator, (cst.In, cst.NotIn)):
+            return
+        expr = node.comparisons[0].comparator
+        receiver = self._receiver(expr)
+        if receiver is not None:
+            wanted = "not in" if isinstance(operator, cst.NotIn) else "in"
+            fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=not self._is_dict(receiver))
+            self.report(expr, f"Use `key {wanted} dict` instead of `key {wanted} dict.keys()`", fix)
 
-    def _check(self, expr: cst.BaseExpression, operator: str) -> None:
+    def _check_loop(self, expr: cst.BaseExpression) -> None:
+        receiver = self._receiver(expr)
+        if receiver is not None and self._is_dict(receiver):
+            name = short(receiver)
+            fix = NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`")
+            self.report(expr, f"Iterate over `{name}` directly instead of `{name}.keys()`", fix)
+
+    def _receiver(self, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """`d` for `d.keys()`, unless the scope asks whether `d` has `keys` (the mapping protocol)."""
         receiver = keys_receiver(expr)
         if receiver is None:
-            return
-        fix = None if has_comment(expr) else NodeFix(expr, in_place(expr, receiver), "Remove `.keys()`", unsafe=True)
-        self.report(expr, f"Use `key {operator} dict` instead of `key {operator} dict.keys()`", fix)
+            return None
+        scope = self.scopes[-1]
+        checked = self._checked.get(id(scope))
+        if checked is None:
+            checked = self._checked[id(scope)] = keys_checked(scope)
+        return None if code_of(without_parens(receiver)) in checked else receiver
+
+    def _is_dict(self, receiver: cst.BaseExpression) -> bool:
+        return self.collection_types(receiver) == frozenset({"dict"})
 
 
-class BoolTernary(Rule):
+class BoolTernary(SimplifyRule):
     """
     ## What it does
     Flags `True if c else False` and `False if c else True` (flake8-simplify's SIM210 and SIM211), and offers
@@ -987,7 +1470,7 @@ class BoolTernary(Rule):
             return
         made = bool_value(node.test, body, self.context)
         fix = None
-        if made is not None and not has_comment(node):
+        if made is not None:
             value, unsafe = made
             fix = NodeFix(node, in_place(node, value), f"Replace with `{short(value)}`", unsafe)
         message = "Use `bool(c)` instead of `True if c else False`"
@@ -996,7 +1479,7 @@ class BoolTernary(Rule):
         self.report(node, message, fix)
 
 
-class _TruthTested(Rule):
+class _TruthTested(SimplifyRule):
     """Base of rules that need to know which expressions are only tested for truth."""
 
     def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
@@ -1026,6 +1509,12 @@ class _TruthTested(Rule):
         if is_not(node):
             self._mark(node.expression)
 
+    def visit_Call(self, node: cst.Call) -> None:
+        if is_name(node.func, "bool") and len(node.args) == 1 and is_builtin(self.context, "bool"):
+            argument = node.args[0]
+            if argument.keyword is None and not argument.star:
+                self._mark(argument.value)
+
     def _mark(self, expr: cst.BaseExpression) -> None:
         # Operands of `and`/`or` in a test are tested too (the whole value is only tested for truth).
         stack = [expr]
@@ -1046,122 +1535,95 @@ def len_argument(node: cst.BaseExpression, context: FileContext) -> Optional[cst
     return None if is_name(argument.value, "self") else argument.value
 
 
-# (operator, number) -> whether `len(x) <operator> number` means "x is empty".
-_EMPTY_WHEN: dict[tuple[type, str], bool] = {
-    (cst.Equal, "0"): True,
-    (cst.LessThan, "1"): True,
-    (cst.LessThanEqual, "0"): True,
-    (cst.NotEqual, "0"): False,
-    (cst.GreaterThan, "0"): False,
-    (cst.GreaterThanEqual, "1"): False,
-}
-_FLIPPED: dict[type, type] = {
-    cst.LessThan: cst.GreaterThan,
-    cst.GreaterThan: cst.LessThan,
-    cst.LessThanEqual: cst.GreaterThanEqual,
-    cst.GreaterThanEqual: cst.LessThanEqual,
-}
-
-
-def len_comparison(node: cst.Comparison, context: FileContext) -> Optional[tuple[bool, cst.BaseExpression]]:
-    """(is the test "empty?", the sized expression) for `len(x) == 0`, `0 < len(x)` and the like."""
-    if len(node.comparisons) != 1:
-        return None
-    target = node.comparisons[0]
-    operator: type = type(target.operator)
-    argument, number = len_argument(node.left, context), target.comparator
-    if argument is None:
-        argument, number = len_argument(target.comparator, context), node.left
-        operator = _FLIPPED.get(operator, operator)
-    if argument is None or not isinstance(number, cst.Integer):
-        return None
-    empty = _EMPTY_WHEN.get((operator, number.value))
-    return None if empty is None else (empty, argument)
-
-
-class LenTest(_TruthTested):
+class LenTest(_TruthTested, _Scoped):
     """
     ## What it does
-    Flags `len(x)`, `len(x) == 0`, `len(x) > 0`, `len(x) != 0`, `len(x) >= 1`, `len(x) < 1` (and the same
-    with the operands swapped) used as a condition: in `if`, `while`, `assert`, a conditional expression,
-    a comprehension's `if`, or under `not`/`and`/`or` there (pylint's use-implicit-booleaness-not-len,
-    ruff's PLC1802).
+    Flags `len(x)` used as a truth value (in `if`, `while`, `assert`, a conditional expression, a
+    comprehension's `if`, a `match` guard, under `not` or `bool()`, or as an operand of `and`/`or` there)
+    when `x` is certainly a builtin collection (pylint's C1802 use-implicit-booleaness-not-len, ruff's
+    PLC1802): a display or comprehension, a string, a call of `list`, `dict`, `set`, `tuple`, `str`,
+    `sorted`, ... , a `*args`/`**kwargs`, a parameter or a variable annotated as one (`list[int]`,
+    `typing.Dict`, not with a `None` default), or a name every binding of which in its scope (function,
+    class body or module) is one of these.
+
+    Comparisons (`len(x) == 0`, `len(x) > 0`) are not flagged: they say "the length is 0" as plainly, and
+    they are what works for objects whose truth is not their length (numpy arrays, pandas frames, the
+    object under test in `assert len(cache) == 0`). Nor is `len(x)` of anything not known to be a builtin
+    collection.
 
     ## Why is this bad?
-    Empty containers are false and others true: `if not items:` says "if there are no items" directly,
-    without counting them.
+    Empty collections are false and others true: `while queue:` says "while there is something queued"
+    directly, without counting.
 
     ## Example
     ```python
-    if len(queue) == 0:
-        return
-    while len(pending):
-        pending.pop()
+    def drain(queue: list[Job]) -> None:
+        while len(queue):
+            run(queue.pop())
     ```
 
     ## Use instead
     ```python
-    if not queue:
-        return
-    while pending:
-        pending.pop()
+    def drain(queue: list[Job]) -> None:
+        while queue:
+            run(queue.pop())
     ```
 
     ## Fix safety
-    Unsafe: it holds for containers, not for every sized object. `not array` raises for a numpy array with
-    more than one element (and is wrong for a one-element array holding `0`); a pandas DataFrame refuses
-    `bool()`; a class may define `__bool__` apart from `__len__`. Not reported when `len` is rebound, nor for
-    `len(self)` (in `__bool__`, `not self` would call itself).
+    Safe: the truth of a builtin collection is its length being non-zero, and it is evaluated once either
+    way. No fix when a comment would be lost. Not reported when `len` is rebound in the file.
     """
 
     code = "SL118"
     name = "len-test"
-    summary = "`len(x)` compared or tested as a condition"
+    summary = "`len(x)` of a builtin collection tested as a condition"
     fixable = True
     VALID = [
         "n = len(x)\n",
-        "if len(x) == 2:\n    pass\n",
-        "ok = len(x) == 0\n",
-        "if (n := len(x)):\n    pass\n",
-        "len = str\nif len(x):\n    pass\n",
-        "class C:\n    def __bool__(self):\n        return True if len(self) > 0 else False\n",
+        "items = [1]\nok = len(items) == 0\n",
+        "items = [1]\nif len(items) > 0:\n    pass\n",
+        "def f(rows):\n    if len(rows):\n        pass\n",
+        "import numpy as np\narr = np.array(x)\nif len(arr):\n    pass\n",
+        "def f(items: list = None):\n    if len(items):\n        pass\n",
+        "def f(x):\n    items: list[int] = None\n    if len(items):\n        pass\n",
+        "def f():\n    found = []\n    found = load()\n    while len(found):\n        found.pop()\n",
+        "rows = []\ndef f():\n    return not len(rows)\n",
+        "len = str\nif len([1]):\n    pass\n",
+        "class C:\n    def __bool__(self):\n        return bool(len(self))\n",
     ]
     INVALID = [
-        Invalid("if len(x) == 0:\n    pass\n", fixed="if not x:\n    pass\n", count=1, message="`not x`"),
-        Invalid("while len(queue):\n    queue.pop()\n", fixed="while queue:\n    queue.pop()\n"),
-        Invalid("if a and 0 < len(b):\n    pass\n", fixed="if a and b:\n    pass\n"),
-        Invalid("assert not len(a + b)\n", fixed="assert not (a + b)\n"),
-        Invalid("y = [v for v in vs if len(v) >= 1]\n", fixed="y = [v for v in vs if v]\n"),
-        Invalid("y = 1 if len(x or y) < 1 else 2\n", fixed="y = 1 if not (x or y) else 2\n"),
+        Invalid("x = [1]\nif len(x):\n    pass\n", fixed="x = [1]\nif x:\n    pass\n", count=1, message="use `x`"),
         Invalid(
-            "match p:\n    case [*rest] if len(rest) == 0:\n        pass\n",
-            fixed="match p:\n    case [*rest] if not rest:\n        pass\n",
+            "def f(queue: list[int]):\n    while len(queue):\n        queue.pop()\n",
+            fixed="def f(queue: list[int]):\n    while queue:\n        queue.pop()\n",
+        ),
+        Invalid("def f(a, *b):\n    if a and not len(b):\n        pass\n", fixed="def f(a, *b):\n    if a and not b:\n        pass\n"),
+        Invalid(
+            "from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(len(d)), 1 if len(kw) else 2\n",
+            fixed="from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(d), 1 if kw else 2\n",
+            count=2,
         ),
         Invalid(
-            "if len(rows  # all rows\n       ) > 0:\n    pass\n",
-            fixed=None,
+            "def f(x):\n    seen = set()\n    if x:\n        seen = {x}\n    assert len(seen) or len(sorted(x))\n",
+            fixed="def f(x):\n    seen = set()\n    if x:\n        seen = {x}\n    assert seen or sorted(x)\n",
         ),
+        Invalid(
+            "def f(line: str):\n    fields: list[str] = line.split()\n    if not len(fields):\n        pass\n",
+            fixed="def f(line: str):\n    fields: list[str] = line.split()\n    if not fields:\n        pass\n",
+        ),
+        Invalid("names = [\n    1,\n]\nif len(names  # all of them\n       ):\n    pass\n", fixed=None),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         if id(node) not in self.tested:
             return
         argument = len_argument(node, self.context)
-        if argument is not None:
-            replacement = in_place(node, wrap(argument, PRIMARY))
-            self._report(node, replacement, f"`{short(node)}` as a condition: use `{short(argument)}`")
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        found = len_comparison(node, self.context) if id(node) in self.tested else None
-        if found is None:
+        if argument is None or self.collection_types(argument) is None:
             return
-        empty, argument = found
-        replacement = cst.UnaryOperation(cst.Not(), wrap(argument, NOT)) if empty else wrap(argument, PRIMARY)
-        self._report(node, in_place(node, replacement), f"`{short(node)}` as a condition: use `{short(replacement)}`")
-
-    def _report(self, node: cst.BaseExpression, replacement: cst.BaseExpression, message: str) -> None:
-        fix = None if has_comment(node) else NodeFix(node, replacement, f"Replace with `{short(replacement)}`", True)
-        self.report(node, message, fix)
+        replacement = in_place(node, wrap(argument, PRIMARY))
+        fix = NodeFix(node, replacement, f"Replace with `{short(replacement)}`")
+        self.report(node, f"`{short(node)}` as a condition: use `{short(argument)}`", fix)
 
 
 def range_len_loop(node: cst.For, context: FileContext) -> Optional[tuple[str, cst.BaseExpression]]:
@@ -1220,12 +1682,14 @@ def singular(name: str) -> str:
     return ""
 
 
-class RangeLenIndex(Rule):
+class RangeLenIndex(_Scoped):
     """
     ## What it does
     Flags `for i in range(len(seq)):` loops whose body indexes `seq[i]` (pylint's consider-using-enumerate).
     When `i` is used for nothing else, the fix iterates over `seq` directly and names the element after
-    `seq` (`items` -> `item`), or `item`/`element` when that name is taken. `range(len(self))` is left alone:
+    `seq` (`items` -> `item`), or `item`/`element` when that name is taken. When `i` appears elsewhere in
+    the function (read after the loop, as in `break` then `return i`) or `seq[i]` is assigned, the message
+    suggests `enumerate(seq)` instead. `range(len(self))` is left alone:
     it is how `__iter__` is written on top of `__getitem__`.
 
     ## Why is this bad?
@@ -1280,28 +1744,13 @@ class RangeLenIndex(Rule):
         ),
         Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(i, xs[i])\n", fixed=None),
         Invalid("def f(xs):\n    for i in range(len(xs)):\n        xs.append(xs[i])\n", fixed=None),
-        Invalid("def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return xs[i]\n", fixed=None),
+        Invalid(
+            "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return xs[i]\n",
+            fixed=None,
+            message="use `enumerate(xs)`",
+        ),
         Invalid("def f(o):\n    for i in range(len(o.xs)):\n        print(o.xs[i])\n", fixed=None),
     ]
-
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
-        self._scopes: list[cst.CSTNode] = []
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._scopes.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._scopes.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._scopes.append(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._scopes.pop()
 
     def visit_For(self, node: cst.For) -> None:
         loop = range_len_loop(node, self.context)
@@ -1313,7 +1762,10 @@ class RangeLenIndex(Rule):
             return
         name = short(sequence)
         stores = store_targets(node.body)
-        if count_names(node.body, index) > len(uses) or any(id(use) in stores for use in uses):
+        # The index elsewhere in the scope may be read after the loop (`break`, then `return i`): only
+        # `enumerate` keeps it (another loop reusing the name counts too, where `enumerate` is still right).
+        needed = count_names(self.scopes[-1], index) > len(uses) + 1
+        if needed or any(id(use) in stores for use in uses):
             self.report(node.iter, f"`{index}` indexes `{name}`: use `enumerate({name})`")
             return
         message = f"`{index}` only reads `{name}[{index}]`: iterate over `{name}` directly"
@@ -1321,10 +1773,7 @@ class RangeLenIndex(Rule):
         self.report(node.iter, message, fix)
 
     def _fix(self, node: cst.For, index: str, sequence: cst.Name, uses: list[cst.Subscript]) -> Optional[NodeFix]:
-        scope = self._scopes[-1]
-        if isinstance(scope, cst.ClassDef) or count_names(scope, index) != len(uses) + 1:
-            return None
-        if count_names(node.body, sequence.value) != len(uses) or has_comment(node.target, node.iter):
+        if isinstance(self.scopes[-1], cst.ClassDef) or count_names(node.body, sequence.value) != len(uses):
             return None
         element = fresh_name(self.context, [singular(sequence.value), "item", "element"])
         if element is None:
@@ -1387,8 +1836,6 @@ class DoubleNegation(_TruthTested):
             self.report(node, "Double negation: use `bool(x)`, or `x` in a condition", fix)
 
     def _fix(self, node: cst.UnaryOperation, value: cst.BaseExpression) -> Optional[NodeFix]:
-        if has_comment(node):
-            return None
         if id(node) in self.tested or bool_kind(value, self.context) == BOOL:
             replacement: cst.BaseExpression = wrap(value, NOT)
         elif is_builtin(self.context, "bool"):
@@ -1398,7 +1845,7 @@ class DoubleNegation(_TruthTested):
         return NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`")
 
 
-class TernaryOr(Rule):
+class TernaryOr(SimplifyRule):
     """
     ## What it does
     Flags `x if x else y` (refurb's FURB110) and offers `x or y`.
@@ -1441,11 +1888,8 @@ class TernaryOr(Rule):
         body = without_parens(node.body)
         if not body.deep_equals(without_parens(node.test)):
             return
-        fix = None
-        if not has_comment(node):
-            replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
-            unsafe = not isinstance(body, cst.Name)
-            fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe)
+        replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
+        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", not isinstance(body, cst.Name))
         self.report(node, "Use `x or y` instead of `x if x else y`", fix)
 
 
