@@ -155,8 +155,9 @@ def is_main_check(test: cst.BaseExpression) -> bool:
 
 def is_guard(test: cst.BaseExpression, context: FileContext) -> bool:
     """Whether an `if` on `test` guards a block rather than tests data: `TYPE_CHECKING`, anything on
-    `sys.version_info` or `sys.platform`, `__name__ == "__main__"`, `True`/`False` (ruff's exceptions)."""
-    if bool_literal(test) is not None or is_main_check(test):
+    `sys.version_info` or `sys.platform`, `__name__ == "__main__"`, `True`/`False` (ruff's exceptions), and
+    `__debug__` (the block `python -O` drops; ruff merges it, issue 12 asked to keep it)."""
+    if bool_literal(test) is not None or is_main_check(test) or is_name(test, "__debug__"):
         return True
     if isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING":
         return True
@@ -1093,10 +1094,10 @@ class CollapsibleIf(SimplifyRule):
     Guard blocks are left alone, as ruff's SIM102 leaves them: an outer `if` (or `elif`, or any branch of a
     chain that starts with one) testing `TYPE_CHECKING` (`typing.TYPE_CHECKING`, an alias), anything that
     reads `sys.version_info` or `sys.platform` (through any import alias), `__name__ == "__main__"`, or
-    `True`/`False`. Such an `if` marks a section of the file (imports for type checkers, code for one Python
-    or one platform, the script's entry point) that tools and readers look for as a block of its own.
-    `if __debug__:` and an inner guard (`if a:` around `if TYPE_CHECKING:`) are still reported, as ruff
-    does.
+    `True`/`False`, and `__debug__` (which ruff's SIM102 merges). Such an `if` marks a section of the file
+    (imports for type checkers, code for one Python or one platform, the script's entry point, checks that
+    `python -O` drops) that tools and readers look for as a block of its own. An inner guard (`if a:` around
+    `if TYPE_CHECKING:`) is still reported, as ruff does.
 
     ## Why is this bad?
     Each nested `if` costs a level of indentation and makes the reader keep one more condition in mind;
