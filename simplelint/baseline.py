@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 from simplelint.fileio import write_atomic
+from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
 
 DEFAULT_NAME = ".simplelint-baseline.json"
@@ -71,7 +72,8 @@ def _relative(path: str, folder: Path) -> str:
 
 @lru_cache(maxsize=4096)
 def _real_relative(path: str, folder: str) -> str:
-    return PurePosixPath(Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder)))).as_posix()
+    relative = PurePosixPath(Path(os.path.relpath(os.path.realpath(path), os.path.realpath(folder)))).as_posix()
+    return shown_path(relative)  # written as UTF-8 JSON: a name that is not UTF-8 is kept escaped
 
 
 def entry_for(violation: Violation, folder: Path, read_lines: LineReader) -> Entry:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from simplelint import __version__
 from simplelint.metrics import FUNCTIONS
+from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
@@ -29,7 +30,8 @@ BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 50), (51, None))
 
 
 def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    # File names that are not UTF-8, or hold control characters, are shown escaped as in every output.
+    return html.escape(shown_path(str(value)), quote=True)
 
 
 def family_of(code: str) -> str:

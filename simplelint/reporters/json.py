@@ -28,7 +28,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
         "code": violation.code,
         "name": violation.name,
         "message": violation.message,
-        "filename": violation.path,
+        "filename": common.shown_path(violation.path),
         "location": {"row": violation.line, "column": violation.column},
         "end_location": {"row": violation.end_line, "column": violation.end_column},
         "fix": fix,

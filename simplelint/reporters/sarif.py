@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
+from urllib.parse import quote
 
 from simplelint import __version__, registry
 from simplelint.reporters import ReportContext, common
@@ -94,7 +96,8 @@ def _result(violation: Violation, rule_index: int, fingerprint: str) -> dict[str
 
 
 def _artifact(path: str) -> dict[str, str]:
-    return {"uri": common.portable_path(path), "uriBaseId": SRCROOT}
+    # A URI reference: the name's own bytes, percent-encoded where a URI cannot hold them (spaces, non-ASCII).
+    return {"uri": quote(os.fsencode(common.normal_path(path)), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:

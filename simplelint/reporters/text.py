@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simplelint.reporters import ReportContext
+from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
 
 BOLD, RED, CYAN, BLUE, RESET = "\033[1m", "\033[31m", "\033[36m", "\033[34m", "\033[0m"
@@ -17,7 +18,7 @@ def _fixable(violation: Violation, context: ReportContext) -> bool:
 
 
 def _header(violation: Violation, context: ReportContext) -> str:
-    where = _paint(violation.path, BOLD, context) + f":{violation.line}:{violation.column}:"
+    where = _paint(shown_path(violation.path), BOLD, context) + f":{violation.line}:{violation.column}:"
     marker = " [*]" if _fixable(violation, context) else ""
     return f"{where} {_paint(violation.code, RED + BOLD, context)}{marker} {violation.message}"
 
