@@ -182,6 +182,13 @@ def _find(lines: list[str], block: list[str], start: int) -> Optional[int]:
     return None
 
 
+def _not_round_tripped(data: bytes) -> bool:
+    try:
+        return cst.parse_module(data).bytes != data
+    except Exception:
+        return False
+
+
 def _parses(data: bytes) -> bool:
     try:
         cst.parse_module(data)
@@ -194,6 +201,12 @@ def check_fix_is_sound(root: Path, data: bytes) -> None:
     path = str(root / "pkg" / "fixme.py")
     settings = _settings(root)
     first, passes = _fix_recording_passes(path, data, settings)
+    if first.errors and _not_round_tripped(data):
+        # LibCST drops text of a few inputs (a blank line after a backslash-continued comment): the fixer
+        # refuses the file, untouched, which is the sound outcome.
+        assert first.errors == [f"{path}: not fixed: LibCST does not reproduce this file byte for byte"]
+        assert first.new_source == data
+        return
     assert first.errors == []
     fixed = first.new_source
     assert fixed is not None

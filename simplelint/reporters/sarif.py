@@ -96,8 +96,9 @@ def _result(violation: Violation, rule_index: int, fingerprint: str) -> dict[str
 
 
 def _artifact(path: str) -> dict[str, str]:
-    # A URI reference: the name's own bytes, percent-encoded where a URI cannot hold them (spaces, non-ASCII).
-    return {"uri": quote(os.fsencode(common.normal_path(path)), safe="/"), "uriBaseId": SRCROOT}
+    # A URI reference: the name's own bytes, percent-encoded where a URI path cannot hold them (spaces,
+    # non-ASCII, controls; a colon, which would read as a scheme in the first segment).
+    return {"uri": quote(os.fsencode(common.normal_path(path)), safe="/!$&'()*+,;=@"), "uriBaseId": SRCROOT}
 
 
 def _region(line: int, column: int, end_line: int, end_column: int) -> dict[str, int]:
