@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
-from simplelint.rule import Option, RuleInfo
+from simplelint.rule import GLOB, Option, RuleInfo
 
 
 class UnknownSelector(ValueError):
@@ -47,6 +47,7 @@ TABLE_OPTIONS: Mapping[str, Mapping[str, Option]] = {
         "patterns": Option(
             ["tests/**", "test/**", "test_*.py", "*_test.py", "conftest.py"],
             "Globs (gitignore-style, relative to the config file) of the test suite's files.",
+            strings=GLOB,
         ),
     },
 }

@@ -19,12 +19,18 @@ if TYPE_CHECKING:
     from simplelint.violation import Violation
 
 
+# What an option's strings are, when more than any text: checked as the config is read.
+GLOB = "glob"
+PATH = "path"
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
 
     default: Any
     help: str
+    strings: str = ""  # GLOB, PATH or "" for any text
 
     @property
     def type_name(self) -> str:
