@@ -475,7 +475,9 @@ def explain(code: str) -> None:
     try:
         codes = registry.expand(code)
     except registry.UnknownSelector:
-        raise UsageFailure(f"Unknown rule '{code}'. Run `simplelint rules` to list them.") from None
+        close = registry.suggest(code)
+        hint = f" Did you mean `{close}`?" if close else ""
+        raise UsageFailure(f"Unknown rule '{code}'.{hint} Run `simplelint rules` to list them.") from None
     if len(codes) != 1:
         raise UsageFailure(f"'{code}' matches {len(codes)} rules; give one code, e.g. {min(codes)}.")
     rule = registry.all_rules()[next(iter(codes))]

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from simplelint import registry
 from simplelint.discovery import display_path
-from simplelint.rule import GLOB, PATH, Option
+from simplelint.rule import GLOB, PATH, SELECTOR, Option
 from simplelint.settings import DEFAULT_EXCLUDE, Settings, glob_error
 from simplelint.toml_lines import line_of
 
@@ -41,10 +41,10 @@ class Kind:
 
 
 TOP_LEVEL_KEYS: Mapping[str, Kind] = {
-    "select": Kind(LIST),
-    "extend-select": Kind(LIST),
-    "ignore": Kind(LIST),
-    "extend-ignore": Kind(LIST),
+    "select": Kind(LIST, SELECTOR),
+    "extend-select": Kind(LIST, SELECTOR),
+    "ignore": Kind(LIST, SELECTOR),
+    "extend-ignore": Kind(LIST, SELECTOR),
     "per-file-ignores": Kind(PER_FILE, GLOB),
     "extend-per-file-ignores": Kind(PER_FILE, GLOB),
     "exclude": Kind(LIST, GLOB),
@@ -164,14 +164,26 @@ def _unknown_key(raw: RawConfig, keys: tuple[str, ...], allowed: Sequence[str], 
 
 
 def _check_value(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, kind: Kind) -> None:
-    """The value's type, then each of its strings (for a per-file table, its globs)."""
+    """The value's type, then each of its strings (for a per-file table: its globs, then its selectors)."""
     _check_type(raw, table, keys, value, kind.type_name)
     strings = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
+    if kind.strings == SELECTOR:
+        _check_selectors(raw, keys, strings, f"in '{keys[-1]}'")
     for text in strings:
         problem = string_problem(kind.strings, text)
         if problem:
             where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
             raise ConfigError(f"{where} has an invalid {kind.strings} {text!r}: {problem}.")
+    if kind.type_name == PER_FILE:
+        for pattern, selectors in value.items():
+            _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
+
+
+def _check_selectors(raw: RawConfig, keys: tuple[str, ...], selectors: Sequence[str], context: str) -> None:
+    try:
+        registry.validate(selectors, context)
+    except registry.UnknownSelector as error:
+        raise ConfigError(f"{raw.where(*keys)}: {error}") from None
 
 
 def string_problem(kind: str, text: str) -> Optional[str]:
@@ -207,9 +219,6 @@ def validate(raw: RawConfig) -> None:
             _validate_table(raw, key, value, tables[key])
         else:
             raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables], "tool.simplelint")
-    for key in ("per-file-ignores", "extend-per-file-ignores"):
-        for pattern, codes in raw.data.get(key, {}).items():
-            registry.validate(codes, f"{key}.{pattern!r}", raw.origin)
 
 
 def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, Option]) -> None:
@@ -243,6 +252,9 @@ def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
     raw = _config_file(paths, cli)
     for config in (raw, *inline):
         validate(config)
+    flags = {"select": cli.select or (), "extend-select": cli.extend_select, "ignore": cli.ignore}
+    for name, selectors in flags.items():
+        registry.validate(selectors, f"in '{name}' from the CLI")
     root = raw.path.parent if raw.path else Path.cwd().resolve()
     data = dict(raw.data)
     for extra in inline:
@@ -268,12 +280,11 @@ def _config_file(paths: Sequence[str], cli: CliOverrides) -> RawConfig:
 def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) -> Settings:
     layers = [
         registry.SelectionLayer(
-            raw.origin,
             data.get("select"),
             data.get("extend-select", []),
             [*data.get("ignore", []), *data.get("extend-ignore", [])],
         ),
-        registry.SelectionLayer("the CLI", cli.select, cli.extend_select, cli.ignore),
+        registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore),
     ]
     enabled = registry.resolve(layers)
     per_file = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
@@ -283,9 +294,9 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         if problem:
             raise ConfigError(f"--per-file-ignores {item!r}: invalid glob {pattern!r}: {problem}")
         per_file[pattern] = [c for c in re.split(r"[,\s]+", codes) if c]
+        registry.validate(per_file[pattern], f"in 'per-file-ignores' for {pattern!r} from the CLI")
     ignores = []
     for pattern, selectors in per_file.items():
-        registry.validate(selectors, f"per-file-ignores {pattern!r}", raw.origin)
         codes = frozenset().union(*(registry.expand(s) for s in selectors)) if selectors else frozenset()
         ignores.append((pattern, codes))
     options = {

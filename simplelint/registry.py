@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -139,26 +140,34 @@ def _specificity(selector: str) -> int:
 class SelectionLayer:
     """One source of selectors (config file, then command line); a later `select` starts afresh."""
 
-    origin: str
     select: Optional[Sequence[str]] = None
     extend_select: Sequence[str] = ()
     ignore: Sequence[str] = ()
 
 
-def validate(selectors: Sequence[str], key: str, origin: str) -> None:
+def validate(selectors: Sequence[str], where: str) -> None:
+    """Raise for the first selector that matches no rule, naming `where` it came from and the nearest match."""
     for selector in selectors:
         try:
             expand(selector)
         except UnknownSelector:
-            raise UnknownSelector(f"Unknown rule selector '{selector}' in '{key}' from {origin}") from None
+            close = suggest(selector)
+            hint = f" Did you mean `{close}`?" if close else ""
+            raise UnknownSelector(f"Unknown rule selector '{selector}' {where}.{hint}") from None
+
+
+def suggest(selector: str) -> Optional[str]:
+    """The code, code prefix, rule name or `ALL` nearest to `selector` (compared ignoring case), or None."""
+    rules = all_rules()
+    prefixes = {code[:end] for code in rules for end in range(2, len(code) + 1)}
+    candidates = {text.lower(): text for text in (*prefixes, "ALL", *(rule.name for rule in rules.values()))}
+    close = difflib.get_close_matches(selector.strip().lower(), list(candidates), n=1)
+    return candidates[close[0]] if close else None
 
 
 def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     enabled = frozenset(code for code, rule in all_rules().items() if rule.default_enabled)
-    for layer in layers:
-        validate(layer.select or (), "select", layer.origin)
-        validate(layer.extend_select, "extend-select", layer.origin)
-        validate(layer.ignore, "ignore", layer.origin)
+    for layer in layers:  # selectors were validated as config and command line were read
         chosen = set(enabled) if layer.select is None else set()
         # More specific selectors win; at equal specificity `ignore` wins, as in ruff.
         entries = [(_specificity(s), 0, s) for s in (*(layer.select or ()), *layer.extend_select)]

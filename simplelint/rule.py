@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # What an option's strings are, when more than any text: checked as the config is read.
 GLOB = "glob"
 PATH = "path"
+SELECTOR = "rule selector"  # a code, prefix, name or ALL
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Option:
 
     default: Any
     help: str
-    strings: str = ""  # GLOB, PATH or "" for any text
+    strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
 
     @property
     def type_name(self) -> str:

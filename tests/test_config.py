@@ -253,3 +253,71 @@ def test_key_lines_finds_every_key_tomllib_reads(keys: list[tuple[tuple[str, ...
     lines = key_lines(text)
     for i, (path, _) in enumerate(keys):
         assert lines[(f"t{i}", *path)] == 2 * i + 2
+
+
+# ---- item 12: unknown selectors name their line and the nearest rule ----
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            '[tool.ruff]\nignore = ["E1"]\n\n[tool.simplelint]\nignore = ["SL2O1"]',
+            "pyproject.toml:5: Unknown rule selector 'SL2O1' in 'ignore'. Did you mean `SL201`?",
+        ),
+        (
+            '[tool.simplelint]\nselect = ["SL1"]\nextend-select = ["missing-return-anotation"]',
+            "pyproject.toml:3: Unknown rule selector 'missing-return-anotation' in 'extend-select'. "
+            "Did you mean `missing-return-annotation`?",
+        ),
+        ('[tool.simplelint]\nselect = [\n  "SL1",\n  "sl11O",\n]', "pyproject.toml:2: Unknown rule selector 'sl11O' in"),
+        ('[tool.simplelint]\nextend-ignore = ["AL"]', "pyproject.toml:2: Unknown rule selector 'AL' in 'extend-ignore'"),
+        (
+            '[tool.simplelint]\nper-file-ignores = { "tests/**" = ["SL3"], "x.py" = ["SL2O"] }',
+            "pyproject.toml:2: Unknown rule selector 'SL2O' in 'per-file-ignores' for 'x.py'. Did you mean `SL2`?",
+        ),
+        (
+            '[tool.simplelint.extend-per-file-ignores]\n"a.py" = ["SL1"]\n"b.py" = ["compare-to-nonne"]',
+            "pyproject.toml:3: Unknown rule selector 'compare-to-nonne' in 'extend-per-file-ignores' for 'b.py'. "
+            "Did you mean `compare-to-none`?",
+        ),
+    ],
+)
+def test_unknown_selectors_in_config_name_line_and_suggest(project: Path, body: str, expected: str) -> None:
+    write_pyproject(project, body)
+    result = invoke("check", "a.py")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"error: {expected}"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--select", "missing-return-anotation"],
+            "Unknown rule selector 'missing-return-anotation' in 'select' from the CLI. "
+            "Did you mean `missing-return-annotation`?",
+        ),
+        (["--extend-select", "SL1,SL2O1"], "Unknown rule selector 'SL2O1' in 'extend-select' from the CLI."),
+        (["--ignore", "XYZ999"], "Unknown rule selector 'XYZ999' in 'ignore' from the CLI."),
+        (
+            ["--per-file-ignores", "a.py:SL1,too-complx"],
+            "Unknown rule selector 'too-complx' in 'per-file-ignores' for 'a.py' from the CLI. "
+            "Did you mean `too-complex`?",
+        ),
+        (
+            ["--config", "ignore = ['SL2O1']"],
+            "--config \"ignore = ['SL2O1']\": Unknown rule selector 'SL2O1' in 'ignore'. Did you mean `SL201`?",
+        ),
+    ],
+)
+def test_unknown_selectors_on_the_command_line_suggest(project: Path, args: list[str], expected: str) -> None:
+    write_pyproject(project, "[tool.simplelint]")
+    result = invoke("check", *args, "a.py")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"error: {expected}"), result.stderr
+
+
+def test_explain_suggests_the_nearest_rule() -> None:
+    result = invoke("explain", "missing-return-anotation")
+    assert result.exit_code == 2 and "Did you mean `missing-return-annotation`?" in result.stderr
