@@ -490,7 +490,8 @@ def explain(code: str) -> None:
         table = registry.table_of(rule.code)
         click.echo(f"\n## Options ([tool.simplelint.{table}])")
         for name, option in rule.options.items():
-            click.echo(f"- `{name}` ({option.type_name}, default {option.default!r}): {option.help}")
+            bound = "" if option.minimum is None else f" >= {option.minimum}"
+            click.echo(f"- `{name}` ({option.type_name}{bound}, default {option.default!r}): {option.help}")
 
 
 def run() -> None:

@@ -38,6 +38,7 @@ class Kind:
 
     type_name: str
     strings: str = ""
+    minimum: Optional[int] = None
 
 
 TOP_LEVEL_KEYS: Mapping[str, Kind] = {
@@ -174,6 +175,9 @@ def _check_value(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, 
         if problem:
             where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
             raise ConfigError(f"{where} has an invalid {kind.strings} {text!r}: {problem}.")
+    if kind.minimum is not None and value < kind.minimum:
+        where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
+        raise ConfigError(f"{where} must be an integer >= {kind.minimum}, got {value}.")
     if kind.type_name == PER_FILE:
         for pattern, selectors in value.items():
             _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
@@ -228,7 +232,7 @@ def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, 
         option = options.get(name)
         if option is None:
             raise _unknown_key(raw, (key, name), list(options), table)
-        _check_value(raw, table, (key, name), option_value, Kind(option.type_name, option.strings))
+        _check_value(raw, table, (key, name), option_value, Kind(option.type_name, option.strings, option.minimum))
 
 
 @dataclass

@@ -32,6 +32,8 @@ class Option:
     default: Any
     help: str
     strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
+    # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
+    minimum: Optional[int] = None
 
     @property
     def type_name(self) -> str:

@@ -321,3 +321,78 @@ def test_unknown_selectors_on_the_command_line_suggest(project: Path, args: list
 def test_explain_suggests_the_nearest_rule() -> None:
     result = invoke("explain", "missing-return-anotation")
     assert result.exit_code == 2 and "Did you mean `missing-return-annotation`?" in result.stderr
+
+
+# ---- item 13: limits are range-checked where options are declared; workers are capped ----
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "[tool.simplelint.complexity]\nmax-complexity = -3",
+            "pyproject.toml:2: `max-complexity` in [tool.simplelint.complexity] must be an integer >= 1, got -3.",
+        ),
+        (
+            "[tool.simplelint]\ncomplexity = { max-statements = 0 }",
+            "pyproject.toml:2: `max-statements` in [tool.simplelint.complexity] must be an integer >= 1, got 0.",
+        ),
+        (
+            "[tool.simplelint]\ncomplexity.max-args = -1",
+            "pyproject.toml:2: `max-args` in [tool.simplelint.complexity] must be an integer >= 0, got -1.",
+        ),
+    ],
+)
+def test_limits_out_of_range_are_errors(project: Path, body: str, expected: str) -> None:
+    write_pyproject(project, body)
+    result = invoke("check", "a.py")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"error: {expected}\n")
+
+
+def test_limits_at_their_bound_are_accepted(project: Path) -> None:
+    write_pyproject(project, "[tool.simplelint.complexity]\nmax-complexity = 1\nmax-args = 0\nmax-branches = 0")
+    result = invoke("check", "--no-cache", "--select", "SL1", "--output-format", "concise", "a.py")
+    assert result.exit_code == 1 and "SL101" not in result.stdout and "SL105" in result.stdout
+
+
+def test_limit_override_out_of_range_is_an_error(project: Path) -> None:
+    write_pyproject(project, "[tool.simplelint]")
+    result = invoke("check", "--config", "complexity.max-cognitive-complexity = -1", "a.py")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --config 'complexity.max-cognitive-complexity = -1': `max-cognitive-complexity` in "
+        "[tool.simplelint.complexity] must be an integer >= 0, got -1.\n"
+    )
+
+
+def test_explain_shows_the_bound() -> None:
+    assert "`max-complexity` (integer >= 1, default 10)" in invoke("explain", "SL101").stdout
+
+
+@pytest.mark.parametrize(("jobs", "cpus", "expected"), [("500", 2, 2), ("0", 64, 9), ("3", 64, 3)])
+def test_workers_are_capped_at_files_and_cpus(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, cpus: int, expected: int
+) -> None:
+    from simplelint import runner
+
+    for index in range(9):
+        (project / f"m{index}.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "a.py").unlink()
+    asked: list[int] = []
+    real = runner._executor
+
+    def spy(workers: int, *args: Any) -> Any:
+        asked.append(workers)
+        return real(1, *args)  # what was asked for is under test; one worker does the work
+
+    monkeypatch.setattr(runner, "_executor", spy)
+    monkeypatch.setattr(runner, "available_cpus", lambda: cpus)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    result = invoke("check", "--no-cache", "-j", jobs, ".")
+    assert result.exit_code == 0, result.output
+    assert asked == [expected]
+
+
+def test_negative_jobs_is_a_usage_error(project: Path) -> None:
+    result = invoke("check", "-j", "-1", "a.py")
+    assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.stderr
