@@ -47,7 +47,8 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+# Not `readable`: an unreadable file is reported as SL002 (and a folder warned about), as met in a walk.
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable (replaces the config's).")
 @click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules to disable.")
@@ -155,11 +156,14 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
         baseline=options.get("baseline"),
         compute_edits=options.get("output_format") in ("json", "json-lines", "sarif"),
     )
+    warnings: list[str] = []
     try:
         settings = load_settings(config_anchor, overrides)
-        files = discover([p for p in paths if p != "-"], settings)
+        files = discover([p for p in paths if p != "-"], settings, warnings)
     except (ConfigError, UnknownSelector, DiscoveryError) as error:
         raise UsageFailure(str(error)) from None
+    for warning in warnings if not options.get("silent") else ():
+        click.echo(f"warning: {warning}", err=True)
     if options.get("output_format") == "html":
         from simplelint.report_html import COLLECTORS
 
@@ -363,7 +367,7 @@ def _summary(result: Any, options: dict[str, Any]) -> str:
 def _project_options(command: Any) -> Any:
     """Path, selection and config options shared by `baseline` and `report` (as `check` names them)."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
+        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable."),
         click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
         click.option("--ignore", multiple=True, help="Rules to disable."),
