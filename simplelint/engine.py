@@ -41,6 +41,7 @@ _CHAIN_BREAKS = frozenset(", : ; = := if else for lambda in return yield".split(
 UNARY_CANDIDATE = re.compile(rb"(?:[-+~][ \t]*){999}[-+~]|(?:\bnot[ \t]+){999}not\b")
 _OPEN_CLOSE = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass
@@ -82,6 +83,12 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
     if line:
         result.violations.append(_nesting_violation(path, line))
         return None
+    if b"\0" in data:
+        # CPython refuses a NUL anywhere, even in a string or comment where LibCST takes it; neither says where.
+        line, column = _position(data, data.index(b"\0"))
+        message = "SyntaxError: source code cannot contain null bytes"
+        result.violations.append(_file_violation("SL001", path, message, line, column))
+        return None
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -101,6 +108,19 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
     except RecursionError:
         result.violations.append(_nesting_violation(path))
     return None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters of the file's encoding) of a byte offset; CR, LF and CRLF end
+    lines, as for CPython."""
+    breaks = list(_LINE_BREAK.finditer(data, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except (SyntaxError, LookupError):
+        encoding = "utf-8"
+    column = len(data[start:offset].decode(encoding, "replace").removeprefix("\ufeff")) + 1
+    return len(breaks) + 1, column
 
 
 def _too_deep_line(data: bytes) -> Optional[int]:
@@ -177,7 +197,7 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, 
         if cpython.lineno:
             return cpython.lineno, max(1, cpython.offset or 1), cpython.msg, False
     except (ValueError, RecursionError, MemoryError):
-        pass  # e.g. a null byte: CPython gives no position, LibCST does
+        pass  # CPython gives no position here, LibCST does
     reason = error.message.splitlines()[0] if error.message else "invalid syntax"
     return error.raw_line, error.raw_column + 1, reason, valid
 
