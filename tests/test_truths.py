@@ -44,3 +44,31 @@ def concise(*args: str) -> list[str]:
 def test_a_nul_byte_is_reported_at_its_line_and_column(project: Path, data: bytes, where: str) -> None:
     (project / "nul.py").write_bytes(data)
     assert concise("nul.py") == [f"nul.py:{where}: SL001 SyntaxError: source code cannot contain null bytes"]
+
+
+# ---- SL003 names each listed code that suppressed nothing ----
+
+NOQA = """\
+def f(x):
+    if x == None:  # noqa: SL111,SL2
+        return True
+    return x == None  # noqa: SL111, SL201
+y = 1 == None  # noqa: SL11, E501
+z = 2  # noqa: SL201, E501
+"""
+
+
+def test_unused_codes_of_a_used_noqa_are_reported(project: Path) -> None:
+    (project / "a.py").write_text(NOQA, encoding="utf-8")
+    assert concise("--select", "SL111,SL003", "a.py") == [
+        "a.py:2:20: SL003 Unused `noqa` directive (suppresses nothing: `SL2`)",
+        "a.py:4:23: SL003 Unused `noqa` directive (suppresses nothing: `SL201`)",
+        "a.py:6:8: SL003 Unused `noqa` directive (suppresses nothing: `SL201`)",  # E501 is flake8's to judge
+    ]
+
+
+def test_unused_codes_of_a_file_level_noqa_are_reported(project: Path) -> None:
+    (project / "a.py").write_text("# simplelint: noqa: SL111, SL3\nx = 1 == None\n", encoding="utf-8")
+    assert concise("--select", "SL111,SL003", "a.py") == [
+        "a.py:1:1: SL003 Unused `noqa` directive (suppresses nothing: `SL3`)"
+    ]
