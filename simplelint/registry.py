@@ -17,18 +17,20 @@ class UnknownSelector(ValueError):
 
 @dataclass(frozen=True)
 class Family:
-    prefix: str
+    prefixes: tuple[str, ...]
     name: str
     title: str
     table: Optional[str]  # option table in [tool.simplelint.<table>]
 
 
 FAMILIES = (
-    Family("SL0", "core", "Files, syntax and suppressions", None),
-    Family("SL1", "complexity", "Needless complexity", "complexity"),
-    Family("SL2", "type-hints", "Type hints", "type-hints"),
-    Family("SL3", "tests", "Untested functions", "tests"),
-    Family("SL4", "production-imports", "No pandas in production code", "production-imports"),
+    Family(("SL0",), "core", "Files, syntax and suppressions", None),
+    Family(("SL1",), "complexity", "Needless complexity", "complexity"),
+    # SL11x-SL12x sit inside SL1's codes but are their own family; their options (none yet) stay in SL1's table.
+    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity"),
+    Family(("SL2",), "type-hints", "Type hints", "type-hints"),
+    Family(("SL3",), "tests", "Untested functions", "tests"),
+    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports"),
 )
 
 RULE_MODULES = (
@@ -55,10 +57,9 @@ TABLE_OPTIONS: Mapping[str, Mapping[str, Option]] = {
 
 
 def family_of(code: str) -> Optional[Family]:
-    for family in FAMILIES:
-        if code.startswith(family.prefix):
-            return family
-    return None
+    """The family with the longest prefix of `code`: SL111 is simplification, SL101 complexity."""
+    found = [(len(prefix), family) for family in FAMILIES for prefix in family.prefixes if code.startswith(prefix)]
+    return max(found, key=lambda item: item[0])[1] if found else None
 
 
 @lru_cache(maxsize=None)

@@ -15,17 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Optional
 
-from simplelint import __version__
+from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS
 from simplelint.violation import Violation
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
-FAMILIES = (("SL1", "Complexity"), ("SL2", "Type hints"), ("SL3", "Tests"), ("SL4", "Production imports"))
+# Report label of each registry family (their columns, in this order); the others count as OTHER.
+FAMILIES = (
+    ("complexity", "Complexity"),
+    ("simplification", "Simplification"),
+    ("type-hints", "Type hints"),
+    ("tests", "Tests"),
+    ("production-imports", "Production imports"),
+)
 OTHER = "Other"
 HOTSPOTS = 20
 MAX_ROWS = 2000  # findings shown in the table; the rest are counted
 EXCERPT_LINES = 3
-BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 50), (51, None))
+# From 0: cognitive complexity is 0 for straight-line code (cyclomatic is at least 1).
+BUCKETS = ((0, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 50), (51, None))
 
 
 def esc(value: object) -> str:
@@ -33,7 +41,8 @@ def esc(value: object) -> str:
 
 
 def family_of(code: str) -> str:
-    return next((name for prefix, name in FAMILIES if code.startswith(prefix)), OTHER)
+    family = registry.family_of(code)
+    return next((label for name, label in FAMILIES if family and family.name == name), OTHER)
 
 
 @dataclass
@@ -380,7 +389,8 @@ main{padding:8px 32px 40px;max-width:1400px}h2{font-size:17px;margin:26px 0 10px
 .card .value{font-size:28px;font-weight:600;margin:2px 0}.card .note{margin:0}
 .charts{display:flex;flex-wrap:wrap;gap:48px;align-items:flex-start}
 svg text{font-size:12px;fill:var(--fg)}svg .count{font-size:11px;fill:var(--muted)}
-.axis{stroke:var(--line)}.f0{fill:#cf222e}.f1{fill:#0969da}.f2{fill:#8250df}.f3{fill:#bf8700}.f4{fill:#8c959f}
+.axis{stroke:var(--line)}.f0{fill:#cf222e}.f1{fill:#0969da}.f2{fill:#8250df}.f3{fill:#bf8700}.f4{fill:#1a7f37}
+.f5{fill:#8c959f}
 rect.cyclomatic{fill:#0969da}rect.cognitive{fill:#bf3989}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}

@@ -72,3 +72,41 @@ def test_unused_codes_of_a_file_level_noqa_are_reported(project: Path) -> None:
     assert concise("--select", "SL111,SL003", "a.py") == [
         "a.py:1:1: SL003 Unused `noqa` directive (suppresses nothing: `SL3`)"
     ]
+
+
+# ---- the HTML report: cognitive 0 has a true bucket; SL11x/SL12x are Simplification ----
+
+REPORTED = """\
+def straight(a: int) -> int:
+    return a
+
+
+def compare(a: int) -> bool:
+    return a == None
+"""
+
+
+def _report(project: Path) -> str:
+    (project / "pkg").mkdir()
+    (project / "pkg" / "mod.py").write_text(REPORTED, encoding="utf-8")
+    flags = ["--isolated", "--no-cache", "-j", "1", "--select", "SL1"]
+    result = invoke("report", *flags, "--html", "out", "pkg")
+    assert result.exit_code == 0, result.output
+    return (project / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cognitive_complexity_0_is_in_a_bucket_whose_label_holds_it(project: Path) -> None:
+    html = _report(project)
+    assert "<title>cognitive 0–5: 2</title>" in html  # both functions: cognitive complexity 0
+    assert "<title>cyclomatic 0–5: 2</title>" in html  # 1 and 2
+    assert "cognitive 1–5" not in html and ">1–5<" not in html
+
+
+def test_simplification_findings_are_not_counted_as_complexity(project: Path) -> None:
+    html = _report(project)
+    assert "Simplification: 1" in html and "Complexity: " not in html  # the "Findings" card's breakdown
+    assert '<td class="code">SL111</td><td>compare-to-none</td><td>Simplification</td>' in html
+    code = invoke("rules", "--output-format", "json").stdout
+    families = {rule["code"]: rule["family"] for rule in json.loads(code)}
+    found = (families["SL101"], families["SL111"], families["SL121"])
+    assert found == ("complexity", "simplification", "simplification")
