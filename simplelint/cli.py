@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import click
 
 from simplelint import __version__
+from simplelint.wording import plural
 
 FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
 
@@ -117,7 +118,8 @@ def _print_messages(result: Any, options: dict[str, Any], settings: Any) -> None
     if options["verbose"] or options["statistics"]:
         messages += [f"note: {note}" for note in result.notes]
     if options["verbose"]:
-        messages.append(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules")
+        checked = f"{plural(len(result.files), 'file')} with {plural(len(settings.enabled), 'rule')}"
+        messages.append(f"simplelint: checked {checked}")
     for message in messages:
         click.echo(message, err=True)
 
@@ -225,17 +227,19 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
     from simplelint import baseline
 
     if options["verbose"]:
-        click.echo(f"simplelint: {outcome.hidden} findings hidden by the baseline {path}", err=True)
+        click.echo(f"simplelint: {plural(outcome.hidden, 'finding')} hidden by the baseline {path}", err=True)
     if options["update_baseline"]:
         try:
             left = baseline.update(path, entries, outcome)
         except OSError as error:
             raise UsageFailure(f"cannot update the baseline {path}: {error.strerror or error}") from None
-        note = f"simplelint: removed {outcome.fixed} fixed findings from {path}; {left} remain."
+        remain = "remains" if left == 1 else "remain"
+        note = f"simplelint: removed {plural(outcome.fixed, 'fixed finding')} from {path}; {left} {remain}."
     elif outcome.fixed:
+        was, them = ("was", "it") if outcome.fixed == 1 else ("were", "them")
         note = (
-            f"simplelint: {outcome.fixed} baselined findings were fixed; "
-            f"run `simplelint check --update-baseline` to drop them from {path}."
+            f"simplelint: {plural(outcome.fixed, 'baselined finding')} {was} fixed; "
+            f"run `simplelint check --update-baseline` to drop {them} from {path}."
         )
     else:
         return
@@ -348,11 +352,10 @@ def _write_report(path: Path, text: str) -> None:
 def _summary(result: Any, options: dict[str, Any]) -> str:
     remaining = len(result.violations)
     if options["fix"] and result.fixed:
-        return f"Found {remaining + result.fixed} errors ({result.fixed} fixed, {remaining} remaining).\n"
+        return f"Found {plural(remaining + result.fixed, 'error')} ({result.fixed} fixed, {remaining} remaining).\n"
     if not remaining:
         return "All checks passed!\n"
-    noun = "error" if remaining == 1 else "errors"
-    lines = [f"Found {remaining} {noun}."]
+    lines = [f"Found {plural(remaining, 'error')}."]
     safe = sum(1 for v in result.violations if v.fix and v.fix.safe)
     unsafe = sum(1 for v in result.violations if v.fix and not v.fix.safe)
     if options["unsafe_fixes"]:
@@ -360,7 +363,8 @@ def _summary(result: Any, options: dict[str, Any]) -> str:
     if safe:
         lines.append(f"[*] {safe} fixable with the `--fix` option.")
     if unsafe:
-        lines.append(f"({unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
+        hidden = plural(unsafe, "hidden fix", "hidden fixes")
+        lines.append(f"({hidden} can be enabled with the `--unsafe-fixes` option.)")
     return "\n".join(lines) + "\n"
 
 
@@ -412,8 +416,8 @@ def baseline_command(**options: Any) -> None:
         count = baseline.create(path, result.violations, [f.path for f in result.files], _lines_reader(None))
     except (OSError, baseline.BaselineError) as error:
         raise UsageFailure(f"cannot write the baseline {path}: {error}") from None
-    checked = f"{len(result.violations)} in the {len(result.files)} files checked"
-    click.echo(f"Wrote {path}: {count} findings baselined ({checked}).")
+    checked = f"{len(result.violations)} in the {plural(len(result.files), 'file')} checked"
+    click.echo(f"Wrote {path}: {plural(count, 'finding')} baselined ({checked}).")
     # A rule's internal error leaves its findings in those files out of the baseline: written, but exit 2.
     sys.exit(2 if result.errors else 0)
 
@@ -436,7 +440,7 @@ def report(**options: Any) -> None:
         target.write_text(render(result.violations, context), encoding="utf-8")
     except OSError as error:
         raise UsageFailure(f"cannot write {target}: {error.strerror or error}") from None
-    click.echo(f"Wrote {target}: {len(result.violations)} findings in {len(result.files)} files.")
+    click.echo(f"Wrote {target}: {plural(len(result.violations), 'finding')} in {plural(len(result.files), 'file')}.")
     sys.exit(2 if result.errors else 0)
 
 

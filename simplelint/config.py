@@ -15,6 +15,7 @@ from simplelint.discovery import display_path
 from simplelint.rule import GLOB, PATH, SELECTOR, Option
 from simplelint.settings import DEFAULT_EXCLUDE, Settings, glob_error
 from simplelint.toml_lines import line_of
+from simplelint.wording import article
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -210,7 +211,7 @@ def _check_type(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, e
     }.get(expected)
     if not ok:
         raise ConfigError(
-            f"{raw.where(*keys)}: `{keys[-1]}` in [{table}] must be a {expected}, got {_shown(value)}."
+            f"{raw.where(*keys)}: `{keys[-1]}` in [{table}] must be {article(expected)}, got {_shown(value)}."
         )
 
 

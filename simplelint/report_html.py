@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Optional
 from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS
 from simplelint.violation import Violation
+from simplelint.wording import plural
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
 # Report label of each registry family (their columns, in this order); the others count as OTHER.
@@ -155,11 +156,11 @@ def _cards(model: Model) -> str:
         ("findings", "Findings", f"{total.findings:,}", ", ".join(f"{n}: {c:,}" for n, c in _families(total))),
         ("functions", "Functions", f"{total.functions:,}", "in code outside the test suite"),
         ("annotated", "Type-hint coverage", show_percent(percent(total.annotated, total.functions)),
-         f"{total.annotated:,} of {total.functions:,} functions fully annotated"),
+         f"{total.annotated:,} of {plural(total.functions, 'function', grouped=True)} fully annotated"),
         ("tested", "Functions tested", show_percent(tested),
          "SL3 rules not enabled" if tested is None else f"{total.functions - total.untested:,} of {total.functions:,}"),
         ("complexity", "Median cyclomatic", "–" if median is None else f"{median:g}",
-         f"{over:,} functions above 10" if measured else "no complexity data"),
+         f"{plural(over, 'function', grouped=True)} above 10" if measured else "no complexity data"),
     ]  # fmt: skip
     return "".join(
         f'<div class="card" id="card-{key}"><div class="label">{esc(label)}</div>'
@@ -316,7 +317,7 @@ def _shown(violations: list[Violation]) -> tuple[list[Violation], str]:
         if room[name]:
             room[name] -= 1
             shown.append(v)
-    note = f"Showing {len(shown):,} of {len(violations):,} findings"
+    note = f"Showing {len(shown):,} of {plural(len(violations), 'finding', grouped=True)}"
     if len(shown) < len(violations):
         per_family = Counter(family_of(v.code) for v in shown)
         parts = ", ".join(f"{name} {per_family[name]:,} of {count:,}" for name, count in families.most_common())

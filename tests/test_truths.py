@@ -110,3 +110,47 @@ def test_simplification_findings_are_not_counted_as_complexity(project: Path) ->
     families = {rule["code"]: rule["family"] for rule in json.loads(code)}
     found = (families["SL101"], families["SL111"], families["SL121"])
     assert found == ("complexity", "simplification", "simplification")
+
+
+# ---- one thing is singular ----
+
+
+def test_counts_of_one_are_singular(project: Path) -> None:
+    (project / "a.py").write_text("x = 1\nx == None\n", encoding="utf-8")
+    flags = ["--no-cache", "--isolated", "--select", "SL111"]
+    result = invoke("check", *flags, "-v", "a.py")
+    assert result.stdout.endswith(
+        "Found 1 error.\n(1 hidden fix can be enabled with the `--unsafe-fixes` option.)\n"
+    ), result.stdout
+    assert "simplelint: checked 1 file with 1 rule\n" in result.stderr
+    result = invoke("check", *flags, "--unsafe-fixes", "--fix", "a.py")
+    assert result.stdout == "Found 1 error (1 fixed, 0 remaining).\n"
+    (project / "a.py").write_text("x = 1\nx == None\n", encoding="utf-8")
+    report = invoke("report", *flags, "--html", "out", "a.py").stdout
+    assert report == f"Wrote {Path('out', 'index.html')}: 1 finding in 1 file.\n"
+    baseline = invoke("baseline", *flags, "a.py").stdout
+    written = project / ".simplelint-baseline.json"
+    assert baseline == f"Wrote {written}: 1 finding baselined (1 in the 1 file checked).\n"
+    (project / "a.py").write_text("x = 1\n", encoding="utf-8")
+    result = invoke("check", *flags, "-v", "a.py")
+    assert "simplelint: 1 baselined finding was fixed; run `simplelint check --update-baseline` to drop it" in (
+        result.stderr
+    )
+
+
+def test_counts_of_several_stay_plural(project: Path) -> None:
+    (project / "a.py").write_text("x = 1\nx == None\nx != None\n", encoding="utf-8")
+    result = invoke("check", "--no-cache", "--isolated", "--select", "SL111,SL003", "-v", "a.py")
+    assert result.stdout.endswith(
+        "Found 2 errors.\n(2 hidden fixes can be enabled with the `--unsafe-fixes` option.)\n"
+    ), result.stdout
+    assert "simplelint: checked 1 file with 2 rules\n" in result.stderr
+
+
+def test_type_errors_take_the_right_article(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.simplelint.complexity]\nmax-args = 'x'\n", encoding="utf-8")
+    (project / "a.py").write_text("x = 1\n", encoding="utf-8")
+    result = invoke("check", "a.py")
+    assert result.stderr == (
+        "error: pyproject.toml:2: `max-args` in [tool.simplelint.complexity] must be an integer, got 'x'.\n"
+    )
