@@ -42,10 +42,9 @@ FUZZ = hsettings(
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "a.py").write_text("def f(x):\n    return x == None\n", encoding="utf-8")
-    return tmp_path
+def project(in_tmp: Path) -> Path:
+    (in_tmp / "a.py").write_text("def f(x):\n    return x == None\n", encoding="utf-8")
+    return in_tmp
 
 
 def invoke(*args: str) -> Result:
@@ -59,6 +58,14 @@ def assert_clean(result: Result) -> None:
     assert result.exit_code in (0, 1, 2), result.output
     if result.exit_code == 2:
         assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr, result.stderr
+
+
+def config_error(project: Path, body: str) -> str:
+    """What `check` says when the config stops it: exit 2, nothing linted."""
+    write_pyproject(project, body)
+    result = invoke("check", "a.py")
+    assert (result.exit_code, result.stdout) == (2, ""), result.output
+    return result.stderr
 
 
 def write_pyproject(project: Path, body: str) -> None:
@@ -89,10 +96,7 @@ def write_pyproject(project: Path, body: str) -> None:
     ],
 )
 def test_malformed_config_is_a_clean_error_at_its_line(project: Path, body: str, expected: str) -> None:
-    write_pyproject(project, body)
-    result = invoke("check", "a.py")
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(f"error: {expected}"), result.stderr
+    assert config_error(project, body).startswith(f"error: {expected}")
 
 
 @pytest.mark.parametrize(
@@ -284,10 +288,7 @@ def test_key_lines_finds_every_key_tomllib_reads(keys: list[tuple[tuple[str, ...
     ],
 )
 def test_unknown_selectors_in_config_name_line_and_suggest(project: Path, body: str, expected: str) -> None:
-    write_pyproject(project, body)
-    result = invoke("check", "a.py")
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(f"error: {expected}"), result.stderr
+    assert config_error(project, body).startswith(f"error: {expected}")
 
 
 @pytest.mark.parametrize(
@@ -344,9 +345,7 @@ def test_explain_suggests_the_nearest_rule() -> None:
     ],
 )
 def test_limits_out_of_range_are_errors(project: Path, body: str, expected: str) -> None:
-    write_pyproject(project, body)
-    result = invoke("check", "a.py")
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"error: {expected}\n")
+    assert config_error(project, body) == f"error: {expected}\n"
 
 
 def test_limits_at_their_bound_are_accepted(project: Path) -> None:

@@ -25,12 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "pyproject.toml").write_text("[tool.simplelint]\n", encoding="utf-8")
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "good.py").write_text("VALUE = 1\n", encoding="utf-8")
-    return tmp_path
+def project(in_tmp: Path) -> Path:
+    (in_tmp / "pkg").mkdir()
+    (in_tmp / "pkg" / "good.py").write_text("VALUE = 1\n", encoding="utf-8")
+    return in_tmp
 
 
 def invoke(*args: str) -> Result:

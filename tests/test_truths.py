@@ -13,10 +13,8 @@ from simplelint.cli import main
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "pyproject.toml").write_text("[tool.simplelint]\n", encoding="utf-8")
-    return tmp_path
+def project(in_tmp: Path) -> Path:
+    return in_tmp
 
 
 def invoke(*args: str) -> Result:
