@@ -254,7 +254,7 @@ def _row(cells: list[object]) -> str:
 
 
 def check_table(sweeps: list[Sweep]) -> str:
-    families = [f"{f.prefix}xx {f.name}" for f in registry.FAMILIES]
+    families = [f"{'/'.join(p + 'x' * (5 - len(p)) for p in f.prefixes)} {f.name}" for f in registry.FAMILIES]
     head = ["corpus", "files", "lines", *families, "SL001 (syntax errors in the corpus)", "internal errors",
             "wall s", "CPU s", "peak RSS MB tree / largest", "load at start", "simplelint commit"]
     rows = [_row(head), "|" + "---|" * len(head)]

@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import click
 
 from simplelint import __version__
+from simplelint.wording import plural
 
 FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
 
@@ -47,7 +48,8 @@ def _split(values: Sequence[str]) -> list[str]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+# Not `readable`: an unreadable file is reported as SL002 (and a folder warned about), as met in a walk.
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable (replaces the config's).")
 @click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
 @click.option("--ignore", multiple=True, help="Rules to disable.")
@@ -131,7 +133,8 @@ def _print_messages(result: Any, options: dict[str, Any], settings: Any) -> None
     if options["verbose"] or options["statistics"]:
         messages += [f"note: {note}" for note in result.notes]
     if options["verbose"]:
-        messages.append(f"simplelint: checked {len(result.files)} files with {len(settings.enabled)} rules")
+        checked = f"{plural(len(result.files), 'file')} with {plural(len(settings.enabled), 'rule')}"
+        messages.append(f"simplelint: checked {checked}")
     for message in messages:
         click.echo(message, err=True)
 
@@ -170,11 +173,14 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
         baseline=options.get("baseline"),
         compute_edits=options.get("output_format") in ("json", "json-lines", "sarif"),
     )
+    warnings: list[str] = []
     try:
         settings = load_settings(config_anchor, overrides)
-        files = discover([p for p in paths if p != "-"], settings)
+        files = discover([p for p in paths if p != "-"], settings, warnings)
     except (ConfigError, UnknownSelector, DiscoveryError) as error:
         raise UsageFailure(str(error)) from None
+    for warning in warnings if not options.get("silent") else ():
+        click.echo(f"warning: {warning}", err=True)
     if options.get("output_format") == "html":
         from simplelint.report_html import COLLECTORS
 
@@ -236,17 +242,19 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
     from simplelint import baseline
 
     if options["verbose"]:
-        click.echo(f"simplelint: {outcome.hidden} findings hidden by the baseline {path}", err=True)
+        click.echo(f"simplelint: {plural(outcome.hidden, 'finding')} hidden by the baseline {path}", err=True)
     if options["update_baseline"]:
         try:
             left = baseline.update(path, entries, outcome)
         except OSError as error:
             raise UsageFailure(f"cannot update the baseline {path}: {error.strerror or error}") from None
-        note = f"simplelint: removed {outcome.fixed} fixed findings from {path}; {left} remain."
+        remain = "remains" if left == 1 else "remain"
+        note = f"simplelint: removed {plural(outcome.fixed, 'fixed finding')} from {path}; {left} {remain}."
     elif outcome.fixed:
+        was, them = ("was", "it") if outcome.fixed == 1 else ("were", "them")
         note = (
-            f"simplelint: {outcome.fixed} baselined findings were fixed; "
-            f"run `simplelint check --update-baseline` to drop them from {path}."
+            f"simplelint: {plural(outcome.fixed, 'baselined finding')} {was} fixed; "
+            f"run `simplelint check --update-baseline` to drop {them} from {path}."
         )
     else:
         return
@@ -359,11 +367,10 @@ def _write_report(path: Path, text: str) -> None:
 def _summary(result: Any, options: dict[str, Any]) -> str:
     remaining = len(result.violations)
     if options["fix"] and result.fixed:
-        return f"Found {remaining + result.fixed} errors ({result.fixed} fixed, {remaining} remaining).\n"
+        return f"Found {plural(remaining + result.fixed, 'error')} ({result.fixed} fixed, {remaining} remaining).\n"
     if not remaining:
         return "All checks passed!\n"
-    noun = "error" if remaining == 1 else "errors"
-    lines = [f"Found {remaining} {noun}."]
+    lines = [f"Found {plural(remaining, 'error')}."]
     safe = sum(1 for v in result.violations if v.fix and v.fix.safe)
     unsafe = sum(1 for v in result.violations if v.fix and not v.fix.safe)
     if options["unsafe_fixes"]:
@@ -371,14 +378,15 @@ def _summary(result: Any, options: dict[str, Any]) -> str:
     if safe:
         lines.append(f"[*] {safe} fixable with the `--fix` option.")
     if unsafe:
-        lines.append(f"({unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option.)")
+        hidden = plural(unsafe, "hidden fix", "hidden fixes")
+        lines.append(f"({hidden} can be enabled with the `--unsafe-fixes` option.)")
     return "\n".join(lines) + "\n"
 
 
 def _project_options(command: Any) -> Any:
     """Path, selection and config options shared by `baseline` and `report` (as `check` names them)."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
+        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable."),
         click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
         click.option("--ignore", multiple=True, help="Rules to disable."),
@@ -423,8 +431,8 @@ def baseline_command(**options: Any) -> None:
         count = baseline.create(path, result.violations, [f.path for f in result.files], _lines_reader(None))
     except (OSError, baseline.BaselineError) as error:
         raise UsageFailure(f"cannot write the baseline {path}: {error}") from None
-    checked = f"{len(result.violations)} in the {len(result.files)} files checked"
-    click.echo(f"Wrote {path}: {count} findings baselined ({checked}).")
+    checked = f"{len(result.violations)} in the {plural(len(result.files), 'file')} checked"
+    click.echo(f"Wrote {path}: {plural(count, 'finding')} baselined ({checked}).")
     # A rule's internal error leaves its findings in those files out of the baseline: written, but exit 2.
     sys.exit(2 if result.errors else 0)
 
@@ -447,7 +455,7 @@ def report(**options: Any) -> None:
         target.write_text(render(result.violations, context), encoding="utf-8")
     except OSError as error:
         raise UsageFailure(f"cannot write {target}: {error.strerror or error}") from None
-    click.echo(f"Wrote {target}: {len(result.violations)} findings in {len(result.files)} files.")
+    click.echo(f"Wrote {target}: {plural(len(result.violations), 'finding')} in {plural(len(result.files), 'file')}.")
     sys.exit(2 if result.errors else 0)
 
 
@@ -490,7 +498,9 @@ def explain(code: str) -> None:
     try:
         codes = registry.expand(code)
     except registry.UnknownSelector:
-        raise UsageFailure(f"Unknown rule '{code}'. Run `simplelint rules` to list them.") from None
+        close = registry.suggest(code)
+        hint = f" Did you mean `{close}`?" if close else ""
+        raise UsageFailure(f"Unknown rule '{code}'.{hint} Run `simplelint rules` to list them.") from None
     if len(codes) != 1:
         raise UsageFailure(f"'{code}' matches {len(codes)} rules; give one code, e.g. {min(codes)}.")
     rule = registry.all_rules()[next(iter(codes))]
@@ -503,7 +513,8 @@ def explain(code: str) -> None:
         table = registry.table_of(rule.code)
         click.echo(f"\n## Options ([tool.simplelint.{table}])")
         for name, option in rule.options.items():
-            click.echo(f"- `{name}` ({option.type_name}, default {option.default!r}): {option.help}")
+            bound = "" if option.minimum is None else f" >= {option.minimum}"
+            click.echo(f"- `{name}` ({option.type_name}{bound}, default {option.default!r}): {option.help}")
 
 
 def run() -> None:

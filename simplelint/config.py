@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
 from simplelint import registry
-from simplelint.rule import Option
-from simplelint.settings import DEFAULT_EXCLUDE, Settings
+from simplelint.discovery import display_path
+from simplelint.rule import GLOB, PATH, SELECTOR, Option
+from simplelint.settings import DEFAULT_EXCLUDE, Settings, glob_error
+from simplelint.toml_lines import line_of
+from simplelint.wording import article
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,22 +30,34 @@ class ConfigError(Exception):
 LIST = "list of strings"
 STRING = "string"
 BOOL = "boolean"
-TOP_LEVEL_KEYS: Mapping[str, str] = {
-    "select": LIST,
-    "extend-select": LIST,
-    "ignore": LIST,
-    "extend-ignore": LIST,
-    "per-file-ignores": "table of glob -> list of codes",
-    "extend-per-file-ignores": "table of glob -> list of codes",
-    "exclude": LIST,
-    "extend-exclude": LIST,
-    "force-exclude": BOOL,
-    "respect-gitignore": BOOL,
-    "src": LIST,
-    "production": LIST,
-    "baseline": STRING,
-    "coverage-file": STRING,
-    "cache-dir": STRING,
+PER_FILE = "table of glob -> list of codes"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a key holds: its TOML type (as errors name it) and what its strings are."""
+
+    type_name: str
+    strings: str = ""
+    minimum: Optional[int] = None
+
+
+TOP_LEVEL_KEYS: Mapping[str, Kind] = {
+    "select": Kind(LIST, SELECTOR),
+    "extend-select": Kind(LIST, SELECTOR),
+    "ignore": Kind(LIST, SELECTOR),
+    "extend-ignore": Kind(LIST, SELECTOR),
+    "per-file-ignores": Kind(PER_FILE, GLOB),
+    "extend-per-file-ignores": Kind(PER_FILE, GLOB),
+    "exclude": Kind(LIST, GLOB),
+    "extend-exclude": Kind(LIST, GLOB),
+    "force-exclude": Kind(BOOL),
+    "respect-gitignore": Kind(BOOL),
+    "src": Kind(LIST, PATH),
+    "production": Kind(LIST, GLOB),
+    "baseline": Kind(STRING, PATH),
+    "coverage-file": Kind(STRING, PATH),
+    "cache-dir": Kind(STRING, PATH),
 }
 
 
@@ -53,10 +68,19 @@ class RawConfig:
     data: dict[str, Any] = field(default_factory=dict)
     path: Optional[Path] = None
     text: str = ""
+    # The table's own key path in the document: ("tool", "simplelint") in a pyproject.toml.
+    root: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:
-        return str(self.path) if self.path else "the command line"
+        if self.path is not None:
+            return display_path(str(self.path))
+        return f"--config {self.text!r}" if self.text else "the command line"
+
+    def where(self, *keys: str) -> str:
+        """`file:line` of a key of the table (a `--config` override is one line: no line number)."""
+        line = line_of(self.text, self.root + keys) if self.path is not None else None
+        return f"{self.origin}:{line}" if line else self.origin
 
 
 def find_config(start: Path) -> Optional[Path]:
@@ -74,25 +98,42 @@ def find_config(start: Path) -> Optional[Path]:
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        return "simplelint" in _load_toml(pyproject).get("tool", {})
-    except ConfigError:
-        return "[tool.simplelint" in pyproject.read_text(encoding="utf-8", errors="replace")
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
+        data = pyproject.read_bytes()
+    except OSError:
+        return True  # read_config says why it cannot be read, rather than a parent's config applying silently
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        tool = tomllib.loads(data.decode("utf-8")).get("tool", {})
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return b"[tool.simplelint" in data
+    # A `tool` that is not a table is malformed, and said so by read_config rather than passed over.
+    return not isinstance(tool, dict) or "simplelint" in tool
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config: {error}") from None
+        raise ConfigError(f"{display_path(str(path))}: cannot read config: {error}") from None
+
+
+def _load_toml(path: Path, text: Optional[str] = None) -> dict[str, Any]:
+    try:
+        return tomllib.loads(_read_text(path) if text is None else text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{display_path(str(path))}: invalid TOML: {error}") from None
 
 
 def read_config(path: Path) -> RawConfig:
-    data = _load_toml(path)
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("simplelint", {})
-    return RawConfig(data, path, path.read_text(encoding="utf-8"))
+    text = _read_text(path)
+    data = _load_toml(path, text)
+    if path.name != "pyproject.toml":
+        return RawConfig(data, path, text)
+    document = RawConfig(data, path, text)
+    tool = data.get("tool", {})
+    _expect_table(document, ("tool",), tool, "tool")
+    table = tool.get("simplelint", {})
+    _expect_table(document, ("tool", "simplelint"), table, "tool.simplelint")
+    return RawConfig(table, path, text, ("tool", "simplelint"))
 
 
 def parse_inline(text: str) -> RawConfig:
@@ -103,35 +144,74 @@ def parse_inline(text: str) -> RawConfig:
         raise ConfigError(f"--config {text!r} is neither a file nor a valid TOML 'key = value': {error}") from None
 
 
-def _line_of(raw: RawConfig, key: str) -> str:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[.*\b{re.escape(key)}\]", re.M)
-    match = pattern.search(raw.text)
-    return f":{raw.text.count(chr(10), 0, match.start()) + 1}" if match else ""
+def _expect_table(raw: RawConfig, keys: tuple[str, ...], value: Any, name: str) -> None:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{raw.where(*keys)}: [{name}] must be a table, got {_shown(value)}.")
 
 
-def _unknown_key(raw: RawConfig, key: str, allowed: Sequence[str], table: str) -> ConfigError:
+def _shown(value: Any) -> str:
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return "an array of tables"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_key(raw: RawConfig, keys: tuple[str, ...], allowed: Sequence[str], table: str) -> ConfigError:
+    key = keys[-1]
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return ConfigError(
-        f"{raw.origin}{_line_of(raw, key)}: unknown key `{key}` in [{table}].{hint} "
-        f"Valid keys: {', '.join(sorted(allowed))}."
+        f"{raw.where(*keys)}: unknown key `{key}` in [{table}].{hint} Valid keys: {', '.join(sorted(allowed))}."
     )
 
 
-def _check_type(raw: RawConfig, table: str, key: str, value: Any, expected: str) -> None:
+def _check_value(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, kind: Kind) -> None:
+    """The value's type, then each of its strings (for a per-file table: its globs, then its selectors)."""
+    _check_type(raw, table, keys, value, kind.type_name)
+    strings = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
+    if kind.strings == SELECTOR:
+        _check_selectors(raw, keys, strings, f"in '{keys[-1]}'")
+    for text in strings:
+        problem = string_problem(kind.strings, text)
+        if problem:
+            where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
+            raise ConfigError(f"{where} has an invalid {kind.strings} {text!r}: {problem}.")
+    if kind.minimum is not None and value < kind.minimum:
+        where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
+        raise ConfigError(f"{where} must be an integer >= {kind.minimum}, got {value}.")
+    if kind.type_name == PER_FILE:
+        for pattern, selectors in value.items():
+            _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
+
+
+def _check_selectors(raw: RawConfig, keys: tuple[str, ...], selectors: Sequence[str], context: str) -> None:
+    try:
+        registry.validate(selectors, context)
+    except registry.UnknownSelector as error:
+        raise ConfigError(f"{raw.where(*keys)}: {error}") from None
+
+
+def string_problem(kind: str, text: str) -> Optional[str]:
+    """Why `text` is not a valid `kind` (GLOB, PATH), or None: caught here rather than when files are walked."""
+    if kind == GLOB and glob_error(text):
+        return "not a gitignore-style pattern"
+    if kind == PATH and "\0" in text:
+        return "a path cannot hold a NUL character"
+    return None
+
+
+def _check_type(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, expected: str) -> None:
     ok = {
         LIST: isinstance(value, list) and all(isinstance(v, str) for v in value),
         STRING: isinstance(value, str),
         BOOL: isinstance(value, bool),
         "integer": isinstance(value, int) and not isinstance(value, bool),
+        PER_FILE: isinstance(value, dict)
+        and all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()),
     }.get(expected)
-    if expected.startswith("table"):
-        ok = isinstance(value, dict) and all(
-            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
-        )
     if not ok:
         raise ConfigError(
-            f"{raw.origin}{_line_of(raw, key)}: `{key}` in [{table}] must be a {expected}, got {value!r}."
+            f"{raw.where(*keys)}: `{keys[-1]}` in [{table}] must be {article(expected)}, got {_shown(value)}."
         )
 
 
@@ -139,24 +219,21 @@ def validate(raw: RawConfig) -> None:
     tables = registry.table_options()
     for key, value in raw.data.items():
         if key in TOP_LEVEL_KEYS:
-            _check_type(raw, "tool.simplelint", key, value, TOP_LEVEL_KEYS[key])
+            _check_value(raw, "tool.simplelint", (key,), value, TOP_LEVEL_KEYS[key])
         elif key in tables:
             _validate_table(raw, key, value, tables[key])
         else:
-            raise _unknown_key(raw, key, [*TOP_LEVEL_KEYS, *tables], "tool.simplelint")
-    for key in ("per-file-ignores", "extend-per-file-ignores"):
-        for pattern, codes in raw.data.get(key, {}).items():
-            registry.validate(codes, f"{key}.{pattern!r}", raw.origin)
+            raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables], "tool.simplelint")
 
 
 def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, Option]) -> None:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{raw.origin}{_line_of(raw, key)}: `{key}` must be a table.")
+    table = f"tool.simplelint.{key}"
+    _expect_table(raw, (key,), value, table)
     for name, option_value in value.items():
         option = options.get(name)
         if option is None:
-            raise _unknown_key(raw, name, list(options), f"tool.simplelint.{key}")
-        _check_type(raw, f"tool.simplelint.{key}", name, option_value, option.type_name)
+            raise _unknown_key(raw, (key, name), list(options), table)
+        _check_value(raw, table, (key, name), option_value, Kind(option.type_name, option.strings, option.minimum))
 
 
 @dataclass
@@ -180,6 +257,9 @@ def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
     raw = _config_file(paths, cli)
     for config in (raw, *inline):
         validate(config)
+    flags = {"select": cli.select or (), "extend-select": cli.extend_select, "ignore": cli.ignore}
+    for name, selectors in flags.items():
+        registry.validate(selectors, f"in '{name}' from the CLI")
     root = raw.path.parent if raw.path else Path.cwd().resolve()
     data = dict(raw.data)
     for extra in inline:
@@ -205,21 +285,23 @@ def _config_file(paths: Sequence[str], cli: CliOverrides) -> RawConfig:
 def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) -> Settings:
     layers = [
         registry.SelectionLayer(
-            raw.origin,
             data.get("select"),
             data.get("extend-select", []),
             [*data.get("ignore", []), *data.get("extend-ignore", [])],
         ),
-        registry.SelectionLayer("the CLI", cli.select, cli.extend_select, cli.ignore),
+        registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore),
     ]
     enabled = registry.resolve(layers)
     per_file = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
     for item in cli.per_file_ignores:
         pattern, _, codes = item.partition(":")
+        problem = string_problem(GLOB, pattern)
+        if problem:
+            raise ConfigError(f"--per-file-ignores {item!r}: invalid glob {pattern!r}: {problem}")
         per_file[pattern] = [c for c in re.split(r"[,\s]+", codes) if c]
+        registry.validate(per_file[pattern], f"in 'per-file-ignores' for {pattern!r} from the CLI")
     ignores = []
     for pattern, selectors in per_file.items():
-        registry.validate(selectors, f"per-file-ignores {pattern!r}", raw.origin)
         codes = frozenset().union(*(registry.expand(s) for s in selectors)) if selectors else frozenset()
         ignores.append((pattern, codes))
     options = {

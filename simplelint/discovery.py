@@ -60,15 +60,24 @@ def _ancestor_gitignores(folder: str) -> list[_GitIgnore]:
     return []  # not inside a git repository: ignore files above the start folder do not apply
 
 
-def discover(paths: Sequence[str], settings: Settings) -> list[str]:
-    """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it."""
+def discover(paths: Sequence[str], settings: Settings, warnings: Optional[list[str]] = None) -> list[str]:
+    """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it.
+
+    What the walk had to pass over (an unreadable folder, a broken symlink, a folder with no Python file)
+    is added to `warnings`: skipped silently, it would read as checked and clean.
+    """
+    said: list[str] = [] if warnings is None else warnings
     found: dict[str, None] = {}
     for given in paths:
         if not os.path.lexists(given):
             raise DiscoveryError(f"{given}: No such file or directory (os error 2)")
         if os.path.isdir(given):
-            for file in _walk(given, settings):
+            count = 0
+            for file in _walk(given, settings, said):
                 found[display_path(file)] = None
+                count += 1
+            if not count:
+                said.append(f"No Python files found under {given}")
         elif not (settings.force_exclude and _explicit_excluded(given, settings)):
             found[display_path(given)] = None
     return sorted(found)
@@ -84,26 +93,30 @@ def _explicit_excluded(path: str, settings: Settings) -> bool:
     return False
 
 
-def _walk(top: str, settings: Settings) -> Iterator[str]:
+def _walk(top: str, settings: Settings, warnings: list[str]) -> Iterator[str]:
     top = os.path.abspath(top)
     ignores = _ancestor_gitignores(top) if settings.respect_gitignore else []
     seen: set[tuple[int, int]] = set()
-    yield from _walk_dir(top, settings, ignores, seen)
+    yield from _walk_dir(top, settings, ignores, seen, warnings)
 
 
-def _walk_dir(folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]]) -> Iterator[str]:
+def _walk_dir(
+    folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]], warnings: list[str]
+) -> Iterator[str]:
     if not _first_visit(folder, seen):
         return
     if settings.respect_gitignore:
         own = _load_gitignore(folder)
         ignores = [*ignores, own] if own else ignores
-    for entry, is_dir in _entries(folder):
+    for entry, is_dir in _entries(folder, warnings):
         if settings.is_excluded(entry.path, is_dir) or any(i.ignores(entry.path, is_dir) for i in ignores):
             continue
         if is_dir:
-            yield from _walk_dir(entry.path, settings, ignores, seen)
+            yield from _walk_dir(entry.path, settings, ignores, seen, warnings)
         elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
             yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
+        elif entry.is_symlink() and not os.path.exists(entry.path):
+            warnings.append(f"{display_path(entry.path)}: broken symbolic link (its target does not exist); skipped")
 
 
 def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
@@ -126,12 +139,13 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _entries(folder: str) -> list[tuple[os.DirEntry[str], bool]]:
-    """Sorted entries with whether each is a folder; unreadable ones are skipped."""
+def _entries(folder: str, warnings: list[str]) -> list[tuple[os.DirEntry[str], bool]]:
+    """Sorted entries with whether each is a folder; an unreadable folder is reported and skipped."""
     found = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as error:
+        warnings.append(f"{display_path(folder)}: cannot read folder ({error.strerror or error}); skipped")
         return []
     for entry in entries:
         try:

@@ -47,6 +47,7 @@ TRAILER_CANDIDATE = re.compile(_TRAILER + rb"(?:[ \t\\\r\n]*" + _TRAILER + rb"){
 _OPEN_CLOSE = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 _LAYOUT = frozenset((tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING))
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass
@@ -90,6 +91,12 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
     if line:
         result.violations.append(_nesting_violation(path, line))
         return None
+    if b"\0" in data:
+        # CPython refuses a NUL anywhere, even in a string or comment where LibCST takes it; neither says where.
+        line, column = _position(data, data.index(b"\0"))
+        message = "SyntaxError: source code cannot contain null bytes"
+        result.violations.append(_file_violation("SL001", path, message, line, column))
+        return None
     try:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
@@ -117,7 +124,7 @@ def _undecodable(data: bytes, error: Exception) -> tuple[int, str]:
             error = where  # the tokenizer's words name no byte: find it
     if not isinstance(error, UnicodeDecodeError):
         return 1, str(error)  # an unknown or malformed declaration, on the first two lines
-    line = data.count(b"\n", 0, error.start) + 1
+    line = len(_LINE_BREAK.findall(data, 0, error.start)) + 1
     try:
         head = tokenize.detect_encoding(io.BytesIO(data).readline)[1]  # the lines a declaration may be on
     except SyntaxError:
@@ -125,6 +132,19 @@ def _undecodable(data: bytes, error: Exception) -> tuple[int, str]:
     if any(tokenize.cookie_re.match(text.decode("latin-1")) for text in head):
         return line, f"not valid {error.encoding}, the encoding it declares, at byte {error.start}"
     return line, f"not valid UTF-8 at byte {error.start} and no PEP 263 encoding declaration"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters of the file's encoding) of a byte offset; CR, LF and CRLF end
+    lines, as for CPython."""
+    breaks = list(_LINE_BREAK.finditer(data, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except (SyntaxError, LookupError):
+        encoding = "utf-8"
+    column = len(data[start:offset].decode(encoding, "replace").removeprefix("\ufeff")) + 1
+    return len(breaks) + 1, column
 
 
 def _too_deep_line(data: bytes) -> Optional[int]:
@@ -247,7 +267,7 @@ def _syntax_error(data: bytes, error: cst.ParserSyntaxError) -> tuple[int, int, 
         if cpython.lineno:
             return cpython.lineno, max(1, cpython.offset or 1), cpython.msg, False
     except (ValueError, RecursionError, MemoryError):
-        pass  # e.g. a null byte: CPython gives no position, LibCST does
+        pass  # CPython gives no position here, LibCST does
     reason = error.message.splitlines()[0] if error.message else "invalid syntax"
     return error.raw_line, error.raw_column + 1, reason, valid
 

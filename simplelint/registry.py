@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
-from simplelint.rule import Option, RuleInfo
+from simplelint.rule import GLOB, Option, RuleInfo
 
 
 class UnknownSelector(ValueError):
@@ -16,18 +17,20 @@ class UnknownSelector(ValueError):
 
 @dataclass(frozen=True)
 class Family:
-    prefix: str
+    prefixes: tuple[str, ...]
     name: str
     title: str
     table: Optional[str]  # option table in [tool.simplelint.<table>]
 
 
 FAMILIES = (
-    Family("SL0", "core", "Files, syntax and suppressions", None),
-    Family("SL1", "complexity", "Needless complexity", "complexity"),
-    Family("SL2", "type-hints", "Type hints", "type-hints"),
-    Family("SL3", "tests", "Untested functions", "tests"),
-    Family("SL4", "production-imports", "No pandas in production code", "production-imports"),
+    Family(("SL0",), "core", "Files, syntax and suppressions", None),
+    Family(("SL1",), "complexity", "Needless complexity", "complexity"),
+    # SL11x-SL12x sit inside SL1's codes but are their own family; their options (none yet) stay in SL1's table.
+    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity"),
+    Family(("SL2",), "type-hints", "Type hints", "type-hints"),
+    Family(("SL3",), "tests", "Untested functions", "tests"),
+    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports"),
 )
 
 RULE_MODULES = (
@@ -47,16 +50,16 @@ TABLE_OPTIONS: Mapping[str, Mapping[str, Option]] = {
         "patterns": Option(
             ["tests/**", "test/**", "test_*.py", "*_test.py", "conftest.py"],
             "Globs (gitignore-style, relative to the config file) of the test suite's files.",
+            strings=GLOB,
         ),
     },
 }
 
 
 def family_of(code: str) -> Optional[Family]:
-    for family in FAMILIES:
-        if code.startswith(family.prefix):
-            return family
-    return None
+    """The family with the longest prefix of `code`: SL111 is simplification, SL101 complexity."""
+    found = [(len(prefix), family) for family in FAMILIES for prefix in family.prefixes if code.startswith(prefix)]
+    return max(found, key=lambda item: item[0])[1] if found else None
 
 
 @lru_cache(maxsize=None)
@@ -138,26 +141,34 @@ def _specificity(selector: str) -> int:
 class SelectionLayer:
     """One source of selectors (config file, then command line); a later `select` starts afresh."""
 
-    origin: str
     select: Optional[Sequence[str]] = None
     extend_select: Sequence[str] = ()
     ignore: Sequence[str] = ()
 
 
-def validate(selectors: Sequence[str], key: str, origin: str) -> None:
+def validate(selectors: Sequence[str], where: str) -> None:
+    """Raise for the first selector that matches no rule, naming `where` it came from and the nearest match."""
     for selector in selectors:
         try:
             expand(selector)
         except UnknownSelector:
-            raise UnknownSelector(f"Unknown rule selector '{selector}' in '{key}' from {origin}") from None
+            close = suggest(selector)
+            hint = f" Did you mean `{close}`?" if close else ""
+            raise UnknownSelector(f"Unknown rule selector '{selector}' {where}.{hint}") from None
+
+
+def suggest(selector: str) -> Optional[str]:
+    """The code, code prefix, rule name or `ALL` nearest to `selector` (compared ignoring case), or None."""
+    rules = all_rules()
+    prefixes = {code[:end] for code in rules for end in range(2, len(code) + 1)}
+    candidates = {text.lower(): text for text in (*prefixes, "ALL", *(rule.name for rule in rules.values()))}
+    close = difflib.get_close_matches(selector.strip().lower(), list(candidates), n=1)
+    return candidates[close[0]] if close else None
 
 
 def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     enabled = frozenset(code for code, rule in all_rules().items() if rule.default_enabled)
-    for layer in layers:
-        validate(layer.select or (), "select", layer.origin)
-        validate(layer.extend_select, "extend-select", layer.origin)
-        validate(layer.ignore, "ignore", layer.origin)
+    for layer in layers:  # selectors were validated as config and command line were read
         chosen = set(enabled) if layer.select is None else set()
         # More specific selectors win; at equal specificity `ignore` wins, as in ruff.
         entries = [(_specificity(s), 0, s) for s in (*(layer.select or ()), *layer.extend_select)]

@@ -15,18 +15,27 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Optional
 
-from simplelint import __version__
+from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS
 from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
+from simplelint.wording import plural
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
-FAMILIES = (("SL1", "Complexity"), ("SL2", "Type hints"), ("SL3", "Tests"), ("SL4", "Production imports"))
+# Report label of each registry family (their columns, in this order); the others count as OTHER.
+FAMILIES = (
+    ("complexity", "Complexity"),
+    ("simplification", "Simplification"),
+    ("type-hints", "Type hints"),
+    ("tests", "Tests"),
+    ("production-imports", "Production imports"),
+)
 OTHER = "Other"
 HOTSPOTS = 20
 MAX_ROWS = 2000  # findings shown in the table; the rest are counted
 EXCERPT_LINES = 3
-BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 50), (51, None))
+# From 0: cognitive complexity is 0 for straight-line code (cyclomatic is at least 1).
+BUCKETS = ((0, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 50), (51, None))
 
 
 def esc(value: object) -> str:
@@ -35,7 +44,8 @@ def esc(value: object) -> str:
 
 
 def family_of(code: str) -> str:
-    return next((name for prefix, name in FAMILIES if code.startswith(prefix)), OTHER)
+    family = registry.family_of(code)
+    return next((label for name, label in FAMILIES if family and family.name == name), OTHER)
 
 
 @dataclass
@@ -148,11 +158,11 @@ def _cards(model: Model) -> str:
         ("findings", "Findings", f"{total.findings:,}", ", ".join(f"{n}: {c:,}" for n, c in _families(total))),
         ("functions", "Functions", f"{total.functions:,}", "in code outside the test suite"),
         ("annotated", "Type-hint coverage", show_percent(percent(total.annotated, total.functions)),
-         f"{total.annotated:,} of {total.functions:,} functions fully annotated"),
+         f"{total.annotated:,} of {plural(total.functions, 'function', grouped=True)} fully annotated"),
         ("tested", "Functions tested", show_percent(tested),
          "SL3 rules not enabled" if tested is None else f"{total.functions - total.untested:,} of {total.functions:,}"),
         ("complexity", "Median cyclomatic", "–" if median is None else f"{median:g}",
-         f"{over:,} functions above 10" if measured else "no complexity data"),
+         f"{plural(over, 'function', grouped=True)} above 10" if measured else "no complexity data"),
     ]  # fmt: skip
     return "".join(
         f'<div class="card" id="card-{key}"><div class="label">{esc(label)}</div>'
@@ -309,7 +319,7 @@ def _shown(violations: list[Violation]) -> tuple[list[Violation], str]:
         if room[name]:
             room[name] -= 1
             shown.append(v)
-    note = f"Showing {len(shown):,} of {len(violations):,} findings"
+    note = f"Showing {len(shown):,} of {plural(len(violations), 'finding', grouped=True)}"
     if len(shown) < len(violations):
         per_family = Counter(family_of(v.code) for v in shown)
         parts = ", ".join(f"{name} {per_family[name]:,} of {count:,}" for name, count in families.most_common())
@@ -382,7 +392,8 @@ main{padding:8px 32px 40px;max-width:1400px}h2{font-size:17px;margin:26px 0 10px
 .card .value{font-size:28px;font-weight:600;margin:2px 0}.card .note{margin:0}
 .charts{display:flex;flex-wrap:wrap;gap:48px;align-items:flex-start}
 svg text{font-size:12px;fill:var(--fg)}svg .count{font-size:11px;fill:var(--muted)}
-.axis{stroke:var(--line)}.f0{fill:#cf222e}.f1{fill:#0969da}.f2{fill:#8250df}.f3{fill:#bf8700}.f4{fill:#8c959f}
+.axis{stroke:var(--line)}.f0{fill:#cf222e}.f1{fill:#0969da}.f2{fill:#8250df}.f3{fill:#bf8700}.f4{fill:#1a7f37}
+.f5{fill:#8c959f}
 rect.cyclomatic{fill:#0969da}rect.cognitive{fill:#bf3989}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}

@@ -19,12 +19,21 @@ if TYPE_CHECKING:
     from simplelint.violation import Violation
 
 
+# What an option's strings are, when more than any text: checked as the config is read.
+GLOB = "glob"
+PATH = "path"
+SELECTOR = "rule selector"  # a code, prefix, name or ALL
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
 
     default: Any
     help: str
+    strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
+    # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
+    minimum: Optional[int] = None
 
     @property
     def type_name(self) -> str:

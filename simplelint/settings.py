@@ -188,6 +188,15 @@ def _spec(patterns: Any) -> Matcher:
     return Matcher(list(patterns))
 
 
+def glob_error(pattern: str) -> Optional[str]:
+    """Why `pattern` is no gitignore-style glob (pathspec refuses `!` alone, a trailing `\\`), or None."""
+    try:
+        Matcher([pattern])
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 _GLOB = set("*?[]!/\\")
 
 

@@ -27,6 +27,10 @@ class Noqa:
     def matches(self, code: str) -> bool:
         return self.codes is None or any(code.startswith(c) for c in self.codes)
 
+    def matching(self, code: str) -> set[str]:
+        """The listed codes or prefixes that suppress `code` (for a bare noqa: the code itself)."""
+        return {code} if self.codes is None else {c for c in self.codes if code.startswith(c)}
+
 
 def _split(codes: Optional[str]) -> Optional[tuple[str, ...]]:
     return tuple(c.upper() for c in re.split(r"[\s,]+", codes.strip()) if c) if codes else None
@@ -58,37 +62,44 @@ def parse_noqa(text: str) -> list[Noqa]:
     return found
 
 
-def apply(violations: list[Violation], directives: list[Noqa]) -> tuple[list[Violation], set[Noqa]]:
-    """Drop suppressed violations; return the kept ones and the directives that suppressed something."""
+def apply(violations: list[Violation], directives: list[Noqa]) -> tuple[list[Violation], dict[Noqa, set[str]]]:
+    """Drop suppressed violations; return the kept ones and, per directive that suppressed something, which
+    of its codes did: `# noqa: SL111,SL2` may use one code and not the other."""
     if not directives:
-        return violations, set()
+        return violations, {}
     by_line: dict[int, list[Noqa]] = {}
     file_level = [d for d in directives if d.file_level]
     for directive in directives:
         if not directive.file_level:
             by_line.setdefault(directive.line, []).append(directive)
     kept: list[Violation] = []
-    used: set[Noqa] = set()
+    used: dict[Noqa, set[str]] = {}
     for violation in violations:
         if violation.code in UNSUPPRESSIBLE:
             kept.append(violation)
             continue
         hits = [d for d in (*by_line.get(violation.line, ()), *file_level) if d.matches(violation.code)]
-        used.update(hits)
+        for hit in hits:
+            used.setdefault(hit, set()).update(hit.matching(violation.code))
         if not hits:
             kept.append(violation)
     return kept, used
 
 
-def unused(directives: list[Noqa], used: set[Noqa], path: str) -> list[Violation]:
+def unused(directives: list[Noqa], used: dict[Noqa, set[str]], path: str) -> list[Violation]:
+    """A bare noqa that suppressed nothing, and each code of ours in a noqa that suppressed nothing, as
+    ruff's RUF100 lists the unused codes. Codes of other tools (flake8's E501, ...) are theirs to judge."""
     found = []
     for directive in directives:
-        if directive in used:
-            continue
-        # Codes of other tools (flake8's E501, ...) are theirs to judge.
-        if directive.codes is not None and not any(c.startswith("SL") for c in directive.codes):
-            continue
-        what = f"`{', '.join(directive.codes)}`" if directive.codes else "all codes"
+        if directive.codes is None:
+            if directive in used:
+                continue
+            what = "all codes"
+        else:
+            idle = [c for c in directive.codes if c.startswith("SL") and c not in used.get(directive, set())]
+            if not idle:
+                continue
+            what = f"`{', '.join(idle)}`"
         found.append(
             Violation(
                 "SL003",

@@ -11,6 +11,15 @@ from simplelint import runner
 
 
 @pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh folder as the current directory, with its own empty `[tool.simplelint]` (no config above it
+    applies)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.simplelint]\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
 def analysed(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
     """The paths the engine analysed (not taken from the cache), in this process and in the worker processes
     it forks: they are written to a file, since a worker's memory is not the test's."""

@@ -342,8 +342,8 @@ def _delete_b_after_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real = discovery.discover
 
-    def discover_then_delete(paths: Any, settings: Any) -> list[str]:
-        found = real(paths, settings)
+    def discover_then_delete(paths: Any, settings: Any, *warnings: Any) -> list[str]:
+        found = real(paths, settings, *warnings)
         os.remove("b.py")
         return found
 

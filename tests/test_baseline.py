@@ -119,7 +119,7 @@ def test_changed_flagged_code_comes_back(project: Path) -> None:
     assert result.exit_code == 1
     assert codes(result) == ["SL201"]
     assert "legacy.py:4:" in result.stdout
-    assert "1 baselined findings were fixed" in result.stderr  # the old `mode="r"` is gone
+    assert "1 baselined finding was fixed" in result.stderr  # the old `mode="r"` is gone
 
 
 def test_new_function_is_reported(project: Path) -> None:

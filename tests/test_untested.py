@@ -138,7 +138,7 @@ def test_stale_file_is_a_warning_and_sl301_judges_it(covered: Path, tmp_path: Pa
     later = (folder / ".coverage").stat().st_mtime + 60
     os.utime(money, (later, later))
     found, stderr = check(folder, "--coverage", ".coverage")
-    assert "warning: coverage data .coverage is older than 1 file(s) changed since the run (src/ledger/money.py)" in stderr
+    assert "warning: coverage data .coverage is older than 1 file changed since the run (src/ledger/money.py)" in stderr
     assert ("src/ledger/money.py", 28, "SL301", "Money.is_zero") in found
     assert ("src/ledger/money.py", 28, "SL302", "Money.is_zero") not in found
 

@@ -178,7 +178,8 @@ class TooComplex(MetricRule):
     name = "too-complex"
     summary = "Function's McCabe complexity is above the limit"
     option = "max-complexity"
-    options = {option: Option(10, "Highest McCabe complexity allowed for a function.")}
+    # Every function's complexity is at least 1: a limit of 0 would only flag them all.
+    options = {option: Option(10, "Highest McCabe complexity allowed for a function.", minimum=1)}
     template = "`{name}` is too complex ({value} > {limit})"
     VALID = [
         "def add(a, b):\n    return a + b\n",
@@ -357,7 +358,7 @@ class CognitiveComplexity(MetricRule):
     name = "cognitive-complexity"
     summary = "Function's cognitive complexity is above the limit"
     option = "max-cognitive-complexity"
-    options = {option: Option(15, "Highest cognitive complexity allowed for a function.")}
+    options = {option: Option(15, "Highest cognitive complexity allowed for a function.", minimum=0)}
     template = "`{name}` is too hard to follow: cognitive complexity ({value} > {limit})"
     VALID = [
         "def add(a, b):\n    return a + b\n",
@@ -570,7 +571,7 @@ class TooDeeplyNested(FunctionMetric):
     name = "too-deeply-nested"
     summary = "Blocks nested deeper than the limit"
     option = "max-nested-blocks"
-    options = {option: Option(4, "Deepest nesting of blocks allowed in a function.")}
+    options = {option: Option(4, "Deepest nesting of blocks allowed in a function.", minimum=0)}
     template = "`{name}` is nested too deeply ({value} > {limit})"
     VALID = [
         # `elif` and `else` are on the level of their `if`; a nested function starts again from zero.
@@ -697,7 +698,10 @@ class FunctionTooLong(MetricRule):
     name = "function-too-long"
     summary = "Function has more statements than the limit"
     option = "max-statements"
-    options = {option: Option(50, "Most statements allowed in a function (counted as pylint counts them).")}
+    # The `def` itself counts 1: a limit of 0 would only flag every function.
+    options = {
+        option: Option(50, "Most statements allowed in a function (counted as pylint counts them).", minimum=1)
+    }
     template = "`{name}` has too many statements ({value} > {limit})"
     VALID = [
         # `return` is not counted, nor are `for`/`while` themselves: def + 3 statements.
@@ -797,7 +801,7 @@ class TooManyParameters(MetricRule):
     name = "too-many-parameters"
     summary = "Function has more parameters than the limit"
     option = "max-args"
-    options = {option: Option(5, "Most parameters allowed (not counting *args, **kwargs, self, cls).")}
+    options = {option: Option(5, "Most parameters allowed (not counting *args, **kwargs, self, cls).", minimum=0)}
     template = "`{name}` has too many parameters ({value} > {limit})"
     VALID = [
         "def f(a, b, c, d, e, *args, **kwargs):\n    pass\n",
@@ -874,7 +878,7 @@ class TooManyReturns(FunctionMetric):
     name = "too-many-returns"
     summary = "Function has more return statements than the limit"
     option = "max-returns"
-    options = {option: Option(6, "Most `return` statements allowed in a function.")}
+    options = {option: Option(6, "Most `return` statements allowed in a function.", minimum=0)}
     template = "`{name}` has too many return statements ({value} > {limit})"
     VALID = [
         Valid(
@@ -919,7 +923,7 @@ class TooManyBranches(FunctionMetric):
     name = "too-many-branches"
     summary = "Function has more branches than the limit"
     option = "max-branches"
-    options = {option: Option(12, "Most branches allowed in a function.")}
+    options = {option: Option(12, "Most branches allowed in a function.", minimum=0)}
     template = "`{name}` has too many branches ({value} > {limit})"
     VALID = [
         # `with` is no branch; the `try` itself is not one, its `except` is.

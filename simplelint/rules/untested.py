@@ -39,6 +39,7 @@ from simplelint.rules.untested_facts import (
 )
 from simplelint.rules.naming import is_dunder
 from simplelint.settings import Settings
+from simplelint.wording import plural
 from simplelint.violation import Violation
 
 OPTIONS: Mapping[str, Option] = {
@@ -398,7 +399,7 @@ def _test_folder(project: Project) -> str:
     tops = {p.split("/")[0] for p in tests}
     if len(tops) == 1 and all("/" in p for p in tests):
         return f"{tops.pop()}/"
-    return f"the {len(tests)} test files"
+    return f"the {plural(len(tests), 'test file')}"
 
 
 def _project_bases(settings: Settings, files: list[str]) -> list[str]:
@@ -475,15 +476,20 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
     name = path.name
     if stale:
         result.warnings.append(
-            f"coverage data {name} is older than {len(stale)} file(s) changed since the run "
-            f"({_few(stale)}): SL301 judges them instead; re-run the tests under coverage"
+            f"coverage data {name} is older than {plural(len(stale), 'file')} changed since the run "
+            f"({_few(stale)}): SL301 judges {_them(stale)} instead; re-run the tests under coverage"
         )
     if unmeasured:
+        are = "is" if len(unmeasured) == 1 else "are"
         result.warnings.append(
-            f"{len(unmeasured)} file(s) are not in coverage data {name} (not imported by the run, or "
-            f"outside its source): {_few(unmeasured)}; SL301 judges them instead"
+            f"{plural(len(unmeasured), 'file')} {are} not in coverage data {name} (not imported by the run, or "
+            f"outside its source): {_few(unmeasured)}; SL301 judges {_them(unmeasured)} instead"
         )
     return result
+
+
+def _them(paths: list[str]) -> str:
+    return "it" if len(paths) == 1 else "them"
 
 
 def _mtime(path: str) -> float:
