@@ -101,13 +101,18 @@ def _file_timeout(seconds: Optional[float]) -> Optional[float]:
 
 
 def _check(options: dict[str, Any]) -> int:
+    from simplelint.discovery import explicitly_excluded
     from simplelint.runner import RunOptions, run
 
     settings, files = _load(options)
     name = options["stdin_filename"]
-    if "-" in options["paths"] and settings.force_exclude and name and settings.is_excluded(name):
+    stdin = (name or "-", sys.stdin.buffer.read()) if _reads_stdin(options) else None
+    if stdin and settings.force_exclude and name and explicitly_excluded(name, settings):
+        if options["fix"] and not options["diff"]:
+            # Editors and formatters replace the buffer with what is printed: the input, unchanged.
+            sys.stdout.buffer.write(stdin[1])
+            sys.stdout.flush()
         return 0
-    stdin = (name or "-", sys.stdin.buffer.read()) if "-" in options["paths"] else None
     baseline, touched = _baseline(options, settings), _changed_lines(options, settings)
     run_options = RunOptions(
         jobs=options["jobs"],
@@ -157,8 +162,11 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
 
     paths = list(options["paths"]) or ["."]
     stdin_name = options.get("stdin_filename")
-    use_stdin = "-" in paths
+    use_stdin = _reads_stdin(options)
     config_anchor = [stdin_name] if use_stdin and stdin_name else paths
+    if use_stdin:
+        _ignored_for_stdin(paths, options)
+        paths = []  # one source at a time: stdin's result and a file's of the same name would mix (as ruff)
     extend_select = _split(options["extend_select"]) + (["SL003"] if options.get("report_unused_noqa") else [])
     overrides = CliOverrides(
         select=_split(options["select"]) or None,
@@ -186,6 +194,17 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
 
         settings.collectors = COLLECTORS
     return settings, files
+
+
+def _ignored_for_stdin(paths: list[str], options: dict[str, Any]) -> None:
+    for path in paths if not options.get("silent") else ():
+        if path not in ("-", "."):
+            click.echo(f"warning: Ignoring file {path} in favor of standard input.", err=True)
+
+
+def _reads_stdin(options: dict[str, Any]) -> bool:
+    """`-` among the paths, or `--stdin-filename` given (as ruff)."""
+    return "-" in options["paths"] or bool(options.get("stdin_filename"))
 
 
 def _baseline(options: dict[str, Any], settings: Any) -> Optional[tuple[Path, dict[str, Any]]]:

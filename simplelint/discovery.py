@@ -78,12 +78,13 @@ def discover(paths: Sequence[str], settings: Settings, warnings: Optional[list[s
                 count += 1
             if not count:
                 said.append(f"No Python files found under {given}")
-        elif not (settings.force_exclude and _explicit_excluded(given, settings)):
+        elif not (settings.force_exclude and explicitly_excluded(given, settings)):
             found[display_path(given)] = None
     return sorted(found)
 
 
-def _explicit_excluded(path: str, settings: Settings) -> bool:
+def explicitly_excluded(path: str, settings: Settings) -> bool:
+    """Whether --force-exclude drops a file named on the command line (or stdin's name): excludes, .gitignore."""
     if settings.is_excluded(path):
         return True
     absolute = os.path.abspath(path)

@@ -238,7 +238,8 @@ def run(
     options: RunOptions,
     stdin: Optional[tuple[str, bytes]] = None,
 ) -> RunResult:
-    extra = _fact_paths(files, settings)
+    # Stdin's source stands for the file it is named after: that file is not read for facts as well.
+    extra = _fact_paths(files + ([stdin[0]] if stdin else []), settings)
     tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
     results = list(_map(tasks, settings, options))
     if stdin is not None:

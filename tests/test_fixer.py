@@ -326,6 +326,46 @@ def test_stdin_fix_prints_the_fixed_source_to_stdout(here: Path) -> None:
     assert code == 0 and "(2 fixed, 0 remaining)" in stderr
 
 
+@pytest.mark.parametrize("excluded_by", ["config", "gitignore"])
+def test_an_excluded_stdin_file_is_printed_unchanged_by_fix(here: Path, excluded_by: str) -> None:
+    """Issue 14.1: editors replace the buffer with stdout; printing nothing would wipe it."""
+    if excluded_by == "config":
+        Path("pyproject.toml").write_text('[tool.simplelint]\nextend-exclude = ["migrations"]\n')
+    else:
+        Path(".git").mkdir()  # .gitignore files apply inside a repository
+        Path(".gitignore").write_text("migrations/\n")
+    args = ("--force-exclude", "--stdin-filename", "migrations/0001.py", "-")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--fix", "--unsafe-fixes", *args], input=MIXED.encode())
+    assert (result.exit_code, result.stdout) == (0, MIXED)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--diff", *args], input=MIXED.encode())
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_stdin_and_a_file_of_the_same_name_never_mix(here: Path) -> None:
+    """Issue 14.2: stdin wins, as in ruff, and the file is named in a warning and left alone."""
+    Path("a.py").write_text("x = 1\n")
+    code, stdout, stderr = _cli("--select", "SL11", "--fix", "--unsafe-fixes", "--stdin-filename", "a.py", "-", "a.py",
+                                input=MIXED.encode())  # fmt: skip
+    assert stdout == "def f(x):\n    if x is None:\n        return 1\n    return 2\n"
+    assert "warning: Ignoring file a.py in favor of standard input." in stderr
+    assert code == 0 and Path("a.py").read_text() == "x = 1\n"
+    code, stdout, _ = _cli("--select", "SL11", "--output-format", "concise", "--stdin-filename", "a.py", "-", "a.py",
+                           input=MIXED.encode())  # fmt: skip
+    assert code == 1 and stdout.count("a.py:") == 2  # stdin's two findings, nothing from the file on disk
+
+
+def test_stdin_stands_for_its_file_in_project_findings(here: Path) -> None:
+    """The disk file of stdin's name is not read for facts too (its findings were dropped with stdin's)."""
+    Path("src").mkdir()
+    Path("tests").mkdir()
+    Path("src/mod.py").write_text("def old():\n    return 1\n")
+    Path("tests/test_mod.py").write_text("from mod import used\n\n\ndef test_used():\n    assert used()\n")
+    source = b"x = 1\n\n\ndef used():\n    return 1\n\n\ndef unused():\n    return 2\n"
+    code, stdout, _ = _cli("--select", "SL301", "--output-format", "concise", "--stdin-filename", "src/mod.py", "-",
+                           input=source)  # fmt: skip
+    assert code == 1 and stdout.splitlines()[0].startswith("src/mod.py:8:5: SL301 `unused`")
+
+
 def test_stdin_diff_names_the_stdin_file(here: Path) -> None:
     args = ("--select", "SL113", "--diff", "--stdin-filename", "pkg/mod.py", "-")
     code, stdout, _ = _cli(*args, input=MIXED.encode())
