@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -536,11 +537,30 @@ def explain(code: str) -> None:
             click.echo(f"- `{name}` ({option.type_name}{bound}, default {option.default!r}): {option.help}")
 
 
+# What a write to stdout raises when the output cannot be taken: a full disk, an I/O error, a quota.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG})
+
+
 def run() -> None:
-    """Console-script entry point: a closed pipe (`simplelint check | head`) ends quietly."""
+    """Console-script entry point: a closed pipe (`simplelint check | head`) ends quietly; output that
+    cannot be written (`> /dev/full`) is an error, exit 2, as `-o FILE` is."""
     try:
-        main()
+        try:
+            main()
+        finally:
+            sys.stdout.flush()  # what is still buffered fails here, not in the interpreter's shutdown
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(1)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _drop_stdout()
+        click.echo(f"error: cannot write output: {error.strerror}", err=True)
+        sys.exit(2)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush has nowhere to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -335,6 +335,23 @@ def test_console_entry_point(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert exit_info.value.code == 0 and capsys.readouterr().out == "simplelint 0.1.0\n"
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--no-cache", "pkg"], ["check", "--no-cache", "--diff", "pkg"], ["check", "--statistics", "pkg"],
+     ["rules"], ["explain", "SL101"], ["--version"], ["check", "--no-cache", "pkg/good.py"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_output_that_cannot_be_written_is_an_error(project: Path, args: list[str]) -> None:
+    """Issue 14.7: `> /dev/full` is `error: cannot write output`, exit 2, as `-o /dev/full` is."""
+    (project / "pkg" / "bad.py").write_text("def f(x):\n    if x:\n        return 1\n    else:\n        return 2\n")
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "simplelint", *args], stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 2
+    assert done.stderr.decode().endswith("error: cannot write output: No space left on device\n")  # notes before it
+    assert "Traceback" not in done.stderr.decode()
+
+
 def test_a_closed_pipe_ends_quietly(project: Path) -> None:
     for index in range(200):
         (project / f"bad{index}.py").write_text(BAD, encoding="utf-8")
