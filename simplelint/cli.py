@@ -158,9 +158,13 @@ def _exit_code(result: Any, options: dict[str, Any], changed: int) -> int:
 def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
     """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
     from simplelint.config import CliOverrides, ConfigError, load_settings
-    from simplelint.discovery import DiscoveryError, discover
+    from simplelint.discovery import DiscoveryError, Said, discover
     from simplelint.registry import UnknownSelector
 
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise UsageFailure("the current directory no longer exists (was it deleted?); cd into one that does") from None
     paths = list(options["paths"]) or ["."]
     stdin_name = options.get("stdin_filename")
     use_stdin = _reads_stdin(options)
@@ -182,14 +186,16 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
         baseline=options.get("baseline"),
         compute_edits=options.get("output_format") in ("json", "json-lines", "sarif"),
     )
-    warnings: list[str] = []
+    said = Said()
     try:
         settings = load_settings(config_anchor, overrides)
-        files = discover([p for p in paths if p != "-"], settings, warnings)
+        files = discover([p for p in paths if p != "-"], settings, said)
     except (ConfigError, UnknownSelector, DiscoveryError) as error:
         raise UsageFailure(str(error)) from None
-    for warning in warnings if not options.get("silent") else ():
+    for warning in said.warnings if not options.get("silent") else ():
         click.echo(f"warning: {warning}", err=True)
+    for note in said.notes if options.get("verbose") else ():
+        click.echo(f"note: {note}", err=True)
     if options.get("output_format") == "html":
         from simplelint.report_html import COLLECTORS
 

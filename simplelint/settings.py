@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -189,10 +190,11 @@ def _spec(patterns: Any) -> Matcher:
 
 
 def glob_error(pattern: str) -> Optional[str]:
-    """Why `pattern` is no gitignore-style glob (pathspec refuses `!` alone, a trailing `\\`), or None."""
+    """Why `pattern` is no gitignore-style glob (pathspec refuses `!` alone, a trailing `\\`; `[z-a]` is no
+    range), or None."""
     try:
         Matcher([pattern])
-    except ValueError as error:
+    except (ValueError, re.error) as error:
         return str(error)
     return None
 

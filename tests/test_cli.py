@@ -352,6 +352,55 @@ def test_output_that_cannot_be_written_is_an_error(project: Path, args: list[str
     assert "Traceback" not in done.stderr.decode()
 
 
+@pytest.mark.parametrize("line", ["!", "foo\\", "[z-a]"])
+def test_invalid_gitignore_lines_are_skipped_as_git_skips_them(project: Path, line: str) -> None:
+    """Issue 14.5: any .gitignore in the walked tree, even for one file elsewhere when SL301 walks the root."""
+    (project / ".git").mkdir()
+    (project / "pkg" / "sub").mkdir()
+    (project / "pkg" / "sub" / ".gitignore").write_text(f"{line}\nignored.py\n", encoding="utf-8")
+    (project / "pkg" / "sub" / "ignored.py").write_text("x == None\n", encoding="utf-8")
+    (project / "pkg" / "sub" / "kept.py").write_text("x == None\n", encoding="utf-8")
+    code, out, err = invoke("check", "--no-cache", "-v", "--output-format", "concise", ".")
+    assert code == 1 and "Traceback" not in err
+    assert [row.split(":")[0] for row in out.splitlines() if "SL111" in row] == [f"pkg{os.sep}sub{os.sep}kept.py"]
+    assert f"note: pkg{os.sep}sub{os.sep}.gitignore:1: invalid pattern {line!r} skipped, as git skips it" in err
+    code, _, err = invoke("check", "--no-cache", "--select", "SL301", "pkg/good.py")
+    assert code == 0 and "Traceback" not in err and "invalid pattern" not in err  # a note only under -v
+
+
+@pytest.mark.parametrize("key", ["exclude", "production", "tests.patterns"])
+def test_an_invalid_glob_in_config_is_an_error_at_its_line(project: Path, key: str) -> None:
+    table, _, name = key.rpartition(".")
+    header = f"[tool.simplelint.{table}]" if table else "[tool.simplelint]"
+    (project / "pyproject.toml").write_text(f'{header}\n{name} = ["[z-a]"]\n', encoding="utf-8")
+    code, _, err = invoke("check", "--no-cache", ".")
+    assert code == 2 and err.startswith("error: pyproject.toml:2: ") and "invalid glob '[z-a]'" in err
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_a_file_reached_under_two_names_is_checked_once(project: Path, link: str) -> None:
+    """Issue 14.11: a link to a fixable file in the tree doubled its findings and failed --fix."""
+    (project / "pkg" / "mod.py").write_text("def f(x):\n    if x:\n        return 1\n    else:\n        return 2\n")
+    (os.symlink if link == "symlink" else os.link)("mod.py" if link == "symlink" else "pkg/mod.py", "pkg/alias.py")
+    code, out, _ = invoke("check", "--no-cache", "--select", "SL113", "--output-format", "concise", "pkg")
+    assert code == 1 and out.count("SL113") == 1
+    if link == "symlink":
+        assert f"pkg{os.sep}mod.py:4:5: SL113" in out  # under the file's own name
+    code, out, err = invoke("check", "--no-cache", "--select", "SL113", "--fix", "pkg")
+    assert (code, err) == (0, "") and "1 fixed" in out
+    assert "else" not in (project / "pkg" / "alias.py").read_text()
+
+
+def test_a_deleted_working_directory_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14.8."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    code, _, err = invoke("check", ".")
+    assert code == 2 and err.startswith("error: the current directory no longer exists")
+
+
 def test_a_closed_pipe_ends_quietly(project: Path) -> None:
     for index in range(200):
         (project / f"bad{index}.py").write_text(BAD, encoding="utf-8")
