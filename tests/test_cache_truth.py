@@ -86,7 +86,6 @@ def test_another_interpreter_or_libcst_does_not_reuse_entries(
     project: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     """Issue 14.10: SL301's facts come from CPython's ast, so a CI matrix sharing a cache must not share entries."""
-    import importlib.metadata
     import sys
 
     run(".")
@@ -94,8 +93,9 @@ def test_another_interpreter_or_libcst_does_not_reuse_entries(
     if change == "python":
         monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     else:
-        real = importlib.metadata.version
-        monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1" if name == "libcst" else real(name))
+        from simplelint import settings
+
+        monkeypatch.setattr(settings, "_libcst_stamp", lambda: "libcst 0.0.1")
     run(".")
     assert set((project / ".simplelint_cache").rglob("*.json")) > entries
 
@@ -110,3 +110,19 @@ def test_a_whole_tree_run_warms_the_files_later_read_only_for_facts(
     assert analysed() == before
     assert cached == run("--select", "ALL", "--no-cache", "--output-format", "concise", "src/pkg/mod.py")
     assert "SL301" in cached
+
+
+def test_the_libcst_stamp_follows_its_version_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    from simplelint import settings
+
+    (tmp_path / "__init__.py").write_text("")
+    spec = importlib.machinery.ModuleSpec("libcst", None, origin=str(tmp_path / "__init__.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    stamps = []
+    for version in ("1.8.0", "1.9.0"):
+        (tmp_path / "_version.py").write_text(f"__version__ = {version!r}\n")
+        stamps.append(settings._libcst_stamp())
+    assert stamps[0] != stamps[1]
