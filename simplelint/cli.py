@@ -93,6 +93,38 @@ def check(**options: Any) -> None:
     sys.exit(code)
 
 
+def _shows_progress(options: dict[str, Any]) -> bool:
+    """Only for a person at a terminal reading a human format: never in pipes, CI formats or with -q/-s."""
+    human = options["output_format"] in ("full", "concise") and not (options["quiet"] or options["silent"])
+    return human and sys.stderr.isatty() and not options["diff"]
+
+
+class _Progress:
+    """`simplelint: 120/879 files` on stderr, rewritten in place, once a run has taken PROGRESS_AFTER seconds."""
+
+    AFTER = 1.0  # a run that ends sooner shows nothing
+    EVERY = 0.1
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.width = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.started < self.AFTER or now - self.shown < self.EVERY and done < total:
+            return
+        text = f"simplelint: {done:,}/{total:,} files"
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+        self.shown, self.width = now, len(text)
+
+    def clear(self) -> None:
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
 def _file_timeout(seconds: Optional[float]) -> Optional[float]:
     from simplelint.runner import AUTO_TIMEOUT
 
@@ -123,7 +155,12 @@ def _check(options: dict[str, Any]) -> int:
         use_cache=not options["no_cache"],
         file_timeout=_file_timeout(options["file_timeout"]),
     )
-    result = run(files, settings, run_options, stdin)
+    progress = _Progress() if _shows_progress(options) else None
+    try:
+        result = run(files, settings, run_options, stdin, progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     _adopt(result, options, baseline, touched, stdin)
     changed = _write_fixes(result, options, stdin)
     _print_messages(result, options, settings)  # after the writes: a fix that cannot be written is an error

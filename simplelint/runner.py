@@ -237,11 +237,17 @@ def run(
     settings: Settings,
     options: RunOptions,
     stdin: Optional[tuple[str, bytes]] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
 ) -> RunResult:
+    """Check `files` (and stdin's source); `progress(done, total)` is called as each file is done."""
     # Stdin's source stands for the file it is named after: that file is not read for facts as well.
     extra = _fact_paths(files + ([stdin[0]] if stdin else []), settings)
     tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
-    results = list(_map(tasks, settings, options))
+    results = []
+    for result in _map(tasks, settings, options):
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(tasks))
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)

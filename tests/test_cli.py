@@ -401,6 +401,23 @@ def test_a_deleted_working_directory_is_a_clear_error(tmp_path: Path, monkeypatc
     assert code == 2 and err.startswith("error: the current directory no longer exists")
 
 
+def test_progress_shows_on_a_terminal_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: a long run at a terminal says how far it is on stderr, then clears the line."""
+    from simplelint import cli
+
+    for index in range(3):
+        (project / "pkg" / f"m{index}.py").write_text("x == None\n", encoding="utf-8")
+    _, out, err = invoke("check", "--no-cache", "pkg")
+    assert "files" not in err  # CliRunner's stderr is no terminal
+    monkeypatch.setattr(cli, "_shows_progress", lambda options: options["output_format"] in ("full", "concise"))
+    monkeypatch.setattr(cli._Progress, "AFTER", 0.0)
+    _, out, err = invoke("check", "--no-cache", "--output-format", "concise", "pkg")
+    assert "\rsimplelint: 5/5 files" in err and err.endswith("\r" + " " * len("simplelint: 5/5 files") + "\r")
+    assert "simplelint:" not in out
+    _, _, err = invoke("check", "--no-cache", "--output-format", "json", "pkg")
+    assert "files" not in err
+
+
 def test_a_closed_pipe_ends_quietly(project: Path) -> None:
     for index in range(200):
         (project / f"bad{index}.py").write_text(BAD, encoding="utf-8")
