@@ -55,18 +55,17 @@ class WatchedPool(Generic[T, R]):
         left = tasks
         while left:
             round_ = _Round(self, self.jobs)
-            results = 0
+            finished = 0
             for result in round_.run(left):
-                results += 1
+                finished += 1
                 yield result
-            if not (results or round_.timed_out or round_.suspects):
+            if not (finished or round_.timed_out or round_.suspects):
                 yield from map(crashed, round_.lost)  # the workers die before any file: retrying cannot help
                 return
             yield from (timed_out(task) for task in round_.timed_out)
             for task in round_.suspects:  # one of these killed its worker: alone, each shows if it was it
                 alone = _Round(self, 1)
-                results = list(alone.run([task]))
-                yield from results or [timed_out(task) if alone.timed_out else crashed(task)]
+                yield from list(alone.run([task])) or [timed_out(task) if alone.timed_out else crashed(task)]
             left = round_.lost
 
 
