@@ -179,7 +179,7 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def tally_verdicts(path: Path, sample: list[Finding]) -> None:
+def tally_verdicts(path: Path, sample: list[Finding], population: Counter[str]) -> None:
     """Per-rule shares from the verdict column of the sample table (n, project, path:line, code, message,
     reference, verdict, reason)."""
     verdicts: dict[tuple[str, str, str], str] = {}
@@ -198,11 +198,22 @@ def tally_verdicts(path: Path, sample: list[Finding]) -> None:
         rows["all"][verdicts[key]] += 1
     print("\n| rule | sampled | true | debatable | false | precision (true) | true + debatable |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, counts in rows.items():
+    groups = ["SL10x (metrics)", "SL11x (simplifications)", "all"]
+    for name in sorted(set(rows) - set(groups)) + [g for g in groups if g in rows]:
+        counts = rows[name]
         total = sum(counts.values())
         share = [f"{counts[v]} ({100 * counts[v] / total:.0f}%)" for v in ("true", "debatable", "false")]
         print(f"| {name} | {total} | {' | '.join(share)} | {100 * counts['true'] / total:.0f}% | "
               f"{100 * (counts['true'] + counts['debatable']) / total:.0f}% |")
+    # Each rule's shares applied to all its findings: the sample takes a larger part of the smaller rules.
+    print("\nWeighted by each rule's number of findings (an estimate for all findings, not only the sample):\n")
+    for name, codes in zip(groups, ([c for c in population if c < "SL110"], [c for c in population if c >= "SL110"],
+                                    list(population))):
+        size = sum(population[code] for code in codes)
+        shares = [sum(population[c] * rows[c][v] / sum(rows[c].values()) for c in codes) / size
+                  for v in ("true", "debatable", "false")]
+        print(f"- {name}, {size} findings: true {100 * shares[0]:.0f}%, debatable {100 * shares[1]:.0f}%, "
+              f"false {100 * shares[2]:.0f}%")
 
 
 def collect() -> tuple[list[Finding], list[Finding], list[Finding], Spans]:
@@ -231,12 +242,14 @@ def print_counts(ours: list[Finding], theirs: list[Finding], references: list[Fi
                    if tool == COUNTED_BY.get(code) and value > LIMITS[code])
     over.update((f.code, f.project) for f in references if f.code not in LIMITS and f.tool == COUNTED_BY.get(f.code))
     print("\n| rule | ruff's | " + " | ".join(f"{p} SL / ruff" for p in PROJECTS) + " | all SL / ruff | other tool |")
-    print("|---|---|" + "---:|" * (len(PROJECTS) + 2) + "---|")
-    for code in sorted({f.code for f in ours} | set(RUFF) | set(LIMITS)):
+    print("|---|---|" + "---:|" * (len(PROJECTS) + 1) + "---|")
+    for code in sorted({f.code for f in ours} | set(RUFF) | set(COUNTED_BY)):
         each = [f"{counted[code, p]} / {ruffs[code, p]}" for p in PROJECTS]
         total = f"{sum(counted[code, p] for p in PROJECTS)} / {sum(ruffs[code, p] for p in PROJECTS)}"
         other = f"{sum(over[code, p] for p in PROJECTS)} ({COUNTED_BY[code]})" if code in COUNTED_BY else ""
         print(f"| {code} | {', '.join(RUFF.get(code, ('-',)))} | {' | '.join(each)} | {total} | {other} |")
+    each = [f"{sum(f.project == p for f in ours)} / {sum(f.project == p for f in theirs)}" for p in PROJECTS]
+    print(f"| all SL1 | | {' | '.join(each)} | {len(ours)} / {len(theirs)} | |")
     metric = {(f.project, f.path, f.line) for f in ours if f.code in LIMITS}
     print(f"\nThe {sum(f.code in LIMITS for f in ours)} metric findings are on {len(metric)} functions.")
 
@@ -278,7 +291,7 @@ def main() -> None:
     sample = draw(ours, args.seed)
     print_sample(sample, len(ours), args.seed, values)
     if args.verdicts:
-        tally_verdicts(args.verdicts, sample)
+        tally_verdicts(args.verdicts, sample, Counter(f.code for f in ours))
 
 
 if __name__ == "__main__":
