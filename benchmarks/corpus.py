@@ -26,6 +26,9 @@ PINNED = {
     "pandas": "2.2.3",
     "sqlalchemy": "2.0.36",
     "numpy": "2.1.3",
+    "attrs": "26.1.0",  # these three: issue 12's precision review (benchmarks/precision.py)
+    "requests": "2.34.2",
+    "pytest": "9.2.0",
 }
 
 
