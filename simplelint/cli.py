@@ -571,6 +571,9 @@ def explain(code: str) -> None:
     click.echo(f"{rule.summary}.\n")
     fixable = "Fix is available." if rule.fixable else "No automatic fix."
     click.echo(f"{fixable} {'On' if rule.default_enabled else 'Off'} by default.\n")
+    if rule.silenced_by:
+        codes = ", ".join(f"`{code}`" for code in rule.silenced_by)
+        click.echo(f"Other linters' codes for this check, which `# noqa` may name instead: {codes}.\n")
     click.echo(rule.docs())
     if rule.options:
         table = registry.table_of(rule.code)

@@ -76,6 +76,12 @@ def all_rules() -> Mapping[str, type[RuleInfo]]:
     return dict(sorted(rules.items()))
 
 
+@lru_cache(maxsize=None)
+def silenced_by() -> Mapping[str, tuple[str, ...]]:
+    """Code -> the codes other linters give the same check, for rules that declare them."""
+    return {code: rule.silenced_by for code, rule in all_rules().items() if rule.silenced_by}
+
+
 def _plugin_rules() -> list[type[RuleInfo]]:
     from importlib.metadata import entry_points
 

@@ -134,6 +134,9 @@ class RuleInfo:
     options: ClassVar[Mapping[str, Option]] = {}
     fixable: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
+    # The codes other linters (ruff, flake8, pylint) give the same check: `# noqa: E711`, written for them,
+    # silences this rule too (exact codes, not prefixes: `# noqa: E7` is not meant for it).
+    silenced_by: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 

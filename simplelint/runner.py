@@ -343,7 +343,7 @@ def _suppress(violations: list[Violation], results: Iterable[FileResult], settin
     kept: list[Violation] = []
     for result in results:
         mine = by_path.pop(result.path, [])
-        remaining, used = apply_noqa(mine, result.noqa)
+        remaining, used = apply_noqa(mine, result.noqa, registry.silenced_by() if result.noqa else {})
         kept.extend(remaining)
         if "SL003" in settings.codes_for(result.path):
             kept.extend(unused_noqa(result.noqa, used, result.path))

@@ -6,7 +6,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from simplelint.violation import Violation
 
@@ -24,12 +24,15 @@ class Noqa:
     codes: Optional[tuple[str, ...]]  # None: a bare noqa
     file_level: bool = False
 
-    def matches(self, code: str) -> bool:
-        return self.codes is None or any(code.startswith(c) for c in self.codes)
+    def matches(self, code: str, aliases: tuple[str, ...] = ()) -> bool:
+        return bool(self.matching(code, aliases))
 
-    def matching(self, code: str) -> set[str]:
-        """The listed codes or prefixes that suppress `code` (for a bare noqa: the code itself)."""
-        return {code} if self.codes is None else {c for c in self.codes if code.startswith(c)}
+    def matching(self, code: str, aliases: tuple[str, ...] = ()) -> set[str]:
+        """The listed codes or prefixes that suppress `code`, or its other linters' codes `aliases` (for a
+        bare noqa: the code itself)."""
+        if self.codes is None:
+            return {code}
+        return {c for c in self.codes if code.startswith(c) or c in aliases}
 
 
 def _split(codes: Optional[str]) -> Optional[tuple[str, ...]]:
@@ -62,9 +65,12 @@ def parse_noqa(text: str) -> list[Noqa]:
     return found
 
 
-def apply(violations: list[Violation], directives: list[Noqa]) -> tuple[list[Violation], dict[Noqa, set[str]]]:
+def apply(
+    violations: list[Violation], directives: list[Noqa], aliases: Mapping[str, tuple[str, ...]] = {}
+) -> tuple[list[Violation], dict[Noqa, set[str]]]:
     """Drop suppressed violations; return the kept ones and, per directive that suppressed something, which
-    of its codes did: `# noqa: SL111,SL2` may use one code and not the other."""
+    of its codes did: `# noqa: SL111,SL2` may use one code and not the other. `aliases` maps a code to the
+    codes other linters give the same check (`# noqa: E711` silences SL111)."""
     if not directives:
         return violations, {}
     by_line: dict[int, list[Noqa]] = {}
@@ -78,9 +84,10 @@ def apply(violations: list[Violation], directives: list[Noqa]) -> tuple[list[Vio
         if violation.code in UNSUPPRESSIBLE:
             kept.append(violation)
             continue
-        hits = [d for d in (*by_line.get(violation.line, ()), *file_level) if d.matches(violation.code)]
+        other = aliases.get(violation.code, ())
+        hits = [d for d in (*by_line.get(violation.line, ()), *file_level) if d.matches(violation.code, other)]
         for hit in hits:
-            used.setdefault(hit, set()).update(hit.matching(violation.code))
+            used.setdefault(hit, set()).update(hit.matching(violation.code, other))
         if not hits:
             kept.append(violation)
     return kept, used

@@ -212,6 +212,22 @@ def test_noqa_forms(project: Path) -> None:
     assert code == 1 and found == [("SL003", 1), ("SL003", 2)]
 
 
+def test_noqa_with_another_linters_code_for_the_same_check_silences_it(project: Path) -> None:
+    """Precision review (issue 12): `# noqa: E711`, written for ruff or flake8, means the `==` is meant."""
+    (project / "pkg" / "cmp.py").write_text(
+        "import pytest\n\n\ndef test_ne_none():\n"
+        "    assert None != pytest.approx(1.0)  # noqa: E711\n"
+        "    assert True == pytest.approx(True)  # noqa: E712, E501\n"
+        "    assert None == pytest.approx(None)  # noqa: E7\n",  # a prefix of another tool's codes: not this check
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("check", "--no-cache", "--select", "SL111,SL112,SL003", "--output-format", "concise", "pkg")
+    assert code == 1
+    assert [row.split(": ", 1)[1][:5] for row in out.splitlines() if ": SL" in row] == ["SL111"]
+    assert "cmp.py:7:" in out
+    assert "`E711`" in invoke("explain", "SL111")[1]
+
+
 def test_file_level_noqa_and_syntax_errors_cannot_be_suppressed(project: Path) -> None:
     (project / "a.py").write_text("# simplelint: noqa\ndef broken(:  # noqa\n", encoding="utf-8")
     code, out, _ = invoke("check", "--output-format", "concise", "a.py")

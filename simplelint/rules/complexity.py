@@ -176,6 +176,7 @@ class TooComplex(MetricRule):
 
     code = "SL101"
     name = "too-complex"
+    silenced_by = ("C901",)
     summary = "Function's McCabe complexity is above the limit"
     option = "max-complexity"
     # Every function's complexity is at least 1: a limit of 0 would only flag them all.
@@ -569,6 +570,7 @@ class TooDeeplyNested(FunctionMetric):
 
     code = "SL103"
     name = "too-deeply-nested"
+    silenced_by = ("PLR1702",)
     summary = "Blocks nested deeper than the limit"
     option = "max-nested-blocks"
     options = {option: Option(4, "Deepest nesting of blocks allowed in a function.", minimum=0)}
@@ -696,6 +698,7 @@ class FunctionTooLong(MetricRule):
 
     code = "SL104"
     name = "function-too-long"
+    silenced_by = ("PLR0915",)
     summary = "Function has more statements than the limit"
     option = "max-statements"
     # The `def` itself counts 1: a limit of 0 would only flag every function.
@@ -778,7 +781,8 @@ class TooManyParameters(MetricRule):
     Flags functions with more than `max-args` parameters, counted as ruff's PLR0913: positional-only,
     ordinary and keyword-only parameters, but not `*args` and `**kwargs`, not the `self`/`cls` of a method
     or class method, and not dummy names like `_` or `_unused`. Functions marked `@overload` or `@override`
-    are skipped: their signature is imposed by another one.
+    are skipped: their signature is imposed by another one; so are stub files (`.pyi`), whose signatures
+    repeat the implementation's (as ruff skips them).
 
     ## Why is this bad?
     Callers must get many arguments right, and the function probably does several things; related values
@@ -799,15 +803,22 @@ class TooManyParameters(MetricRule):
 
     code = "SL105"
     name = "too-many-parameters"
+    silenced_by = ("PLR0913",)
     summary = "Function has more parameters than the limit"
     option = "max-args"
     options = {option: Option(5, "Most parameters allowed (not counting *args, **kwargs, self, cls).", minimum=0)}
     template = "`{name}` has too many parameters ({value} > {limit})"
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return not context.path.endswith(".pyi")
     VALID = [
         "def f(a, b, c, d, e, *args, **kwargs):\n    pass\n",
         # `self` is not counted, nor are dummy names.
         "class A:\n    def f(self, a, b, c, d, e, _unused=None):\n        pass\n",
         "@overload\ndef f(a, b, c, d, e, f): ...\n",
+        Valid("def make(name: str, *, a: int = ..., b: int = ..., c: int = ..., d: int = ..., e: int = ...) -> type: ...\n",
+              path="attrs.pyi"),  # fmt: skip
     ]
     INVALID = [
         Invalid(
@@ -876,6 +887,7 @@ class TooManyReturns(FunctionMetric):
 
     code = "SL106"
     name = "too-many-returns"
+    silenced_by = ("PLR0911",)
     summary = "Function has more return statements than the limit"
     option = "max-returns"
     options = {option: Option(6, "Most `return` statements allowed in a function.", minimum=0)}
@@ -921,6 +933,7 @@ class TooManyBranches(FunctionMetric):
 
     code = "SL107"
     name = "too-many-branches"
+    silenced_by = ("PLR0912",)
     summary = "Function has more branches than the limit"
     option = "max-branches"
     options = {option: Option(12, "Most branches allowed in a function.", minimum=0)}

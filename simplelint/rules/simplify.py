@@ -621,6 +621,7 @@ class NeedlessBoolReturn(SimplifyRule):
 
     code = "SL110"
     name = "needless-bool-return"
+    silenced_by = ("SIM103",)
     summary = "`if` returning `True`/`False`: return the condition"
     fixable = True
     VALID = [
@@ -803,6 +804,7 @@ class CompareToNone(SimplifyRule):
 
     code = "SL111"
     name = "compare-to-none"
+    silenced_by = ("E711",)
     summary = "Comparison to `None` with `==`/`!=`"
     fixable = True
     VALID = ["if x is None:\n    pass\n", "y = x is not None\n", "if x == 'None':\n    pass\n"]
@@ -857,6 +859,7 @@ class CompareToBool(SimplifyRule):
 
     code = "SL112"
     name = "compare-to-bool"
+    silenced_by = ("E712",)
     summary = "Comparison to `True`/`False` with `==`/`!=`"
     fixable = True
     VALID = ["if ready:\n    pass\n", "if x is True:\n    pass\n", "if x == 'True':\n    pass\n"]
@@ -991,6 +994,7 @@ class SuperfluousElse(SimplifyRule):
 
     code = "SL113"
     name = "superfluous-else"
+    silenced_by = ("RET505", "RET506", "RET507", "RET508")
     summary = "`else`/`elif` after `return`, `raise`, `continue` or `break`"
     fixable = True
     VALID = [
@@ -1125,6 +1129,7 @@ class CollapsibleIf(SimplifyRule):
 
     code = "SL114"
     name = "collapsible-if"
+    silenced_by = ("SIM102",)
     summary = "Nested `if` statements that can be one `if ... and ...`"
     fixable = True
     VALID = [
@@ -1235,6 +1240,7 @@ class UnnecessaryComprehension(SimplifyRule):
 
     code = "SL115"
     name = "unnecessary-comprehension"
+    silenced_by = ("C416",)
     summary = "Comprehension that only copies its iterable"
     fixable = True
     VALID = [
@@ -1349,6 +1355,7 @@ class InDictKeys(_Scoped):
 
     code = "SL116"
     name = "in-dict-keys"
+    silenced_by = ("SIM118",)
     summary = "`key in d.keys()` or iterating a dict's `.keys()`"
     fixable = True
     VALID = [
@@ -1452,6 +1459,7 @@ class BoolTernary(SimplifyRule):
 
     code = "SL117"
     name = "bool-ternary"
+    silenced_by = ("SIM210", "SIM211")
     summary = "`True if c else False`: use `bool(c)`"
     fixable = True
     VALID = ["a = 1 if c else 0\n", "a = True if c else True\n", "a = c or False\n"]
@@ -1577,6 +1585,7 @@ class LenTest(_TruthTested, _Scoped):
 
     code = "SL118"
     name = "len-test"
+    silenced_by = ("PLC1802",)
     summary = "`len(x)` of a builtin collection tested as a condition"
     fixable = True
     VALID = [
@@ -1816,6 +1825,7 @@ class DoubleNegation(_TruthTested):
 
     code = "SL120"
     name = "double-negation"
+    silenced_by = ("SIM208",)
     summary = "`not not x`: use `bool(x)`"
     fixable = True
     VALID = ["a = not x\n", "a = not (x and not y)\n", "a = -(-x)\n"]
@@ -1873,6 +1883,7 @@ class TernaryOr(SimplifyRule):
 
     code = "SL121"
     name = "ternary-or"
+    silenced_by = ("FURB110",)
     summary = "`x if x else y`: use `x or y`"
     fixable = True
     VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n", "a = () if y else (y,)\n"]

@@ -202,6 +202,7 @@ class MissingParameterAnnotation(FunctionRule):
 
     code = "SL201"
     name = "missing-parameter-annotation"
+    silenced_by = ("ANN001", "ANN002", "ANN003")
     summary = "Function parameter without a type annotation"
     options = {
         **SHARED_OPTIONS,
@@ -318,6 +319,7 @@ class MissingReturnAnnotation(FunctionRule):
 
     code = "SL202"
     name = "missing-return-annotation"
+    silenced_by = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
     summary = "Function without a return type annotation"
     fixable = True
     options = {
