@@ -29,6 +29,10 @@ PINNED = {
     "attrs": "26.1.0",  # these three: issue 12's precision review (benchmarks/precision.py)
     "requests": "2.34.2",
     "pytest": "9.2.0",
+    "black": "26.10.1",  # these four: issue 14's sweep (benchmarks/sweep.py), test data full of odd syntax
+    "parso": "0.8.7",
+    "libcst": "1.9.0",
+    "mypy": "2.4.1",
 }
 
 
