@@ -1,7 +1,9 @@
-"""Sweep real code with every rule: no internal error, and `--fix --unsafe-fixes` never breaks a file.
+"""Sweep real code with every rule: no internal error, `--fix --unsafe-fixes` never breaks a file, and the cache
+gives the same findings as no cache after `--fix` and `--diff`.
 
     python benchmarks/sweep.py                        # django pandas sqlalchemy numpy stdlib, one after another
     python benchmarks/sweep.py django --jobs 2        # one corpus; the table keeps the others' last results
+    python benchmarks/sweep.py black parso libcst mypy   # the odd-syntax corpora (not in the default set)
 
 For each corpus (pinned sdists from benchmarks/corpus.py, and a copy of the running interpreter's standard
 library without site-packages; the corpus cache is never modified):
@@ -10,9 +12,14 @@ library without site-packages; the corpus cache is never modified):
    "rule ... raised" on stderr, any other `error:` line, exit code 2), wall time, CPU time (the process and
    the workers it waited for, from os.wait4), peak RSS of the process tree (sampled every 0.25 s; forked
    workers' shared pages count in each) and of the largest single process (ru_maxrss);
-2. the same with `--fix --unsafe-fixes` on a copy: fixes applied, files changed, and every changed file that
-   compiled before must still `compile()` (failures saved under /tmp/sweep-failures/ as .before/.after);
-   fixes the fixer dropped (it proves each fix and reports the ones it rejects) are listed too.
+2. the same with `--fix --unsafe-fixes` on a copy, with a cache folder of its own: fixes applied, files
+   changed, and every changed file that compiled before must still `compile()` (failures saved under
+   /tmp/sweep-failures/ as .before/.after); fixes the fixer dropped (it proves each fix and reports the ones
+   it rejects) are listed too;
+3. warm = cold: on that fixed copy, `--output-format json` with the fix run's cache and with `--no-cache` must
+   give the same findings; and the same after `--diff --unsafe-fixes` (cache on) on another, unfixed copy,
+   which --diff must leave unchanged. Differing findings are counted (a finding in one run and not in the
+   other counts once) and their diff saved under /tmp/sweep-failures/NAME/.
 Each corpus's figures are saved in benchmarks/.work/sweep/NAME.json, so corpora swept one at a time add up
 to one table, printed and written to benchmarks/results/sweep.md (or --out), where the notes written around
 its generated part are kept. POSIX only (os.wait4, /proc).
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import json
 import os
 import platform
@@ -34,9 +42,10 @@ import sysconfig
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
@@ -48,9 +57,12 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "sweep.md"
 STATE = HERE / ".work" / "sweep"
 FAILURES = Path("/tmp/sweep-failures")
-CORPORA = ("django", "pandas", "sqlalchemy", "numpy", "stdlib")
-CHECK = ["check", "--isolated", "--no-cache", "--select", "ALL"]
-FIX = [*CHECK, "--fix", "--unsafe-fixes", "--output-format", "concise"]
+CORPORA = ("django", "pandas", "sqlalchemy", "numpy", "stdlib")  # the default set
+KNOWN = (*CORPORA, "black", "parso", "libcst", "mypy")  # the last four: small, but full of odd syntax
+CACHED = ["check", "--isolated", "--select", "ALL"]  # each run that uses the cache adds --cache-dir
+CHECK = [*CACHED, "--no-cache"]
+FIX = [*CACHED, "--fix", "--unsafe-fixes", "--output-format", "concise"]
+DIFF = [*CACHED, "--diff", "--unsafe-fixes"]
 SKIP = shutil.ignore_patterns("__pycache__", "site-packages")
 INTERNAL = re.compile(r"Traceback|internal error|rule \S+.* raised")
 FIXED = re.compile(r"\((\d+) fixed, \d+ remaining\)")
@@ -82,8 +94,9 @@ class Sweep:
     changed: int = 0
     broken: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
-    fix_internal: list[str] = field(default_factory=list)
+    fix_internal: list[str] = field(default_factory=list)  # of the fix and diff runs and the checks after them
     fix_run: Optional[Measure] = None
+    warm_cold: dict[str, int] = field(default_factory=dict)  # "--fix"/"--diff": findings differing warm vs cold
 
 
 def _tree_rss(root_pid: int) -> float:
@@ -158,17 +171,22 @@ def errors_on(stderr: str, code: int, fixing: bool) -> tuple[list[str], list[str
     return internal, dropped
 
 
+def findings(stdout: str, internal: list[str]) -> list[dict[str, Any]]:
+    """The findings of a JSON run; output that is not JSON is an internal error."""
+    try:
+        found: list[dict[str, Any]] = json.loads(stdout or "[]")
+    except ValueError:
+        internal.append(f"output is not JSON: {stdout[:200]!r}")
+        return []
+    return found
+
+
 def check(sweep: Sweep, folder: Path, jobs: int, timeout: int) -> None:
     args = [*CHECK, "--output-format", "json", "--jobs", str(jobs), "."]
     measure, stdout, stderr = run_simplelint(args, folder, timeout)
     sweep.check = measure
     sweep.internal, _ = errors_on(stderr, measure.code, fixing=False)
-    try:
-        found = json.loads(stdout or "[]")
-    except ValueError:
-        sweep.internal.append(f"output is not JSON: {stdout[:200]!r}")
-        found = []
-    for item in found:
+    for item in findings(stdout, sweep.internal):
         family = registry.family_of(item["code"])
         key = family.name if family else "plugin"
         sweep.findings[key] = sweep.findings.get(key, 0) + 1
@@ -178,12 +196,40 @@ def check(sweep: Sweep, folder: Path, jobs: int, timeout: int) -> None:
             sweep.syntax_errors.append(f"{path}:{item['location']['row']}: {item['message']}{agrees}")
 
 
+def fresh_copy(folder: Path, scratch: str) -> Path:
+    copy = Path(scratch) / folder.name
+    shutil.copytree(folder, copy, ignore=SKIP)
+    return copy
+
+
+def cache_of(copy: Path) -> list[str]:
+    """The options giving a copy its own cache folder, beside it in its scratch folder."""
+    return ["--cache-dir", str(copy.parent / "cache")]
+
+
+def warm_equals_cold(sweep: Sweep, after: str, copy: Path, jobs: int, timeout: int) -> None:
+    """Check `copy` with the cache the `after` run wrote and without cache: count the findings that differ."""
+    runs = []
+    for flags in (cache_of(copy), ["--no-cache"]):
+        args = [*CACHED, *flags, "--output-format", "json", "--jobs", str(jobs), "."]
+        measure, stdout, stderr = run_simplelint(args, copy, timeout)
+        internal, _ = errors_on(stderr, measure.code, fixing=False)
+        runs.append(Counter(json.dumps(item, sort_keys=True) for item in findings(stdout, internal)))
+        sweep.fix_internal += [f"check {flags[0]} after {after}: {line}" for line in internal]
+    warm, cold = runs
+    sweep.warm_cold[after] = sum((warm - cold).values()) + sum((cold - warm).values())
+    if sweep.warm_cold[after]:
+        target = FAILURES / sweep.name / f"warm-cold-after{after}.diff"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lines = difflib.unified_diff(sorted(cold.elements()), sorted(warm.elements()), "no cache", "cache")
+        target.write_text("".join(line if line.endswith("\n") else line + "\n" for line in lines), encoding="utf-8")
+
+
 def fix(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) -> None:
-    """Fix a copy of the corpus; every changed file that compiled before must compile after."""
+    """Fix a copy of the corpus; every changed file that compiled before must compile after; warm = cold."""
     with tempfile.TemporaryDirectory(prefix="simplelint-sweep-fix-") as scratch:
-        copy = Path(scratch) / folder.name
-        shutil.copytree(folder, copy, ignore=SKIP)
-        measure, stdout, stderr = run_simplelint([*FIX, "--jobs", str(jobs), "."], copy, timeout)
+        copy = fresh_copy(folder, scratch)
+        measure, stdout, stderr = run_simplelint([*FIX, *cache_of(copy), "--jobs", str(jobs), "."], copy, timeout)
         sweep.fix_run = measure
         sweep.fix_internal, sweep.dropped = errors_on(stderr, measure.code, fixing=True)
         match = FIXED.search(stdout)
@@ -197,6 +243,20 @@ def fix(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) 
             if compiles(before, str(relative)) and not compiles(after, str(relative)):
                 sweep.broken.append(str(relative))
                 save_failure(sweep.name, relative, before, after)
+        warm_equals_cold(sweep, "--fix", copy, jobs, timeout)
+
+
+def diff(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) -> None:
+    """`--diff` on an unfixed copy must write no file, and leave a cache that gives the uncached findings."""
+    with tempfile.TemporaryDirectory(prefix="simplelint-sweep-diff-") as scratch:
+        copy = fresh_copy(folder, scratch)
+        measure, _, stderr = run_simplelint([*DIFF, *cache_of(copy), "--jobs", str(jobs), "."], copy, timeout)
+        internal, _ = errors_on(stderr, measure.code, fixing=True)
+        sweep.fix_internal += [f"--diff: {line}" for line in internal]
+        for original in files:
+            if (copy / original.relative_to(folder)).read_bytes() != original.read_bytes():
+                sweep.fix_internal.append(f"--diff wrote {original.relative_to(folder)}")
+        warm_equals_cold(sweep, "--diff", copy, jobs, timeout)
 
 
 def save_failure(name: str, relative: Path, before: bytes, after: bytes) -> None:
@@ -225,6 +285,7 @@ def sweep_one(name: str, jobs: int, timeout: int, with_fix: bool) -> Sweep:
         check(sweep, folder, jobs, timeout)
         if with_fix:
             fix(sweep, folder, files, jobs, timeout)
+            diff(sweep, folder, files, jobs, timeout)
     return sweep
 
 
@@ -249,7 +310,7 @@ def _measured(run: Optional[Measure]) -> list[str]:
     return [f"{run.seconds:.0f}", f"{run.cpu_seconds:.0f}", f"{run.peak_tree_mb:.0f} / {run.peak_process_mb:.0f}"]
 
 
-def _row(cells: list[object]) -> str:
+def _row(cells: Sequence[object]) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
@@ -265,21 +326,29 @@ def check_table(sweeps: list[Sweep]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _warm_cold(s: Sweep) -> str:
+    def cell(n: Optional[int]) -> str:
+        return "-" if n is None else "yes" if n == 0 else f"{n} difference{'s' * (n > 1)}"
+
+    return f"{cell(s.warm_cold.get('--fix'))} / {cell(s.warm_cold.get('--diff'))}"
+
+
 def fix_table(sweeps: list[Sweep]) -> str:
     head = ["corpus", "fixes applied", "files changed", "changed files that no longer compile", "fixes dropped",
-            "internal errors", "wall s", "CPU s", "peak RSS MB tree / largest"]
+            "internal errors", "warm = cold after --fix / --diff", "wall s", "CPU s", "peak RSS MB tree / largest"]
     rows = [_row(head), "|" + "---|" * len(head)]
     for s in sweeps:
         if s.fix_run is not None:
             rows.append(_row([s.name, f"{s.fixes:,}", f"{s.changed:,}", len(s.broken), len(s.dropped),
-                              len(s.fix_internal), *_measured(s.fix_run)]))
+                              len(s.fix_internal), _warm_cold(s), *_measured(s.fix_run)]))
     return "\n".join(rows) + "\n"
 
 
 def details(sweeps: list[Sweep]) -> str:
     out = []
     for s in sweeps:
-        sections = (("internal errors", s.internal), ("internal errors under --fix", s.fix_internal),
+        sections = (("internal errors", s.internal), ("internal errors under --fix, --diff and the checks after them",
+                                                      s.fix_internal),
                     ("changed files that no longer compile", s.broken), ("fixes dropped by the fixer", s.dropped),
                     ("SL001 syntax errors", s.syntax_errors))
         for title, items in sections:
@@ -300,13 +369,19 @@ def commit() -> str:
 
 
 def report(sweeps: list[Sweep], jobs: int) -> str:
-    check_command = " ".join([*CHECK, "--output-format", "json", "--jobs", str(jobs), "."])
-    fix_command = " ".join([*FIX, "--jobs", str(jobs), "."])
+    def command(*args: str) -> str:
+        return " ".join(["    python -m simplelint", *args, "--jobs", str(jobs), "."]) + "\n"
+
+    json_check = ["--output-format", "json"]
     header = (
         f"simplelint {__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, shared: the table "
         f"gives the load averages (1/5/15 min) and simplelint's commit when each corpus started.\n\n"
-        f"Commands, in each corpus folder (the fix run in a fresh copy):\n\n"
-        f"    python -m simplelint {check_command}\n    python -m simplelint {fix_command}\n\n"
+        f"Commands, in each corpus folder; then in a fresh copy with a cache folder C of its own the fix run and "
+        f"the warm and cold checks after it; then the same with --diff in another fresh copy:\n\n"
+        + command(*CHECK, *json_check) + "\n" + command(*FIX, "--cache-dir C")
+        + command(*CACHED, "--cache-dir C", *json_check) + command(*CHECK, *json_check) + "\n"
+        + command(*DIFF, "--cache-dir C") + command(*CACHED, "--cache-dir C", *json_check)
+        + command(*CHECK, *json_check) + "\n"
     )
     return header + check_table(sweeps) + "\n" + fix_table(sweeps) + details(sweeps)
 
@@ -321,22 +396,24 @@ def write(path: Path, text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpora", nargs="*", default=list(CORPORA), help=f"Any of {', '.join(CORPORA)}.")
+    parser.add_argument("corpora", nargs="*", default=list(CORPORA), help=f"Any of {', '.join(KNOWN)}.")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=3600, help="Seconds per simplelint run.")
-    parser.add_argument("--no-fix", action="store_true", help="Only check; skip the --fix run on a copy.")
+    parser.add_argument("--no-fix", action="store_true", help="Only check; skip the --fix and --diff runs.")
     parser.add_argument("--out", type=Path, default=RESULTS, help="Where to write the markdown (- for none).")
     options = parser.parse_args()
+    if set(options.corpora) - set(KNOWN):
+        parser.error(f"unknown corpus: {', '.join(sorted(set(options.corpora) - set(KNOWN)))}")
     for name in options.corpora:
         print(f"sweep: {name} ...", file=sys.stderr, flush=True)
         save(sweep_one(name, options.jobs, options.timeout, not options.no_fix))
-    sweeps = [s for s in map(load, dict.fromkeys([*CORPORA, *options.corpora])) if s is not None]
+    sweeps = [s for s in map(load, KNOWN) if s is not None]
     text = report(sweeps, options.jobs)
     print(text)
     if str(options.out) != "-":
         write(options.out, text)
     mine = [s for s in sweeps if s.name in options.corpora]
-    sys.exit(1 if any(s.internal or s.fix_internal or s.broken for s in mine) else 0)
+    sys.exit(1 if any(s.internal or s.fix_internal or s.broken or any(s.warm_cold.values()) for s in mine) else 0)
 
 
 if __name__ == "__main__":
