@@ -188,7 +188,7 @@ def check(sweep: Sweep, folder: Path, jobs: int, timeout: int) -> None:
     args = [*CHECK, "--output-format", "json", "--jobs", str(jobs), "."]
     measure, stdout, stderr = run_simplelint(args, folder, timeout)
     sweep.check = measure
-    sweep.internal, _ = errors_on(stderr, measure.code, fixing=False)
+    sweep.internal += errors_on(stderr, measure.code, fixing=False)[0]
     for item in findings(stdout, sweep.internal):
         family = registry.family_of(item["code"])
         key = family.name if family else "plugin"
