@@ -63,6 +63,8 @@ CACHED = ["check", "--isolated", "--select", "ALL"]  # each run that uses the ca
 CHECK = [*CACHED, "--no-cache"]
 FIX = [*CACHED, "--fix", "--unsafe-fixes", "--output-format", "concise"]
 DIFF = [*CACHED, "--diff", "--unsafe-fixes"]
+# -P: not the corpus folder first on sys.path, where libcst's sdist would shadow the libcst simplelint imports
+PYTHON_FLAGS = ["-P"]
 SKIP = shutil.ignore_patterns("__pycache__", "site-packages")
 # Folders simplelint crashes on (results/sweep.md has the reproducers): each is checked on its own, its errors
 # counted as internal, and the corpus is swept on a copy without it. Remove an entry once it no longer crashes.
@@ -130,7 +132,7 @@ def run_simplelint(args: list[str], cwd: Path, timeout: int) -> tuple[Measure, s
     """Run the CLI in `cwd`: its measure, stdout and stderr; killed with its workers after `timeout` s."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        command = [sys.executable, "-m", "simplelint", *args]
+        command = [sys.executable, *PYTHON_FLAGS, "-m", "simplelint", *args]
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
         done, peak = threading.Event(), [0.0]
         threading.Thread(target=_sample, args=(process.pid, done, peak), daemon=True).start()
@@ -165,9 +167,13 @@ def errors_on(stderr: str, code: int, fixing: bool) -> tuple[list[str], list[str
 
     Checking, every `error:` line is internal. Fixing, the fixer reports the fixes it rejects or cannot apply
     as errors (exit code 2 too): those are listed as dropped, not internal, unless they name an internal error.
+    A traceback (the run crashed) is one internal error, shown by its last line.
     """
     lines = stderr.splitlines()
-    internal = [line for line in lines if INTERNAL.search(line) or (line.startswith("error:") and not fixing)]
+    internal = [line for line in lines if "Traceback" not in line
+                and (INTERNAL.search(line) or (line.startswith("error:") and not fixing))]
+    if any("Traceback" in line for line in lines):
+        internal.append(f"crashed: {lines[-1]}")
     dropped = [line for line in lines if line.startswith("error:") and line not in internal]
     if code not in (0, 1) and not internal and not dropped:
         internal.append(f"exit code {code}: {stderr.strip()[-300:]}")
@@ -212,16 +218,17 @@ def cache_of(copy: Path) -> list[str]:
 
 def warm_equals_cold(sweep: Sweep, after: str, copy: Path, jobs: int, timeout: int) -> None:
     """Check `copy` with the cache the `after` run wrote and without cache: count the findings that differ."""
-    runs = []
+    runs, failed = [], False
     for flags in (cache_of(copy), ["--no-cache"]):
         args = [*CACHED, *flags, "--output-format", "json", "--jobs", str(jobs), "."]
         measure, stdout, stderr = run_simplelint(args, copy, timeout)
         internal, _ = errors_on(stderr, measure.code, fixing=False)
         runs.append(Counter(json.dumps(item, sort_keys=True) for item in findings(stdout, internal)))
         sweep.fix_internal += [f"check {flags[0]} after {after}: {line}" for line in internal]
+        failed = failed or bool(internal)
     warm, cold = runs
-    sweep.warm_cold[after] = sum((warm - cold).values()) + sum((cold - warm).values())
-    if sweep.warm_cold[after]:
+    sweep.warm_cold[after] = -1 if failed else sum((warm - cold).values()) + sum((cold - warm).values())
+    if sweep.warm_cold[after] > 0:
         target = FAILURES / sweep.name / f"warm-cold-after{after}.diff"
         target.parent.mkdir(parents=True, exist_ok=True)
         lines = difflib.unified_diff(sorted(cold.elements()), sorted(warm.elements()), "no cache", "cache")
@@ -293,8 +300,7 @@ def sweep_one(name: str, jobs: int, timeout: int, with_fix: bool) -> Sweep:
         folder = corpus_folder(name, Path(scratch))
         for apart in APART.get(name, ()):
             measure, _, stderr = run_simplelint([*CHECK, apart], corpus.fetch(name), timeout)
-            if errors_on(stderr, measure.code, fixing=False)[0]:  # one per folder, with the error's last line
-                sweep.internal.append(f"{apart} (checked apart): {stderr.strip().splitlines()[-1]}")
+            sweep.internal += [f"{apart} (checked apart): {line}" for line in errors_on(stderr, measure.code, False)[0]]
         files = python_files(folder)
         sweep.files = len(files)
         sweep.lines = sum(f.read_bytes().count(b"\n") for f in files)
@@ -344,7 +350,9 @@ def check_table(sweeps: list[Sweep]) -> str:
 
 def _warm_cold(s: Sweep) -> str:
     def cell(n: Optional[int]) -> str:
-        return "-" if n is None else "yes" if n == 0 else f"{n} difference{'s' * (n > 1)}"
+        if n is None or n < 0:
+            return "-" if n is None else "not compared (internal errors)"
+        return "yes" if n == 0 else f"{n} difference{'s' * (n > 1)}"
 
     return f"{cell(s.warm_cold.get('--fix'))} / {cell(s.warm_cold.get('--diff'))}"
 
@@ -386,7 +394,7 @@ def commit() -> str:
 
 def report(sweeps: list[Sweep], jobs: int) -> str:
     def command(*args: str) -> str:
-        return " ".join(["    python -m simplelint", *args, "--jobs", str(jobs), "."]) + "\n"
+        return " ".join(["    python", *PYTHON_FLAGS, "-m simplelint", *args, "--jobs", str(jobs), "."]) + "\n"
 
     json_check = ["--output-format", "json"]
     header = (
@@ -429,7 +437,8 @@ def main() -> None:
     if str(options.out) != "-":
         write(options.out, text)
     mine = [s for s in sweeps if s.name in options.corpora]
-    sys.exit(1 if any(s.internal or s.fix_internal or s.broken or any(s.warm_cold.values()) for s in mine) else 0)
+    failed = [s for s in mine if s.internal or s.fix_internal or s.broken or any(n > 0 for n in s.warm_cold.values())]
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
