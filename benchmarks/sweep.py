@@ -66,9 +66,6 @@ DIFF = [*CACHED, "--diff", "--unsafe-fixes"]
 # -P: not the corpus folder first on sys.path, where libcst's sdist would shadow the libcst simplelint imports
 PYTHON_FLAGS = ["-P"]
 SKIP = shutil.ignore_patterns("__pycache__", "site-packages")
-# Folders simplelint crashes on (results/sweep.md has the reproducers): each is checked on its own, its errors
-# counted as internal, and the corpus is swept on a copy without it. Remove an entry once it no longer crashes.
-APART = {"black": ("tests/data/invalid_gitignore_tests", "tests/data/invalid_nested_gitignore_tests")}
 INTERNAL = re.compile(r"Traceback|internal error|rule \S+.* raised")
 FIXED = re.compile(r"\((\d+) fixed, \d+ remaining\)")
 SHOWN = 40  # items listed per detail section
@@ -278,29 +275,17 @@ def save_failure(name: str, relative: Path, before: bytes, after: bytes) -> None
 
 def corpus_folder(name: str, scratch: Path) -> Path:
     """The corpus to sweep; the standard library is copied: pyenv's .gitignore would hide it in place."""
-    if name == "stdlib":
-        copy = scratch / "Lib"
-        shutil.copytree(sysconfig.get_paths()["stdlib"], copy, ignore=SKIP)
-        return copy
-    folder = corpus.fetch(name)
-    if name not in APART:
-        return folder
-
-    def skip(where: str, names: list[str]) -> set[str]:
-        apart = {n for n in names if Path(where, n).relative_to(folder).as_posix() in APART[name]}
-        return apart | set(SKIP(where, names))
-
-    shutil.copytree(folder, scratch / folder.name, ignore=skip)
-    return scratch / folder.name
+    if name != "stdlib":
+        return corpus.fetch(name)
+    copy = scratch / "Lib"
+    shutil.copytree(sysconfig.get_paths()["stdlib"], copy, ignore=SKIP)
+    return copy
 
 
 def sweep_one(name: str, jobs: int, timeout: int, with_fix: bool) -> Sweep:
     sweep = Sweep(name, commit(), " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="simplelint-sweep-") as scratch:
         folder = corpus_folder(name, Path(scratch))
-        for apart in APART.get(name, ()):
-            measure, _, stderr = run_simplelint([*CHECK, apart], corpus.fetch(name), timeout)
-            sweep.internal += [f"{apart} (checked apart): {line}" for line in errors_on(stderr, measure.code, False)[0]]
         files = python_files(folder)
         sweep.files = len(files)
         sweep.lines = sum(f.read_bytes().count(b"\n") for f in files)
