@@ -12,14 +12,15 @@ library without site-packages; the corpus cache is never modified):
    "rule ... raised" on stderr, any other `error:` line, exit code 2), wall time, CPU time (the process and
    the workers it waited for, from os.wait4), peak RSS of the process tree (sampled every 0.25 s; forked
    workers' shared pages count in each) and of the largest single process (ru_maxrss);
-2. the same with `--fix --unsafe-fixes` on a copy, with a cache folder of its own: fixes applied, files
-   changed, and every changed file that compiled before must still `compile()` (failures saved under
-   /tmp/sweep-failures/ as .before/.after); fixes the fixer dropped (it proves each fix and reports the ones
-   it rejects) are listed too;
-3. warm = cold: on that fixed copy, `--output-format json` with the fix run's cache and with `--no-cache` must
-   give the same findings; and the same after `--diff --unsafe-fixes` (cache on) on another, unfixed copy,
-   which --diff must leave unchanged. Differing findings are counted (a finding in one run and not in the
-   other counts once) and their diff saved under /tmp/sweep-failures/NAME/.
+2. the same with `--fix --unsafe-fixes --output-format concise` on a copy: fixes applied, files changed, and
+   every changed file that compiled before must still `compile()` (failures saved under /tmp/sweep-failures/
+   as .before/.after); fixes the fixer dropped (it proves each fix and reports the ones it rejects) are listed;
+3. warm = cold: `--fix --unsafe-fixes` on another fresh copy with a cache folder of its own, then a check with
+   that cache and one with `--no-cache` must give the same findings; the same with `--diff --unsafe-fixes` on a
+   third copy, which --diff must leave unchanged. All four runs use `--output-format json`: it is part of the
+   cache key (JSON findings carry their edits), so a concise --fix run would leave nothing a JSON check can
+   reuse. Differing findings are counted (one in a run and not in the other counts once) and their diff saved
+   under /tmp/sweep-failures/NAME/.
 Each corpus's figures are saved in benchmarks/.work/sweep/NAME.json, so corpora swept one at a time add up
 to one table, printed and written to benchmarks/results/sweep.md (or --out), where the notes written around
 its generated part are kept. POSIX only (os.wait4, /proc).
@@ -61,8 +62,8 @@ CORPORA = ("django", "pandas", "sqlalchemy", "numpy", "stdlib")  # the default s
 KNOWN = (*CORPORA, "black", "parso", "libcst", "mypy")  # the last four: small, but full of odd syntax
 CACHED = ["check", "--isolated", "--select", "ALL"]  # each run that uses the cache adds --cache-dir
 CHECK = [*CACHED, "--no-cache"]
-FIX = [*CACHED, "--fix", "--unsafe-fixes", "--output-format", "concise"]
-DIFF = [*CACHED, "--diff", "--unsafe-fixes"]
+FIX = [*CHECK, "--fix", "--unsafe-fixes", "--output-format", "concise"]
+JSON = ["--output-format", "json"]  # part of the cache key: the run that fills the cache must use it too
 # -P: not the corpus folder first on sys.path, where libcst's sdist would shadow the libcst simplelint imports
 PYTHON_FLAGS = ["-P"]
 SKIP = shutil.ignore_patterns("__pycache__", "site-packages")
@@ -99,6 +100,7 @@ class Sweep:
     fix_internal: list[str] = field(default_factory=list)  # of the fix and diff runs and the checks after them
     fix_run: Optional[Measure] = None
     warm_cold: dict[str, int] = field(default_factory=dict)  # "--fix"/"--diff": findings differing warm vs cold
+    warm_cold_seconds: dict[str, list[float]] = field(default_factory=dict)  # wall s of the two checks: was it used?
 
 
 def _tree_rss(root_pid: int) -> float:
@@ -213,12 +215,29 @@ def cache_of(copy: Path) -> list[str]:
     return ["--cache-dir", str(copy.parent / "cache")]
 
 
-def warm_equals_cold(sweep: Sweep, after: str, copy: Path, jobs: int, timeout: int) -> None:
-    """Check `copy` with the cache the `after` run wrote and without cache: count the findings that differ."""
+def warm_equals_cold(sweep: Sweep, after: str, folder: Path, jobs: int, timeout: int) -> None:
+    """`after` (--fix or --diff, with --unsafe-fixes) on a fresh copy with a cache folder of its own, then a check
+    with that cache and one without: count the findings that differ. --diff must leave the copy as it was."""
+    with tempfile.TemporaryDirectory(prefix="simplelint-sweep-warm-") as scratch:
+        copy = fresh_copy(folder, scratch)
+        args = [*CACHED, after, "--unsafe-fixes", *cache_of(copy), *JSON, "--jobs", str(jobs), "."]
+        measure, _, stderr = run_simplelint(args, copy, timeout)
+        sweep.fix_internal += [f"{after} with the cache: {line}" for line in errors_on(stderr, measure.code, True)[0]]
+        for file in python_files(copy) if after == "--diff" else []:
+            relative = file.relative_to(copy.resolve())
+            if file.read_bytes() != (folder / relative).read_bytes():
+                sweep.fix_internal.append(f"--diff wrote {relative}")
+        compare_warm_cold(sweep, after, copy, jobs, timeout)
+
+
+def compare_warm_cold(sweep: Sweep, after: str, copy: Path, jobs: int, timeout: int) -> None:
+    """JSON checks of `copy` with its cache and without: the count of differing findings, or -1 if one failed."""
     runs, failed = [], False
+    sweep.warm_cold_seconds[after] = []
     for flags in (cache_of(copy), ["--no-cache"]):
-        args = [*CACHED, *flags, "--output-format", "json", "--jobs", str(jobs), "."]
+        args = [*CACHED, *flags, *JSON, "--jobs", str(jobs), "."]
         measure, stdout, stderr = run_simplelint(args, copy, timeout)
+        sweep.warm_cold_seconds[after].append(measure.seconds)
         internal, _ = errors_on(stderr, measure.code, fixing=False)
         runs.append(Counter(json.dumps(item, sort_keys=True) for item in findings(stdout, internal)))
         sweep.fix_internal += [f"check {flags[0]} after {after}: {line}" for line in internal]
@@ -233,10 +252,10 @@ def warm_equals_cold(sweep: Sweep, after: str, copy: Path, jobs: int, timeout: i
 
 
 def fix(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) -> None:
-    """Fix a copy of the corpus; every changed file that compiled before must compile after; warm = cold."""
+    """Fix a copy of the corpus; every changed file that compiled before must compile after."""
     with tempfile.TemporaryDirectory(prefix="simplelint-sweep-fix-") as scratch:
         copy = fresh_copy(folder, scratch)
-        measure, stdout, stderr = run_simplelint([*FIX, *cache_of(copy), "--jobs", str(jobs), "."], copy, timeout)
+        measure, stdout, stderr = run_simplelint([*FIX, "--jobs", str(jobs), "."], copy, timeout)
         sweep.fix_run = measure
         sweep.fix_internal, sweep.dropped = errors_on(stderr, measure.code, fixing=True)
         match = FIXED.search(stdout)
@@ -250,20 +269,6 @@ def fix(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) 
             if compiles(before, str(relative)) and not compiles(after, str(relative)):
                 sweep.broken.append(str(relative))
                 save_failure(sweep.name, relative, before, after)
-        warm_equals_cold(sweep, "--fix", copy, jobs, timeout)
-
-
-def diff(sweep: Sweep, folder: Path, files: list[Path], jobs: int, timeout: int) -> None:
-    """`--diff` on an unfixed copy must write no file, and leave a cache that gives the uncached findings."""
-    with tempfile.TemporaryDirectory(prefix="simplelint-sweep-diff-") as scratch:
-        copy = fresh_copy(folder, scratch)
-        measure, _, stderr = run_simplelint([*DIFF, *cache_of(copy), "--jobs", str(jobs), "."], copy, timeout)
-        internal, _ = errors_on(stderr, measure.code, fixing=True)
-        sweep.fix_internal += [f"--diff: {line}" for line in internal]
-        for original in files:
-            if (copy / original.relative_to(folder)).read_bytes() != original.read_bytes():
-                sweep.fix_internal.append(f"--diff wrote {original.relative_to(folder)}")
-        warm_equals_cold(sweep, "--diff", copy, jobs, timeout)
 
 
 def save_failure(name: str, relative: Path, before: bytes, after: bytes) -> None:
@@ -292,7 +297,8 @@ def sweep_one(name: str, jobs: int, timeout: int, with_fix: bool) -> Sweep:
         check(sweep, folder, jobs, timeout)
         if with_fix:
             fix(sweep, folder, files, jobs, timeout)
-            diff(sweep, folder, files, jobs, timeout)
+            for after in ("--fix", "--diff"):
+                warm_equals_cold(sweep, after, folder, jobs, timeout)
     return sweep
 
 
@@ -334,12 +340,14 @@ def check_table(sweeps: list[Sweep]) -> str:
 
 
 def _warm_cold(s: Sweep) -> str:
-    def cell(n: Optional[int]) -> str:
+    def cell(after: str) -> str:
+        n = s.warm_cold.get(after)
         if n is None or n < 0:
             return "-" if n is None else "not compared (internal errors)"
-        return "yes" if n == 0 else f"{n} difference{'s' * (n > 1)}"
+        seconds = " ({:.1f} s warm, {:.1f} s cold)".format(*s.warm_cold_seconds[after])
+        return ("yes" if n == 0 else f"{n} difference{'s' * (n > 1)}") + seconds
 
-    return f"{cell(s.warm_cold.get('--fix'))} / {cell(s.warm_cold.get('--diff'))}"
+    return f"{cell('--fix')} / {cell('--diff')}"
 
 
 def fix_table(sweeps: list[Sweep]) -> str:
@@ -381,16 +389,14 @@ def report(sweeps: list[Sweep], jobs: int) -> str:
     def command(*args: str) -> str:
         return " ".join(["    python", *PYTHON_FLAGS, "-m simplelint", *args, "--jobs", str(jobs), "."]) + "\n"
 
-    json_check = ["--output-format", "json"]
+    warm = [command(*CACHED, flag, "--unsafe-fixes", "--cache-dir C", *JSON) for flag in ("--fix", "--diff")]
+    checks = command(*CACHED, "--cache-dir C", *JSON) + command(*CHECK, *JSON)
     header = (
         f"simplelint {__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, shared: the table "
         f"gives the load averages (1/5/15 min) and simplelint's commit when each corpus started.\n\n"
-        f"Commands, in each corpus folder; then in a fresh copy with a cache folder C of its own the fix run and "
-        f"the warm and cold checks after it; then the same with --diff in another fresh copy:\n\n"
-        + command(*CHECK, *json_check) + "\n" + command(*FIX, "--cache-dir C")
-        + command(*CACHED, "--cache-dir C", *json_check) + command(*CHECK, *json_check) + "\n"
-        + command(*DIFF, "--cache-dir C") + command(*CACHED, "--cache-dir C", *json_check)
-        + command(*CHECK, *json_check) + "\n"
+        f"Commands, in each corpus folder, then the fix run in a fresh copy; then, for warm = cold, in another fresh "
+        f"copy with a cache folder C of its own, --fix and two checks, and the same with --diff in a third:\n\n"
+        + command(*CHECK, *JSON) + command(*FIX) + "\n" + warm[0] + checks + "\n" + warm[1] + checks + "\n"
     )
     return header + check_table(sweeps) + "\n" + fix_table(sweeps) + details(sweeps)
 
