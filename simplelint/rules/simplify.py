@@ -799,7 +799,9 @@ class CompareToNone(SimplifyRule):
     ## Fix safety
     Unsafe: `==` calls the left operand's `__eq__`, which may mean something else. SQLAlchemy's
     `Column == None` builds an `IS NULL` clause and `column is None` is simply `False`; numpy and pandas
-    compare element-wise. Review each fix where such types are compared.
+    compare element-wise. Review each fix where such types are compared. No fix is offered when `None` is the
+    left operand (`None != x`): the comparison then runs the right operand's `__ne__`, which is usually the
+    point (a test of `pytest.approx`'s own `!=`).
     """
 
     code = "SL111"
@@ -811,11 +813,12 @@ class CompareToNone(SimplifyRule):
     INVALID = [
         Invalid("if x == None:\n    pass\n", fixed="if x is None:\n    pass\n", count=1, message="`None`"),
         Invalid("ok = (a !=None) and b\n", fixed="ok = (a is not None) and b\n"),
-        Invalid("same = a == None == b\n", fixed="same = a is None is b\n", count=2),
+        Invalid("same = a == None == b\n", fixed="same = a is None == b\n", count=2),  # `None == b`: b's `__eq__`
         Invalid(
             "ok = (value  # the value\n      == None)\n", fixed="ok = (value  # the value\n      is None)\n"
         ),
         Invalid("if (n := f()) != None:\n    pass\n", fixed="if (n := f()) is not None:\n    pass\n"),
+        Invalid("assert None != approx(1.0)\n", fixed=None, count=1),  # approx's own `__ne__` is under test
     ]
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -826,6 +829,8 @@ class CompareToNone(SimplifyRule):
             if is_name(left, "None") or is_name(target.comparator, "None"):
                 wanted = "is" if isinstance(operator, cst.Equal) else "is not"
                 fix = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
+                if not is_name(target.comparator, "None"):
+                    fix = None  # `None != x` asks x's own `__ne__`
                 self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
 
 
@@ -854,7 +859,8 @@ class CompareToBool(SimplifyRule):
     Unsafe: `x == True` is `False` for `x = 2` while `x` is truthy, and `x == True` is a bool while `x` may be
     any object (`flag = x == True` changes the value stored). Types that overload `==` (numpy, pandas:
     `df[df.done == False]`) break when given `not`. The fix is only offered for a comparison with a single
-    operator.
+    operator, and not when the literal is the left operand (`True == x` asks x's own `__eq__`, which is
+    usually the point: a test of `pytest.approx(True)`).
     """
 
     code = "SL112"
@@ -868,7 +874,8 @@ class CompareToBool(SimplifyRule):
         Invalid("if x != True:\n    pass\n", fixed="if not x:\n    pass\n"),
         Invalid("ok = (a or b) == False\n", fixed="ok = not (a or b)\n"),
         Invalid("ok = (a in b) == False\n", fixed="ok = (a not in b)\n"),
-        Invalid("y = f(False != x)\n", fixed="y = f(x)\n"),
+        Invalid("y = f(x != False)\n", fixed="y = f(x)\n"),
+        Invalid("assert True == approx(True)\n", fixed=None, count=1),  # approx's own `__eq__` is under test
         Invalid("ok = a == True == b\n", fixed=None),
         Invalid("ok = (x  # a flag\n      == True)\n", fixed=None),
     ]
@@ -885,7 +892,8 @@ class CompareToBool(SimplifyRule):
             positive = literal == isinstance(target.operator, cst.Equal)
             message = f"Comparison to `{literal}` with `{code_of(target.operator).strip()}`: "
             message += "use the value itself" if positive else "use `not`"
-            self.report(node, message, self._fix(node, other, positive))
+            fix = self._fix(node, other, positive) if other is left else None  # `True == x` asks x's `__eq__`
+            self.report(node, message, fix)
 
     def _fix(self, node: cst.Comparison, other: cst.BaseExpression, positive: bool) -> Optional[NodeFix]:
         if len(node.comparisons) != 1:
