@@ -64,8 +64,8 @@ CACHED = ["check", "--isolated", "--select", "ALL"]  # each run that uses the ca
 CHECK = [*CACHED, "--no-cache"]
 FIX = [*CHECK, "--fix", "--unsafe-fixes", "--output-format", "concise"]
 JSON = ["--output-format", "json"]  # part of the cache key: the run that fills the cache must use it too
-# -P: not the corpus folder first on sys.path, where libcst's sdist would shadow the libcst simplelint imports
-PYTHON_FLAGS = ["-P"]
+# -P (3.11+): not the corpus folder first on sys.path, where libcst's sdist would shadow the libcst simplelint uses
+PYTHON_FLAGS = ["-P"] if sys.version_info >= (3, 11) else []
 SKIP = shutil.ignore_patterns("__pycache__", "site-packages")
 INTERNAL = re.compile(r"Traceback|internal error|rule \S+.* raised")
 FIXED = re.compile(r"\((\d+) fixed, \d+ remaining\)")
@@ -190,8 +190,7 @@ def findings(stdout: str, internal: list[str]) -> list[dict[str, Any]]:
 
 
 def check(sweep: Sweep, folder: Path, jobs: int, timeout: int) -> None:
-    args = [*CHECK, "--output-format", "json", "--jobs", str(jobs), "."]
-    measure, stdout, stderr = run_simplelint(args, folder, timeout)
+    measure, stdout, stderr = run_simplelint([*CHECK, *JSON, "--jobs", str(jobs), "."], folder, timeout)
     sweep.check = measure
     sweep.internal += errors_on(stderr, measure.code, fixing=False)[0]
     for item in findings(stdout, sweep.internal):
@@ -222,7 +221,8 @@ def warm_equals_cold(sweep: Sweep, after: str, folder: Path, jobs: int, timeout:
         copy = fresh_copy(folder, scratch)
         args = [*CACHED, after, "--unsafe-fixes", *cache_of(copy), *JSON, "--jobs", str(jobs), "."]
         measure, _, stderr = run_simplelint(args, copy, timeout)
-        sweep.fix_internal += [f"{after} with the cache: {line}" for line in errors_on(stderr, measure.code, True)[0]]
+        internal, _ = errors_on(stderr, measure.code, fixing=True)
+        sweep.fix_internal += [f"{after} with the cache: {line}" for line in internal]
         for file in python_files(copy) if after == "--diff" else []:
             relative = file.relative_to(copy.resolve())
             if file.read_bytes() != (folder / relative).read_bytes():
