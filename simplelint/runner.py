@@ -57,13 +57,19 @@ _options: Optional[RunOptions] = None
 Task = tuple[str, tuple[str, ...]]
 
 
-def _init_worker(settings: Settings, options: RunOptions) -> None:
+def _use(settings: Settings, options: RunOptions) -> None:
+    """What checking needs in the process that checks: the settings, and room for deep trees."""
     global _settings, _options
     _settings, _options = settings, options
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    # LibCST builds millions of small objects that refcounting frees (its trees hold no cycles): collections
-    # scanning them found nothing to free and cost ~16% of a cold run's CPU. What is loaded by now (modules,
-    # settings) is never garbage: freezing it keeps it out of every later collection.
+
+
+def _init_worker(settings: Settings, options: RunOptions) -> None:
+    _use(settings, options)
+    # Only in a worker, which ends with the run: a long-lived caller (tests, an editor's server) keeps its
+    # collector as it set it. LibCST builds millions of small objects that refcounting frees (its trees hold
+    # no cycles): collections scanning them found nothing to free and cost ~16% of a cold run's CPU. What is
+    # loaded by now (modules, settings) is never garbage: freezing it keeps it out of every later collection.
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
 
@@ -170,7 +176,7 @@ def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator
     if not tasks:
         return
     if options.file_timeout is None and (jobs == 1 or len(tasks) < PARALLEL_THRESHOLD):
-        _init_worker(settings, options)  # no budget to keep: no process to watch
+        _use(settings, options)  # no budget to keep: no process to watch
         yield from map(_check_file, tasks)
         return
     if len(tasks) < PARALLEL_THRESHOLD:
