@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
-from simplelint.engine import FileResult
+from simplelint.result import FileResult
 from simplelint.suppression import Noqa
 from simplelint.violation import Violation
 

@@ -327,7 +327,7 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
 
 def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
     """Write fixed files (or print the diff); returns how many files would change."""
-    from simplelint.engine import digest
+    from simplelint.result import digest
 
     changed = [file for file in result.files if file.new_source is not None and file.fixed]
     for file in changed:
@@ -356,7 +356,7 @@ def _write_fixed(file: Any, errors: list[str]) -> bool:
 
 
 def _read(path: str) -> Optional[bytes]:
-    from simplelint.engine import read_source
+    from simplelint.result import read_source
 
     try:
         return read_source(path)

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from simplelint import registry
 from simplelint.discovery import display_path
-from simplelint.rule import GLOB, PATH, SELECTOR, Option
+from simplelint.ruleinfo import GLOB, PATH, SELECTOR, Option
 from simplelint.settings import DEFAULT_EXCLUDE, Settings, glob_error
 from simplelint.toml_lines import line_of
 from simplelint.wording import article

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import io
-import os
 import re
-import stat
 import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -18,15 +14,22 @@ import libcst as cst
 
 from simplelint import registry
 from simplelint.positions import LineIndex, node_ranges
-from simplelint.rule import AstFactCollector, FactCollector, FileContext, ProjectRule, Report, Rule, python_ast
+from simplelint.result import FileResult, digest, file_violation, has_production_marker, read_source
+from simplelint.rule import (
+    AstFactCollector,
+    FactCollector,
+    FileContext,
+    ProjectRule,
+    Report,
+    Rule,
+    load_collector,
+    python_ast,
+)
 from simplelint.settings import Settings
-from simplelint.suppression import Noqa, parse_noqa
+from simplelint.suppression import parse_noqa
 from simplelint.traversal import traverse
 from simplelint.violation import Edit, Fix, Violation
 
-# A file marks itself as production code with this comment, on a line of its own, among its first lines.
-PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
-MARKER_WINDOW = 2048
 # LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
 # brackets; CPython itself rejects 200 nested brackets ("too many nested parentheses"). Such code, and
 # absurd chains of unary operators, are caught before parsing: a cheap scan of the raw bytes first, then
@@ -51,39 +54,12 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass
-class FileResult:
-    path: str
-    digest: str  # of the bytes this result describes: the cache keys per-file and project findings on it
-    violations: list[Violation] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-    noqa: list[Noqa] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    module_name: Optional[str] = None
-    is_test: bool = False
-    is_production: bool = False
-    # Set by --fix/--diff: how many fixes were applied, the resulting bytes (which `digest` then describes)
-    # and the digest of the bytes read, which must still be on disk when the fix is written.
-    fixed: int = 0
-    new_source: Optional[bytes] = None
-    read_digest: Optional[str] = None
-
-
-@dataclass
 class Analysis:
     """A parsed file with its reports, kept in-process for the fixer."""
 
     result: FileResult
     module: Optional[cst.Module] = None
     reports: list[Report] = field(default_factory=list)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file_violation(code: str, path: str, message: str, line: int = 1, column: int = 1) -> Violation:
-    name = registry.all_rules()[code].name
-    return Violation(code, name, message, path, line, column, line, column)
 
 
 def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
@@ -95,7 +71,7 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
         # CPython refuses a NUL anywhere, even in a string or comment where LibCST takes it; neither says where.
         line, column = _position(data, data.index(b"\0"))
         message = "SyntaxError: source code cannot contain null bytes"
-        result.violations.append(_file_violation("SL001", path, message, line, column))
+        result.violations.append(file_violation("SL001", path, message, line, column))
         return None
     try:
         return cst.parse_module(data)
@@ -103,13 +79,13 @@ def _parse(path: str, data: bytes, result: FileResult) -> Optional[cst.Module]:
         line, column, reason, valid = _syntax_error(data, error)
         if valid:
             message = f"LibCST cannot parse this valid Python ({reason}); the file was not checked"
-            result.violations.append(_file_violation("SL005", path, message, line, column))
+            result.violations.append(file_violation("SL005", path, message, line, column))
         else:
-            result.violations.append(_file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
+            result.violations.append(file_violation("SL001", path, f"SyntaxError: {reason}", line, column))
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
         line, reason = _undecodable(data, error)
         message = f"Cannot decode file: {reason}; save it as UTF-8 or declare its encoding (PEP 263)"
-        result.violations.append(_file_violation("SL002", path, message, line))
+        result.violations.append(file_violation("SL002", path, message, line))
     except RecursionError:
         result.violations.append(_nesting_violation(path))
     return None
@@ -278,22 +254,7 @@ def _nesting_violation(path: str, line: int = 1) -> Violation:
         " calls or subscripts, or 3,000 binary operators in a row: CPython rejects most such code, LibCST's"
         " parser overflows or takes minutes on it); split it up"
     )
-    return _file_violation("SL004", path, message, line)
-
-
-def has_production_marker(data: bytes) -> bool:
-    """Whether the file's first MARKER_WINDOW bytes hold the marker as a real comment: the same text inside a
-    string (a help text, a docstring) does not mark the file."""
-    head = data[:MARKER_WINDOW]
-    if not PRODUCTION_MARKER.search(head):
-        return False  # the common case: no tokenizing
-    try:
-        for token in tokenize.tokenize(io.BytesIO(head).readline):
-            if token.type == tokenize.COMMENT and PRODUCTION_MARKER.fullmatch(token.line.rstrip("\r\n").encode()):
-                return True
-    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
-        pass  # the window ends inside a token, or the file is not Python: what came before was seen
-    return False
+    return file_violation("SL004", path, message, line)
 
 
 def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
@@ -387,7 +348,7 @@ def _collectors(context: FileContext) -> list[type[Any]]:
     settings = context.settings
     # Facts describe the file for the project stage, so a per-file ignore of a project rule keeps them.
     project = [r for code, r in registry.all_rules().items() if code in settings.enabled and _is(r, ProjectRule)]
-    collectors = {c.name: c for rule in project for c in rule.FACTS}
+    collectors = {c.name: c for rule in project for c in map(load_collector, rule.FACTS)}
     for spec in settings.collectors:
         collector = _import_collector(spec)
         collectors[collector.name] = collector
@@ -489,22 +450,12 @@ def lint_source(path: str, data: bytes, settings: Settings) -> FileResult:
     return analyse(path, data, settings).result
 
 
-def read_source(path: str, limit: int = -1) -> bytes:
-    """The file's bytes (its first `limit` ones if given); a FIFO, socket or device is refused, not read
-    (reading one can block forever)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "Not a regular file")
-        return handle.read(limit)
-
-
 def lint_file(path: str, settings: Settings) -> FileResult:
     try:
         data = read_source(path)
     except OSError as error:
         result = FileResult(path, "")
         reason = error.strerror or str(error)
-        result.violations.append(_file_violation("SL002", path, f"Cannot read file: {reason}"))
+        result.violations.append(file_violation("SL002", path, f"Cannot read file: {reason}"))
         return result
     return lint_source(path, data, settings)

@@ -8,10 +8,7 @@ findings it fixed; otherwise the pass is retried fix by fix and the culprits are
 from __future__ import annotations
 
 import difflib
-import errno
 import io
-import os
-import tempfile
 import tokenize
 import warnings
 from collections import Counter

@@ -1,14 +1,24 @@
-"""The one place rules are registered, and rule selection by code, prefix or name."""
+"""The one place rules are registered, and rule selection by code, prefix or name.
+
+Selection, config checks and cache keys read the manifest (`rules/manifest.json`: each built-in rule's
+code, name, options and where its class is), so a run whose results all come from the cache never imports
+a rule module or LibCST. `python -m simplelint.registry` rewrites the manifest from the rule classes; a
+test keeps the two in step.
+"""
 
 from __future__ import annotations
 
 import difflib
 import importlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence
 
-from simplelint.rule import GLOB, Option, RuleInfo
+from simplelint.ruleinfo import GLOB, Option, ProjectRule, RuleInfo, load_collector
+
+MANIFEST = Path(__file__).parent / "rules" / "manifest.json"
 
 
 class UnknownSelector(ValueError):
@@ -39,6 +49,7 @@ RULE_MODULES = (
     "simplelint.rules.simplify",
     "simplelint.rules.type_hints",
     "simplelint.rules.untested",
+    "simplelint.rules.production_direct",
     "simplelint.rules.production",
 )
 
@@ -56,6 +67,53 @@ TABLE_OPTIONS: Mapping[str, Mapping[str, Option]] = {
 }
 
 
+@dataclass(frozen=True)
+class RuleEntry:
+    """What a run knows of a rule before any file is analysed: enough to select it, check its options,
+    key the cache and decide whether its class is needed at all."""
+
+    code: str
+    name: str
+    summary: str
+    source: str  # "module:Class"
+    default_enabled: bool = True
+    silenced_by: tuple[str, ...] = ()
+    options: Mapping[str, Option] = field(default_factory=dict)
+    fixable: bool = False
+    project: bool = False  # a ProjectRule
+    facts: tuple[str, ...] = ()  # the collectors a project rule joins, by name
+    notes: bool = False  # says something under --verbose (defines run_note)
+    table: Optional[str] = None  # a plugin rule's own option table
+
+    @classmethod
+    def of(cls, rule: type[RuleInfo]) -> RuleEntry:
+        project = issubclass(rule, ProjectRule)
+        return cls(
+            rule.code,
+            rule.name,
+            rule.summary,
+            f"{rule.__module__}:{rule.__qualname__}",
+            rule.default_enabled,
+            tuple(rule.silenced_by),
+            dict(rule.options),
+            rule.fixable,
+            project,
+            tuple(load_collector(spec).name for spec in rule.FACTS) if issubclass(rule, ProjectRule) else (),
+            rule.run_note.__func__ is not RuleInfo.run_note.__func__,  # type: ignore[attr-defined]
+            getattr(rule, "option_table", None),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["options"] = {name: vars(option) for name, option in self.options.items()}
+        return {**data, "silenced_by": list(self.silenced_by), "facts": list(self.facts)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RuleEntry:
+        options = {name: Option(**fields) for name, fields in data["options"].items()}
+        return cls(**{**data, "silenced_by": tuple(data["silenced_by"]), "facts": tuple(data["facts"]), "options": options})
+
+
 def family_of(code: str) -> Optional[Family]:
     """The family with the longest prefix of `code`: SL111 is simplification, SL101 complexity."""
     found = [(len(prefix), family) for family in FAMILIES for prefix in family.prefixes if code.startswith(prefix)]
@@ -63,25 +121,60 @@ def family_of(code: str) -> Optional[Family]:
 
 
 @lru_cache(maxsize=None)
-def all_rules() -> Mapping[str, type[RuleInfo]]:
-    """Every rule by code: built-in modules first, then `simplelint.rules` entry points."""
-    rules: dict[str, type[RuleInfo]] = {}
-    for module_name in RULE_MODULES:
-        for rule in importlib.import_module(module_name).RULES:
-            rules[rule.code] = rule
-    for rule in _plugin_rules():
-        if rule.code in rules:
+def catalog() -> Mapping[str, RuleEntry]:
+    """Every rule by code, as the manifest (built-in rules) and the plugins declare them."""
+    entries = {entry["code"]: RuleEntry.from_json(entry) for entry in json.loads(MANIFEST.read_text("utf-8"))}
+    for rule in _loaded_rules():
+        if rule.code in entries:
             raise UnknownSelector(f"plugin rule {rule.__qualname__} reuses code {rule.code}")
-        rules[rule.code] = rule
-    return dict(sorted(rules.items()))
+        entries[rule.code] = RuleEntry.of(rule)
+    return dict(sorted(entries.items()))
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> Mapping[str, type[RuleInfo]]:
+    """Every rule's class by code (importing every rule module, and with them LibCST)."""
+    return {code: rule_class(code) for code in catalog()}
+
+
+@lru_cache(maxsize=None)
+def rule_class(code: str) -> type[RuleInfo]:
+    """One rule's class, importing only its own module."""
+    loaded = next((rule for rule in _loaded_rules() if rule.code == code), None)
+    if loaded is not None:
+        return loaded
+    module_name, _, class_name = catalog()[code].source.partition(":")
+    rule: type[RuleInfo] = getattr(importlib.import_module(module_name), class_name)
+    return rule
+
+
+def builtin_manifest() -> list[dict[str, Any]]:
+    """The manifest as the built-in rule classes declare it today (what `rules/manifest.json` must hold)."""
+    rules = [rule for name in RULE_MODULES for rule in importlib.import_module(name).RULES]
+    return [RuleEntry.of(rule).to_json() for rule in sorted(rules, key=lambda rule: rule.code)]
 
 
 @lru_cache(maxsize=None)
 def silenced_by() -> Mapping[str, tuple[str, ...]]:
     """Code -> the codes other linters give the same check, for rules that declare them."""
-    return {code: rule.silenced_by for code, rule in all_rules().items() if rule.silenced_by}
+    return {code: entry.silenced_by for code, entry in catalog().items() if entry.silenced_by}
 
 
+# Rules registered by code at run time (`simplelint.testing.rules_added`), besides the plugins.
+ADDED: list[type[RuleInfo]] = []
+
+
+def _loaded_rules() -> list[type[RuleInfo]]:
+    return [*_plugin_rules(), *ADDED]
+
+
+def forget() -> None:
+    """Drop what was read of the rules, after `ADDED` changed."""
+    for cached in (catalog, all_rules, rule_class, silenced_by, table_options):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=None)
 def _plugin_rules() -> list[type[RuleInfo]]:
     from importlib.metadata import entry_points
 
@@ -100,28 +193,23 @@ def table_options() -> Mapping[str, Mapping[str, Option]]:
     for family in FAMILIES:
         if family.table:
             tables.setdefault(family.table, {})
-    for code, rule in all_rules().items():
-        family = family_of(code)
-        table = family.table if family and family.table else _plugin_table(rule)
+    for code, entry in catalog().items():
+        table = table_of(code)
         if table:
-            tables.setdefault(table, {}).update(rule.options)
+            tables.setdefault(table, {}).update(entry.options)
     return tables
-
-
-def _plugin_table(rule: type[RuleInfo]) -> Optional[str]:
-    return getattr(rule, "option_table", None)
 
 
 def table_of(code: str) -> Optional[str]:
     family = family_of(code)
     if family is not None:
         return family.table
-    return _plugin_table(all_rules()[code])
+    return catalog()[code].table
 
 
 def expand(selector: str) -> frozenset[str]:
     """Codes matched by `ALL`, a code, a code prefix (`SL2`, `SL20`) or a rule name."""
-    rules = all_rules()
+    rules = catalog()
     text = selector.strip()
     if text.upper() == "ALL":
         return frozenset(rules)
@@ -138,7 +226,7 @@ def _specificity(selector: str) -> int:
     text = selector.strip()
     if text.upper() == "ALL":
         return 0
-    if text in {rule.name for rule in all_rules().values()}:
+    if text in {rule.name for rule in catalog().values()}:
         return 100
     return len(text)
 
@@ -165,7 +253,7 @@ def validate(selectors: Sequence[str], where: str) -> None:
 
 def suggest(selector: str) -> Optional[str]:
     """The code, code prefix, rule name or `ALL` nearest to `selector` (compared ignoring case), or None."""
-    rules = all_rules()
+    rules = catalog()
     prefixes = {code[:end] for code in rules for end in range(2, len(code) + 1)}
     candidates = {text.lower(): text for text in (*prefixes, "ALL", *(rule.name for rule in rules.values()))}
     close = difflib.get_close_matches(selector.strip().lower(), list(candidates), n=1)
@@ -173,7 +261,7 @@ def suggest(selector: str) -> Optional[str]:
 
 
 def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
-    enabled = frozenset(code for code, rule in all_rules().items() if rule.default_enabled)
+    enabled = frozenset(code for code, rule in catalog().items() if rule.default_enabled)
     for layer in layers:  # selectors were validated as config and command line were read
         chosen = set(enabled) if layer.select is None else set()
         # More specific selectors win; at equal specificity `ignore` wins, as in ruff.
@@ -186,3 +274,8 @@ def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
                 chosen |= expand(selector)
         enabled = frozenset(chosen)
     return enabled
+
+
+if __name__ == "__main__":
+    MANIFEST.write_text(json.dumps(builtin_manifest(), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {MANIFEST}")

@@ -7,11 +7,12 @@ import gc
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from simplelint import registry
-from simplelint.engine import FileResult, analyse, digest, lint_file, read_source
-from simplelint.rule import FileFacts, Project, ProjectRule
+from simplelint.result import FileResult, digest, file_violation, read_source
+from simplelint.ruleinfo import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 from simplelint.settings import Settings
 from simplelint.suppression import apply as apply_noqa
@@ -44,10 +45,15 @@ class RunResult:
     violations: list[Violation]
     errors: list[str] = field(default_factory=list)
     fixed: int = 0
-    # Said once under --verbose/--statistics, e.g. that no file is marked as production code.
-    notes: list[str] = field(default_factory=list)
     # From project rules, always shown (e.g. coverage data older than the files).
     warnings: list[str] = field(default_factory=list)
+    find_notes: Callable[[], list[str]] = list
+
+    @cached_property
+    def notes(self) -> list[str]:
+        """Said once under --verbose/--statistics, e.g. that no file is marked as production code; found
+        only when asked, since rules' notes load their modules."""
+        return self.find_notes()
 
 
 # Per worker: the settings for checked files and for files read only for their facts.
@@ -100,11 +106,15 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
         try:
             data = read_source(path)
         except OSError:
+            from simplelint.engine import lint_file
+
             return lint_file(path, settings)  # reports the read error as SL002
     cache = _cache(settings) if options.use_cache and not path == "-" else None
     key = digest(data)
     result = cache.get(path, key) if cache else None
     if result is None:
+        from simplelint.engine import analyse
+
         result = analyse(path, data, settings).result
         if cache:
             cache.put(result)
@@ -210,15 +220,13 @@ def _budget(options: RunOptions) -> Callable[[Task], Optional[float]]:
 
 
 def _timed_out(path: str, options: RunOptions) -> FileResult:
-    from simplelint.engine import _file_violation
-
     seconds = _budget(options)((path, ()))
     message = (
         f"Analysing this file took longer than its budget ({seconds:.0f} s) and was stopped; the file was not"
         " checked. Please report it; meanwhile exclude it or raise --file-timeout"
     )
     result = FileResult(path, "")
-    result.violations.append(_file_violation("SL006", path, message))
+    result.violations.append(file_violation("SL006", path, message))
     return result
 
 
@@ -261,31 +269,32 @@ def run(
     violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL]
     warnings: list[str] = []
     violations += _project_stage_cached(results, settings, options, errors, warnings)
-    notes = _notes(results, settings, set(extra))
-    if extra:
-        # Files read only for their facts: their own findings and fixes are not this run's.
-        facts_only = set(extra)
-        violations = [v for v in violations if v.path not in facts_only]
-        results = [r for r in results if r.path not in facts_only]
-    violations = _suppress(violations, results, settings)
+    # Files read only for their facts: their own findings and fixes are not this run's.
+    checked = [r for r in results if r.path not in extra]
+    violations = [v for v in violations if v.path not in extra]
+    violations = _suppress(violations, checked, settings)
     violations.sort(key=lambda v: v.sort_key)
     return RunResult(
-        results, violations, errors, sum(r.fixed for r in results), notes=notes, warnings=warnings
+        checked,
+        violations,
+        errors,
+        sum(r.fixed for r in checked),
+        warnings=warnings,
+        find_notes=lambda: _notes(results, settings, set(extra)),
     )
 
 
 def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
-    return [
-        r
-        for code, r in registry.all_rules().items()
-        if code in settings.enabled and isinstance(r, type) and issubclass(r, ProjectRule)
-    ]
+    # Only these rule modules load: a run that takes every result from the cache needs nothing else.
+    codes = [code for code, entry in registry.catalog().items() if entry.project and code in settings.enabled]
+    return [rule for rule in map(registry.rule_class, codes) if issubclass(rule, ProjectRule)]
 
 
 def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) -> list[str]:
     # Files read for facts count as tests (SL301 looks for some) but not as checked production code.
     files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results]
-    notes = (rule.run_note(files) for code, rule in registry.all_rules().items() if code in settings.enabled)
+    codes = [code for code, entry in registry.catalog().items() if entry.notes and code in settings.enabled]
+    notes = (registry.rule_class(code).run_note(files) for code in codes)
     return sorted({note for note in notes if note})
 
 
@@ -294,7 +303,7 @@ def _fact_paths(files: list[str], settings: Settings) -> dict[str, tuple[str, ..
     checked = set(files)
     extra: dict[str, set[str]] = {}
     for rule in _project_rules(settings):
-        names = {collector.name for collector in rule.FACTS}
+        names = set(registry.catalog()[rule.code].facts)
         for path in rule.fact_paths(settings, files):
             if path not in checked:
                 extra.setdefault(path, set()).update(names)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from simplelint import registry
 from simplelint.rule import Example, Invalid, RuleInfo, Valid
@@ -22,6 +23,19 @@ def settings_for(root: Path, codes: frozenset[str], options: Optional[Mapping[st
         table = registry.table_of(next(iter(codes))) or ""
         settings.options = {**settings.options, table: {**settings.options.get(table, {}), **options}}
     return settings
+
+
+@contextmanager
+def rules_added(*rules: type[RuleInfo]) -> Iterator[None]:
+    """Run with these rules registered too, as if a plugin declared them (tests of the engine, of a rule)."""
+    registry.ADDED.extend(rules)
+    registry.forget()
+    try:
+        yield
+    finally:
+        for rule in rules:
+            registry.ADDED.remove(rule)
+        registry.forget()
 
 
 def as_example(example: Example) -> Valid:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import ExitStack
+from typing import Any, Callable, Iterator
 
 import pytest
 
-from simplelint import runner
+from simplelint import engine
+from simplelint.testing import rules_added
 
 
 @pytest.fixture
@@ -25,12 +27,19 @@ def analysed(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     it forks: they are written to a file, since a worker's memory is not the test's."""
     log = tmp_path_factory.mktemp("analysed") / "paths"
     log.write_text("", encoding="utf-8")
-    real = runner.analyse
+    real = engine.analyse
 
     def counted(path: str, *args: Any) -> Any:
         with open(log, "a", encoding="utf-8") as out:
             out.write(path + "\n")
         return real(path, *args)
 
-    monkeypatch.setattr(runner, "analyse", counted)
+    monkeypatch.setattr(engine, "analyse", counted)  # the runner imports it when a file must be analysed
     return lambda: log.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture
+def add_rules() -> Iterator[Callable[..., None]]:
+    """`add_rules(RuleA, ...)`: the rules are registered (as a plugin's would be) until the test ends."""
+    with ExitStack() as stack:
+        yield lambda *rules: stack.enter_context(rules_added(*rules))

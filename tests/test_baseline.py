@@ -232,10 +232,9 @@ def test_library_api_create_apply_update(tmp_path: Path) -> None:
     assert write(path, []) == 0 and read(path) == {}
 
 
-def test_a_crashing_rule_still_writes_the_baseline_but_exits_2(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_rule_still_writes_the_baseline_but_exits_2(project: Path, add_rules: Callable[..., None]) -> None:
     import libcst as cst
 
-    from simplelint import registry
     from simplelint.rule import Rule
 
     class Crashing(Rule):
@@ -246,8 +245,7 @@ def test_a_crashing_rule_still_writes_the_baseline_but_exits_2(project: Path, mo
         def visit_Name(self, node: cst.Name) -> None:
             raise ValueError("boom")
 
-    rules = {**registry.all_rules(), "SL299": Crashing}
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    add_rules(Crashing)
     (project / DEFAULT_NAME).unlink()
     result = cli("baseline", "--isolated", "--no-cache", "-j", "1", "--select", "SL201,SL202,SL299", "pkg")
     assert result.exit_code == 2

@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 import os
 from pathlib import Path
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import libcst as cst
 import pathspec
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from simplelint import registry
 from simplelint.engine import analyse
 from simplelint.positions import LineIndex, node_ranges
 from simplelint.rule import Rule
@@ -130,9 +129,8 @@ class _Names(Rule):
 
 
 @pytest.fixture
-def extra_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = {**registry.all_rules(), "SL998": _Names, "SL999": _Broken}
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+def extra_rules(add_rules: Callable[..., None]) -> None:
+    add_rules(_Names, _Broken)
 
 
 def test_a_failing_rule_is_reported_and_the_others_still_run(extra_rules: None, tmp_path: Path) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Callable
 
 import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from simplelint import fixer, registry
+from simplelint import fixer
 from simplelint.fileio import write_atomic
 from simplelint.cli import main
 from simplelint.rule import NodeFix, Rule
@@ -58,7 +59,7 @@ def test_a_nest_of_ifs_is_merged_by_one_fix(tmp_path: Path) -> None:
 
 
 def test_fixes_proven_alone_are_applied_together_when_one_makes_a_lookalike_finding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, add_rules: Callable[..., None]
 ) -> None:
     class Rename(Rule):
         """`x` -> `y` and `z` -> `x`: fixing `z` makes a finding that looks like the `x` one fixed beside it."""
@@ -70,8 +71,7 @@ def test_fixes_proven_alone_are_applied_together_when_one_makes_a_lookalike_find
             if wanted:
                 self.report(node, node.value, NodeFix(node, node.with_changes(value=wanted), f"to {wanted}"))
 
-    rules = {**registry.all_rules(), "SL988": Rename}
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    add_rules(Rename)
     monkeypatch.setattr(fixer, "MAX_PASSES", 1)
     result = _fix(tmp_path, b"a = x, z\n", frozenset({"SL988"}))
     assert result.new_source == b"a = y, x\n"  # both in the one pass, not one of them
@@ -112,7 +112,7 @@ def test_fixes_of_several_rules_on_overlapping_code_reach_a_fixed_point(tmp_path
     assert not result.errors and not result.violations and result.fixed == 7
 
 
-def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, add_rules: Callable[..., None]) -> None:
     class Grow(Rule):
         """A rule whose fix always makes a new finding: `x` -> `(x)`, forever."""
 
@@ -123,8 +123,7 @@ def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
                 wrapped = node.with_changes(lpar=[cst.LeftParen(), *node.lpar], rpar=[*node.rpar, cst.RightParen()])
                 self.report(node, "x", NodeFix(node, wrapped, "wrap"))
 
-    rules = {**registry.all_rules(), "SL989": Grow}
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    add_rules(Grow)
     result = _fix(tmp_path, b"y = x\n", frozenset({"SL989"}))
     assert result.fixed == fixer.MAX_PASSES
     assert result.new_source == b"y = " + b"(" * fixer.MAX_PASSES + b"x" + b")" * fixer.MAX_PASSES + b"\n"

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simplelint.cli import main
-from simplelint.facts import (
+from simplelint.facts import ImportScanner
+from simplelint.import_graph import (
     Import,
-    ImportScanner,
     ModuleGraph,
     path_to_source,
     resolve_relative,

@@ -12,7 +12,7 @@ import json
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jsonschema
 import libcst as cst
@@ -274,9 +274,8 @@ class _PrintCall(Rule):
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    rules = {**registry.all_rules(), "SL990": _PrintCall}
-    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, add_rules: Callable[..., None]) -> Path:
+    add_rules(_PrintCall)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "app.py").write_text("def main():\n    print('hi')\n    return print\n", encoding="utf-8")

@@ -41,7 +41,7 @@ def _rules(violations: list[Violation]) -> list[dict[str, Any]]:
 
 
 def _rule(code: str, violation: Violation) -> dict[str, Any]:
-    info = registry.all_rules().get(code)
+    info = registry.rule_class(code) if code in registry.catalog() else None
     name = info.name if info else violation.name
     summary = info.summary if info else name
     docs = info.docs() if info else summary

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simplelint.rule import Invalid, RuleInfo, Valid
+from simplelint.ruleinfo import Invalid, RuleInfo, Valid
 
 
 class InvalidSyntax(RuleInfo):

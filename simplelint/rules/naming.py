@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
 # ruff's default `dummy-variable-rgx`: `_`, `__`, `_unused`, but not dunders.
 DUMMY = re.compile(r"^(_+|(_+[a-zA-Z0-9_]*[a-zA-Z0-9]+?))$")
@@ -20,6 +22,8 @@ def is_private(name: str) -> bool:
 
 def decorator_names(node: cst.FunctionDef) -> tuple[str, ...]:
     """Each decorator's last dotted name, call or not: `@typing.overload` -> `overload`."""
+    import libcst as cst  # here, not at the top: SL3 imports this module and needs no LibCST
+
     names = []
     for decorator in node.decorators:
         expression = decorator.decorator

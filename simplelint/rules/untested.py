@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
-from simplelint.rule import FileFacts, Invalid, Option, Project, ProjectRule, Valid
+from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
 from simplelint.rules.untested_facts import (
     ABSTRACT,
     DUNDER,

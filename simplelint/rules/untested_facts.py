@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
-from simplelint.rule import AstFactCollector, FileContext
+from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
 
 # Flags of a definition, one small int in the facts.

@@ -1,0 +1,225 @@
+"""What a rule declares (docs, options, examples) and what project rules join, importable without LibCST.
+
+A run whose results all come from the cache needs only these: rule modules and LibCST load when a file
+must be analysed. `simplelint.rule` re-exports everything here; plugins import from there.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Iterable,
+    Mapping,
+    Optional,
+    Sequence,
+    Union,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from simplelint.rule import FactCollector, Report
+    from simplelint.settings import Settings
+    from simplelint.violation import Violation
+
+
+# What an option's strings are, when more than any text: checked as the config is read.
+GLOB = "glob"
+PATH = "path"
+SELECTOR = "rule selector"  # a code, prefix, name or ALL
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
+
+    default: Any
+    help: str
+    strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
+    # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
+    minimum: Optional[int] = None
+
+    @property
+    def type_name(self) -> str:
+        return _type_name(self.default)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, list):
+        return "list of strings"
+    return type(value).__name__
+
+
+@dataclass(frozen=True)
+class Valid:
+    code: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    path: str = "example.py"
+    # Multi-file examples for project rules: path -> source.
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid(Valid):
+    # Source after applying every fix (unsafe included); None when the rule offers no fix here.
+    fixed: Optional[str] = None
+    # Exact number of expected violations of this rule; 0 means "at least one".
+    count: int = 0
+    # Substring the first message must contain, to pin the wording.
+    message: str = ""
+
+
+Example = Union[str, Valid]
+
+
+@dataclass
+class FileContext:
+    """What a rule may know about the file it is visiting."""
+
+    path: str
+    source: bytes
+    settings: Settings
+    module_name: Optional[str] = None
+    is_test: bool = False
+    is_production: bool = False
+    module: Optional[cst.Module] = None
+    # Qualified name of the enclosing class/function, kept by the engine during the single traversal.
+    scope: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    # Nodes whose positions fact collectors asked for; filled in after the traversal, in one pass.
+    wanted: list[cst.CSTNode] = field(default_factory=list)
+    positions: dict[cst.CSTNode, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def want_position(self, node: cst.CSTNode) -> cst.CSTNode:
+        """Ask for (line, column, end_line, end_column) of `node`, readable in `facts()` from `positions`."""
+        self.wanted.append(node)
+        return node
+
+    # The source as text, set by the engine once parsed (decoded: regenerating it with LibCST costs a pass).
+    text_cache: Optional[str] = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self.text_cache is None:
+            self.text_cache = self.module.code if self.module is not None else self.source.decode("utf-8", "replace")
+        return self.text_cache
+
+
+class RuleInfo:
+    """What every rule declares. Docs live in the docstring, in ruff's sections."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    options: ClassVar[Mapping[str, Option]] = {}
+    fixable: ClassVar[bool] = False
+    default_enabled: ClassVar[bool] = True
+    # The codes other linters (ruff, flake8, pylint) give the same check: `# noqa: E711`, written for them,
+    # silences this rule too (exact codes, not prefixes: `# noqa: E7` is not meant for it).
+    silenced_by: ClassVar[tuple[str, ...]] = ()
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    @classmethod
+    def docs(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        """A note for `--verbose`/`--statistics` when this run's silence could mislead (e.g. nothing to check)."""
+        return ""
+
+
+@lru_cache(maxsize=4)
+def python_ast(source: bytes) -> Optional[ast.Module]:
+    """CPython's tree of the file, parsed once for every rule and collector that asks; None when CPython
+    cannot parse it (a syntax error, code for a newer Python, or nesting past its limits)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like are not ours to report
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+
+class AstFactCollector:
+    """Per-file facts read from CPython's `ast` rather than LibCST's tree, for facts that need no formatting
+    detail: parsing with `ast` costs a fifth of LibCST's, which matters for files read only for their facts."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return True
+
+    @classmethod
+    def collect(cls, tree: ast.Module, context: FileContext) -> Any:
+        """JSON-serialisable facts about the file (they are cached with it)."""
+        raise NotImplementedError
+
+
+@dataclass
+class FileFacts:
+    path: str
+    module_name: Optional[str]
+    is_test: bool
+    is_production: bool
+    facts: dict[str, Any]
+
+
+@dataclass
+class Project:
+    """All files' facts, joined by project rules after the per-file stage."""
+
+    files: list[FileFacts]
+    settings: Settings
+    # Said to the user on stderr (e.g. stale coverage data): not findings, and the run goes on.
+    warnings: list[str] = field(default_factory=list)
+
+    def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
+        for file in self.files:
+            if name in file.facts:
+                yield file, file.facts[name]
+
+
+# A fact collector, or "module:Class" naming one: imported only when a file is analysed, so that a LibCST
+# collector does not load LibCST for a run that takes every file's facts from the cache.
+CollectorSpec = Union[type["FactCollector"], type[AstFactCollector], str]
+
+
+def load_collector(spec: CollectorSpec) -> Union[type[FactCollector], type[AstFactCollector]]:
+    if not isinstance(spec, str):
+        return spec
+    import importlib
+
+    module_name, _, class_name = spec.partition(":")
+    found: Union[type[FactCollector], type[AstFactCollector]] = getattr(importlib.import_module(module_name), class_name)
+    return found
+
+
+class ProjectRule(RuleInfo):
+    """A project-wide rule: declares the fact collectors it needs and joins their output."""
+
+    FACTS: ClassVar[tuple[CollectorSpec, ...]] = ()
+
+    @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        """Files to read for facts only (e.g. the test suite when only `src/` is checked); never reported."""
+        return []
+
+    @classmethod
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+        raise NotImplementedError
