@@ -24,6 +24,7 @@ from simplelint.rule import (
     Rule,
     load_collector,
     python_ast,
+    release_ast,
 )
 from simplelint.settings import Settings
 from simplelint.suppression import parse_noqa
@@ -51,6 +52,9 @@ _OPEN_CLOSE = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"()[]{}")
 _LAYOUT = frozenset((tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING))
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# Bytes from which CPython's tree is let go before LibCST parses the file (see `release_ast`); below, rules
+# may still read it without parsing again.
+LARGE_FILE = 1_000_000
 
 
 @dataclass
@@ -284,6 +288,8 @@ def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozense
     _ast_facts(context, in_ast, result)  # from CPython's parser, even where LibCST's fails
     if settings.facts_only and len(in_ast) == len(collectors):
         return Analysis(result)  # nothing else is needed from this file: LibCST never parses it
+    if len(data) > LARGE_FILE:
+        release_ast(data)
     module = _parse(path, data, result)
     if module is None:
         return Analysis(result)

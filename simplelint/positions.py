@@ -16,9 +16,23 @@ from libcst._nodes.internal import CodegenState
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
+def _subtypes(base: type) -> set[type]:
+    return {base}.union(*map(_subtypes, base.__subclasses__()))
+
+
+# Nodes no other node's range is hoisted from (LibCST hoists from statements, blocks, handlers, import names
+# and parentheses only): their spans are kept only when asked for, not for each of the file's million nodes.
+_NEVER_HOISTED = frozenset(
+    set().union(*map(_subtypes, (cst.BaseExpression, cst.BaseParenthesizableWhitespace, cst.BaseBinaryOp)))
+    | set().union(*map(_subtypes, (cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)))
+    | {cst.EmptyLine, cst.TrailingWhitespace, cst.Newline, cst.Comment, cst.Comma, cst.Dot, cst.Colon}
+)
+
+
 class _OffsetState(CodegenState):
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.wanted = wanted
         self.offset = 0
         # Module._codegen_impl adds a newline when no token was added; this state stores no tokens, so it
         # says whether the module has any (else every offset check would fail and lines be counted twice).
@@ -41,8 +55,11 @@ class _OffsetState(CodegenState):
     def after_codegen(self, node: cst.CSTNode) -> None:
         # Nodes without a syntactic position (whitespace, ...) get their whole span, as in LibCST.
         start = self._starts.pop()
-        if node not in self.ranges:
+        if node not in self.ranges and self.keeps(node):
             self.ranges[node] = (start, self.offset)
+
+    def keeps(self, node: cst.CSTNode) -> bool:
+        return type(node) not in _NEVER_HOISTED or node in self.wanted
 
     def pop_trailing_newline(self) -> None:
         # As CodegenState does for a file that ends without a newline: the offsets end where the text does.
@@ -80,7 +97,8 @@ class _Record:
             start = state.ranges[self.start_node][0]
         if self.end_node is not None:
             end = state.ranges[self.end_node][1]
-        state.ranges[self.node] = (start, end)
+        if state.keeps(self.node):
+            state.ranges[self.node] = (start, end)
 
 
 class LineIndex:
@@ -103,7 +121,7 @@ def node_ranges(
     wanted = set(nodes)
     if not wanted:
         return {}
-    state = _OffsetState(module)
+    state = _OffsetState(module, wanted)
     module._codegen(state)
     if state.offset != index.length:
         # LibCST does not reproduce this text byte for byte (it drops a final lone "\r", or the space in

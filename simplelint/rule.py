@@ -27,14 +27,16 @@ from simplelint.ruleinfo import (
     ProjectRule,
     RuleInfo,
     Valid,
+    ast_summary,
     load_collector,
     python_ast,
+    release_ast,
 )
 
 __all__ = [
     "GLOB", "PATH", "SELECTOR", "AstFactCollector", "CollectorSpec", "Example", "FactCollector", "FileContext",
     "FileFacts", "Invalid", "NodeFix", "Option", "Project", "ProjectRule", "Report", "Rule", "RuleInfo", "Valid",
-    "load_collector", "python_ast",
+    "ast_summary", "load_collector", "python_ast", "release_ast",
 ]  # fmt: skip
 
 

@@ -9,16 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    ClassVar,
-    Iterable,
-    Mapping,
-    Optional,
-    Sequence,
-    Union,
-)
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, TypeVar, Union
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -153,6 +144,28 @@ def python_ast(source: bytes) -> Optional[ast.Module]:
             return ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
+
+
+T = TypeVar("T")
+# Small results derived from `python_ast` (names a file binds, what its imports stand for), by function.
+AST_SUMMARIES: list[Callable[[bytes], Any]] = []
+
+
+def ast_summary(function: Callable[[bytes], T]) -> Callable[[bytes], T]:
+    """Cache a function of a file's source that reads `python_ast(source)`. For a large file the engine calls
+    every summary before LibCST parses it and then lets CPython's tree go, so the two trees (hundreds of MB
+    each on 100,000 lines) are never in memory together."""
+    cached = lru_cache(maxsize=16)(function)
+    AST_SUMMARIES.append(cached)
+    return cached
+
+
+def release_ast(source: bytes) -> None:
+    """Compute every summary of `source` while its tree is parsed, then drop the tree."""
+    if python_ast.cache_info().currsize:
+        for summarise in AST_SUMMARIES:
+            summarise(source)
+    python_ast.cache_clear()
 
 
 class AstFactCollector:

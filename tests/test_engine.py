@@ -5,16 +5,17 @@ from __future__ import annotations
 import itertools
 import os
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Any, Callable, ClassVar
 
 import libcst as cst
 import pathspec
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from simplelint import engine
 from simplelint.engine import analyse
 from simplelint.positions import LineIndex, node_ranges
-from simplelint.rule import Rule
+from simplelint.rule import Rule, python_ast
 from simplelint.settings import DEFAULT_EXCLUDE, Matcher
 from simplelint.testing import settings_for
 from simplelint.traversal import traverse
@@ -215,3 +216,26 @@ def test_cache_key_follows_our_code_not_its_modification_times() -> None:
         assert settings_module._code_stamp() == before
     finally:
         os.utime(module, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+def test_a_large_files_python_tree_is_let_go_before_libcst_parses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SL301 reads its facts from CPython's tree; SL118 asks which names the file binds (a summary of it).
+    source = b"x = [1]\nif len(x):\n    pass\n\n\ndef f():\n    return x\n"
+    settings = settings_for(tmp_path, frozenset({"SL118", "SL301"}))
+    small = analyse("m.py", source, settings).result
+    trees_at_parse: list[int] = []
+    real_parse = engine._parse
+
+    def parse(*args: Any) -> Any:
+        trees_at_parse.append(python_ast.cache_info().currsize)
+        return real_parse(*args)
+
+    monkeypatch.setattr(engine, "_parse", parse)
+    monkeypatch.setattr(engine, "LARGE_FILE", 0)
+    python_ast.cache_clear()
+    large = analyse("m.py", source, settings).result
+    assert trees_at_parse == [0]
+    assert (large.violations, large.facts) == (small.violations, small.facts)
+    assert [v.code for v in large.violations] == ["SL118"]

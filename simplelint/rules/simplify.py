@@ -11,12 +11,11 @@ import ast
 import builtins
 import keyword
 from collections import Counter
-from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 
 import libcst as cst
 
-from simplelint.rule import FileContext, Invalid, NodeFix, Rule, python_ast
+from simplelint.rule import FileContext, Invalid, NodeFix, Rule, ast_summary, python_ast
 from simplelint.traversal import children
 
 Expr = TypeVar("Expr", bound=cst.BaseExpression)
@@ -78,7 +77,7 @@ class SimplifyRule(Rule):
         super().report(node, message, None if fix is not None and drops_comment(fix) else fix)
 
 
-@lru_cache(maxsize=16)
+@ast_summary
 def file_names(source: bytes) -> Optional[tuple[frozenset[str], frozenset[str]]]:
     """(names the file binds anywhere, every identifier it uses); None when CPython cannot parse it."""
     tree = python_ast(source)
@@ -109,7 +108,7 @@ def _bound_name(node: ast.AST) -> Optional[str]:
     return None
 
 
-@lru_cache(maxsize=16)
+@ast_summary
 def imported_names(source: bytes) -> Mapping[str, str]:
     """What each name imported in the file stands for: `import sys as s` gives `s` -> `sys`, `from typing
     import TYPE_CHECKING as TC` gives `TC` -> `typing.TYPE_CHECKING`."""
@@ -252,7 +251,7 @@ def annotation_type(annotation: cst.BaseExpression, context: FileContext) -> Opt
     return name if name in _BUILTIN_TYPES else _TYPING_ALIASES.get(name or "")
 
 
-@lru_cache(maxsize=16)
+@ast_summary
 def declared_free(source: bytes) -> Optional[frozenset[str]]:
     """Names some `global` or `nonlocal` statement of the file rebinds from elsewhere; None if unparsable."""
     tree = python_ast(source)
