@@ -153,12 +153,17 @@ class RuleInfo:
 
 
 class Rule(RuleInfo, cst.BatchableCSTVisitor):
-    """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`."""
+    """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`.
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+    `options` (on the class) declares the rule's options; `config` (on the instance) holds their configured
+    values, defaults filled in. A value's type is its declared default's (checked as the config is read),
+    which no static type can say per key: hence `Any`.
+    """
+
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
         super().__init__()
         self.context = context
-        self.options = options
+        self.config = config
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
@@ -253,5 +258,6 @@ class ProjectRule(RuleInfo):
         return []
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+        """`config` holds the configured values of the rule's `options`, as a `Rule`'s `self.config`."""
         raise NotImplementedError

@@ -154,8 +154,8 @@ class PandasInProduction(ImportScanner, Rule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._reported: set[tuple[int, str]] = set()
 
     @classmethod
@@ -172,7 +172,7 @@ class PandasInProduction(ImportScanner, Rule):
     def found_import(self, node: cst.CSTNode, found: Import) -> None:
         context = self.context
         base = resolve_relative(context.module_name, is_package(context.path), found.level, found.module)
-        banned = Banned(self.options["banned"])
+        banned = Banned(self.config["banned"])
         name = banned.brought_in(found.kind, found.names, base)
         if name is None or (id(node), name) in self._reported:
             return
@@ -292,8 +292,8 @@ class PandasInProductionViaImport(ProjectRule):
         return discover(sorted(roots), settings)
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
-        banned = Banned(options["banned"])
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+        banned = Banned(config["banned"])
         graph = ModuleGraph(project, scripts=_script_folders(f.path for f in project.files if f.is_production))
         chains = _Chains(graph, banned)
         found: list[Violation] = []

@@ -362,8 +362,8 @@ def _captured_name(node: cst.CSTNode) -> Optional[str]:
 class _Scoped(SimplifyRule):
     """Base of rules that ask which builtin collection an expression holds in the scope around it."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.scopes: list[cst.CSTNode] = []
         self._bindings: dict[int, ScopeBindings] = {}
 
@@ -1056,8 +1056,8 @@ class SuperfluousElse(SimplifyRule):
         Invalid("def f(x):\n    if x:\n        return 1\n    # otherwise\n    else:\n        return 2\n", fixed=None),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._elifs: set[int] = set()
 
     def visit_If(self, node: cst.If) -> None:
@@ -1179,8 +1179,8 @@ class CollapsibleIf(SimplifyRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._heads: dict[int, cst.If] = {}  # each `elif` -> the `if` that starts its chain
 
     def visit_If(self, node: cst.If) -> None:
@@ -1393,8 +1393,8 @@ class InDictKeys(_Scoped):
         Invalid("ok = k in d.keys(  # all of them\n)\n", fixed=None),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._checked: dict[int, frozenset[str]] = {}
 
     def visit_For(self, node: cst.For) -> None:
@@ -1499,8 +1499,8 @@ class BoolTernary(SimplifyRule):
 class _TruthTested(SimplifyRule):
     """Base of rules that need to know which expressions are only tested for truth."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.tested: set[int] = set()
 
     def visit_If(self, node: cst.If) -> None:
