@@ -12,17 +12,31 @@ import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import libcst as cst
 
 from simplelint import registry
 from simplelint.positions import LineIndex, node_ranges
-from simplelint.rule import AstFactCollector, FactCollector, FileContext, ProjectRule, Report, Rule, python_ast
+from simplelint.rule import (
+    AstFactCollector,
+    Collector,
+    FactCollector,
+    FileContext,
+    ProjectRule,
+    Report,
+    Rule,
+    python_ast,
+)
 from simplelint.settings import Settings
 from simplelint.suppression import Noqa, parse_noqa
 from simplelint.traversal import traverse
 from simplelint.violation import Edit, Fix, Violation
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing's from Python 3.10
+
+T = TypeVar("T")
 
 # A file marks itself as production code with this comment, on a line of its own, among its first lines.
 PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
@@ -368,7 +382,7 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
 
 
 def _visitors(
-    context: FileContext, codes: frozenset[str], collectors: list[type[Any]]
+    context: FileContext, codes: frozenset[str], collectors: list[Collector]
 ) -> list[cst.BatchableCSTVisitor]:
     """Instances of the selected rules that apply to this file, then the LibCST fact collectors."""
     settings = context.settings
@@ -382,12 +396,12 @@ def _visitors(
     return visitors
 
 
-def _collectors(context: FileContext) -> list[type[Any]]:
+def _collectors(context: FileContext) -> list[Collector]:
     """The fact collectors of the enabled project rules (and of a report) that apply to this file."""
     settings = context.settings
     # Facts describe the file for the project stage, so a per-file ignore of a project rule keeps them.
     project = [r for code, r in registry.all_rules().items() if code in settings.enabled and _is(r, ProjectRule)]
-    collectors = {c.name: c for rule in project for c in rule.FACTS}
+    collectors: dict[str, Collector] = {c.name: c for rule in project for c in rule.FACTS}
     for spec in settings.collectors:
         collector = _import_collector(spec)
         collectors[collector.name] = collector
@@ -408,7 +422,7 @@ def _ast_facts(context: FileContext, collectors: list[type[AstFactCollector]], r
             result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
 
 
-def _is(rule: object, kind: type) -> bool:
+def _is(rule: object, kind: type[T]) -> TypeGuard[type[T]]:
     return isinstance(rule, type) and issubclass(rule, kind)
 
 
@@ -418,7 +432,8 @@ def _import_collector(spec: str) -> type[FactCollector]:
     import importlib
 
     module_name, _, class_name = spec.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    collector: type[FactCollector] = getattr(importlib.import_module(module_name), class_name)
+    return collector
 
 
 def _resolve_metadata(module: cst.Module, visitors: list[cst.BatchableCSTVisitor], stack: ExitStack) -> None:
@@ -442,7 +457,7 @@ def _collect(collector: FactCollector, result: FileResult) -> None:
         result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
 
 
-def _failure(path: str, visitor: Any, trace: str) -> str:
+def _failure(path: str, visitor: object, trace: str) -> str:
     kind = visitor if isinstance(visitor, type) else type(visitor)
     what = f"rule {visitor.code} ({visitor.name})" if isinstance(visitor, Rule) else kind.__name__
     last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"

@@ -77,7 +77,7 @@ class NodeFix:
     """A fix is a LibCST node replacement, never a text edit: the rest of the file keeps its bytes."""
 
     original: cst.CSTNode
-    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[Any]]
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
     message: str
     unsafe: bool = False
 
@@ -247,10 +247,14 @@ class Project:
                 yield file, file.facts[name]
 
 
+# A fact collector class: one that runs in the LibCST traversal, or one that reads CPython's ast.
+Collector = Union[type[FactCollector], type[AstFactCollector]]
+
+
 class ProjectRule(RuleInfo):
     """A project-wide rule: declares the fact collectors it needs and joins their output."""
 
-    FACTS: ClassVar[tuple[Union[type[FactCollector], type[AstFactCollector]], ...]] = ()
+    FACTS: ClassVar[tuple[Collector, ...]] = ()
 
     @classmethod
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
