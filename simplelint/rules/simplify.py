@@ -477,18 +477,18 @@ def bool_kind(expr: cst.BaseExpression, context: FileContext) -> int:
     return ANY
 
 
-_OPPOSITES: dict[type, type] = {cst.Is: cst.IsNot, cst.IsNot: cst.Is, cst.In: cst.NotIn, cst.NotIn: cst.In}
-
-
 def opposite_operator(operator: cst.BaseCompOp) -> Optional[cst.BaseCompOp]:
     """`is` <-> `is not`, `in` <-> `not in`: exact inverses by definition (unlike `==` and `!=`)."""
-    kind = _OPPOSITES.get(type(operator))
-    if kind is None:
+    if not isinstance(operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)):
         return None
-    spaced = {"whitespace_before": operator.whitespace_before, "whitespace_after": operator.whitespace_after}
-    if kind in (cst.IsNot, cst.NotIn):
-        return kind(whitespace_between=cst.SimpleWhitespace(" "), **spaced)
-    return kind(**spaced)
+    before, after, between = operator.whitespace_before, operator.whitespace_after, cst.SimpleWhitespace(" ")
+    if isinstance(operator, cst.Is):
+        return cst.IsNot(whitespace_before=before, whitespace_between=between, whitespace_after=after)
+    if isinstance(operator, cst.In):
+        return cst.NotIn(whitespace_before=before, whitespace_between=between, whitespace_after=after)
+    if isinstance(operator, cst.IsNot):
+        return cst.Is(whitespace_before=before, whitespace_after=after)
+    return cst.In(whitespace_before=before, whitespace_after=after)
 
 
 def negate(expr: cst.BaseExpression, context: FileContext) -> cst.BaseExpression:
@@ -534,7 +534,8 @@ class _Swap(cst.CSTTransformer):
         super().__init__()
         self.replacements = replacements
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+    # LibCST's annotation wants a node of the original's type back; a replacement may be of another type.
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         return self.replacements.get(id(original_node), updated_node)
 
 
@@ -768,7 +769,7 @@ def _spaced(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesi
     return whitespace
 
 
-def identity_operator(operator: cst.BaseCompOp) -> cst.BaseCompOp:
+def identity_operator(operator: Union[cst.Equal, cst.NotEqual]) -> cst.BaseCompOp:
     before, after = _spaced(operator.whitespace_before), _spaced(operator.whitespace_after)
     if isinstance(operator, cst.Equal):
         return cst.Is(whitespace_before=before, whitespace_after=after)
@@ -828,7 +829,7 @@ class CompareToNone(SimplifyRule):
                 continue
             if is_name(left, "None") or is_name(target.comparator, "None"):
                 wanted = "is" if isinstance(operator, cst.Equal) else "is not"
-                fix = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
+                fix: Optional[NodeFix] = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
                 if not is_name(target.comparator, "None"):
                     fix = None  # `None != x` asks x's own `__ne__`
                 self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
@@ -939,6 +940,7 @@ def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
             return None
         statements = list(body.body)
     first = statements[0]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))  # what a block holds
     statements[0] = first.with_changes(leading_lines=[*orelse.leading_lines, *first.leading_lines])
     return statements
 
