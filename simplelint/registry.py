@@ -101,8 +101,8 @@ def table_options() -> Mapping[str, Mapping[str, Option]]:
         if family.table:
             tables.setdefault(family.table, {})
     for code, rule in all_rules().items():
-        family = family_of(code)
-        table = family.table if family and family.table else _plugin_table(rule)
+        owner = family_of(code)
+        table = owner.table if owner and owner.table else _plugin_table(rule)
         if table:
             tables.setdefault(table, {}).update(rule.options)
     return tables
