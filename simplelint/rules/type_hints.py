@@ -563,8 +563,8 @@ def compound_raises(statement: cst.CSTNode) -> bool:
     if isinstance(statement, cst.Try):
         final = statement.finalbody is not None and always_raises(statement.finalbody.body)
         handled = all(always_raises(handler.body) for handler in statement.handlers)
-        orelse = statement.orelse is not None and always_raises(statement.orelse.body)
-        return final or (handled and (always_raises(statement.body) or orelse))
+        else_raises = statement.orelse is not None and always_raises(statement.orelse.body)
+        return final or (handled and (always_raises(statement.body) or else_raises))
     return False
 
 
@@ -584,10 +584,11 @@ def is_empty(body: cst.BaseSuite) -> bool:
     """Only `pass`, `...` and strings: the body of a stub."""
     if isinstance(body, cst.SimpleStatementSuite):
         smalls = list(body.body)
-    elif all(isinstance(line, cst.SimpleStatementLine) for line in body.body):
-        smalls = [small for line in body.body for small in line.body]
     else:
-        return False
+        lines = [line for line in body.body if isinstance(line, cst.SimpleStatementLine)]
+        if len(lines) < len(body.body):
+            return False
+        smalls = [small for line in lines for small in line.body]
     return all(isinstance(small, cst.Pass) or is_literal_expr(small) for small in smalls)
 
 

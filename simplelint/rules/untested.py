@@ -183,9 +183,9 @@ class _Index:
             if last in imports:
                 return self.lookup(imports[last], depth)
             for star in stars:
-                found = self.lookup(f"{star}.{last}", depth)
-                if found:
-                    return found
+                starred = self.lookup(f"{star}.{last}", depth)
+                if starred:
+                    return starred
             return ()
         found: list[Key] = []
         for key in self.lookup(head, depth):

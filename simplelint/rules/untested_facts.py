@@ -542,7 +542,7 @@ class _Facts:
         self._names(("__format__", "__str__"))
         first = node.values[0] if node.values else None
         if isinstance(first, ast.Constant) and len(node.values) > 1 and _PREFIX.match(str(first.value)):
-            self._add(("p", first.value))
+            self._add(("p", str(first.value)))  # str() for mypy: an f-string's constant parts are str
         return [v for v in node.values if not isinstance(v, ast.Constant)]  # its text is not a string literal
 
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -651,11 +651,12 @@ class _Facts:
         for name, refs in self.deferred.items():
             tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
             rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
-        classes = {q: [flags, resolver.bases(bases), {}] for q, (flags, bases) in self.classes.items()}
+        own_aliases: dict[str, dict[str, str]] = {q: {} for q in self.classes}
+        classes = {q: [flags, resolver.bases(bases), own_aliases[q]] for q, (flags, bases) in self.classes.items()}
         for qualname, aliases in self.class_aliases.items():
             for name, target in aliases.items():
                 if f"{qualname}.{target}" in resolver.own:
-                    classes[qualname][2][name] = target
+                    own_aliases[qualname][name] = target
                 else:  # an alias of something else: a reference when the class body runs
                     self.module_refs.add(("k", qualname, target))
         return {
