@@ -52,7 +52,7 @@ def _recorder(code: str, context: FileContext) -> Optional[_Recorder]:
     return _Recorder(recording(context, context.settings.options.get(registry.table_of(code) or "", {})), values)
 
 
-def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], Any]]:
+def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], object]]:
     """The visitor's own visit_/leave_ methods (not LibCST's no-op defaults)."""
     names = [n for n in dir(type(visitor)) if n.startswith(("visit_", "leave_"))]
     return {n: getattr(visitor, n) for n in names if not getattr(getattr(type(visitor), n), "_is_no_op", False)}
@@ -68,7 +68,7 @@ class FunctionMetrics(FactCollector):
         self._kinds: list[str] = []
         self._found: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
         self._metrics = {key: _recorder(code, context) for key, code in METRICS.items()}
-        self._forward: dict[str, list[Callable[[cst.CSTNode], Any]]] = {}
+        self._forward: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
         for metric in self._metrics.values():
             for hook, method in (_hooks(metric.rule) if metric else {}).items():
                 self._forward.setdefault(hook, []).append(method)

@@ -25,11 +25,15 @@ PATH = "path"
 SELECTOR = "rule selector"  # a code, prefix, name or ALL
 
 
+# What a TOML option may hold: the config's values are checked against their default's type.
+OptionValue = Union[bool, int, str, list[str]]
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
 
-    default: Any
+    default: OptionValue
     help: str
     strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
     # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
@@ -40,7 +44,7 @@ class Option:
         return _type_name(self.default)
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: OptionValue) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
