@@ -19,14 +19,21 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import AbstractSet, Any, Iterable, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import AbstractSet, Any, Iterable, Mapping, NamedTuple, Optional, Sequence, TypedDict, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from simplelint.rule import FactCollector, FileContext, FileFacts, Project
 
-ImportFact = dict[str, Any]
+class ImportFact(TypedDict):
+    """An `Import` as the `imports` collector's facts hold it (JSON, cached with the file)."""
+
+    kind: str
+    module: str
+    level: int
+    names: list[str]
+    at: Optional[list[int]]  # (line, column, end_line, end_column) when the collector wanted positions
 
 
 class Import(NamedTuple):
