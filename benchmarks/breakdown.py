@@ -153,13 +153,14 @@ def worker_phases(args: list[str]) -> dict[str, Any]:
 def worker_rules(target: str) -> dict[str, Any]:
     """Marginal CPU per rule on already-parsed trees: analyse with that rule alone, minus the bare walk."""
     from simplelint import engine, registry
+    from simplelint.result import FileResult
     from simplelint.config import CliOverrides, load_settings
     from simplelint.discovery import discover
 
     settings = load_settings([target], CliOverrides(select=["ALL"], isolated=True))
     sources = {path: Path(path).read_bytes() for path in discover([target], settings)}
     start = time.process_time()
-    trees = {path: engine._parse(path, data, engine.FileResult(path, "")) for path, data in sources.items()}
+    trees = {path: engine._parse(path, data, FileResult(path, "")) for path, data in sources.items()}
     parse = time.process_time() - start
     engine._parse = lambda path, data, result: trees[path]  # the trees are immutable: reuse them
     walk = {id(tree): min(cpu_of(bare_walk, tree) for _ in range(REPEAT)) for tree in trees.values() if tree}

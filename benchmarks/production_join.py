@@ -21,7 +21,7 @@ from typing import Any
 
 from simplelint.config import CliOverrides, load_settings
 from simplelint.discovery import discover
-from simplelint.engine import FileResult
+from simplelint.result import FileResult
 from simplelint.rule import FileFacts, Project
 from simplelint.rules.production import PandasInProductionViaImport
 from simplelint.runner import RunOptions, _map

@@ -104,9 +104,10 @@ def _dump(result: FileResult) -> dict[str, object]:
     return data
 
 
-def _load(data: dict[str, object], path: str) -> FileResult:
-    result = FileResult(**data)  # type: ignore[arg-type]
+def _load(data: dict[str, Any], path: str) -> FileResult:
+    # JSON as read, of no static shape: an entry of the wrong shape raises, and the caller rebuilds it.
+    result = FileResult(**data)
     result.path = path
-    result.violations = [Violation.from_dict({**v, "path": path}) for v in data["violations"]]  # type: ignore[attr-defined]
-    result.noqa = [Noqa(**{**n, "codes": tuple(n["codes"]) if n["codes"] else None}) for n in data["noqa"]]  # type: ignore[attr-defined]
+    result.violations = [Violation.from_dict({**v, "path": path}) for v in data["violations"]]
+    result.noqa = [Noqa(**{**n, "codes": tuple(n["codes"]) if n["codes"] else None}) for n in data["noqa"]]
     return result

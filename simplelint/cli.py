@@ -7,24 +7,70 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Optional, Sequence, TextIO, TypedDict, TypeVar
 
 import click
 
 from simplelint import __version__
 from simplelint.wording import plural
 
+if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version` and `rules` start fast
+    from typing_extensions import Unpack  # typing's from Python 3.11
+
+    from simplelint.baseline import Entry, LineReader, Outcome
+    from simplelint.changed_lines import ChangedLines
+    from simplelint.runner import RunResult
+    from simplelint.settings import Settings
+
 FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
+
+
+class Options(TypedDict, total=False):
+    """The commands' options as click passes them (`baseline` and `report` take only some of them)."""
+
+    paths: tuple[str, ...]
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    per_file_ignores: tuple[str, ...]
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    output_format: str
+    output_file: Optional[str]
+    config: tuple[str, ...]
+    isolated: bool
+    exit_zero: bool
+    statistics: bool
+    quiet: bool
+    silent: bool
+    verbose: bool
+    force_exclude: bool
+    stdin_filename: Optional[str]
+    jobs: int
+    no_cache: bool
+    cache_dir: Optional[str]
+    file_timeout: Optional[float]
+    report_unused_noqa: bool
+    color: str
+    coverage_file: Optional[str]
+    baseline: Optional[str]
+    update_baseline: bool
+    diff_from: Optional[str]
+    html_dir: str
+
+
+Baseline = tuple[Path, dict[str, "Entry"]]  # the baseline file and its entries by fingerprint
 
 
 class UsageFailure(click.ClickException):
     exit_code = 2
 
-    def show(self, file: Any = None) -> None:
+    def show(self, file: Optional[IO[Any]] = None) -> None:  # click's signature
         click.echo(f"error: {self.message}", err=True)
 
 
-def _use_color(choice: str, stream: Any) -> bool:
+def _use_color(choice: str, stream: TextIO) -> bool:
     if choice == "always":
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
@@ -84,7 +130,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
 @click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
-def check(**options: Any) -> None:
+def check(**options: Unpack[Options]) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
     start = time.perf_counter()
     code = _check(options)
@@ -93,7 +139,7 @@ def check(**options: Any) -> None:
     sys.exit(code)
 
 
-def _shows_progress(options: dict[str, Any]) -> bool:
+def _shows_progress(options: Options) -> bool:
     """Only for a person at a terminal reading a human format: never in pipes, CI formats or with -q/-s."""
     human = options["output_format"] in ("full", "concise") and not (options["quiet"] or options["silent"])
     return human and sys.stderr.isatty() and not options["diff"]
@@ -133,7 +179,7 @@ def _file_timeout(seconds: Optional[float]) -> Optional[float]:
     return seconds or None  # 0: no budget
 
 
-def _check(options: dict[str, Any]) -> int:
+def _check(options: Options) -> int:
     from simplelint.discovery import explicitly_excluded
     from simplelint.runner import RunOptions, run
 
@@ -168,7 +214,7 @@ def _check(options: dict[str, Any]) -> int:
     return _exit_code(result, options, changed)
 
 
-def _print_messages(result: Any, options: dict[str, Any], settings: Any) -> None:
+def _print_messages(result: RunResult, options: Options, settings: Settings) -> None:
     """Errors always, warnings unless --silent, notes under --verbose/--statistics: all on stderr."""
     messages = [f"error: {error}" for error in result.errors]
     if not options["silent"]:
@@ -182,7 +228,7 @@ def _print_messages(result: Any, options: dict[str, Any], settings: Any) -> None
         click.echo(message, err=True)
 
 
-def _exit_code(result: Any, options: dict[str, Any], changed: int) -> int:
+def _exit_code(result: RunResult, options: Options, changed: int) -> int:
     if result.errors:
         return 2
     if options["diff"]:
@@ -192,7 +238,7 @@ def _exit_code(result: Any, options: dict[str, Any], changed: int) -> int:
     return 1 if result.violations else 0
 
 
-def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
+def _load(options: Options) -> tuple[Settings, list[str]]:
     """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
     from simplelint.config import CliOverrides, ConfigError, load_settings
     from simplelint.discovery import DiscoveryError, Said, discover
@@ -240,18 +286,18 @@ def _load(options: dict[str, Any]) -> tuple[Any, list[str]]:
     return settings, files
 
 
-def _ignored_for_stdin(paths: list[str], options: dict[str, Any]) -> None:
+def _ignored_for_stdin(paths: list[str], options: Options) -> None:
     for path in paths if not options.get("silent") else ():
         if path not in ("-", "."):
             click.echo(f"warning: Ignoring file {path} in favor of standard input.", err=True)
 
 
-def _reads_stdin(options: dict[str, Any]) -> bool:
+def _reads_stdin(options: Options) -> bool:
     """`-` among the paths, or `--stdin-filename` given (as ruff)."""
     return "-" in options["paths"] or bool(options.get("stdin_filename"))
 
 
-def _baseline(options: dict[str, Any], settings: Any) -> Optional[tuple[Path, dict[str, Any]]]:
+def _baseline(options: Options, settings: Settings) -> Optional[Baseline]:
     """The baseline file (`--baseline`, config `baseline`, or the default one if present) and its entries."""
     from simplelint import baseline
 
@@ -268,7 +314,7 @@ def _baseline(options: dict[str, Any], settings: Any) -> Optional[tuple[Path, di
         raise UsageFailure(str(error)) from None
 
 
-def _changed_lines(options: dict[str, Any], settings: Any) -> Any:
+def _changed_lines(options: Options, settings: Settings) -> Optional[ChangedLines]:
     if not options["diff_from"]:
         return None
     from simplelint.changed_lines import GitError, changed_since
@@ -281,10 +327,10 @@ def _changed_lines(options: dict[str, Any], settings: Any) -> Any:
 
 
 def _adopt(
-    result: Any,
-    options: dict[str, Any],
-    baseline: Optional[tuple[Path, dict[str, Any]]],
-    touched: Any,
+    result: RunResult,
+    options: Options,
+    baseline: Optional[Baseline],
+    touched: Optional[ChangedLines],
     stdin: Optional[tuple[str, bytes]],
 ) -> None:
     """Hide baselined findings, then (with --diff-from) findings on untouched lines."""
@@ -301,7 +347,7 @@ def _adopt(
         result.violations = keep_changed(result.violations, touched)
 
 
-def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: dict[str, Any]) -> None:
+def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, options: Options) -> None:
     from simplelint import baseline
 
     if options["verbose"]:
@@ -325,32 +371,32 @@ def _baseline_note(path: Path, entries: dict[str, Any], outcome: Any, options: d
         click.echo(note, err=True)
 
 
-def _write_fixes(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]]) -> int:
+def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> int:
     """Write fixed files (or print the diff); returns how many files would change."""
     from simplelint.result import digest
 
-    changed = [file for file in result.files if file.new_source is not None and file.fixed]
-    for file in changed:
-        from_stdin = stdin is not None and file.path == stdin[0]
-        original = stdin[1] if from_stdin else _read(file.path)  # type: ignore[index]
+    changed = [(file, file.new_source) for file in result.files if file.new_source is not None and file.fixed]
+    for file, new_source in changed:
+        from_stdin = stdin is not None and file.path == stdin[0]  # printed as the report, not written
+        original = stdin[1] if stdin is not None and from_stdin else _read(file.path)
         if original is None or (not from_stdin and digest(original) != file.read_digest):
             # Writing (or showing a diff against) what was read would undo the change made since.
             result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
             result.fixed -= file.fixed
         elif options["diff"]:
-            click.echo(_unified_diff(file.path, original, file.new_source), nl=False)
-        elif not from_stdin and not _write_fixed(file, result.errors):  # fixed stdin is printed as the report
+            click.echo(_unified_diff(file.path, original, new_source), nl=False)
+        elif not from_stdin and not _write_fixed(file.path, new_source, result.errors):
             result.fixed -= file.fixed
     return len(changed)
 
 
-def _write_fixed(file: Any, errors: list[str]) -> bool:
+def _write_fixed(path: str, new_source: bytes, errors: list[str]) -> bool:
     from simplelint.fileio import write_atomic
 
     try:
-        write_atomic(file.path, file.new_source)
+        write_atomic(path, new_source)
     except OSError as error:
-        errors.append(f"{file.path}: cannot write the fix ({error.strerror}); the file is unchanged")
+        errors.append(f"{path}: cannot write the fix ({error.strerror}); the file is unchanged")
         return False
     return True
 
@@ -370,7 +416,7 @@ def _unified_diff(path: str, before: bytes, after: bytes) -> str:
     return unified_diff(path, before, after)  # in the file's own encoding
 
 
-def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> Any:
+def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> LineReader:
     cache: dict[str, list[str]] = {}
 
     def read(path: str) -> list[str]:
@@ -382,7 +428,7 @@ def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> Any:
     return read
 
 
-def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, bytes]], settings: Any) -> None:
+def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]], settings: Settings) -> None:
     from simplelint.reporters import ReportContext, renderer
 
     fixing_stdin = stdin is not None and (options["fix"]) and not options["diff"]
@@ -397,7 +443,7 @@ def _report(result: Any, options: dict[str, Any], stdin: Optional[tuple[str, byt
         files=result.files,
         settings=settings,
     )
-    if fixing_stdin:
+    if fixing_stdin and stdin is not None:
         fixed = next((f.new_source for f in result.files if f.path == stdin[0] and f.new_source), stdin[1])
         sys.stdout.buffer.write(fixed)
         sys.stdout.flush()
@@ -427,7 +473,7 @@ def _write_report(path: Path, text: str) -> None:
         raise UsageFailure(f"cannot write {path}: {error.strerror or error}") from None
 
 
-def _summary(result: Any, options: dict[str, Any]) -> str:
+def _summary(result: RunResult, options: Options) -> str:
     remaining = len(result.violations)
     if options["fix"] and result.fixed:
         return f"Found {plural(remaining + result.fixed, 'error')} ({result.fixed} fixed, {remaining} remaining).\n"
@@ -446,7 +492,10 @@ def _summary(result: Any, options: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _project_options(command: Any) -> Any:
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def _project_options(command: Command) -> Command:
     """Path, selection and config options shared by `baseline` and `report` (as `check` names them)."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path(readable=False)),
@@ -467,7 +516,7 @@ def _project_options(command: Any) -> Any:
     return command
 
 
-def _run_all(options: dict[str, Any]) -> tuple[Any, Any]:
+def _run_all(options: Options) -> tuple[Settings, RunResult]:
     """Check the paths with no baseline or diff filter; internal errors are printed (the caller exits 2)."""
     from simplelint.runner import RunOptions, run
 
@@ -481,7 +530,7 @@ def _run_all(options: dict[str, Any]) -> tuple[Any, Any]:
 @main.command("baseline")
 @_project_options
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Where to write (default: config root).")
-def baseline_command(**options: Any) -> None:
+def baseline_command(**options: Unpack[Options]) -> None:
     """Record every current finding of PATHS in a baseline file; `check` then reports only new ones.
 
     Findings of files not checked this time keep their entries in an existing baseline.
@@ -503,7 +552,7 @@ def baseline_command(**options: Any) -> None:
 @main.command()
 @_project_options
 @click.option("--html", "html_dir", required=True, type=click.Path(file_okay=False), help="Write DIR/index.html.")
-def report(**options: Any) -> None:
+def report(**options: Unpack[Options]) -> None:
     """Write a health report of PATHS: one self-contained HTML page at DIR/index.html."""
     from simplelint.reporters import ReportContext
     from simplelint.reporters.html import render
@@ -572,8 +621,8 @@ def explain(code: str) -> None:
     fixable = "Fix is available." if rule.fixable else "No automatic fix."
     click.echo(f"{fixable} {'On' if rule.default_enabled else 'Off'} by default.\n")
     if rule.silenced_by:
-        codes = ", ".join(f"`{code}`" for code in rule.silenced_by)
-        click.echo(f"Other linters' codes for this check, which `# noqa` may name instead: {codes}.\n")
+        others = ", ".join(f"`{code}`" for code in rule.silenced_by)
+        click.echo(f"Other linters' codes for this check, which `# noqa` may name instead: {others}.\n")
     click.echo(rule.docs())
     if rule.options:
         table = registry.table_of(rule.code)

@@ -292,15 +292,15 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore),
     ]
     enabled = registry.resolve(layers)
-    per_file = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
+    per_file: dict[str, list[str]] = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
     for item in cli.per_file_ignores:
-        pattern, _, codes = item.partition(":")
+        pattern, _, listed = item.partition(":")
         problem = string_problem(GLOB, pattern)
         if problem:
             raise ConfigError(f"--per-file-ignores {item!r}: invalid glob {pattern!r}: {problem}")
-        per_file[pattern] = [c for c in re.split(r"[,\s]+", codes) if c]
+        per_file[pattern] = [c for c in re.split(r"[,\s]+", listed) if c]
         registry.validate(per_file[pattern], f"in 'per-file-ignores' for {pattern!r} from the CLI")
-    ignores = []
+    ignores: list[tuple[str, frozenset[str]]] = []
     for pattern, selectors in per_file.items():
         codes = frozenset().union(*(registry.expand(s) for s in selectors)) if selectors else frozenset()
         ignores.append((pattern, codes))

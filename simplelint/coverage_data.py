@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional
+from typing import Optional
 
 MISSING_EXTRA = (
     "reading a .coverage data file needs coverage.py: `pip install 'simplelint[coverage]'` "
@@ -82,7 +82,7 @@ def _load_json(path: Path) -> dict[str, frozenset[int]]:
         raise CoverageDataError(f"{path} is not a `coverage json` report ({error!r})") from None
 
 
-def _line_numbers(value: Any) -> frozenset[int]:
+def _line_numbers(value: object) -> frozenset[int]:
     if not isinstance(value, list) or not all(type(line) is int for line in value):
         raise TypeError(f"executed_lines must be a list of line numbers, not {str(value)[:40]!r}")
     return frozenset(value)
@@ -93,7 +93,7 @@ def _load_data_file(path: Path) -> dict[str, frozenset[int]]:
         from coverage import CoverageData
     except ImportError:
         raise CoverageDataError(MISSING_EXTRA) from None
-    data: Any = CoverageData(basename=str(path))
+    data = CoverageData(basename=str(path))
     try:
         data.read()
         return {_normal(name): frozenset(data.lines(name) or ()) for name in data.measured_files()}

@@ -6,9 +6,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from simplelint.settings import Settings, glob_error
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a .gitignore is read
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -20,7 +23,7 @@ class DiscoveryError(Exception):
 @dataclass
 class _GitIgnore:
     base: str
-    spec: Any
+    spec: pathspec.GitIgnoreSpec
 
     def ignores(self, path: str, is_dir: bool) -> bool:
         rel = os.path.relpath(path, self.base).replace(os.sep, "/")

@@ -8,7 +8,7 @@ import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional, TypeVar
 
 import libcst as cst
 
@@ -17,6 +17,7 @@ from simplelint.positions import LineIndex, node_ranges
 from simplelint.result import FileResult, digest, file_violation, has_production_marker, read_source
 from simplelint.rule import (
     AstFactCollector,
+    Collector,
     FactCollector,
     FileContext,
     ProjectRule,
@@ -30,6 +31,11 @@ from simplelint.settings import Settings
 from simplelint.suppression import parse_noqa
 from simplelint.traversal import traverse
 from simplelint.violation import Edit, Fix, Violation
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing's from Python 3.10
+
+T = TypeVar("T")
 
 # LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
 # brackets; CPython itself rejects 200 nested brackets ("too many nested parentheses"). Such code, and
@@ -335,7 +341,7 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
 
 
 def _visitors(
-    context: FileContext, codes: frozenset[str], collectors: list[type[Any]]
+    context: FileContext, codes: frozenset[str], collectors: list[Collector]
 ) -> list[cst.BatchableCSTVisitor]:
     """Instances of the selected rules that apply to this file, then the LibCST fact collectors."""
     settings = context.settings
@@ -349,12 +355,12 @@ def _visitors(
     return visitors
 
 
-def _collectors(context: FileContext) -> list[type[Any]]:
+def _collectors(context: FileContext) -> list[Collector]:
     """The fact collectors of the enabled project rules (and of a report) that apply to this file."""
     settings = context.settings
     # Facts describe the file for the project stage, so a per-file ignore of a project rule keeps them.
     project = [r for code, r in registry.all_rules().items() if code in settings.enabled and _is(r, ProjectRule)]
-    collectors = {c.name: c for rule in project for c in map(load_collector, rule.FACTS)}
+    collectors: dict[str, Collector] = {c.name: c for rule in project for c in map(load_collector, rule.FACTS)}
     for spec in settings.collectors:
         collector = _import_collector(spec)
         collectors[collector.name] = collector
@@ -375,7 +381,7 @@ def _ast_facts(context: FileContext, collectors: list[type[AstFactCollector]], r
             result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
 
 
-def _is(rule: object, kind: type) -> bool:
+def _is(rule: object, kind: type[T]) -> TypeGuard[type[T]]:
     return isinstance(rule, type) and issubclass(rule, kind)
 
 
@@ -385,7 +391,8 @@ def _import_collector(spec: str) -> type[FactCollector]:
     import importlib
 
     module_name, _, class_name = spec.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    collector: type[FactCollector] = getattr(importlib.import_module(module_name), class_name)
+    return collector
 
 
 def _resolve_metadata(module: cst.Module, visitors: list[cst.BatchableCSTVisitor], stack: ExitStack) -> None:
@@ -409,7 +416,7 @@ def _collect(collector: FactCollector, result: FileResult) -> None:
         result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
 
 
-def _failure(path: str, visitor: Any, trace: str) -> str:
+def _failure(path: str, visitor: object, trace: str) -> str:
     kind = visitor if isinstance(visitor, type) else type(visitor)
     what = f"rule {visitor.code} ({visitor.name})" if isinstance(visitor, Rule) else kind.__name__
     last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"

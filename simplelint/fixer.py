@@ -18,7 +18,8 @@ from typing import Optional, Union
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from simplelint.engine import Analysis, FileResult, analyse
+from simplelint.engine import Analysis, analyse
+from simplelint.result import FileResult
 from simplelint.positions import LineIndex
 from simplelint.rule import NodeFix
 from simplelint.settings import Settings
@@ -42,7 +43,11 @@ class _Replace(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         return id(node) in self.containing
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:
+    # LibCST's annotation wants a node of the original's type back; a fix may bring another type, and LibCST
+    # checks at run time that the parent accepts it.
+    def on_leave(  # type: ignore[override]
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]:
         fix = self.fixes.get(id(original_node))
         if fix is not None and fix.original is original_node:
             # An enclosing fix built from the original children wins; the inner one returns next pass.
@@ -192,8 +197,8 @@ class _Fixing:
 def outermost(module: cst.Module, fixes: list[NodeFix]) -> list[NodeFix]:
     """The fixes whose node is not inside another fix's node (one per node); the others wait a pass."""
     by_node: dict[int, NodeFix] = {}
-    for fix in fixes:
-        by_node.setdefault(id(fix.original), fix)
+    for each in fixes:
+        by_node.setdefault(id(each.original), each)
     chosen = []
     stack: list[cst.CSTNode] = [module]
     while stack:

@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import AbstractSet, Any, Iterable, Mapping, NamedTuple, Optional, Sequence
+from typing import AbstractSet, Iterable, Mapping, NamedTuple, Optional, Sequence, TypedDict
 
 from simplelint.ruleinfo import FileFacts, Project
 
 IMPORTS = "imports"  # the collector's name, in each file's facts
-ImportFact = dict[str, Any]
+
+
+class ImportFact(TypedDict):
+    """An `Import` as the `imports` collector's facts hold it (JSON, cached with the file)."""
+
+    kind: str
+    module: str
+    level: int
+    names: list[str]
+    at: Optional[list[int]]  # (line, column, end_line, end_column) when the collector wanted positions
 
 
 class Import(NamedTuple):

@@ -8,7 +8,7 @@ with their `check` recording the value instead of comparing it with a limit: one
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional, cast
 
 import libcst as cst
 
@@ -32,22 +32,27 @@ def _annotated(node: cst.FunctionDef, is_method: bool) -> bool:
     return node.returns is not None and all(p.annotation is not None for p in every)
 
 
-def _recorder(code: str, context: FileContext) -> Optional[Rule]:
+class _Recorder(NamedTuple):
+    rule: Rule
+    values: dict[cst.CSTNode, int]  # function node -> the rule's measurement
+
+
+def _recorder(code: str, context: FileContext) -> Optional[_Recorder]:
     """The metric rule `code`, its `check(node, value)` recording values in `.values` instead of reporting."""
     rule = registry.all_rules().get(code)
     if not (isinstance(rule, type) and issubclass(rule, Rule) and hasattr(rule, "check")):
         return None
+    values: dict[cst.CSTNode, int] = {}
 
-    def record(self: Any, node: cst.FunctionDef, value: int) -> None:
-        self.values[node] = value
+    def record(self: Rule, node: cst.FunctionDef, value: int) -> None:
+        values[node] = value
 
-    recording = type(f"Recording{rule.__name__}", (rule,), {"check": record})
-    instance = recording(context, context.settings.options.get(registry.table_of(code) or "", {}))
-    instance.values = {}
-    return instance
+    # type() makes a subclass of `rule`, which mypy cannot follow.
+    recording = cast("type[Rule]", type(f"Recording{rule.__name__}", (rule,), {"check": record}))
+    return _Recorder(recording(context, context.settings.options.get(registry.table_of(code) or "", {})), values)
 
 
-def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], Any]]:
+def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], object]]:
     """The visitor's own visit_/leave_ methods (not LibCST's no-op defaults)."""
     names = [n for n in dir(type(visitor)) if n.startswith(("visit_", "leave_"))]
     return {n: getattr(visitor, n) for n in names if not getattr(getattr(type(visitor), n), "_is_no_op", False)}
@@ -63,9 +68,9 @@ class FunctionMetrics(FactCollector):
         self._kinds: list[str] = []
         self._found: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
         self._metrics = {key: _recorder(code, context) for key, code in METRICS.items()}
-        self._forward: dict[str, list[Callable[[cst.CSTNode], Any]]] = {}
+        self._forward: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
         for metric in self._metrics.values():
-            for hook, method in (_hooks(metric) if metric else {}).items():
+            for hook, method in (_hooks(metric.rule) if metric else {}).items():
                 self._forward.setdefault(hook, []).append(method)
 
     def _call(self, hook: str, node: cst.CSTNode) -> None:

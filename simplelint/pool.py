@@ -15,24 +15,29 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Optional, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import SimpleQueue
 
 T = TypeVar("T")
 R = TypeVar("R")
+Started = tuple[int, str, float]  # a worker's pid, the file it starts and when
 
 # How often the parent looks at what the workers are doing, in seconds.
 TICK = 0.5
 
-_started: Any = None  # in a worker: where it says which file it starts, and when
+_started: Optional[SimpleQueue[Started]] = None  # in a worker: where it says which file it starts, and when
 
 
-def _init(started: Any, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _init(started: SimpleQueue[Started], initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
     global _started
     _started = started
     initializer(*initargs)
 
 
 def _watched(work: Callable[[T], R], task: T, name: str) -> R:
+    assert _started is not None  # _init set it in this worker
     _started.put((os.getpid(), name, time.monotonic()))
     return work(task)
 
@@ -45,7 +50,7 @@ class WatchedPool(Generic[T, R]):
     work: Callable[[T], R]
     jobs: int
     initializer: Callable[..., None]
-    initargs: tuple[Any, ...]
+    initargs: tuple[object, ...]
     name: Callable[[T], str]
     budget: Callable[[T], Optional[float]]
 
@@ -83,7 +88,7 @@ class _Round(Generic[T, R]):
         pool = self.pool
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         # Simple: a worker's note is in the pipe before it starts the file, even if it dies in it.
-        started = context.SimpleQueue()
+        started: SimpleQueue[Started] = context.SimpleQueue()
         executor = ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_init, initargs=(started, pool.initializer, pool.initargs)
         )
@@ -109,7 +114,7 @@ class _Round(Generic[T, R]):
         started.close()
         self._sort_out(list(unfinished.values()), killed)
 
-    def _drain(self, started: Any) -> None:
+    def _drain(self, started: SimpleQueue[Started]) -> None:
         while not started.empty():
             pid, name, when = started.get()
             self.running[pid] = (name, when)

@@ -66,7 +66,8 @@ class _OffsetState(CodegenState):
         if self.last == self.default_newline:
             self.offset -= len(self.last)
 
-    def record_syntactic_position(
+    # LibCST's annotation names @contextmanager's class; its callers only need a context manager.
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,

@@ -13,13 +13,16 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS
 from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
 from simplelint.wording import plural
+
+if TYPE_CHECKING:
+    from simplelint.result import FileResult
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
 # Report label of each registry family (their columns, in this order); the others count as OTHER.
@@ -91,7 +94,7 @@ def _untested_lines(violations: Iterable[Violation]) -> dict[str, set[int]]:
     return flagged
 
 
-def _functions(file: Any, untested: set[int]) -> list[dict[str, Any]]:
+def _functions(file: FileResult, untested: set[int]) -> list[dict[str, Any]]:
     facts = file.facts.get(FUNCTIONS) or []
     return [{**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested} for f in facts]
 
@@ -106,7 +109,7 @@ def _module_stats(functions: list[dict[str, Any]], found: list[Violation]) -> St
     return stats
 
 
-def build(violations: list[Violation], files: list[Any], enabled: frozenset[str]) -> Model:
+def build(violations: list[Violation], files: list[FileResult], enabled: frozenset[str]) -> Model:
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         by_path[violation.path].append(violation)
@@ -371,7 +374,7 @@ def page(model: Model, read_lines: Callable[[str], list[str]], root: str) -> str
 
 def render(
     violations: list[Violation],
-    files: list[Any],
+    files: list[FileResult],
     enabled: frozenset[str],
     read_lines: Callable[[str], list[str]],
     root: str,

@@ -17,12 +17,14 @@ from simplelint.ruleinfo import (
     PATH,
     SELECTOR,
     AstFactCollector,
+    Collector,
     CollectorSpec,
     Example,
     FileContext,
     FileFacts,
     Invalid,
     Option,
+    OptionValue,
     Project,
     ProjectRule,
     RuleInfo,
@@ -34,9 +36,9 @@ from simplelint.ruleinfo import (
 )
 
 __all__ = [
-    "GLOB", "PATH", "SELECTOR", "AstFactCollector", "CollectorSpec", "Example", "FactCollector", "FileContext",
-    "FileFacts", "Invalid", "NodeFix", "Option", "Project", "ProjectRule", "Report", "Rule", "RuleInfo", "Valid",
-    "ast_summary", "load_collector", "python_ast", "release_ast",
+    "GLOB", "PATH", "SELECTOR", "AstFactCollector", "Collector", "CollectorSpec", "Example", "FactCollector",
+    "FileContext", "FileFacts", "Invalid", "NodeFix", "Option", "OptionValue", "Project", "ProjectRule", "Report",
+    "Rule", "RuleInfo", "Valid", "ast_summary", "load_collector", "python_ast", "release_ast",
 ]  # fmt: skip
 
 
@@ -45,7 +47,7 @@ class NodeFix:
     """A fix is a LibCST node replacement, never a text edit: the rest of the file keeps its bytes."""
 
     original: cst.CSTNode
-    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[Any]]
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]
     message: str
     unsafe: bool = False
 
@@ -61,12 +63,17 @@ class Report:
 
 
 class Rule(RuleInfo, cst.BatchableCSTVisitor):
-    """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`."""
+    """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`.
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
+    `options` (on the class) declares the rule's options; `config` (on the instance) holds their configured
+    values, defaults filled in. A value's type is its declared default's (checked as the config is read),
+    which no static type can say per key: hence `Any`.
+    """
+
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
         super().__init__()
         self.context = context
-        self.options = options
+        self.config = config
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:

@@ -25,11 +25,15 @@ PATH = "path"
 SELECTOR = "rule selector"  # a code, prefix, name or ALL
 
 
+# What a TOML option may hold: the config's values are checked against their default's type.
+OptionValue = Union[bool, int, str, list[str]]
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule option, set in the family's table, e.g. `[tool.simplelint.type-hints]`."""
 
-    default: Any
+    default: OptionValue
     help: str
     strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
     # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
@@ -40,7 +44,7 @@ class Option:
         return _type_name(self.default)
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: OptionValue) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -208,18 +212,20 @@ class Project:
                 yield file, file.facts[name]
 
 
-# A fact collector, or "module:Class" naming one: imported only when a file is analysed, so that a LibCST
+# A fact collector class: one that runs in the LibCST traversal, or one that reads CPython's ast.
+Collector = Union[type["FactCollector"], type[AstFactCollector]]
+# A collector, or "module:Class" naming one: imported only when a file is analysed, so that a LibCST
 # collector does not load LibCST for a run that takes every file's facts from the cache.
-CollectorSpec = Union[type["FactCollector"], type[AstFactCollector], str]
+CollectorSpec = Union[Collector, str]
 
 
-def load_collector(spec: CollectorSpec) -> Union[type[FactCollector], type[AstFactCollector]]:
+def load_collector(spec: CollectorSpec) -> Collector:
     if not isinstance(spec, str):
         return spec
     import importlib
 
     module_name, _, class_name = spec.partition(":")
-    found: Union[type[FactCollector], type[AstFactCollector]] = getattr(importlib.import_module(module_name), class_name)
+    found: Collector = getattr(importlib.import_module(module_name), class_name)
     return found
 
 
@@ -234,5 +240,6 @@ class ProjectRule(RuleInfo):
         return []
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+        """`config` holds the configured values of the rule's `options`, as a `Rule`'s `self.config`."""
         raise NotImplementedError

@@ -10,7 +10,10 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+
+if TYPE_CHECKING:
+    import pathspec  # imported only when a pattern needs it
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -81,26 +84,26 @@ class Settings:
     def _root_prefix(self) -> str:
         return os.path.join(os.path.abspath(self.root), "")
 
-    def _match(self, spec: Any, path: str | Path, is_dir: bool = False) -> bool:
+    def _match(self, spec: Matcher, path: str | Path, is_dir: bool = False) -> bool:
         rel = self.relative(path)
         if rel is None:
             rel = PurePosixPath(Path(os.path.abspath(path))).as_posix().lstrip("/")
         return bool(spec.match_file(rel + "/" if is_dir else rel))
 
     @cached_property
-    def _exclude_spec(self) -> Any:
+    def _exclude_spec(self) -> Matcher:
         return _spec((*self.exclude, *self.extend_exclude))
 
     @cached_property
-    def _production_spec(self) -> Any:
+    def _production_spec(self) -> Matcher:
         return _spec(self.production)
 
     @cached_property
-    def _test_spec(self) -> Any:
+    def _test_spec(self) -> Matcher:
         return _spec(self.options.get("tests", {}).get("patterns", ()))
 
     @cached_property
-    def _ignore_specs(self) -> list[tuple[Any, frozenset[str]]]:
+    def _ignore_specs(self) -> list[tuple[Matcher, frozenset[str]]]:
         return [(_spec([pattern]), codes) for pattern, codes in self.per_file_ignores]
 
     def is_excluded(self, path: str | Path, is_dir: bool = False) -> bool:
@@ -191,7 +194,7 @@ def _code_stamp() -> str:
     return digest.hexdigest()
 
 
-def _spec(patterns: Any) -> Matcher:
+def _spec(patterns: Iterable[str]) -> Matcher:
     return Matcher(list(patterns))
 
 
@@ -222,7 +225,7 @@ class Matcher:
         self.names = frozenset(p for p in lines if not negated and not _GLOB & set(p))
         self.suffixes = tuple(p[1:] for p in lines if not negated and p.startswith("*") and not _GLOB & set(p[1:]))
         rest = [p for p in lines if p not in self.names and p[1:] not in self.suffixes]
-        self.spec: Any = None
+        self.spec: Optional[pathspec.GitIgnoreSpec] = None
         if rest:
             import pathspec
 

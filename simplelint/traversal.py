@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import traceback
-from typing import Any, Callable
+from typing import Callable, Union, cast
 
 import libcst as cst
 
-VisitorMethod = Callable[[cst.CSTNode], Any]
+VisitorMethod = Callable[[cst.CSTNode], object]  # what visit methods return is not used
 
 # Fields visited first and last, so children come in source order where it matters (decorators before the
 # function name, the body after the signature).
@@ -37,7 +37,7 @@ def _field_names(node_type: type) -> tuple[str, ...]:
     return ordered
 
 
-def _node_types(base: type = cst.CSTNode) -> set[type]:
+def _node_types(base: type[cst.CSTNode] = cst.CSTNode) -> set[type[cst.CSTNode]]:
     found = {base}
     for sub in base.__subclasses__():
         found |= _node_types(sub)
@@ -149,7 +149,7 @@ def traverse(
                 scope.pop()
             continue
         if node_type in _SCOPES:
-            scope.append(node.name.value)  # type: ignore[attr-defined]
+            scope.append(cast("Union[cst.FunctionDef, cst.ClassDef]", node).name.value)
         if visit:
             call(visit, node)
         stack.append((node, True))

@@ -36,7 +36,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from simplelint import fixer, registry
-from simplelint.engine import Analysis, FileResult
+from simplelint.engine import Analysis
+from simplelint.result import FileResult
 from simplelint.rule import Valid
 from simplelint.runner import RunOptions, run
 from simplelint.settings import Settings

@@ -131,7 +131,7 @@ def test_check_writes_the_same_page_with_output_format_html(project: Path) -> No
 
 
 def test_statistics_per_package_and_without_facts() -> None:
-    from simplelint.engine import FileResult
+    from simplelint.result import FileResult
     from simplelint.violation import Violation
 
     files = [FileResult("a/x.py", "d", facts={"function-metrics": [

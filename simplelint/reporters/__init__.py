@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from simplelint.violation import Violation
+
+if TYPE_CHECKING:
+    from simplelint.result import FileResult
+    from simplelint.settings import Settings
 
 FORMATS = {
     "full": "simplelint.reporters.text:full",
@@ -30,8 +34,8 @@ class ReportContext:
     unsafe_fixes: bool = False
     root: Optional[str] = None
     # Per-file results (facts included) and settings, for reports that show more than findings (html).
-    files: list[Any] = field(default_factory=list)
-    settings: Optional[Any] = None
+    files: list[FileResult] = field(default_factory=list)
+    settings: Optional[Settings] = None
 
 
 Renderer = Callable[[list[Violation], ReportContext], str]
@@ -39,4 +43,5 @@ Renderer = Callable[[list[Violation], ReportContext], str]
 
 def renderer(name: str) -> Renderer:
     module_name, _, function = FORMATS[name].partition(":")
-    return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+    render: Renderer = getattr(importlib.import_module(module_name), function)
+    return render

@@ -91,7 +91,7 @@ class MetricRule(Rule):
     template: ClassVar[str]
 
     def check(self, node: cst.FunctionDef, value: int) -> None:
-        limit = self.options[self.option]
+        limit = self.config[self.option]
         if value > limit:
             self.report(node.name, self.template.format(name=node.name.value, value=value, limit=limit))
 
@@ -108,8 +108,8 @@ class Frame:
 class FunctionMetric(MetricRule):
     """Shared: one frame per function, and per class so that class-level code counts for no function."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.frames: list[Frame] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -238,8 +238,8 @@ class TooComplex(MetricRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.open = 0  # functions being visited: the outermost one collects every decision
         self.value = 0
         self.skipped = 0  # `finally:` blocks being visited inside it, which mccabe does not look into
@@ -414,8 +414,8 @@ class CognitiveComplexity(MetricRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.frames: list[Optional[Function]] = []  # None for a class body
         self.open = 0  # functions being visited: the outermost one collects the score
         self.value = 0
@@ -608,8 +608,8 @@ class TooDeeplyNested(FunctionMetric):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.blocks: set[cst.CSTNode] = set()  # bodies one level deeper than the statement they belong to
 
     def enter(self, body: cst.CSTNode) -> None:
@@ -736,8 +736,8 @@ class FunctionTooLong(MetricRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         # Every statement counts for all enclosing functions (pylint's `_inc_all_stmts`): one running
         # count, and each function's value is the difference over its body.
         self.count = 0
@@ -835,8 +835,8 @@ class TooManyParameters(MetricRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.in_class: list[bool] = []  # per enclosing scope: is it a class body?
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

@@ -174,8 +174,8 @@ class PandasInProductionViaImport(ProjectRule):
         return discover(sorted(roots), settings)
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
-        banned = Banned(options["banned"])
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+        banned = Banned(config["banned"])
         graph = ModuleGraph(project, scripts=_script_folders(f.path for f in project.files if f.is_production))
         chains = _Chains(graph, banned)
         found: list[Violation] = []

@@ -92,8 +92,8 @@ class PandasInProduction(ImportScanner, Rule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._reported: set[tuple[int, str]] = set()
 
     @classmethod
@@ -110,7 +110,7 @@ class PandasInProduction(ImportScanner, Rule):
     def found_import(self, node: cst.CSTNode, found: Import) -> None:
         context = self.context
         base = resolve_relative(context.module_name, is_package(context.path), found.level, found.module)
-        banned = Banned(self.options["banned"])
+        banned = Banned(self.config["banned"])
         name = banned.brought_in(found.kind, found.names, base)
         if name is None or (id(node), name) in self._reported:
             return

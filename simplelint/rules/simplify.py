@@ -361,8 +361,8 @@ def _captured_name(node: cst.CSTNode) -> Optional[str]:
 class _Scoped(SimplifyRule):
     """Base of rules that ask which builtin collection an expression holds in the scope around it."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.scopes: list[cst.CSTNode] = []
         self._bindings: dict[int, ScopeBindings] = {}
 
@@ -476,18 +476,18 @@ def bool_kind(expr: cst.BaseExpression, context: FileContext) -> int:
     return ANY
 
 
-_OPPOSITES: dict[type, type] = {cst.Is: cst.IsNot, cst.IsNot: cst.Is, cst.In: cst.NotIn, cst.NotIn: cst.In}
-
-
 def opposite_operator(operator: cst.BaseCompOp) -> Optional[cst.BaseCompOp]:
     """`is` <-> `is not`, `in` <-> `not in`: exact inverses by definition (unlike `==` and `!=`)."""
-    kind = _OPPOSITES.get(type(operator))
-    if kind is None:
+    if not isinstance(operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)):
         return None
-    spaced = {"whitespace_before": operator.whitespace_before, "whitespace_after": operator.whitespace_after}
-    if kind in (cst.IsNot, cst.NotIn):
-        return kind(whitespace_between=cst.SimpleWhitespace(" "), **spaced)
-    return kind(**spaced)
+    before, after, between = operator.whitespace_before, operator.whitespace_after, cst.SimpleWhitespace(" ")
+    if isinstance(operator, cst.Is):
+        return cst.IsNot(whitespace_before=before, whitespace_between=between, whitespace_after=after)
+    if isinstance(operator, cst.In):
+        return cst.NotIn(whitespace_before=before, whitespace_between=between, whitespace_after=after)
+    if isinstance(operator, cst.IsNot):
+        return cst.Is(whitespace_before=before, whitespace_after=after)
+    return cst.In(whitespace_before=before, whitespace_after=after)
 
 
 def negate(expr: cst.BaseExpression, context: FileContext) -> cst.BaseExpression:
@@ -533,7 +533,8 @@ class _Swap(cst.CSTTransformer):
         super().__init__()
         self.replacements = replacements
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+    # LibCST's annotation wants a node of the original's type back; a replacement may be of another type.
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
         return self.replacements.get(id(original_node), updated_node)
 
 
@@ -767,7 +768,7 @@ def _spaced(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesi
     return whitespace
 
 
-def identity_operator(operator: cst.BaseCompOp) -> cst.BaseCompOp:
+def identity_operator(operator: Union[cst.Equal, cst.NotEqual]) -> cst.BaseCompOp:
     before, after = _spaced(operator.whitespace_before), _spaced(operator.whitespace_after)
     if isinstance(operator, cst.Equal):
         return cst.Is(whitespace_before=before, whitespace_after=after)
@@ -827,7 +828,7 @@ class CompareToNone(SimplifyRule):
                 continue
             if is_name(left, "None") or is_name(target.comparator, "None"):
                 wanted = "is" if isinstance(operator, cst.Equal) else "is not"
-                fix = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
+                fix: Optional[NodeFix] = NodeFix(operator, identity_operator(operator), f"Use `{wanted}`", unsafe=True)
                 if not is_name(target.comparator, "None"):
                     fix = None  # `None != x` asks x's own `__ne__`
                 self.report(node, f"Comparison to `None` with `{code_of(operator).strip()}`: use `{wanted}`", fix)
@@ -938,6 +939,7 @@ def dedented(orelse: cst.Else) -> Optional[list[cst.BaseStatement]]:
             return None
         statements = list(body.body)
     first = statements[0]
+    assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))  # what a block holds
     statements[0] = first.with_changes(leading_lines=[*orelse.leading_lines, *first.leading_lines])
     return statements
 
@@ -1055,8 +1057,8 @@ class SuperfluousElse(SimplifyRule):
         Invalid("def f(x):\n    if x:\n        return 1\n    # otherwise\n    else:\n        return 2\n", fixed=None),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._elifs: set[int] = set()
 
     def visit_If(self, node: cst.If) -> None:
@@ -1178,8 +1180,8 @@ class CollapsibleIf(SimplifyRule):
         ),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._heads: dict[int, cst.If] = {}  # each `elif` -> the `if` that starts its chain
 
     def visit_If(self, node: cst.If) -> None:
@@ -1392,8 +1394,8 @@ class InDictKeys(_Scoped):
         Invalid("ok = k in d.keys(  # all of them\n)\n", fixed=None),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self._checked: dict[int, frozenset[str]] = {}
 
     def visit_For(self, node: cst.For) -> None:
@@ -1498,8 +1500,8 @@ class BoolTernary(SimplifyRule):
 class _TruthTested(SimplifyRule):
     """Base of rules that need to know which expressions are only tested for truth."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.tested: set[int] = set()
 
     def visit_If(self, node: cst.If) -> None:

@@ -114,12 +114,12 @@ class Frame:
 class FunctionRule(Rule):
     """Shared scope bookkeeping; subclasses implement `check` (at the `def`) and/or `finish` (after its body)."""
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         # ruff: everything in a private module or package (`_impl.py`, `pkg/_core/`) is private.
         modules = context.module_name.split(".") if context.module_name else [PurePath(context.path).stem]
         self.frames = [Frame("module", any(is_private(name) for name in modules))]
-        self.skip_file = bool(self.options["ignore-test-files"]) and self.context.is_test
+        self.skip_file = bool(self.config["ignore-test-files"]) and self.context.is_test
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
@@ -143,7 +143,7 @@ class FunctionRule(Rule):
         implementation = not overload and parent.overloaded == function.name
         parent.overloaded = function.name if overload else None
         checked = not (implementation or self.skip_file)
-        if checked and self.options["ignore-fully-untyped"]:
+        if checked and self.config["ignore-fully-untyped"]:
             checked = not function.is_fully_untyped()
         self.frames.append(Frame("function", private, function.top, function if checked else None))
         if checked:
@@ -271,14 +271,14 @@ class MissingParameterAnnotation(FunctionRule):
         for param in function.checked_params():
             if param.annotation is None and not self.is_dummy(param):
                 self.report(param, f"Missing type annotation for function argument `{param.name.value}`")
-        if self.options["allow-unannotated-star-args"]:
+        if self.config["allow-unannotated-star-args"]:
             return
         for star, param in function.star_params():
             if param.annotation is None and not self.is_dummy(param):
                 self.report(param, f"Missing type annotation for `{star}{param.name.value}`")
 
     def is_dummy(self, param: cst.Param) -> bool:
-        return bool(self.options["suppress-dummy-args"]) and bool(DUMMY.match(param.name.value))
+        return bool(self.config["suppress-dummy-args"]) and bool(DUMMY.match(param.name.value))
 
 
 class MissingReturnAnnotation(FunctionRule):
@@ -418,8 +418,8 @@ class MissingReturnAnnotation(FunctionRule):
         Invalid("def log(msg: str):\n    return msg\n", {"suppress-none-returning": True}, count=1),
     ]
 
-    def __init__(self, context: FileContext, options: Mapping[str, Any]) -> None:
-        super().__init__(context, options)
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
         self.missing: list[Function] = []
         # Names in the module's `__all__`, once it has one: ruff makes every other top-level name private.
         self.exports: Optional[set[str]] = None
@@ -438,16 +438,16 @@ class MissingReturnAnnotation(FunctionRule):
                 self.report(function.node.name, message, self.fix(function))
 
     def allowed(self, function: Function) -> bool:
-        if self.options["suppress-none-returning"] and not function.returns_value:
+        if self.config["suppress-none-returning"] and not function.returns_value:
             return True
         init = function.in_class and function.name == "__init__"
-        return init and bool(self.options["mypy-init-return"]) and function.has_typed_param()
+        return init and bool(self.config["mypy-init-return"]) and function.has_typed_param()
 
     def ignored_kinds(self) -> set[str]:
         kinds = set()
-        if self.options["ignore-private-functions"]:
+        if self.config["ignore-private-functions"]:
             kinds.add("private function")
-        if self.options["ignore-dunder-methods"]:
+        if self.config["ignore-dunder-methods"]:
             kinds.add("special method")
         return kinds
 
@@ -563,8 +563,8 @@ def compound_raises(statement: cst.CSTNode) -> bool:
     if isinstance(statement, cst.Try):
         final = statement.finalbody is not None and always_raises(statement.finalbody.body)
         handled = all(always_raises(handler.body) for handler in statement.handlers)
-        orelse = statement.orelse is not None and always_raises(statement.orelse.body)
-        return final or (handled and (always_raises(statement.body) or orelse))
+        else_raises = statement.orelse is not None and always_raises(statement.orelse.body)
+        return final or (handled and (always_raises(statement.body) or else_raises))
     return False
 
 
@@ -584,10 +584,11 @@ def is_empty(body: cst.BaseSuite) -> bool:
     """Only `pass`, `...` and strings: the body of a stub."""
     if isinstance(body, cst.SimpleStatementSuite):
         smalls = list(body.body)
-    elif all(isinstance(line, cst.SimpleStatementLine) for line in body.body):
-        smalls = [small for line in body.body for small in line.body]
     else:
-        return False
+        lines = [line for line in body.body if isinstance(line, cst.SimpleStatementLine)]
+        if len(lines) < len(body.body):
+            return False
+        smalls = [small for line in lines for small in line.body]
     return all(isinstance(small, cst.Pass) or is_literal_expr(small) for small in smalls)
 
 

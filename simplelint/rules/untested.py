@@ -183,9 +183,9 @@ class _Index:
             if last in imports:
                 return self.lookup(imports[last], depth)
             for star in stars:
-                found = self.lookup(f"{star}.{last}", depth)
-                if found:
-                    return found
+                starred = self.lookup(f"{star}.{last}", depth)
+                if starred:
+                    return starred
             return ()
         found: list[Key] = []
         for key in self.lookup(head, depth):
@@ -375,12 +375,12 @@ class _Walk:
 # --- findings ------------------------------------------------------------------------------------------
 
 
-def _candidates(index: _Index, options: Mapping[str, Any]) -> Iterator[tuple[int, _DefInfo]]:
+def _candidates(index: _Index, config: Mapping[str, Any]) -> Iterator[tuple[int, _DefInfo]]:
     """Functions the options ask to report on."""
     excluded = LAMBDA
     for flag, option in _EXCLUDED_BY:
-        excluded |= 0 if options.get(option, False) else flag
-    test_files = bool(options.get("report-test-files", False))
+        excluded |= 0 if config.get(option, False) else flag
+    test_files = bool(config.get("report-test-files", False))
     for key, info in enumerate(index.defs):
         if info.flags & excluded or (info.file.is_test and (not test_files or info.flags & TEST_ROOT)):
             continue
@@ -613,16 +613,16 @@ class UntestedFunction(ProjectRule):
         return "SL301 skipped: no test files found (see `patterns` in [tool.simplelint.tests])"
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
         if not any(f.is_test for f in project.files):
             return []
         index = _Index(project.facts(UntestedFacts.name))
-        reached = _Walk(index, bool(options.get("match-methods-by-name", True))).run()
+        reached = _Walk(index, bool(config.get("match-methods-by-name", True))).run()
         coverage = _coverage(project) if "SL302" in project.settings.enabled else None
         judged = coverage.executed if coverage else {}
         where = _test_folder(project)
         found = []
-        for key, info in _candidates(index, options):
+        for key, info in _candidates(index, config):
             if key in reached or (info.file.path in judged and not info.flags & ONE_LINER):
                 continue
             message = (
@@ -687,7 +687,7 @@ class UnexecutedFunction(ProjectRule):
     ]  # fmt: skip
 
     @classmethod
-    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
         coverage = _coverage(project)
         if coverage is None:
             return []
@@ -695,7 +695,7 @@ class UnexecutedFunction(ProjectRule):
         name = Path(project.settings.coverage_file or "").name
         index = _Index(project.facts(UntestedFacts.name))
         found = []
-        for _, info in _candidates(index, options):
+        for _, info in _candidates(index, config):
             executed = coverage.executed.get(info.file.path)
             if executed is None or info.flags & ONE_LINER or _ran(info, executed):
                 continue

@@ -11,7 +11,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
@@ -65,6 +65,8 @@ _DOTTED_STRING = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*(\.[A-Z
 _Raw = tuple[str, ...]
 _Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r" what calling it returns
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# What the walk does next: visit a node, or make a call (leave a frame, count a decorator) once it gets there.
+_Step = Union[ast.AST, Callable[[], object]]
 _DEF_NAME = re.compile(rb"(?:async\s+)?def\s+")
 
 
@@ -145,6 +147,14 @@ class _Def:
 
 
 @dataclass
+class _Guard:
+    """An enclosing `if TYPE_CHECKING:` or `if __name__ == "__main__":`."""
+
+    kind: str  # "typing" or "main"
+    active: bool = True  # False once the walk has left the `if` body (for its `else`)
+
+
+@dataclass
 class _Frame:
     kind: str  # "module", "class" or "function"
     qualname: str
@@ -190,7 +200,7 @@ class _Facts:
         self.module_refs: set[_Raw] = set()
         self.frames = [_Frame("module", "")]
         self.seen: set[int] = set()
-        self.guards: list[list[Any]] = []
+        self.guards: list[_Guard] = []
         self.decorators = 0
         self.annotations = 0
         # `key = lambda x: helper(x)` at module level: the lambda's references run when `key` is called.
@@ -203,7 +213,7 @@ class _Facts:
 
     def walk(self, node: ast.AST) -> None:
         """Depth first, parents before children, as the references depend on what encloses them."""
-        stack: list[Any] = [node]
+        stack: list[_Step] = [node]
         while stack:
             item = stack.pop()
             if callable(item):
@@ -216,7 +226,7 @@ class _Facts:
             else:
                 stack.extend(reversed(list(ast.iter_child_nodes(item))))
 
-    def _in_annotation(self, node: Optional[ast.AST]) -> list[Any]:
+    def _in_annotation(self, node: Optional[ast.AST]) -> list[_Step]:
         if node is None:
             return []
         return [lambda: self._count("annotations", 1), node, lambda: self._count("annotations", -1)]
@@ -227,7 +237,7 @@ class _Facts:
     # --- where references go -------------------------------------------------------------------------
 
     def _sink(self) -> set[_Raw]:
-        if any(kind == "main" and active for _, kind, active in self.guards):
+        if any(guard.kind == "main" and guard.active for guard in self.guards):
             return set()  # a `__main__` block never runs under the tests
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
         if frame.owner is not None:
@@ -252,7 +262,7 @@ class _Facts:
 
     # --- definitions -------------------------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: _Function) -> list[Any]:
+    def visit_FunctionDef(self, node: _Function) -> Sequence[_Step]:
         parent = self.frames[-1]
         qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
         frame = _Frame("function", qualname, parent.owner, class_qual=parent.class_qual, flags=parent.flags)
@@ -265,7 +275,7 @@ class _Facts:
         self.frames.append(frame)
         # As written: decorators (their references belong to the enclosing scope), then the signature.
         arguments = node.args
-        later: list[Any] = [lambda: self._count("decorators", 1), *node.decorator_list]
+        later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
         later += [lambda: self._count("decorators", -1)]
         for arg in _parameters_in_order(arguments):
             later += self._in_annotation(arg.annotation)
@@ -309,7 +319,7 @@ class _Facts:
         flags = PRIVATE if is_private(name) else DUNDER if is_dunder(name) else 0
         flags |= OVERLOAD if "overload" in decorators else 0
         flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
-        flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
+        flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
         flags |= ONE_LINER if self._one_liner(node) else 0
         if any("fixture" in d for d in decorators):
             flags |= FIXTURE | TEST_ROOT
@@ -330,7 +340,7 @@ class _Facts:
             elif self.context.is_test and name != frame.self_name:
                 frame.types[name] = ("f", name)  # a pytest fixture's value
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> list[Any]:
+    def visit_ClassDef(self, node: ast.ClassDef) -> Sequence[_Step]:
         parent = self.frames[-1]
         qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
         bases = [_dotted(_subscripted(base)) for base in node.bases]
@@ -338,12 +348,12 @@ class _Facts:
             self._consume(_subscripted(base))
         flags = parent.flags | (PRIVATE if is_private(node.name) else 0)
         flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0
-        flags |= TYPE_CHECKING_ONLY if any(k == "typing" and a for _, k, a in self.guards) else 0
+        flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
         own = parent.owner is None
         if own:
             self.classes[qualname] = (flags, [b for b in bases if b])
         self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
-        later: list[Any] = [lambda: self._count("decorators", 1), *node.decorator_list]
+        later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
         later += [lambda: self._count("decorators", -1), *node.bases]
         for keyword in node.keywords:  # `metaclass=M`: the keyword is a name, as LibCST sees it
             later += [*_names_of([keyword.arg]), keyword.value]
@@ -351,21 +361,21 @@ class _Facts:
 
     # --- guards: `if TYPE_CHECKING:` and `if __name__ == "__main__":` ------------------------------------
 
-    def visit_If(self, node: ast.If) -> Optional[list[Any]]:
+    def visit_If(self, node: ast.If) -> Optional[Sequence[_Step]]:
         kind = _guard_kind(node.test)
         if not kind:
             return None
-        guard = [node, kind, True]
+        guard = _Guard(kind)
         self.guards.append(guard)
 
         def leave_body() -> None:
-            guard[2] = False
+            guard.active = False
 
         return [node.test, *node.body, leave_body, *node.orelse, self.guards.pop]
 
     # --- imports -----------------------------------------------------------------------------------------
 
-    def visit_Import(self, node: ast.Import) -> list[Any]:
+    def visit_Import(self, node: ast.Import) -> Sequence[_Step]:
         for alias in node.names:
             if alias.asname:
                 self.imports[alias.asname] = alias.name
@@ -374,7 +384,7 @@ class _Facts:
                 self.imports.setdefault(head, head)
         return []
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> list[Any]:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Sequence[_Step]:
         base = self._absolute_module(node.level, node.module or "")
         if node.names[0].name == "*":
             if base:
@@ -398,7 +408,7 @@ class _Facts:
 
     # --- names, attributes and calls -------------------------------------------------------------------
 
-    def visit_Name(self, node: ast.Name) -> list[Any]:
+    def visit_Name(self, node: ast.Name) -> Sequence[_Step]:
         if id(node) not in self.seen:
             self._name(node.id)
         return []
@@ -412,7 +422,7 @@ class _Facts:
         else:
             self._add(("q", name))
 
-    def visit_Attribute(self, node: ast.Attribute) -> Optional[list[Any]]:
+    def visit_Attribute(self, node: ast.Attribute) -> Optional[Sequence[_Step]]:
         if id(node) in self.seen or self.annotations:
             return None
         attrs: list[str] = []
@@ -456,7 +466,7 @@ class _Facts:
             self._add(("m", attrs[0]))
         self._names(attrs[1:])
 
-    def visit_Call(self, node: ast.Call) -> list[Any]:
+    def visit_Call(self, node: ast.Call) -> Sequence[_Step]:
         name = _dotted(node.func).rpartition(".")[2]
         self._names(_BUILTIN_DUNDERS.get(name, ()))
         values = [*node.args, *(k.value for k in node.keywords)]
@@ -471,14 +481,14 @@ class _Facts:
                     self._name_chain(head, [*filter(None, rest.split(".")), attribute])
                 else:
                     self._names([attribute])
-        later: list[Any] = [node.func]
+        later: list[_Step] = [node.func]
         for arg in node.args:  # `f(*x)`: an argument, not a starred element of a display
             later.append(arg.value if isinstance(arg, ast.Starred) else arg)
         for keyword in node.keywords:
             later += [*_names_of([keyword.arg]), keyword.value]
         return later
 
-    def visit_Lambda(self, node: ast.Lambda) -> list[Any]:
+    def visit_Lambda(self, node: ast.Lambda) -> Sequence[_Step]:
         stored = id(node) not in self.immediate
         self.lambdas += stored
         arguments = node.args
@@ -538,11 +548,11 @@ class _Facts:
     def visit_Await(self, node: ast.Await) -> None:
         self._names(("__await__",))
 
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> list[Any]:
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> Sequence[_Step]:
         self._names(("__format__", "__str__"))
         first = node.values[0] if node.values else None
         if isinstance(first, ast.Constant) and len(node.values) > 1 and _PREFIX.match(str(first.value)):
-            self._add(("p", first.value))
+            self._add(("p", str(first.value)))  # str() for mypy: an f-string's constant parts are str
         return [v for v in node.values if not isinstance(v, ast.Constant)]  # its text is not a string literal
 
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -557,24 +567,24 @@ class _Facts:
 
     # Names that `ast` keeps as plain strings are references in LibCST's tree, where these facts began.
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> list[Any]:
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Sequence[_Step]:
         return [*filter(None, [node.type]), *_names_of([node.name]), *node.body]
 
-    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> list[Any]:
+    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> Sequence[_Step]:
         return _names_of(node.names)
 
     visit_Nonlocal = visit_Global
 
-    def visit_MatchAs(self, node: ast.MatchAs) -> list[Any]:
+    def visit_MatchAs(self, node: ast.MatchAs) -> Sequence[_Step]:
         return [*filter(None, [node.pattern]), *_names_of([node.name])]
 
-    def visit_MatchStar(self, node: ast.MatchStar) -> list[Any]:
+    def visit_MatchStar(self, node: ast.MatchStar) -> Sequence[_Step]:
         return _names_of([node.name])
 
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> list[Any]:
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> Sequence[_Step]:
         return [*node.keys, *node.patterns, *_names_of([node.rest])]
 
-    def visit_MatchClass(self, node: ast.MatchClass) -> list[Any]:
+    def visit_MatchClass(self, node: ast.MatchClass) -> Sequence[_Step]:
         return [node.cls, *node.patterns, *_names_of(node.kwd_attrs), *node.kwd_patterns]
 
     # --- what local variables hold, and what functions return --------------------------------------------
@@ -588,7 +598,7 @@ class _Facts:
         else:
             frame.types.pop(name, None)
 
-    def visit_Assign(self, node: ast.Assign) -> list[Any]:
+    def visit_Assign(self, node: ast.Assign) -> Sequence[_Step]:
         for target in node.targets:
             if isinstance(target, ast.Subscript):
                 self._names(("__setitem__",))
@@ -616,7 +626,7 @@ class _Facts:
             self.class_aliases.setdefault(frame.class_qual, {})[name] = value.id  # `__radd__ = __add__`
             self._consume(value)
 
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> list[Any]:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> Sequence[_Step]:
         if isinstance(node.target, ast.Name):
             self.seen.add(id(node.target))
             dotted = _annotation_type(node.annotation)
@@ -651,11 +661,12 @@ class _Facts:
         for name, refs in self.deferred.items():
             tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
             rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
-        classes = {q: [flags, resolver.bases(bases), {}] for q, (flags, bases) in self.classes.items()}
+        own_aliases: dict[str, dict[str, str]] = {q: {} for q in self.classes}
+        classes = {q: [flags, resolver.bases(bases), own_aliases[q]] for q, (flags, bases) in self.classes.items()}
         for qualname, aliases in self.class_aliases.items():
             for name, target in aliases.items():
                 if f"{qualname}.{target}" in resolver.own:
-                    classes[qualname][2][name] = target
+                    own_aliases[qualname][name] = target
                 else:  # an alias of something else: a reference when the class body runs
                     self.module_refs.add(("k", qualname, target))
         return {
