@@ -11,12 +11,16 @@ from __future__ import annotations
 import difflib
 import importlib
 import json
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from simplelint.ruleinfo import GLOB, Option, ProjectRule, RuleInfo, load_collector
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 MANIFEST = Path(__file__).parent / "rules" / "manifest.json"
 
@@ -176,14 +180,20 @@ def forget() -> None:
 
 @lru_cache(maxsize=None)
 def _plugin_rules() -> list[type[RuleInfo]]:
-    from importlib.metadata import entry_points
-
     found: list[type[RuleInfo]] = []
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    for entry in _entry_points(ENTRY_POINT_GROUP):
         loaded = entry.load()
         # An entry point names either one rule class or a module with a RULES list.
         found.extend(getattr(loaded, "RULES", [loaded]))
     return found
+
+
+def _entry_points(group: str) -> Sequence[EntryPoint]:
+    from importlib.metadata import entry_points
+
+    if sys.version_info >= (3, 10):
+        return list(entry_points(group=group))
+    return list(entry_points().get(group, []))  # Python 3.9: a dict of groups
 
 
 @lru_cache(maxsize=None)
