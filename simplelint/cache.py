@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -27,6 +27,7 @@ class Cache:
         self.folder = folder
         self.settings_key = settings_key
         self._ready = False
+        self._folders: set[Path] = set()
 
     def key(self, path: str, digest: str) -> str:
         text = f"{FORMAT}\0{self.settings_key}\0{os.path.abspath(path)}\0{digest}"
@@ -70,7 +71,11 @@ class Cache:
     def _write(self, key: str, payload: dict[str, object]) -> None:
         try:
             self._prepare()
-            _write_atomic(self._entry(key), {"key": key, **payload})
+            entry = self._entry(key)
+            if entry.parent not in self._folders:  # one mkdir per folder and process, not per entry
+                entry.parent.mkdir(exist_ok=True)
+                self._folders.add(entry.parent)
+            _write_atomic(entry, {"key": key, **payload})
         except OSError:
             pass  # a read-only or full disk must not fail the lint
 
@@ -86,11 +91,10 @@ class Cache:
 
 def _write_atomic(entry: Path, payload: dict[str, object]) -> None:
     """Write through a temp file and rename: no reader sees half an entry, and no temp file is ever left."""
-    entry.parent.mkdir(exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out)
+            out.write(json.dumps(payload))  # one call: json.dump streams through the pure-Python encoder
         os.replace(temp, entry)
     except BaseException:
         os.unlink(temp)
@@ -98,9 +102,11 @@ def _write_atomic(entry: Path, payload: dict[str, object]) -> None:
 
 
 def _dump(result: FileResult) -> dict[str, object]:
-    data = asdict(result)
+    # Field by field: `asdict` would deep-copy the facts, the bulk of an entry, only to encode them.
+    data = {field.name: getattr(result, field.name) for field in fields(result)}
     data["new_source"] = None
     data["violations"] = [v.to_dict() for v in result.violations]
+    data["noqa"] = [asdict(noqa) for noqa in result.noqa]
     return data
 
 

@@ -67,6 +67,19 @@ _Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r"
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # What the walk does next: visit a node, or make a call (leave a frame, count a decorator) once it gets there.
 _Step = Union[ast.AST, Callable[[], object]]
+
+
+def _children_reversed(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)`, last first (for a stack), without a generator per node."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    found.reverse()
+    return found
 _DEF_NAME = re.compile(rb"(?:async\s+)?def\s+")
 
 
@@ -214,17 +227,23 @@ class _Facts:
     def walk(self, node: ast.AST) -> None:
         """Depth first, parents before children, as the references depend on what encloses them."""
         stack: list[_Step] = [node]
+        # Looked up once per node type, not per node: the walk is most of the facts' cost.
+        handlers: dict[type, Optional[Callable[[Any], Optional[Sequence[_Step]]]]] = {}
         while stack:
             item = stack.pop()
-            if callable(item):
+            kind = type(item)
+            if kind in handlers:
+                handler = handlers[kind]
+            elif callable(item):
                 item()
                 continue
-            handler = getattr(self, "visit_" + type(item).__name__, None)
+            else:
+                handler = handlers[kind] = getattr(self, "visit_" + kind.__name__, None)
             later = handler(item) if handler is not None else None
             if later is not None:
                 stack.extend(reversed(later))
             else:
-                stack.extend(reversed(list(ast.iter_child_nodes(item))))
+                stack.extend(_children_reversed(item))  # type: ignore[arg-type]
 
     def _in_annotation(self, node: Optional[ast.AST]) -> list[_Step]:
         if node is None:
@@ -237,7 +256,7 @@ class _Facts:
     # --- where references go -------------------------------------------------------------------------
 
     def _sink(self) -> set[_Raw]:
-        if any(guard.kind == "main" and guard.active for guard in self.guards):
+        if self.guards and any(guard.kind == "main" and guard.active for guard in self.guards):
             return set()  # a `__main__` block never runs under the tests
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
         if frame.owner is not None:
