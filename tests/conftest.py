@@ -43,3 +43,17 @@ def add_rules() -> Iterator[Callable[..., None]]:
     """`add_rules(RuleA, ...)`: the rules are registered (as a plugin's would be) until the test ends."""
     with ExitStack() as stack:
         yield lambda *rules: stack.enter_context(rules_added(*rules))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--all", action="store_true", help="Also run the tests marked slow (CI does).")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without --all, slow tests are deselected (not skipped): the default loop stays about a minute."""
+    if config.getoption("--all"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

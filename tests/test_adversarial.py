@@ -52,7 +52,7 @@ LONG_PREFIXES = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(LONG_PREFIXES))
+@pytest.mark.parametrize("kind", [pytest.param("list", marks=pytest.mark.slow), "string"])
 def test_a_100000_character_line_is_checked_and_fixed_around(here: Path, kind: str) -> None:
     prefix = LONG_PREFIXES[kind]
     long_line = prefix + "x == None]\n"
@@ -124,7 +124,7 @@ def test_a_50000_line_file_is_checked_in_bounded_memory(here: Path) -> None:
 # crashes the process at 10,000 (benchmarks/results/adversarial.md). CPython compiles at most 2,993 terms.
 
 
-@pytest.mark.parametrize("terms", [1000, 3000])
+@pytest.mark.parametrize("terms", [1000, pytest.param(3000, marks=pytest.mark.slow)])
 def test_a_long_operator_chain_is_checked(here: Path, terms: int) -> None:
     Path("chain.py").write_text("a = 1\nx = " + " + ".join(["a"] * terms) + "\ny = a == None\n")
     assert findings("--no-cache", "chain.py") == [("SL111", 3, 5)]
