@@ -35,16 +35,17 @@ class Family:
     name: str
     title: str
     table: Optional[str]  # option table in [tool.simplelint.<table>]
+    label: Optional[str]  # the HTML report's column (in this order); None: counted under "Other"
 
 
 FAMILIES = (
-    Family(("SL0",), "core", "Files, syntax and suppressions", None),
-    Family(("SL1",), "complexity", "Needless complexity", "complexity"),
+    Family(("SL0",), "core", "Files, syntax and suppressions", None, None),
+    Family(("SL1",), "complexity", "Needless complexity", "complexity", "Complexity"),
     # SL11x-SL12x sit inside SL1's codes but are their own family; their options (none yet) stay in SL1's table.
-    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity"),
-    Family(("SL2",), "type-hints", "Type hints", "type-hints"),
-    Family(("SL3",), "tests", "Untested functions", "tests"),
-    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports"),
+    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity", "Simplification"),
+    Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
+    Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
+    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),
 )
 
 RULE_MODULES = (
