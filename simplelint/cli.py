@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Optional, Sequence, TextIO,
 import click
 
 from simplelint import __version__
+from simplelint.reporters import FORMATS
 from simplelint.wording import plural
 
 if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version` and `rules` start fast
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
     from simplelint.changed_lines import ChangedLines
     from simplelint.runner import RunResult
     from simplelint.settings import Settings
-
-FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
 
 
 class Options(TypedDict, total=False):
@@ -104,7 +103,7 @@ def _split(values: Sequence[str]) -> list[str]:
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--output-format", type=click.Choice(FORMAT_NAMES), default="full", show_default=True)
+@click.option("--output-format", type=click.Choice(list(FORMATS)), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @click.option("--config", multiple=True, help="A config file, or a 'key = value' TOML override.")
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
