@@ -116,6 +116,7 @@ class RuleInfo:
     name: ClassVar[str]
     summary: ClassVar[str]
     options: ClassVar[Mapping[str, Option]] = {}
+    # Derived, never declared: a rule is fixable when an INVALID example shows its fixed text (`fixed=`).
     fixable: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
     # The codes other linters (ruff, flake8, pylint) give the same check: `# noqa: E711`, written for them,
@@ -123,6 +124,15 @@ class RuleInfo:
     silenced_by: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "fixable" in vars(cls):
+            raise TypeError(
+                f"{cls.__qualname__} sets `fixable`, which is derived: a rule is fixable when one of its INVALID"
+                " examples shows the fixed text (`Invalid(..., fixed=...)`)"
+            )
+        cls.fixable = any(isinstance(example, Invalid) and example.fixed is not None for example in cls.INVALID)
 
     @classmethod
     def docs(cls) -> str:

@@ -623,7 +623,6 @@ class NeedlessBoolReturn(SimplifyRule):
     name = "needless-bool-return"
     silenced_by = ("SIM103",)
     summary = "`if` returning `True`/`False`: return the condition"
-    fixable = True
     VALID = [
         "def f(x):\n    if x:\n        return True\n    return True\n",
         "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
@@ -808,7 +807,6 @@ class CompareToNone(SimplifyRule):
     name = "compare-to-none"
     silenced_by = ("E711",)
     summary = "Comparison to `None` with `==`/`!=`"
-    fixable = True
     VALID = ["if x is None:\n    pass\n", "y = x is not None\n", "if x == 'None':\n    pass\n"]
     INVALID = [
         Invalid("if x == None:\n    pass\n", fixed="if x is None:\n    pass\n", count=1, message="`None`"),
@@ -867,7 +865,6 @@ class CompareToBool(SimplifyRule):
     name = "compare-to-bool"
     silenced_by = ("E712",)
     summary = "Comparison to `True`/`False` with `==`/`!=`"
-    fixable = True
     VALID = ["if ready:\n    pass\n", "if x is True:\n    pass\n", "if x == 'True':\n    pass\n"]
     INVALID = [
         Invalid("if ready == True:\n    pass\n", fixed="if ready:\n    pass\n", count=1, message="`True`"),
@@ -1005,7 +1002,6 @@ class SuperfluousElse(SimplifyRule):
     name = "superfluous-else"
     silenced_by = ("RET505", "RET506", "RET507", "RET508")
     summary = "`else`/`elif` after `return`, `raise`, `continue` or `break`"
-    fixable = True
     VALID = [
         "def f(x):\n    if x:\n        return 1\n    return 2\n",
         "def f(x):\n    if x:\n        y = 1\n    else:\n        y = 2\n    return y\n",
@@ -1140,7 +1136,6 @@ class CollapsibleIf(SimplifyRule):
     name = "collapsible-if"
     silenced_by = ("SIM102",)
     summary = "Nested `if` statements that can be one `if ... and ...`"
-    fixable = True
     VALID = [
         "if a:\n    if b:\n        f()\n    g()\n",
         "if a:\n    if b:\n        f()\nelse:\n    g()\n",
@@ -1251,7 +1246,6 @@ class UnnecessaryComprehension(SimplifyRule):
     name = "unnecessary-comprehension"
     silenced_by = ("C416",)
     summary = "Comprehension that only copies its iterable"
-    fixable = True
     VALID = [
         "a = [x + 1 for x in y]\n",
         "a = [x for x in y if x]\n",
@@ -1366,7 +1360,6 @@ class InDictKeys(_Scoped):
     name = "in-dict-keys"
     silenced_by = ("SIM118",)
     summary = "`key in d.keys()` or iterating a dict's `.keys()`"
-    fixable = True
     VALID = [
         "for k in d:\n    pass\n",
         "ks = d.keys()\n",
@@ -1470,7 +1463,6 @@ class BoolTernary(SimplifyRule):
     name = "bool-ternary"
     silenced_by = ("SIM210", "SIM211")
     summary = "`True if c else False`: use `bool(c)`"
-    fixable = True
     VALID = ["a = 1 if c else 0\n", "a = True if c else True\n", "a = c or False\n"]
     INVALID = [
         Invalid("a = True if c else False\n", fixed="a = bool(c)\n", count=1, message="`bool(c)`"),
@@ -1596,7 +1588,6 @@ class LenTest(_TruthTested, _Scoped):
     name = "len-test"
     silenced_by = ("PLC1802",)
     summary = "`len(x)` of a builtin collection tested as a condition"
-    fixable = True
     VALID = [
         "n = len(x)\n",
         "items = [1]\nok = len(items) == 0\n",
@@ -1738,7 +1729,6 @@ class RangeLenIndex(_Scoped):
     code = "SL119"
     name = "range-len-index"
     summary = "`for i in range(len(seq))` used to index `seq`"
-    fixable = True
     VALID = [
         "for i in range(len(xs)):\n    print(i)\n",
         "for i in range(len(xs)):\n    print(ys[i])\n",
@@ -1836,7 +1826,6 @@ class DoubleNegation(_TruthTested):
     name = "double-negation"
     silenced_by = ("SIM208",)
     summary = "`not not x`: use `bool(x)`"
-    fixable = True
     VALID = ["a = not x\n", "a = not (x and not y)\n", "a = -(-x)\n"]
     INVALID = [
         Invalid("a = not not x\n", fixed="a = bool(x)\n", count=1, message="Double negation"),
@@ -1894,7 +1883,6 @@ class TernaryOr(SimplifyRule):
     name = "ternary-or"
     silenced_by = ("FURB110",)
     summary = "`x if x else y`: use `x or y`"
-    fixable = True
     VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n", "a = () if y else (y,)\n"]
     INVALID = [
         Invalid("a = x if x else y\n", fixed="a = x or y\n", count=1, message="`x or y`"),

@@ -321,7 +321,6 @@ class MissingReturnAnnotation(FunctionRule):
     name = "missing-return-annotation"
     silenced_by = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
     summary = "Function without a return type annotation"
-    fixable = True
     options = {
         **SHARED_OPTIONS,
         "mypy-init-return": Option(
@@ -402,7 +401,12 @@ class MissingReturnAnnotation(FunctionRule):
             message="special method `__init__`",
         ),
         # `mypy-init-return` needs an annotated parameter.
-        Invalid("class A:\n    def __init__(self, size):\n        pass\n", {"mypy-init-return": True}, count=1),
+        Invalid(
+            "class A:\n    def __init__(self, size):\n        pass\n",
+            {"mypy-init-return": True},
+            fixed="class A:\n    def __init__(self, size) -> None:\n        pass\n",
+            count=1,
+        ),
         Invalid(
             "class A:\n    @staticmethod\n    def make():\n        return A()\n\n"
             "    @classmethod\n    def build(cls):\n        return cls()\n",
