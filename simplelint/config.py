@@ -319,7 +319,6 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
 
     return Settings(
         root=root,
-        config_path=raw.path,
         enabled=enabled,
         per_file_ignores=tuple(ignores),
         exclude=tuple(data.get("exclude", DEFAULT_EXCLUDE)),

@@ -78,9 +78,6 @@ def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
     return module.visit(_Replace(module, fixes))
 
 
-_code_of: dict[int, tuple[cst.Module, str, LineIndex]] = {}
-
-
 class _Rendered(CodegenState):
     """The module's code, with where each node starts and the indentation it is rendered under."""
 

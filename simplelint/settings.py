@@ -42,7 +42,6 @@ DEFAULT_EXCLUDE = (
 @dataclass
 class Settings:
     root: Path
-    config_path: Optional[Path] = None
     enabled: frozenset[str] = frozenset()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
