@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import sys
@@ -80,24 +79,10 @@ def _init_worker(settings: Settings, options: RunOptions) -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _for(settings: Settings, facts: tuple[str, ...]) -> Settings:
-    """The settings for a file read only for these collectors' facts: its findings would be dropped, so no
-    rule runs on it and no fix edits are computed."""
-    if not facts:
-        return settings
-    key = (id(settings), facts)
-    if key not in _variants:  # the entry keeps `settings` alive, so its id cannot be reused
-        _variants[key] = (settings, dataclasses.replace(settings, compute_edits=False, facts_only=facts))
-    return _variants[key][1]
-
-
-_variants: dict[tuple[int, tuple[str, ...]], tuple[Settings, Settings]] = {}
-
-
 def _check_file(task: Task) -> FileResult:
     assert _settings is not None and _options is not None
     path, facts = task
-    return check_one(path, None, _for(_settings, facts), _options)
+    return check_one(path, None, _settings.for_facts(facts), _options)
 
 
 def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
@@ -155,7 +140,7 @@ def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[Fil
             whole.facts = {name: value for name, value in whole.facts.items() if name in facts}
             whole.violations, whole.noqa = [], []
             return whole
-    hit = _cache(_for(settings, facts)).get(path, key)
+    hit = _cache(settings.for_facts(facts)).get(path, key)
     return None if hit is None or _wants_fix(hit, options) else hit
 
 
