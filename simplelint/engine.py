@@ -35,6 +35,8 @@ from simplelint.violation import Edit, Fix, Violation
 if TYPE_CHECKING:
     from typing_extensions import TypeGuard  # typing's from Python 3.10
 
+    from simplelint.fixer import Rendered
+
 T = TypeVar("T")
 
 # LibCST's native parser overflows its stack (a segfault, not an exception) on a few thousand nested
@@ -336,8 +338,12 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
     for visitor in visitors:
         if isinstance(visitor, FactCollector):
             _collect(visitor, result)
-    settings = context.settings
-    result.violations.extend(_violation(context.path, r, ranges, module, settings) for r in context.reports)
+    rendered = None
+    if context.settings.compute_edits and any(r.fix for r in context.reports):
+        from simplelint.fixer import Rendered
+
+        rendered = Rendered(module)
+    result.violations.extend(_violation(context.path, r, ranges, module, rendered) for r in context.reports)
 
 
 def _visitors(
@@ -432,16 +438,17 @@ def _violation(
     report: Report,
     ranges: dict[cst.CSTNode, tuple[int, int, int, int]],
     module: cst.Module,
-    settings: Settings,
+    rendered: Optional[Rendered],
 ) -> Violation:
+    """The report as a violation; its fix carries a text edit when `rendered` is given (json, sarif)."""
     line, column, end_line, end_column = ranges.get(report.node, (1, 1, 1, 1))
     fix = None
     if report.fix is not None:
         edits: tuple[Edit, ...] = ()
-        if settings.compute_edits:
+        if rendered is not None:
             from simplelint.fixer import edit_for
 
-            edit = edit_for(module, report.fix)
+            edit = edit_for(rendered, report.fix)
             edits = (edit,) if edit else ()
         fix = Fix(report.fix.message, "unsafe" if report.fix.unsafe else "safe", edits)
     return Violation(

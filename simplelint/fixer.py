@@ -78,18 +78,32 @@ def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
     return module.visit(_Replace(module, fixes))
 
 
-class _Rendered(CodegenState):
-    """The module's code, with where each node starts and the indentation it is rendered under."""
+class Rendered:
+    """The module's code, with where each node starts and the indentation it is rendered under: made once per
+    module for the edits of all its fixes."""
+
+    def __init__(self, module: cst.Module) -> None:
+        state = _Starts(module)
+        module._codegen(state)
+        self.module = module
+        self.starts = state.starts
+        self.code = "".join(state.tokens)
+        self.index = LineIndex(self.code)
+
+    def render(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
+        state = CodegenState(self.module.default_indent, self.module.default_newline, indent_tokens=list(indents))
+        node._codegen(state)
+        return "".join(state.tokens)
+
+
+class _Starts(CodegenState):
+    """Code generation that notes where each node starts, and the indentation it is rendered under."""
 
     def __init__(self, module: cst.Module) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.module = module
         self.offset = 0
         self.indents: tuple[str, ...] = ()
         self.starts: dict[int, tuple[int, tuple[str, ...]]] = {}
-        module._codegen(self)
-        self.code = "".join(self.tokens)
-        self.index = LineIndex(self.code)
 
     def increase_indent(self, value: str) -> None:
         super().increase_indent(value)
@@ -110,22 +124,8 @@ class _Rendered(CodegenState):
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts[id(node)] = (self.offset, self.indents)
 
-    def render(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
-        state = CodegenState(self.module.default_indent, self.module.default_newline, indent_tokens=list(indents))
-        node._codegen(state)
-        return "".join(state.tokens)
 
-
-_last_rendered: list[_Rendered] = []  # the module whose edits are being computed (one file at a time)
-
-
-def _rendered(module: cst.Module) -> _Rendered:
-    if not _last_rendered or _last_rendered[0].module is not module:
-        _last_rendered[:] = [_Rendered(module)]
-    return _last_rendered[0]
-
-
-def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
+def edit_for(rendered: Rendered, fix: NodeFix) -> Optional[Edit]:
     """The fix as one text edit: the span where the fixed code differs from the original.
 
     The replaced node is rendered alone under its indentation (rendering the whole module for every finding
@@ -133,18 +133,17 @@ def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
     replacement is not a single node.
     """
     try:
-        rendered = _rendered(module)
         offset, indents = rendered.starts.get(id(fix.original), (0, ()))
         if isinstance(fix.replacement, cst.CSTNode) and offset:
             before = rendered.render(fix.original, indents)
             if rendered.code.startswith(before, offset):
                 return _edit(rendered, offset, before, rendered.render(fix.replacement, indents))
-        return _edit(rendered, 0, rendered.code, apply_fixes(module, [fix]).code)
+        return _edit(rendered, 0, rendered.code, apply_fixes(rendered.module, [fix]).code)
     except Exception:  # a replacement LibCST cannot render: the fixer reports it when applying the fix
         return None
 
 
-def _edit(rendered: _Rendered, offset: int, before: str, after: str) -> Optional[Edit]:
+def _edit(rendered: Rendered, offset: int, before: str, after: str) -> Optional[Edit]:
     """The edit turning `before` (at `offset` in the module's code) into `after`."""
     if before == after:
         return None
@@ -348,7 +347,7 @@ def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -
 
 
 def _left_inside(module: cst.Module, after: Analysis, candidate: Candidate) -> bool:
-    edit = edit_for(module, candidate.fix)
+    edit = edit_for(Rendered(module), candidate.fix)
     if edit is None:
         return True
     lines = edit.content.split("\n")
