@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional, TypeVar
 import libcst as cst
 
 from simplelint import registry
+from simplelint.edits import Rendered, edit_for
 from simplelint.positions import LineIndex, node_ranges
 from simplelint.result import FileResult, digest, file_violation, has_production_marker, read_source
 from simplelint.rule import (
@@ -34,8 +35,6 @@ from simplelint.violation import Edit, Fix, Violation
 
 if TYPE_CHECKING:
     from typing_extensions import TypeGuard  # typing's from Python 3.10
-
-    from simplelint.fixer import Rendered
 
 T = TypeVar("T")
 
@@ -340,8 +339,6 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
             _collect(visitor, result)
     rendered = None
     if context.settings.compute_edits and any(r.fix for r in context.reports):
-        from simplelint.fixer import Rendered
-
         rendered = Rendered(module)
     result.violations.extend(_violation(context.path, r, ranges, module, rendered) for r in context.reports)
 
@@ -446,8 +443,6 @@ def _violation(
     if report.fix is not None:
         edits: tuple[Edit, ...] = ()
         if rendered is not None:
-            from simplelint.fixer import edit_for
-
             edit = edit_for(rendered, report.fix)
             edits = (edit,) if edit else ()
         fix = Fix(report.fix.message, "unsafe" if report.fix.unsafe else "safe", edits)
