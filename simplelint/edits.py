@@ -6,12 +6,12 @@ touched. Neither imports the other: both import this.
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from simplelint.positions import LineIndex
+from simplelint.positions import LineIndex, code_and_starts
 from simplelint.rule import NodeFix
 from simplelint.traversal import children
 from simplelint.violation import Edit
@@ -64,50 +64,18 @@ def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
 
 
 class Rendered:
-    """The module's code, with where each node starts and the indentation it is rendered under: made once per
-    module for the edits of all its fixes."""
+    """The module's code, with where each fix's original node starts and the indentation it is rendered under:
+    made once per module for the edits of all its fixes."""
 
-    def __init__(self, module: cst.Module) -> None:
-        state = _Starts(module)
-        module._codegen(state)
+    def __init__(self, module: cst.Module, fixes: Iterable[NodeFix]) -> None:
         self.module = module
-        self.starts = state.starts
-        self.code = "".join(state.tokens)
+        self.code, self.starts = code_and_starts(module, [fix.original for fix in fixes])
         self.index = LineIndex(self.code)
 
     def render(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
         state = CodegenState(self.module.default_indent, self.module.default_newline, indent_tokens=list(indents))
         node._codegen(state)
         return "".join(state.tokens)
-
-
-class _Starts(CodegenState):
-    """Code generation that notes where each node starts, and the indentation it is rendered under."""
-
-    def __init__(self, module: cst.Module) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.offset = 0
-        self.indents: tuple[str, ...] = ()
-        self.starts: dict[int, tuple[int, tuple[str, ...]]] = {}
-
-    def increase_indent(self, value: str) -> None:
-        super().increase_indent(value)
-        self.indents = tuple(self.indent_tokens)
-
-    def decrease_indent(self) -> None:
-        super().decrease_indent()
-        self.indents = tuple(self.indent_tokens)
-
-    def add_indent_tokens(self) -> None:
-        super().add_indent_tokens()
-        self.offset += sum(len(token) for token in self.indent_tokens)
-
-    def add_token(self, value: str) -> None:
-        super().add_token(value)
-        self.offset += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts[id(node)] = (self.offset, self.indents)
 
 
 def edit_for(rendered: Rendered, fix: NodeFix) -> Optional[Edit]:
@@ -118,7 +86,7 @@ def edit_for(rendered: Rendered, fix: NodeFix) -> Optional[Edit]:
     replacement is not a single node.
     """
     try:
-        offset, indents = rendered.starts.get(id(fix.original), (0, ()))
+        offset, indents = rendered.starts.get(fix.original, (0, ()))
         if isinstance(fix.replacement, cst.CSTNode) and offset:
             before = rendered.render(fix.original, indents)
             if rendered.code.startswith(before, offset):

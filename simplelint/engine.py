@@ -337,9 +337,8 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
     for visitor in visitors:
         if isinstance(visitor, FactCollector):
             _collect(visitor, result)
-    rendered = None
-    if context.settings.compute_edits and any(r.fix for r in context.reports):
-        rendered = Rendered(module)
+    fixes = [r.fix for r in context.reports if r.fix is not None]
+    rendered = Rendered(module, fixes) if context.settings.compute_edits and fixes else None
     result.violations.extend(_violation(context.path, r, ranges, module, rendered) for r in context.reports)
 
 

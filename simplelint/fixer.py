@@ -218,7 +218,7 @@ def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -
 
 
 def _left_inside(module: cst.Module, after: Analysis, candidate: Candidate) -> bool:
-    edit = edit_for(Rendered(module), candidate.fix)
+    edit = edit_for(Rendered(module, [candidate.fix]), candidate.fix)
     if edit is None:
         return True
     lines = edit.content.split("\n")
