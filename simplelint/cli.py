@@ -6,8 +6,9 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence, TextIO, TypedDict
+from typing import IO, TYPE_CHECKING, Any, Callable, NamedTuple, Optional, TextIO, TypedDict
 
 import click
 

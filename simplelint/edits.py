@@ -6,7 +6,8 @@ touched. Neither imports the other: both import this.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Union
+from collections.abc import Iterable
+from typing import Optional, Union
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState

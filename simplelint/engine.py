@@ -7,7 +7,7 @@ import re
 import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 import libcst as cst
@@ -387,7 +387,7 @@ def _is(rule: object, kind: type[T]) -> TypeGuard[type[T]]:
     return isinstance(rule, type) and issubclass(rule, kind)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _import_collector(spec: str) -> type[FactCollector]:
     """A collector named "module:Class" in `Settings.collectors` (plain strings cross processes and the cache)."""
     import importlib

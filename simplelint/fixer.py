@@ -222,7 +222,10 @@ def _left_inside(module: cst.Module, after: Analysis, candidate: Candidate) -> b
     if edit is None:
         return True
     lines = edit.content.split("\n")
-    end = (edit.line, edit.column + len(lines[0])) if len(lines) == 1 else (edit.line + len(lines) - 1, len(lines[-1]) + 1)
+    if len(lines) == 1:
+        end = (edit.line, edit.column + len(lines[0]))
+    else:
+        end = (edit.line + len(lines) - 1, len(lines[-1]) + 1)
     start = (edit.line, edit.column)
     return any(
         key_of(v) == candidate.key and (v.line, v.column) <= end and (v.end_line, v.end_column) >= start

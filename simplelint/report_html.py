@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS

@@ -13,8 +13,9 @@ anything else is reported as the rule's internal error for that file, and the ot
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
 import libcst as cst
 

@@ -7,9 +7,10 @@ must be analysed. `simplelint.rule` re-exports everything here; plugins import f
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypeVar, Union
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -119,8 +120,8 @@ class RuleInfo:
     # Derived, never declared: a rule is fixable when an INVALID example shows its fixed text (`fixed=`).
     fixable: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
-    # The codes other linters (ruff, flake8, pylint) give the same check: `# noqa: E711`, written for them,
-    # silences this rule too (exact codes, not prefixes: `# noqa: E7` is not meant for it).
+    # The codes other linters (ruff, flake8, pylint) give the same check: a noqa comment naming E711, written
+    # for them, silences this rule too (exact codes, not prefixes: one naming E7 is not meant for it).
     silenced_by: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []

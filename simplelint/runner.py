@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from simplelint import registry
 from simplelint.result import FileResult, digest, file_violation, read_source
@@ -94,7 +95,7 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
             from simplelint.engine import lint_file
 
             return lint_file(path, settings)  # reports the read error as SL002
-    cache = _cache(settings) if options.use_cache and not path == "-" else None
+    cache = _cache(settings) if options.use_cache and path != "-" else None
     key = digest(data)
     result = cache.get(path, key) if cache else None
     if result is None:
@@ -251,7 +252,9 @@ def run(
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
-    violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL]
+    violations = [
+        v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL
+    ]
     warnings: list[str] = []
     violations += _project_stage_cached(results, settings, options, errors, warnings)
     # Files read only for their facts: their own findings and fixes are not this run's.
@@ -277,7 +280,9 @@ def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
 
 def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) -> list[str]:
     # Files read for facts count as tests (SL301 looks for some) but not as checked production code.
-    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results]
+    files = [
+        FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results
+    ]
     codes = [code for code, entry in registry.catalog().items() if entry.notes and code in settings.enabled]
     notes = (registry.rule_class(code).run_note(files) for code in codes)
     return sorted({note for note in notes if note})

@@ -11,7 +11,8 @@ import ast
 import builtins
 import keyword
 from collections import Counter
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Optional, TypeVar, Union
 
 import libcst as cst
 
@@ -628,7 +629,8 @@ class NeedlessBoolReturn(SimplifyRule):
         "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
         "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return False\n    return True\n",
         "def f(x):\n    if x:\n        return True\n    log(x)\n    return False\n",
-        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n    else:\n        return True\n",
+        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n"
+        "    else:\n        return True\n",
     ]
     INVALID = [
         Invalid(
@@ -662,7 +664,8 @@ class NeedlessBoolReturn(SimplifyRule):
         Invalid("def f(x):\n    if x:  # cached\n        return True\n    return False\n", fixed=None),
         Invalid("bool = int\ndef f(x):\n    if x:\n        return True\n    return False\n", fixed=None),
         Invalid(
-            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n    else:\n        return False\n",
+            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n"
+            "    else:\n        return False\n",
             fixed="def f(x, y):\n    if x:\n        raise E\n    return bool(y)\n",
             count=1,
         ),
@@ -1016,7 +1019,8 @@ class SuperfluousElse(SimplifyRule):
             message="Unnecessary `else` after `return`",
         ),
         Invalid(
-            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n        g(\n            x,\n        )\n",
+            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n"
+            "        g(\n            x,\n        )\n",
             fixed="for x in xs:\n    if x:\n        continue\n\n    f(x)\n    g(\n        x,\n    )\n",
         ),
         Invalid(
@@ -1607,7 +1611,10 @@ class LenTest(_TruthTested, _Scoped):
             "def f(queue: list[int]):\n    while len(queue):\n        queue.pop()\n",
             fixed="def f(queue: list[int]):\n    while queue:\n        queue.pop()\n",
         ),
-        Invalid("def f(a, *b):\n    if a and not len(b):\n        pass\n", fixed="def f(a, *b):\n    if a and not b:\n        pass\n"),
+        Invalid(
+            "def f(a, *b):\n    if a and not len(b):\n        pass\n",
+            fixed="def f(a, *b):\n    if a and not b:\n        pass\n",
+        ),
         Invalid(
             "from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(len(d)), 1 if len(kw) else 2\n",
             fixed="from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(d), 1 if kw else 2\n",
@@ -1668,9 +1675,7 @@ def store_targets(body: cst.CSTNode) -> set[int]:
     """Ids of the expressions assigned or deleted under `body` (tuple targets unpacked)."""
     targets: list[cst.CSTNode] = []
     for node in walk(body):
-        if isinstance(node, cst.AssignTarget):
-            targets.append(node.target)
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)):
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)):
             targets.append(node.target)
         elif isinstance(node, cst.AsName):
             targets.append(node.name)
@@ -1898,7 +1903,8 @@ class TernaryOr(SimplifyRule):
         if not body.deep_equals(without_parens(node.test)):
             return
         replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
-        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", not isinstance(body, cst.Name))
+        unsafe = not isinstance(body, cst.Name)
+        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe)
         self.report(node, "Use `x or y` instead of `x if x else y`", fix)
 
 
