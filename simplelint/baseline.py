@@ -1,20 +1,23 @@
 """A baseline: the findings a legacy codebase already has, recorded so `check` reports only new ones.
 
 A finding's identity is its code, file, enclosing function's qualified name and the flagged source (for a
-project finding about a function, its qualified name alone), never its line: inserting lines above it, renaming another function or moving its function keeps it baselined.
+project finding about a function, its qualified name alone), never its line: inserting lines above it,
+renaming another function or moving its function keeps it baselined.
 Identities are counted (a multiset), so a third copy of a twice-baselined finding is new.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from simplelint.fileio import write_atomic
 from simplelint.reporters.common import shown_path
@@ -182,8 +185,6 @@ def create(path: Path, violations: list[Violation], checked: Iterable[str], read
     seen = {_relative(p, folder) for p in checked}
     kept: list[Entry] = []
     if path.is_file():
-        try:
+        with contextlib.suppress(BaselineError):  # not a baseline we can read: replaced whole
             kept = [entry for entry in read(path).values() if entry.path not in seen]
-        except BaselineError:
-            pass  # not a baseline we can read: replaced whole
     return write(path, [*kept, *(entry_for(v, folder, read_lines) for v in violations)])

@@ -6,12 +6,14 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, Optional, Sequence, TextIO, TypedDict, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Callable, NamedTuple, Optional, TextIO, TypedDict
 
 import click
 
 from simplelint import __version__
+from simplelint.reporters import FORMATS
 from simplelint.wording import plural
 
 if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version` and `rules` start fast
@@ -21,8 +23,6 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
     from simplelint.changed_lines import ChangedLines
     from simplelint.runner import RunResult
     from simplelint.settings import Settings
-
-FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab", "junit", "html")
 
 
 class Options(TypedDict, total=False):
@@ -94,30 +94,109 @@ def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@main.command()
+Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+class _Shared(NamedTuple):
+    """An option `check`, `baseline` and `report` share, declared once: as `check` shows it, and as the
+    other two do (a shorter help, or for `--baseline` another meaning)."""
+
+    check: Decorator
+    other: Decorator
+
+
+def _shared(*decls: str, help: str, other_help: Optional[str] = None, **settings: Any) -> _Shared:
+    """The option with `help` in `check` and `other_help` (the same unless given) in `baseline` and `report`."""
+    other = help if other_help is None else other_help
+    return _Shared(click.option(*decls, help=help, **settings), click.option(*decls, help=other, **settings))
+
+
 # Not `readable`: an unreadable file is reported as SL002 (and a folder warned about), as met in a walk.
-@click.argument("paths", nargs=-1, type=click.Path(readable=False))
-@click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable (replaces the config's).")
-@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
-@click.option("--ignore", multiple=True, help="Rules to disable.")
-@click.option("--per-file-ignores", multiple=True, help="GLOB:CODES, like the config's per-file-ignores.")
+_PATHS = click.argument("paths", nargs=-1, type=click.Path(readable=False))
+_SELECT = _shared(
+    "--select",
+    multiple=True,
+    help="Rule codes, prefixes or names to enable (replaces the config's).",
+    other_help="Rule codes, prefixes or names to enable.",
+)
+_EXTEND_SELECT = _shared("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+_IGNORE = _shared("--ignore", multiple=True, help="Rules to disable.")
+_PER_FILE_IGNORES = _shared("--per-file-ignores", multiple=True, help="GLOB:CODES, like the config's per-file-ignores.")
+_CONFIG = _shared("--config", multiple=True, help="A config file, or a 'key = value' TOML override.")
+_ISOLATED = _shared("--isolated", is_flag=True, help="Ignore all config files.")
+_FORCE_EXCLUDE = _shared(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply excludes to files named on the command line too.",
+    other_help="Apply excludes to files named on the command line.",
+)
+_JOBS = _shared(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (0: all cores).",
+    other_help="Worker processes (0: all).",
+)
+_NO_CACHE = _shared("--no-cache", is_flag=True, help="Do not read or write the cache.")
+_CACHE_DIR = _shared(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Cache folder (default .simplelint_cache).",
+    other_help="Cache folder.",
+)
+_COVERAGE = _shared(
+    "--coverage",
+    "coverage_file",
+    type=click.Path(),
+    help="coverage.py data (.coverage or JSON) for SL302.",
+    other_help="coverage.py data for SL302.",
+)
+_BASELINE = _shared(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not in this baseline file.",
+    other_help="Where to write (default: config root).",
+)
+
+
+# The shared options `baseline` and `report` take after PATHS, in this order (their help lists them so).
+_PROJECT_OPTIONS = (
+    _SELECT, _EXTEND_SELECT, _IGNORE, _PER_FILE_IGNORES, _CONFIG, _ISOLATED, _FORCE_EXCLUDE, _JOBS, _NO_CACHE,
+    _CACHE_DIR, _COVERAGE,
+)  # fmt: skip
+
+
+def _project_options(command: Callable[..., None]) -> Callable[..., None]:
+    """PATHS and the path, selection and config options of `baseline` and `report` (as `check` names them)."""
+    for option in reversed(_PROJECT_OPTIONS):
+        command = option.other(command)
+    return _PATHS(command)
+
+
+@main.command()
+@_PATHS
+@_SELECT.check
+@_EXTEND_SELECT.check
+@_IGNORE.check
+@_PER_FILE_IGNORES.check
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--output-format", type=click.Choice(FORMAT_NAMES), default="full", show_default=True)
+@click.option("--output-format", type=click.Choice(list(FORMATS)), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
-@click.option("--config", multiple=True, help="A config file, or a 'key = value' TOML override.")
-@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@_CONFIG.check
+@_ISOLATED.check
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
 @click.option("-v", "--verbose", is_flag=True, help="Print notes and timings to stderr.")
-@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@_FORCE_EXCLUDE.check
 @click.option("--stdin-filename", help="The name to use for source read from stdin ('-').")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all cores).")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder (default .simplelint_cache).")
+@_JOBS.check
+@_NO_CACHE.check
+@_CACHE_DIR.check
 @click.option(
     "--file-timeout",
     type=click.FloatRange(min=0),
@@ -126,8 +205,8 @@ def _split(values: Sequence[str]) -> list[str]:
 )
 @click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data (.coverage or JSON) for SL302.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not in this baseline file.")
+@_COVERAGE.check
+@_BASELINE.check
 @click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
 def check(**options: Unpack[Options]) -> None:
@@ -492,30 +571,6 @@ def _summary(result: RunResult, options: Options) -> str:
     return "\n".join(lines) + "\n"
 
 
-Command = TypeVar("Command", bound=Callable[..., None])
-
-
-def _project_options(command: Command) -> Command:
-    """Path, selection and config options shared by `baseline` and `report` (as `check` names them)."""
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
-        click.option("--select", multiple=True, help="Rule codes, prefixes or names to enable."),
-        click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
-        click.option("--ignore", multiple=True, help="Rules to disable."),
-        click.option("--per-file-ignores", multiple=True, help="GLOB:CODES, like the config's per-file-ignores."),
-        click.option("--config", multiple=True, help="A config file, or a 'key = value' TOML override."),
-        click.option("--isolated", is_flag=True, help="Ignore all config files."),
-        click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line."),
-        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: all)."),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache folder."),
-        click.option("--coverage", "coverage_file", type=click.Path(), help="coverage.py data for SL302."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
 def _run_all(options: Options) -> tuple[Settings, RunResult]:
     """Check the paths with no baseline or diff filter; internal errors are printed (the caller exits 2)."""
     from simplelint.runner import RunOptions, run
@@ -529,7 +584,7 @@ def _run_all(options: Options) -> tuple[Settings, RunResult]:
 
 @main.command("baseline")
 @_project_options
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Where to write (default: config root).")
+@_BASELINE.other
 def baseline_command(**options: Unpack[Options]) -> None:
     """Record every current finding of PATHS in a baseline file; `check` then reports only new ones.
 

@@ -6,9 +6,10 @@ import difflib
 import os
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from simplelint import registry
 from simplelint.discovery import display_path
@@ -308,8 +309,8 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         table: {name: option.default for name, option in table_options.items()}
         for table, table_options in registry.table_options().items()
     }
-    for table in options:
-        options[table].update(data.get(table, {}))
+    for table, values in options.items():
+        values.update(data.get(table, {}))
     src = [root / s for s in data.get("src", [".", "src"])]
 
     def path_of(key: str, cli_value: Optional[str]) -> Optional[Path]:
@@ -319,7 +320,6 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
 
     return Settings(
         root=root,
-        config_path=raw.path,
         enabled=enabled,
         per_file_ignores=tuple(ignores),
         exclude=tuple(data.get("exclude", DEFAULT_EXCLUDE)),

@@ -59,8 +59,8 @@ def load(path: Path) -> ExecutedLines:
     """Read a `.coverage` SQLite data file or a `coverage json` report."""
     if path.is_dir():
         inside = [name for name in (".coverage", "coverage.json") if (path / name).is_file()]
-        hint = f": did you mean {path / inside[0]}?" if inside else ": name the .coverage file or `coverage json` report"
-        raise CoverageDataError(f"coverage data {path} is a folder{hint}")
+        hint = f"did you mean {path / inside[0]}?" if inside else "name the .coverage file or `coverage json` report"
+        raise CoverageDataError(f"coverage data {path} is a folder: {hint}")
     if not path.is_file():
         raise CoverageDataError(f"coverage data {path} does not exist{_combine_hint(path)}")
     with open(path, "rb") as handle:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Optional
 
 from simplelint.settings import Settings, glob_error
 
@@ -157,7 +158,8 @@ def _walk_dir(
         elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
             yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
         elif entry.is_symlink() and not os.path.exists(entry.path):
-            said.warnings.append(f"{display_path(entry.path)}: broken symbolic link (its target does not exist); skipped")
+            broken = "broken symbolic link (its target does not exist); skipped"
+            said.warnings.append(f"{display_path(entry.path)}: {broken}")
 
 
 def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:

@@ -7,12 +7,13 @@ import re
 import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 import libcst as cst
 
 from simplelint import registry
+from simplelint.edits import Rendered, edit_for
 from simplelint.positions import LineIndex, node_ranges
 from simplelint.result import FileResult, digest, file_violation, has_production_marker, read_source
 from simplelint.rule import (
@@ -336,8 +337,9 @@ def _run_visitors(context: FileContext, visitors: list[cst.BatchableCSTVisitor],
     for visitor in visitors:
         if isinstance(visitor, FactCollector):
             _collect(visitor, result)
-    settings = context.settings
-    result.violations.extend(_violation(context.path, r, ranges, module, settings) for r in context.reports)
+    fixes = [r.fix for r in context.reports if r.fix is not None]
+    rendered = Rendered(module, fixes) if context.settings.compute_edits and fixes else None
+    result.violations.extend(_violation(context.path, r, ranges, module, rendered) for r in context.reports)
 
 
 def _visitors(
@@ -385,7 +387,7 @@ def _is(rule: object, kind: type[T]) -> TypeGuard[type[T]]:
     return isinstance(rule, type) and issubclass(rule, kind)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _import_collector(spec: str) -> type[FactCollector]:
     """A collector named "module:Class" in `Settings.collectors` (plain strings cross processes and the cache)."""
     import importlib
@@ -432,16 +434,15 @@ def _violation(
     report: Report,
     ranges: dict[cst.CSTNode, tuple[int, int, int, int]],
     module: cst.Module,
-    settings: Settings,
+    rendered: Optional[Rendered],
 ) -> Violation:
+    """The report as a violation; its fix carries a text edit when `rendered` is given (json, sarif)."""
     line, column, end_line, end_column = ranges.get(report.node, (1, 1, 1, 1))
     fix = None
     if report.fix is not None:
         edits: tuple[Edit, ...] = ()
-        if settings.compute_edits:
-            from simplelint.fixer import edit_for
-
-            edit = edit_for(module, report.fix)
+        if rendered is not None:
+            edit = edit_for(rendered, report.fix)
             edits = (edit,) if edit else ()
         fix = Fix(report.fix.message, "unsafe" if report.fix.unsafe else "safe", edits)
     return Violation(

@@ -8,6 +8,7 @@ A symlink is followed: the file it points to is written, the link stays a link.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -69,16 +70,14 @@ def _copy_identity(info: Optional[os.stat_result], source: str, temp: str) -> No
         os.chmod(temp, 0o666 & ~_umask())
         return
     if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-        try:
+        # Only root may give a file away: the file becomes this user's, as any editor's save does.
+        with contextlib.suppress(PermissionError):
             os.chown(temp, info.st_uid, info.st_gid)
-        except PermissionError:
-            pass  # only root may give a file away: the file becomes this user's, as any editor's save does
     os.chmod(temp, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits
     for name in _xattrs(source):
-        try:
+        # An attribute this user or file system may not set (security.*, trusted.*) is left out.
+        with contextlib.suppress(OSError):
             os.setxattr(temp, name, os.getxattr(source, name))
-        except OSError:
-            pass  # an attribute this user or file system may not set (security.*, trusted.*)
 
 
 def _xattrs(path: str) -> list[str]:

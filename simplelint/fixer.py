@@ -16,152 +16,19 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
+from simplelint.edits import Rendered, apply_fixes, edit_for
 from simplelint.engine import Analysis, analyse
 from simplelint.result import FileResult
-from simplelint.positions import LineIndex
 from simplelint.rule import NodeFix
 from simplelint.settings import Settings
 from simplelint.traversal import children
-from simplelint.violation import Edit, Violation
+from simplelint.violation import Violation
 
 MAX_PASSES = 10
 
 # A finding's identity across edits elsewhere in the file: code, enclosing scope, normalised source.
 Key = tuple[str, str, str]
-
-
-class _Replace(cst.CSTTransformer):
-    """Replace fix nodes by identity, descending only into the nodes that contain one."""
-
-    def __init__(self, root: cst.CSTNode, fixes: list[NodeFix]) -> None:
-        super().__init__()
-        self.fixes = {id(f.original): f for f in fixes}
-        self.containing = _containing(root, set(self.fixes))
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        return id(node) in self.containing
-
-    # LibCST's annotation wants a node of the original's type back; a fix may bring another type, and LibCST
-    # checks at run time that the parent accepts it.
-    def on_leave(  # type: ignore[override]
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel[cst.CSTNode]]:
-        fix = self.fixes.get(id(original_node))
-        if fix is not None and fix.original is original_node:
-            # An enclosing fix built from the original children wins; the inner one returns next pass.
-            return fix.replacement
-        return updated_node
-
-
-def _containing(root: cst.CSTNode, targets: set[int]) -> set[int]:
-    """Ids of the nodes that have a target node below them."""
-    parents: dict[int, list[cst.CSTNode]] = {}
-    stack: list[cst.CSTNode] = [root]
-    while stack:
-        node = stack.pop()
-        for child in children(node):
-            parents.setdefault(id(child), []).append(node)
-            stack.append(child)
-    found: set[int] = set()
-    pending = [parent for target in targets for parent in parents.get(target, ())]
-    while pending:
-        node = pending.pop()
-        if id(node) not in found:
-            found.add(id(node))
-            pending.extend(parents.get(id(node), ()))
-    return found
-
-
-def apply_fixes(module: cst.Module, fixes: list[NodeFix]) -> cst.Module:
-    return module.visit(_Replace(module, fixes))
-
-
-_code_of: dict[int, tuple[cst.Module, str, LineIndex]] = {}
-
-
-class _Rendered(CodegenState):
-    """The module's code, with where each node starts and the indentation it is rendered under."""
-
-    def __init__(self, module: cst.Module) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.module = module
-        self.offset = 0
-        self.indents: tuple[str, ...] = ()
-        self.starts: dict[int, tuple[int, tuple[str, ...]]] = {}
-        module._codegen(self)
-        self.code = "".join(self.tokens)
-        self.index = LineIndex(self.code)
-
-    def increase_indent(self, value: str) -> None:
-        super().increase_indent(value)
-        self.indents = tuple(self.indent_tokens)
-
-    def decrease_indent(self) -> None:
-        super().decrease_indent()
-        self.indents = tuple(self.indent_tokens)
-
-    def add_indent_tokens(self) -> None:
-        super().add_indent_tokens()
-        self.offset += sum(len(token) for token in self.indent_tokens)
-
-    def add_token(self, value: str) -> None:
-        super().add_token(value)
-        self.offset += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts[id(node)] = (self.offset, self.indents)
-
-    def render(self, node: cst.CSTNode, indents: tuple[str, ...]) -> str:
-        state = CodegenState(self.module.default_indent, self.module.default_newline, indent_tokens=list(indents))
-        node._codegen(state)
-        return "".join(state.tokens)
-
-
-_last_rendered: list[_Rendered] = []  # the module whose edits are being computed (one file at a time)
-
-
-def _rendered(module: cst.Module) -> _Rendered:
-    if not _last_rendered or _last_rendered[0].module is not module:
-        _last_rendered[:] = [_Rendered(module)]
-    return _last_rendered[0]
-
-
-def edit_for(module: cst.Module, fix: NodeFix) -> Optional[Edit]:
-    """The fix as one text edit: the span where the fixed code differs from the original.
-
-    The replaced node is rendered alone under its indentation (rendering the whole module for every finding
-    made json/sarif output quadratic); the whole module only when that does not reproduce its text, or the
-    replacement is not a single node.
-    """
-    try:
-        rendered = _rendered(module)
-        offset, indents = rendered.starts.get(id(fix.original), (0, ()))
-        if isinstance(fix.replacement, cst.CSTNode) and offset:
-            before = rendered.render(fix.original, indents)
-            if rendered.code.startswith(before, offset):
-                return _edit(rendered, offset, before, rendered.render(fix.replacement, indents))
-        return _edit(rendered, 0, rendered.code, apply_fixes(module, [fix]).code)
-    except Exception:  # a replacement LibCST cannot render: the fixer reports it when applying the fix
-        return None
-
-
-def _edit(rendered: _Rendered, offset: int, before: str, after: str) -> Optional[Edit]:
-    """The edit turning `before` (at `offset` in the module's code) into `after`."""
-    if before == after:
-        return None
-    start = 0
-    limit = min(len(before), len(after))
-    while start < limit and before[start] == after[start]:
-        start += 1
-    end_before, end_after = len(before), len(after)
-    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
-        end_before -= 1
-        end_after -= 1
-    line, column = rendered.index.position(offset + start)
-    end_line, end_column = rendered.index.position(offset + end_before)
-    return Edit(after[start:end_after], line, column, end_line, end_column)
 
 
 @dataclass
@@ -351,11 +218,14 @@ def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -
 
 
 def _left_inside(module: cst.Module, after: Analysis, candidate: Candidate) -> bool:
-    edit = edit_for(module, candidate.fix)
+    edit = edit_for(Rendered(module, [candidate.fix]), candidate.fix)
     if edit is None:
         return True
     lines = edit.content.split("\n")
-    end = (edit.line, edit.column + len(lines[0])) if len(lines) == 1 else (edit.line + len(lines) - 1, len(lines[-1]) + 1)
+    if len(lines) == 1:
+        end = (edit.line, edit.column + len(lines[0]))
+    else:
+        end = (edit.line + len(lines) - 1, len(lines[-1]) + 1)
     start = (edit.line, edit.column)
     return any(
         key_of(v) == candidate.key and (v.line, v.column) <= end and (v.end_line, v.end_column) >= start

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import AbstractSet, Iterable, Mapping, NamedTuple, Optional, Sequence, TypedDict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import NamedTuple, Optional, TypedDict
 
 from simplelint.ruleinfo import FileFacts, Project
 
@@ -229,7 +230,7 @@ def path_to_source(hops: Mapping[str, tuple[int, str]], start: str) -> list[str]
 
 
 def shortest_path(
-    edges: Mapping[str, Sequence[str]], start: str, sources: AbstractSet[str], avoid: AbstractSet[str] = frozenset()
+    edges: Mapping[str, Sequence[str]], start: str, sources: Set[str], avoid: Set[str] = frozenset()
 ) -> Optional[list[str]]:
     """The nodes from `start` to the nearest source, never through `avoid`; None when there is no way.
 

@@ -12,10 +12,11 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Optional, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.queues import SimpleQueue
@@ -31,7 +32,8 @@ _started: Optional[SimpleQueue[Started]] = None  # in a worker: where it says wh
 
 
 def _init(started: SimpleQueue[Started], initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
-    global _started
+    # A worker's own state, set once as it starts: what the pool's initializer is for.
+    global _started  # noqa: PLW0603
     _started = started
     initializer(*initargs)
 

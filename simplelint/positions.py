@@ -1,14 +1,16 @@
 """Positions for the nodes that are reported, in one code-generation pass that tracks character offsets.
 
 LibCST's PositionProvider splits every token on newlines; counting offsets and converting only the few
-reported ones to (line, column) is cheaper and gives the same ranges.
+reported ones to (line, column) is cheaper and gives the same ranges. The same pass, keeping the code, says
+where a fix's node starts, for its text edit (`simplelint.edits`).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -30,22 +32,38 @@ _NEVER_HOISTED = frozenset(
 
 
 class _OffsetState(CodegenState):
-    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode]) -> None:
+    """One code-generation pass that counts character offsets: the spans of the nodes in `wanted` and of
+    those another node's range may be hoisted from (not of the file's million others).
+
+    With `keep_code` it also keeps the code and, for each wanted node, where its code begins (leading lines
+    included) and the indentation it is rendered under: what rendering that node alone needs (text edits).
+    Without, it stores no tokens, so a large file's positions cost no copy of its text.
+    """
+
+    def __init__(self, module: cst.Module, wanted: set[cst.CSTNode], keep_code: bool = False) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.wanted = wanted
+        self.keep_code = keep_code
         self.offset = 0
-        # Module._codegen_impl adds a newline when no token was added; this state stores no tokens, so it
-        # says whether the module has any (else every offset check would fail and lines be counted twice).
-        self.tokens = [""] if module.header or module.body or module.footer else []
+        # Module._codegen_impl adds a newline when no token was added; without the code this state stores no
+        # tokens, so it says whether the module has any (else every offset check would fail and lines be
+        # counted twice).
+        if not keep_code and (module.header or module.body or module.footer):
+            self.tokens = [""]
         self.last = ""
         self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.starts: dict[cst.CSTNode, tuple[int, tuple[str, ...]]] = {}  # with keep_code
         self._starts: list[int] = []
 
     def add_indent_tokens(self) -> None:
+        if self.keep_code:
+            self.tokens.extend(self.indent_tokens)
         for token in self.indent_tokens:
             self.offset += len(token)
 
     def add_token(self, value: str) -> None:
+        if self.keep_code:
+            self.tokens.append(value)
         self.offset += len(value)
         self.last = value
 
@@ -53,10 +71,15 @@ class _OffsetState(CodegenState):
         self._starts.append(self.offset)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        # Nodes without a syntactic position (whitespace, ...) get their whole span, as in LibCST.
         start = self._starts.pop()
-        if node not in self.ranges and self.keeps(node):
+        if not self.keeps(node):
+            return
+        # Nodes without a syntactic position (whitespace, ...) get their whole span, as in LibCST.
+        if node not in self.ranges:
             self.ranges[node] = (start, self.offset)
+        if self.keep_code and node in self.wanted:
+            # Indentation changes inside a node are undone by its end: this is what it started under.
+            self.starts[node] = (start, tuple(self.indent_tokens))
 
     def keeps(self, node: cst.CSTNode) -> bool:
         return type(node) not in _NEVER_HOISTED or node in self.wanted
@@ -65,6 +88,8 @@ class _OffsetState(CodegenState):
         # As CodegenState does for a file that ends without a newline: the offsets end where the text does.
         if self.last == self.default_newline:
             self.offset -= len(self.last)
+        if self.keep_code:
+            super().pop_trailing_newline()
 
     # LibCST's annotation names @contextmanager's class; its callers only need a context manager.
     def record_syntactic_position(  # type: ignore[override]
@@ -135,3 +160,13 @@ def node_ranges(
             continue
         result[node] = (*index.position(span[0]), *index.position(span[1]))
     return result
+
+
+def code_and_starts(
+    module: cst.Module, nodes: Iterable[cst.CSTNode]
+) -> tuple[str, dict[cst.CSTNode, tuple[int, tuple[str, ...]]]]:
+    """The module's code and, for each of `nodes`, the offset where its code begins (leading lines included)
+    and the indentation it is rendered under, in one code-generation pass."""
+    state = _OffsetState(module, set(nodes), keep_code=True)
+    module._codegen(state)
+    return "".join(state.tokens), state.starts

@@ -12,10 +12,11 @@ import difflib
 import importlib
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
 
 from simplelint.ruleinfo import GLOB, Option, ProjectRule, RuleInfo, load_collector
 
@@ -35,16 +36,17 @@ class Family:
     name: str
     title: str
     table: Optional[str]  # option table in [tool.simplelint.<table>]
+    label: Optional[str]  # the HTML report's column (in this order); None: counted under "Other"
 
 
 FAMILIES = (
-    Family(("SL0",), "core", "Files, syntax and suppressions", None),
-    Family(("SL1",), "complexity", "Needless complexity", "complexity"),
+    Family(("SL0",), "core", "Files, syntax and suppressions", None, None),
+    Family(("SL1",), "complexity", "Needless complexity", "complexity", "Complexity"),
     # SL11x-SL12x sit inside SL1's codes but are their own family; their options (none yet) stay in SL1's table.
-    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity"),
-    Family(("SL2",), "type-hints", "Type hints", "type-hints"),
-    Family(("SL3",), "tests", "Untested functions", "tests"),
-    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports"),
+    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity", "Simplification"),
+    Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
+    Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
+    Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),
 )
 
 RULE_MODULES = (
@@ -115,7 +117,8 @@ class RuleEntry:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RuleEntry:
         options = {name: Option(**fields) for name, fields in data["options"].items()}
-        return cls(**{**data, "silenced_by": tuple(data["silenced_by"]), "facts": tuple(data["facts"]), "options": options})
+        tuples = {"silenced_by": tuple(data["silenced_by"]), "facts": tuple(data["facts"])}
+        return cls(**{**data, **tuples, "options": options})
 
 
 def family_of(code: str) -> Optional[Family]:
@@ -124,7 +127,7 @@ def family_of(code: str) -> Optional[Family]:
     return max(found, key=lambda item: item[0])[1] if found else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog() -> Mapping[str, RuleEntry]:
     """Every rule by code, as the manifest (built-in rules) and the plugins declare them."""
     entries = {entry["code"]: RuleEntry.from_json(entry) for entry in json.loads(MANIFEST.read_text("utf-8"))}
@@ -135,13 +138,13 @@ def catalog() -> Mapping[str, RuleEntry]:
     return dict(sorted(entries.items()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_rules() -> Mapping[str, type[RuleInfo]]:
     """Every rule's class by code (importing every rule module, and with them LibCST)."""
     return {code: rule_class(code) for code in catalog()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_class(code: str) -> type[RuleInfo]:
     """One rule's class, importing only its own module."""
     loaded = next((rule for rule in _loaded_rules() if rule.code == code), None)
@@ -158,7 +161,7 @@ def builtin_manifest() -> list[dict[str, Any]]:
     return [RuleEntry.of(rule).to_json() for rule in sorted(rules, key=lambda rule: rule.code)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def silenced_by() -> Mapping[str, tuple[str, ...]]:
     """Code -> the codes other linters give the same check, for rules that declare them."""
     return {code: entry.silenced_by for code, entry in catalog().items() if entry.silenced_by}
@@ -178,7 +181,7 @@ def forget() -> None:
         cached.cache_clear()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plugin_rules() -> list[type[RuleInfo]]:
     found: list[type[RuleInfo]] = []
     for entry in _entry_points(ENTRY_POINT_GROUP):
@@ -196,7 +199,7 @@ def _entry_points(group: str) -> Sequence[EntryPoint]:
     return list(entry_points().get(group, []))  # Python 3.9: a dict of groups
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_options() -> Mapping[str, Mapping[str, Option]]:
     """Option table name -> option name -> Option, merged over all rules of the family."""
     tables: dict[str, dict[str, Option]] = {t: dict(o) for t, o in TABLE_OPTIONS.items()}

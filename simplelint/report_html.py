@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import __version__, registry
 from simplelint.metrics import FUNCTIONS
@@ -25,14 +26,8 @@ if TYPE_CHECKING:
     from simplelint.result import FileResult
 
 COLLECTORS = ("simplelint.metrics:FunctionMetrics",)
-# Report label of each registry family (their columns, in this order); the others count as OTHER.
-FAMILIES = (
-    ("complexity", "Complexity"),
-    ("simplification", "Simplification"),
-    ("type-hints", "Type hints"),
-    ("tests", "Tests"),
-    ("production-imports", "Production imports"),
-)
+# The families' columns (`registry.Family.label`, in the registry's order); the others count as OTHER.
+LABELS = tuple(family.label for family in registry.FAMILIES if family.label)
 OTHER = "Other"
 HOTSPOTS = 20
 MAX_ROWS = 2000  # findings shown in the table; the rest are counted
@@ -48,7 +43,7 @@ def esc(value: object) -> str:
 
 def family_of(code: str) -> str:
     family = registry.family_of(code)
-    return next((label for name, label in FAMILIES if family and family.name == name), OTHER)
+    return family.label if family and family.label else OTHER
 
 
 @dataclass
@@ -175,12 +170,12 @@ def _cards(model: Model) -> str:
 
 
 def _families(stats: Stats) -> list[tuple[str, int]]:
-    names = [name for _, name in FAMILIES] + [OTHER]
+    names = [*LABELS, OTHER]
     return [(name, stats.families[name]) for name in names if stats.families[name]]
 
 
 def _family_chart(stats: Stats) -> str:
-    rows = [(name, stats.families[name]) for _, name in FAMILIES] + [(OTHER, stats.families[OTHER])]
+    rows = [(name, stats.families[name]) for name in (*LABELS, OTHER)]
     top = max((count for _, count in rows), default=0) or 1
     bars = []
     for i, (name, count) in enumerate(rows):
@@ -240,7 +235,7 @@ def _stats_row(name: str, stats: Stats, tests_measured: bool) -> str:
     annotated = percent(stats.annotated, stats.functions)
     tested = percent(stats.functions - stats.untested, stats.functions) if tests_measured else None
     cells = [f'<td class="path">{esc(name)}</td>', _num(stats.files), _num(stats.functions), _num(stats.findings)]
-    cells += [_num(stats.families[label]) for _, label in FAMILIES]
+    cells += [_num(stats.families[label]) for label in LABELS]
     cells += [_num(stats.families[OTHER]), _pct(annotated), _pct(tested), _num(stats.worst)]
     return f"<tr>{''.join(cells)}</tr>"
 
@@ -256,7 +251,7 @@ def _pct(value: Optional[float]) -> str:
 
 def _stats_table(table_id: str, title: str, rows: dict[str, Stats], tests_measured: bool) -> str:
     head = [(title, "text"), ("Files", "num"), ("Functions", "num"), ("Findings", "num")]
-    head += [(label, "num") for _, label in FAMILIES]
+    head += [(label, "num") for label in LABELS]
     head += [(OTHER, "num"), ("Annotated", "num"), ("Tested", "num"), ("Worst cyclomatic", "num")]
     ordered = sorted(rows.items(), key=lambda item: (-item[1].findings, item[0]))
     body = "".join(_stats_row(name, stats, tests_measured) for name, stats in ordered)

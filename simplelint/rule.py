@@ -3,12 +3,19 @@
 A per-file `Rule` is a LibCST batchable visitor: the engine runs every selected rule in one traversal.
 A `ProjectRule` joins small per-file facts (gathered by `FactCollector`s in that same traversal) after
 all files are linted, so project-wide checks never parse a file twice.
+
+The traversal calls `visit_<Node>` and `leave_<Node>` as LibCST does, with two differences it enforces:
+attribute visitors (`visit_<Node>_<attr>`, `leave_<Node>_<attr>`) are refused when the class is created
+(a TypeError), since the traversal would never call them; and a visit method must return None, since the
+traversal is shared and always visits the children (returning False does not skip them). One that returns
+anything else is reported as the rule's internal error for that file, and the other rules still run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
 import libcst as cst
 
@@ -62,6 +69,27 @@ class Report:
     name: str
 
 
+def _refuse_attribute_visitors(cls: type) -> None:
+    """Raise for a `visit_<Node>_<attr>`/`leave_<Node>_<attr>` method: LibCST calls one around a field of a
+    node, the shared traversal never would (a check that silently never runs)."""
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("libcst"):
+            continue  # LibCST's own no-op defaults
+        for name in vars(klass):
+            prefix, _, rest = name.partition("_")
+            node, _, attribute = rest.partition("_")
+            if prefix in ("visit", "leave") and attribute and _is_node_name(node):
+                raise TypeError(
+                    f"{cls.__qualname__}.{name}: attribute visitors ({prefix}_<Node>_<attr>) are not supported, "
+                    f"simplelint's traversal would never call it; use visit_{node}/leave_{node} instead"
+                )
+
+
+def _is_node_name(name: str) -> bool:
+    node_type = getattr(cst, name, None)
+    return isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)
+
+
 class Rule(RuleInfo, cst.BatchableCSTVisitor):
     """A per-file rule: define `visit_<Node>`/`leave_<Node>` methods and call `self.report()`.
 
@@ -69,6 +97,10 @@ class Rule(RuleInfo, cst.BatchableCSTVisitor):
     values, defaults filled in. A value's type is its declared default's (checked as the config is read),
     which no static type can say per key: hence `Any`.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _refuse_attribute_visitors(cls)
 
     def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
         super().__init__()
@@ -90,6 +122,10 @@ class FactCollector(cst.BatchableCSTVisitor):
     """Gathers small, JSON-serialisable facts about one file during the single traversal."""
 
     name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _refuse_attribute_visitors(cls)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()

@@ -7,9 +7,10 @@ must be analysed. `simplelint.rule` re-exports everything here; plugins import f
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypeVar, Union
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -116,13 +117,23 @@ class RuleInfo:
     name: ClassVar[str]
     summary: ClassVar[str]
     options: ClassVar[Mapping[str, Option]] = {}
+    # Derived, never declared: a rule is fixable when an INVALID example shows its fixed text (`fixed=`).
     fixable: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
-    # The codes other linters (ruff, flake8, pylint) give the same check: `# noqa: E711`, written for them,
-    # silences this rule too (exact codes, not prefixes: `# noqa: E7` is not meant for it).
+    # The codes other linters (ruff, flake8, pylint) give the same check: a noqa comment naming E711, written
+    # for them, silences this rule too (exact codes, not prefixes: one naming E7 is not meant for it).
     silenced_by: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "fixable" in vars(cls):
+            raise TypeError(
+                f"{cls.__qualname__} sets `fixable`, which is derived: a rule is fixable when one of its INVALID"
+                " examples shows the fixed text (`Invalid(..., fixed=...)`)"
+            )
+        cls.fixable = any(isinstance(example, Invalid) and example.fixed is not None for example in cls.INVALID)
 
     @classmethod
     def docs(cls) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from simplelint import registry
 from simplelint.result import FileResult, digest, file_violation, read_source
@@ -80,24 +80,10 @@ def _init_worker(settings: Settings, options: RunOptions) -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _for(settings: Settings, facts: tuple[str, ...]) -> Settings:
-    """The settings for a file read only for these collectors' facts: its findings would be dropped, so no
-    rule runs on it and no fix edits are computed."""
-    if not facts:
-        return settings
-    key = (id(settings), facts)
-    if key not in _variants:  # the entry keeps `settings` alive, so its id cannot be reused
-        _variants[key] = (settings, dataclasses.replace(settings, compute_edits=False, facts_only=facts))
-    return _variants[key][1]
-
-
-_variants: dict[tuple[int, tuple[str, ...]], tuple[Settings, Settings]] = {}
-
-
 def _check_file(task: Task) -> FileResult:
     assert _settings is not None and _options is not None
     path, facts = task
-    return check_one(path, None, _for(_settings, facts), _options)
+    return check_one(path, None, _settings.for_facts(facts), _options)
 
 
 def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
@@ -109,7 +95,7 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
             from simplelint.engine import lint_file
 
             return lint_file(path, settings)  # reports the read error as SL002
-    cache = _cache(settings) if options.use_cache and not path == "-" else None
+    cache = _cache(settings) if options.use_cache and path != "-" else None
     key = digest(data)
     result = cache.get(path, key) if cache else None
     if result is None:
@@ -155,7 +141,7 @@ def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[Fil
             whole.facts = {name: value for name, value in whole.facts.items() if name in facts}
             whole.violations, whole.noqa = [], []
             return whole
-    hit = _cache(_for(settings, facts)).get(path, key)
+    hit = _cache(settings.for_facts(facts)).get(path, key)
     return None if hit is None or _wants_fix(hit, options) else hit
 
 
@@ -266,7 +252,9 @@ def run(
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
-    violations = [v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL]
+    violations = [
+        v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL
+    ]
     warnings: list[str] = []
     violations += _project_stage_cached(results, settings, options, errors, warnings)
     # Files read only for their facts: their own findings and fixes are not this run's.
@@ -292,7 +280,9 @@ def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
 
 def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) -> list[str]:
     # Files read for facts count as tests (SL301 looks for some) but not as checked production code.
-    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results]
+    files = [
+        FileFacts(r.path, r.module_name, r.is_test, r.is_production and r.path not in facts_only, {}) for r in results
+    ]
     codes = [code for code, entry in registry.catalog().items() if entry.notes and code in settings.enabled]
     notes = (registry.rule_class(code).run_note(files) for code in codes)
     return sorted({note for note in notes if note})

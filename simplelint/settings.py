@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
     import pathspec  # imported only when a pattern needs it
@@ -42,7 +44,6 @@ DEFAULT_EXCLUDE = (
 @dataclass
 class Settings:
     root: Path
-    config_path: Optional[Path] = None
     enabled: frozenset[str] = frozenset()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -62,13 +63,25 @@ class Settings:
     facts_only: tuple[str, ...] = ()
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
+    # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
+    _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # Compiled matchers are rebuilt lazily in each worker rather than pickled.
         state = dict(self.__dict__)
         for key in ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs", "_root_prefix"):
             state.pop(key, None)
+        state["_fact_variants"] = {}  # made again where needed
         return state
+
+    def for_facts(self, facts: tuple[str, ...]) -> Settings:
+        """The settings for a file read only for these collectors' facts: its findings would be dropped, so no
+        rule runs on it and no fix edits are computed."""
+        if not facts:
+            return self
+        if facts not in self._fact_variants:
+            self._fact_variants[facts] = dataclasses.replace(self, compute_edits=False, facts_only=facts)
+        return self._fact_variants[facts]
 
     def relative(self, path: str | Path) -> Optional[str]:
         """The path relative to the config root, POSIX-style, or None when it lies outside."""

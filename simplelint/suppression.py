@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
+from typing import Optional
 
 from simplelint.violation import Violation
 

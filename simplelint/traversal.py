@@ -1,4 +1,4 @@
-"""One iterative traversal that drives every rule and fact collector.
+"""One iterative traversal that drives every rule and fact collector (what it supports: see simplelint.rule).
 
 LibCST's own `visit` rebuilds every node as it goes; reading the dataclass fields is three times faster on
 real code, and an explicit stack means a deeply nested expression cannot raise RecursionError here.
@@ -121,7 +121,12 @@ class _Dispatch:
 
     def _guarded(self, index: int, method: VisitorMethod, node: cst.CSTNode) -> None:
         try:
-            method(node)
+            returned = method(node)
+            if returned is not None and method.__name__.startswith("visit_"):
+                raise TypeError(
+                    f"{method.__qualname__} returned {returned!r}: visit methods must return None, since the"
+                    " traversal is shared and always visits the children (returning False does not skip them)"
+                )
         except RecursionError:
             raise
         except Exception:  # a rule must never take the run down with it

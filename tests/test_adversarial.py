@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
-from simplelint import fixer, runner
+from simplelint import fixer
 from simplelint.cli import main
 
 TRACEBACK = "Traceback"

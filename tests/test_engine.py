@@ -15,7 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from simplelint import engine
 from simplelint.engine import analyse
 from simplelint.positions import LineIndex, node_ranges
-from simplelint.rule import Rule, python_ast
+from simplelint.rule import FactCollector, Rule, python_ast
 from simplelint.settings import DEFAULT_EXCLUDE, Matcher
 from simplelint.testing import settings_for
 from simplelint.traversal import traverse
@@ -140,6 +140,47 @@ def test_a_failing_rule_is_reported_and_the_others_still_run(extra_rules: None, 
     assert [v.message for v in analysis.result.violations] == ["name a", "name b"]
     assert len(analysis.result.errors) == 1
     assert "SL999 (broken-on-purpose)" in analysis.result.errors[0] and "boom" in analysis.result.errors[0]
+
+
+class _SkipsChildren(Rule):
+    """Written for LibCST's own traversal: returning False there skips a node's children."""
+
+    code = "SL987"
+    name = "skips-children"
+    summary = "Returns False"
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        return False
+
+
+def test_a_visit_method_that_returns_a_value_is_reported_and_the_others_still_run(
+    add_rules: Callable[..., None], tmp_path: Path
+) -> None:
+    add_rules(_Names, _SkipsChildren)
+    settings = settings_for(tmp_path, frozenset({"SL998", "SL987"}))
+    analysis = analyse("m.py", b"f(a)\ng(b)\n", settings)
+    assert [v.message for v in analysis.result.violations] == ["name f", "name a", "name g", "name b"]
+    [error] = analysis.result.errors  # once: the rule is switched off for the rest of the file
+    assert "SL987 (skips-children)" in error
+    assert "_SkipsChildren.visit_Call returned False: visit methods must return None" in error
+
+
+@pytest.mark.parametrize("method", ["visit_If_body", "leave_If_body", "visit_FunctionDef_params"])
+@pytest.mark.parametrize("base", [Rule, FactCollector])
+def test_attribute_visitors_are_refused_when_the_class_is_created(base: type, method: str) -> None:
+    with pytest.raises(TypeError, match=f"Attributes.{method}: attribute visitors .* are not supported"):
+        type("Attributes", (base,), {method: lambda self, node: None})
+
+
+def test_a_helper_named_visit_something_is_no_attribute_visitor() -> None:
+    class Helpers(Rule):
+        def visit_Name(self, node: cst.Name) -> None:
+            self.visit_names_of(node)
+
+        def visit_names_of(self, node: cst.CSTNode) -> None:  # no node type `names`: a plain helper
+            pass
+
+    assert Helpers.visit_names_of
 
 
 def test_violation_positions_and_context(extra_rules: None, tmp_path: Path) -> None:

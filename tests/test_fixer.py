@@ -64,7 +64,7 @@ def test_fixes_proven_alone_are_applied_together_when_one_makes_a_lookalike_find
     class Rename(Rule):
         """`x` -> `y` and `z` -> `x`: fixing `z` makes a finding that looks like the `x` one fixed beside it."""
 
-        code, name, summary, fixable = "SL988", "rename", "renames", True
+        code, name, summary = "SL988", "rename", "renames"
 
         def visit_Name(self, node: cst.Name) -> None:
             wanted = {"x": "y", "z": "x"}.get(node.value)
@@ -116,7 +116,7 @@ def test_passes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, add
     class Grow(Rule):
         """A rule whose fix always makes a new finding: `x` -> `(x)`, forever."""
 
-        code, name, summary, fixable = "SL989", "grow", "grows", True
+        code, name, summary = "SL989", "grow", "grows"
 
         def visit_Name(self, node: cst.Name) -> None:
             if node.value == "x":

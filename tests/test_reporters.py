@@ -266,7 +266,6 @@ class _PrintCall(Rule):
     code = "SL990"
     name = "print-call"
     summary = "A call to `print`"
-    fixable = True
 
     def visit_Call(self, node: cst.Call) -> None:
         if m.matches(node.func, m.Name("print")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simplelint import registry
-from simplelint.rule import Invalid
+from simplelint.rule import Invalid, RuleInfo
 from simplelint.testing import as_example, run_example
 
 # SL001/SL002/SL004 are raised by the engine for whole files; their examples run like any other.
@@ -33,6 +33,8 @@ def test_invalid_example_is_reported_and_fixed(rule: type, example: object) -> N
     assert isinstance(case, Invalid)
     found, _ = run_example(rule, case)
     assert found, "expected at least one finding"
+    # So that every fix a rule offers is tested, and the rule is listed as fixable (`RuleInfo.fixable`).
+    assert case.fixed is not None or all(v.fix is None for v in found), "its findings offer a fix: show `fixed=`"
     if case.count:
         assert len(found) == case.count, [f"{v.line}:{v.column} {v.message}" for v in found]
     if case.message:
@@ -52,6 +54,20 @@ def test_every_rule_is_documented() -> None:
             assert section in docs, f"{code} docs lack {section!r}"
         if code >= "SL100":
             assert rule.VALID and rule.INVALID, f"{code} needs its own valid and invalid examples"
-        assert rule.fixable == any(
-            isinstance(e, Invalid) and e.fixed is not None for e in rule.INVALID
-        ), f"{code}: `fixable` must match whether an INVALID example shows a fix"
+
+
+def test_fixable_is_derived_from_the_examples() -> None:
+    class Fixes(RuleInfo):
+        code, name, summary = "SL996", "fixes", "Fixes"
+        INVALID = ["x = 1\n", Invalid("x == None\n", fixed="x is None\n")]
+
+    class Reports(RuleInfo):
+        code, name, summary = "SL995", "reports", "Reports"
+        INVALID = [Invalid("x == None\n")]
+
+    assert Fixes.fixable and not Reports.fixable
+    assert registry.RuleEntry.of(Fixes).fixable
+    with pytest.raises(TypeError, match="sets `fixable`, which is derived"):
+
+        class Declared(RuleInfo):
+            code, name, summary, fixable = "SL994", "declared", "Declared", True

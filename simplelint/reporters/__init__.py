@@ -1,4 +1,7 @@
-"""Output formats. Each module renders the final violations; only the chosen one is imported."""
+"""Output formats. Each module renders the final violations; only the chosen one is imported.
+
+`FORMATS` is also the command line's list of choices: this module stays cheap to import.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
-from simplelint.violation import Violation
-
 if TYPE_CHECKING:
     from simplelint.result import FileResult
     from simplelint.settings import Settings
+    from simplelint.violation import Violation
 
 FORMATS = {
     "full": "simplelint.reporters.text:full",
@@ -38,7 +40,7 @@ class ReportContext:
     settings: Optional[Settings] = None
 
 
-Renderer = Callable[[list[Violation], ReportContext], str]
+Renderer = Callable[[list["Violation"], ReportContext], str]
 
 
 def renderer(name: str) -> Renderer:

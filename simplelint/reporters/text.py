@@ -6,7 +6,7 @@ from simplelint.reporters import ReportContext
 from simplelint.reporters.common import shown_path
 from simplelint.violation import Violation
 
-BOLD, RED, CYAN, BLUE, RESET = "\033[1m", "\033[31m", "\033[36m", "\033[34m", "\033[0m"
+BOLD, RED, BLUE, RESET = "\033[1m", "\033[31m", "\033[34m", "\033[0m"
 
 
 def _paint(text: str, style: str, context: ReportContext) -> str:

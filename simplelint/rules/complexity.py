@@ -12,8 +12,9 @@ around the class.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
 import libcst as cst
 
@@ -817,8 +818,11 @@ class TooManyParameters(MetricRule):
         # `self` is not counted, nor are dummy names.
         "class A:\n    def f(self, a, b, c, d, e, _unused=None):\n        pass\n",
         "@overload\ndef f(a, b, c, d, e, f): ...\n",
-        Valid("def make(name: str, *, a: int = ..., b: int = ..., c: int = ..., d: int = ..., e: int = ...) -> type: ...\n",
-              path="attrs.pyi"),  # fmt: skip
+        Valid(
+            "def make(name: str, *, a: int = ..., b: int = ..., c: int = ..., d: int = ..., e: int = ...) -> type: ..."
+            "\n",
+            path="attrs.pyi",
+        ),
     ]
     INVALID = [
         Invalid(

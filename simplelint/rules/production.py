@@ -8,7 +8,8 @@ Production files are those matched by the `production` globs of `[tool.simplelin
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Optional
 
 from simplelint.import_graph import ModuleGraph, ResolvedImport, path_to_source, shortest_hops, shortest_path
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid

@@ -11,7 +11,8 @@ import ast
 import builtins
 import keyword
 from collections import Counter
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Optional, TypeVar, Union
 
 import libcst as cst
 
@@ -623,13 +624,13 @@ class NeedlessBoolReturn(SimplifyRule):
     name = "needless-bool-return"
     silenced_by = ("SIM103",)
     summary = "`if` returning `True`/`False`: return the condition"
-    fixable = True
     VALID = [
         "def f(x):\n    if x:\n        return True\n    return True\n",
         "def f(x):\n    if x:\n        return 1\n    else:\n        return 0\n",
         "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return False\n    return True\n",
         "def f(x):\n    if x:\n        return True\n    log(x)\n    return False\n",
-        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n    else:\n        return True\n",
+        "def f(x, y):\n    if x:\n        return True\n    elif y:\n        return True\n"
+        "    else:\n        return True\n",
     ]
     INVALID = [
         Invalid(
@@ -663,7 +664,8 @@ class NeedlessBoolReturn(SimplifyRule):
         Invalid("def f(x):\n    if x:  # cached\n        return True\n    return False\n", fixed=None),
         Invalid("bool = int\ndef f(x):\n    if x:\n        return True\n    return False\n", fixed=None),
         Invalid(
-            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n    else:\n        return False\n",
+            "def f(x, y):\n    if x:\n        raise E\n    elif y:\n        return True\n"
+            "    else:\n        return False\n",
             fixed="def f(x, y):\n    if x:\n        raise E\n    return bool(y)\n",
             count=1,
         ),
@@ -808,7 +810,6 @@ class CompareToNone(SimplifyRule):
     name = "compare-to-none"
     silenced_by = ("E711",)
     summary = "Comparison to `None` with `==`/`!=`"
-    fixable = True
     VALID = ["if x is None:\n    pass\n", "y = x is not None\n", "if x == 'None':\n    pass\n"]
     INVALID = [
         Invalid("if x == None:\n    pass\n", fixed="if x is None:\n    pass\n", count=1, message="`None`"),
@@ -867,7 +868,6 @@ class CompareToBool(SimplifyRule):
     name = "compare-to-bool"
     silenced_by = ("E712",)
     summary = "Comparison to `True`/`False` with `==`/`!=`"
-    fixable = True
     VALID = ["if ready:\n    pass\n", "if x is True:\n    pass\n", "if x == 'True':\n    pass\n"]
     INVALID = [
         Invalid("if ready == True:\n    pass\n", fixed="if ready:\n    pass\n", count=1, message="`True`"),
@@ -1005,7 +1005,6 @@ class SuperfluousElse(SimplifyRule):
     name = "superfluous-else"
     silenced_by = ("RET505", "RET506", "RET507", "RET508")
     summary = "`else`/`elif` after `return`, `raise`, `continue` or `break`"
-    fixable = True
     VALID = [
         "def f(x):\n    if x:\n        return 1\n    return 2\n",
         "def f(x):\n    if x:\n        y = 1\n    else:\n        y = 2\n    return y\n",
@@ -1020,7 +1019,8 @@ class SuperfluousElse(SimplifyRule):
             message="Unnecessary `else` after `return`",
         ),
         Invalid(
-            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n        g(\n            x,\n        )\n",
+            "for x in xs:\n    if x:\n        continue\n\n    else:\n        f(x)\n"
+            "        g(\n            x,\n        )\n",
             fixed="for x in xs:\n    if x:\n        continue\n\n    f(x)\n    g(\n        x,\n    )\n",
         ),
         Invalid(
@@ -1140,7 +1140,6 @@ class CollapsibleIf(SimplifyRule):
     name = "collapsible-if"
     silenced_by = ("SIM102",)
     summary = "Nested `if` statements that can be one `if ... and ...`"
-    fixable = True
     VALID = [
         "if a:\n    if b:\n        f()\n    g()\n",
         "if a:\n    if b:\n        f()\nelse:\n    g()\n",
@@ -1251,7 +1250,6 @@ class UnnecessaryComprehension(SimplifyRule):
     name = "unnecessary-comprehension"
     silenced_by = ("C416",)
     summary = "Comprehension that only copies its iterable"
-    fixable = True
     VALID = [
         "a = [x + 1 for x in y]\n",
         "a = [x for x in y if x]\n",
@@ -1366,7 +1364,6 @@ class InDictKeys(_Scoped):
     name = "in-dict-keys"
     silenced_by = ("SIM118",)
     summary = "`key in d.keys()` or iterating a dict's `.keys()`"
-    fixable = True
     VALID = [
         "for k in d:\n    pass\n",
         "ks = d.keys()\n",
@@ -1470,7 +1467,6 @@ class BoolTernary(SimplifyRule):
     name = "bool-ternary"
     silenced_by = ("SIM210", "SIM211")
     summary = "`True if c else False`: use `bool(c)`"
-    fixable = True
     VALID = ["a = 1 if c else 0\n", "a = True if c else True\n", "a = c or False\n"]
     INVALID = [
         Invalid("a = True if c else False\n", fixed="a = bool(c)\n", count=1, message="`bool(c)`"),
@@ -1596,7 +1592,6 @@ class LenTest(_TruthTested, _Scoped):
     name = "len-test"
     silenced_by = ("PLC1802",)
     summary = "`len(x)` of a builtin collection tested as a condition"
-    fixable = True
     VALID = [
         "n = len(x)\n",
         "items = [1]\nok = len(items) == 0\n",
@@ -1616,7 +1611,10 @@ class LenTest(_TruthTested, _Scoped):
             "def f(queue: list[int]):\n    while len(queue):\n        queue.pop()\n",
             fixed="def f(queue: list[int]):\n    while queue:\n        queue.pop()\n",
         ),
-        Invalid("def f(a, *b):\n    if a and not len(b):\n        pass\n", fixed="def f(a, *b):\n    if a and not b:\n        pass\n"),
+        Invalid(
+            "def f(a, *b):\n    if a and not len(b):\n        pass\n",
+            fixed="def f(a, *b):\n    if a and not b:\n        pass\n",
+        ),
         Invalid(
             "from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(len(d)), 1 if len(kw) else 2\n",
             fixed="from typing import Dict\ndef f(d: Dict[str, int], **kw):\n    return bool(d), 1 if kw else 2\n",
@@ -1677,9 +1675,7 @@ def store_targets(body: cst.CSTNode) -> set[int]:
     """Ids of the expressions assigned or deleted under `body` (tuple targets unpacked)."""
     targets: list[cst.CSTNode] = []
     for node in walk(body):
-        if isinstance(node, cst.AssignTarget):
-            targets.append(node.target)
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)):
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.For, cst.CompFor)):
             targets.append(node.target)
         elif isinstance(node, cst.AsName):
             targets.append(node.name)
@@ -1738,7 +1734,6 @@ class RangeLenIndex(_Scoped):
     code = "SL119"
     name = "range-len-index"
     summary = "`for i in range(len(seq))` used to index `seq`"
-    fixable = True
     VALID = [
         "for i in range(len(xs)):\n    print(i)\n",
         "for i in range(len(xs)):\n    print(ys[i])\n",
@@ -1836,7 +1831,6 @@ class DoubleNegation(_TruthTested):
     name = "double-negation"
     silenced_by = ("SIM208",)
     summary = "`not not x`: use `bool(x)`"
-    fixable = True
     VALID = ["a = not x\n", "a = not (x and not y)\n", "a = -(-x)\n"]
     INVALID = [
         Invalid("a = not not x\n", fixed="a = bool(x)\n", count=1, message="Double negation"),
@@ -1894,7 +1888,6 @@ class TernaryOr(SimplifyRule):
     name = "ternary-or"
     silenced_by = ("FURB110",)
     summary = "`x if x else y`: use `x or y`"
-    fixable = True
     VALID = ["a = x if y else z\n", "a = x if not x else y\n", "a = x.y if x else z\n", "a = () if y else (y,)\n"]
     INVALID = [
         Invalid("a = x if x else y\n", fixed="a = x or y\n", count=1, message="`x or y`"),
@@ -1910,7 +1903,8 @@ class TernaryOr(SimplifyRule):
         if not body.deep_equals(without_parens(node.test)):
             return
         replacement = cst.BooleanOperation(node.body, cst.Or(), wrap(node.orelse, OR))
-        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", not isinstance(body, cst.Name))
+        unsafe = not isinstance(body, cst.Name)
+        fix = NodeFix(node, in_place(node, replacement), f"Replace with `{short(replacement)}`", unsafe)
         self.report(node, "Use `x or y` instead of `x if x else y`", fix)
 
 

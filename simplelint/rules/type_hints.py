@@ -7,9 +7,10 @@ implementations (skipped, as ruff does), and which are private in ruff's sense (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -214,7 +215,8 @@ class MissingParameterAnnotation(FunctionRule):
     VALID = [
         "def add(a: int, b: int = 0, *args: int, **kwargs: int) -> int:\n    return a + b\n",
         # Positional-only and keyword-only parameters, annotated.
-        "def clip(value: float, /, low: float = 0.0, *, high: float) -> float:\n    return min(max(value, low), high)\n",
+        "def clip(value: float, /, low: float = 0.0, *, high: float) -> float:\n"
+        "    return min(max(value, low), high)\n",
         # `self` and `cls` need no hint, in classmethods too.
         "class Account:\n"
         "    def deposit(self, amount: int) -> None:\n        self.balance += amount\n\n"
@@ -321,7 +323,6 @@ class MissingReturnAnnotation(FunctionRule):
     name = "missing-return-annotation"
     silenced_by = ("ANN201", "ANN202", "ANN204", "ANN205", "ANN206")
     summary = "Function without a return type annotation"
-    fixable = True
     options = {
         **SHARED_OPTIONS,
         "mypy-init-return": Option(
@@ -331,8 +332,9 @@ class MissingReturnAnnotation(FunctionRule):
             False, "Allow no return annotation on functions that return only `None` (explicitly or implicitly)."
         ),
         "ignore-private-functions": Option(
-            False, "Do not require return hints on private functions (`_name`, nested, in private classes or modules, not in "
-            "`__all__`): ruff's ANN202."
+            False,
+            "Do not require return hints on private functions (`_name`, nested, in private classes or modules, not"
+            " in `__all__`): ruff's ANN202.",
         ),
         "ignore-dunder-methods": Option(
             False, "Do not require return hints on special methods (`__eq__`, `__init__`, ...): ruff's ANN204."
@@ -384,7 +386,10 @@ class MissingReturnAnnotation(FunctionRule):
         # Generators, async generators and functions returning a value get no fix.
         Invalid("def count():\n    yield 1\n", fixed="def count():\n    yield 1\n"),
         Invalid("async def ticks():\n    yield 1\n", fixed="async def ticks():\n    yield 1\n"),
-        Invalid("def get(x: int):\n    if x:\n        return x\n", fixed="def get(x: int):\n    if x:\n        return x\n"),
+        Invalid(
+            "def get(x: int):\n    if x:\n        return x\n",
+            fixed="def get(x: int):\n    if x:\n        return x\n",
+        ),
         # Abstract methods: an always-raising or empty body says nothing about what overrides return.
         Invalid(
             "import abc\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self): ...\n\n"
@@ -402,7 +407,12 @@ class MissingReturnAnnotation(FunctionRule):
             message="special method `__init__`",
         ),
         # `mypy-init-return` needs an annotated parameter.
-        Invalid("class A:\n    def __init__(self, size):\n        pass\n", {"mypy-init-return": True}, count=1),
+        Invalid(
+            "class A:\n    def __init__(self, size):\n        pass\n",
+            {"mypy-init-return": True},
+            fixed="class A:\n    def __init__(self, size) -> None:\n        pass\n",
+            count=1,
+        ),
         Invalid(
             "class A:\n    @staticmethod\n    def make():\n        return A()\n\n"
             "    @classmethod\n    def build(cls):\n        return cls()\n",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Union
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
