@@ -42,24 +42,24 @@ REPEAT = 3  # per-rule figures are the least CPU of this many passes: small diff
 # script keeps working while the engine changes; whatever is not wrapped shows up in its caller's phase.
 PHASES = [
     ("simplelint.cli", "_check", "cli, runner and project stage (rest)"),
-    ("simplelint.config", "load_settings", "config"),
-    ("simplelint.discovery", "discover", "discovery"),
-    ("simplelint.engine", "analyse", "engine: rest of analyse"),
-    ("simplelint.engine", "digest", "content hash"),
-    ("simplelint.engine", "context_for", "engine: file context"),
-    ("simplelint.engine", "_parse", "parse (LibCST)"),
-    ("simplelint.engine", "parse_noqa", "noqa: parse comments"),
-    ("simplelint.engine", "_visitors", "rule instances"),
-    ("simplelint.engine", "_resolve_metadata", "metadata providers"),
-    ("simplelint.engine", "traverse", "traversal + rule visit methods"),
-    ("simplelint.engine", "node_ranges", "positions of reported nodes"),
-    ("simplelint.engine", "LineIndex", "positions of reported nodes"),
-    ("simplelint.engine", "_collect", "facts"),
-    ("simplelint.engine", "_violation", "violations (incl. snippets)"),
-    ("simplelint.cache.Cache", "get", "cache read"),
-    ("simplelint.cache.Cache", "put", "cache write"),
-    ("simplelint.runner", "_project_stage", "project stage"),
-    ("simplelint.runner", "_suppress", "noqa: filter"),
+    ("simplelint.config.load", "load_settings", "config"),
+    ("simplelint.run.discovery", "discover", "discovery"),
+    ("simplelint.engine.analysis", "analyse", "engine: rest of analyse"),
+    ("simplelint.engine.analysis", "digest", "content hash"),
+    ("simplelint.engine.analysis", "context_for", "engine: file context"),
+    ("simplelint.engine.analysis", "_parse", "parse (LibCST)"),
+    ("simplelint.engine.analysis", "parse_noqa", "noqa: parse comments"),
+    ("simplelint.engine.analysis", "_visitors", "rule instances"),
+    ("simplelint.engine.analysis", "_resolve_metadata", "metadata providers"),
+    ("simplelint.engine.analysis", "traverse", "traversal + rule visit methods"),
+    ("simplelint.engine.analysis", "node_ranges", "positions of reported nodes"),
+    ("simplelint.engine.analysis", "LineIndex", "positions of reported nodes"),
+    ("simplelint.engine.analysis", "_collect", "facts"),
+    ("simplelint.engine.analysis", "_violation", "violations (incl. snippets)"),
+    ("simplelint.run.cache.Cache", "get", "cache read"),
+    ("simplelint.run.cache.Cache", "put", "cache write"),
+    ("simplelint.run.runner", "_project_stage", "project stage"),
+    ("simplelint.run.runner", "_suppress", "noqa: filter"),
     ("simplelint.cli", "_report", "report"),
 ]
 
@@ -93,7 +93,7 @@ class PhaseTimer:
 
 
 def resolve(dotted: str) -> Any:
-    """A module, or a class inside one ("simplelint.cache.Cache")."""
+    """A module, or a class inside one ("simplelint.run.cache.Cache")."""
     try:
         return importlib.import_module(dotted)
     except ImportError:
@@ -120,8 +120,8 @@ def simplelint_modules() -> list[Any]:
 def import_everything() -> float:
     """Import what a check run imports (libcst, every rule, the reporters); returns the CPU seconds taken."""
     start = time.process_time()
-    for name in ("simplelint.cli", "simplelint.runner", "simplelint.engine", "simplelint.cache",
-                 "simplelint.discovery", "simplelint.config", "simplelint.reporters", "simplelint.reporters.text"):
+    for name in ("simplelint.cli", "simplelint.run.runner", "simplelint.engine.analysis", "simplelint.run.cache",
+                 "simplelint.run.discovery", "simplelint.config.load", "simplelint.output", "simplelint.output.text"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     from simplelint import registry
@@ -152,10 +152,11 @@ def worker_phases(args: list[str]) -> dict[str, Any]:
 
 def worker_rules(target: str) -> dict[str, Any]:
     """Marginal CPU per rule on already-parsed trees: analyse with that rule alone, minus the bare walk."""
-    from simplelint import engine, registry
-    from simplelint.result import FileResult
-    from simplelint.config import CliOverrides, load_settings
-    from simplelint.discovery import discover
+    from simplelint import registry
+    from simplelint.engine import analysis as engine
+    from simplelint.engine.result import FileResult
+    from simplelint.config.load import CliOverrides, load_settings
+    from simplelint.run.discovery import discover
 
     settings = load_settings([target], CliOverrides(select=["ALL"], isolated=True))
     sources = {path: Path(path).read_bytes() for path in discover([target], settings)}
@@ -202,7 +203,7 @@ def cpu_of(function: Callable[..., Any], *args: Any) -> float:
 
 def bare_walk(tree: Any) -> None:
     """The shared traversal with one visitor that does nothing, so the walk itself is what is timed."""
-    from simplelint.traversal import traverse
+    from simplelint.engine.traversal import traverse
 
     traverse(tree, [empty_visitor()()], [], lambda visitor, trace: None)
 

@@ -31,11 +31,11 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 
-from simplelint.config import CliOverrides, load_settings  # noqa: E402
-from simplelint.discovery import discover  # noqa: E402
-from simplelint.reporters import ReportContext, common, renderer  # noqa: E402
-from simplelint.runner import RunOptions, run  # noqa: E402
-from simplelint.violation import Violation  # noqa: E402
+from simplelint.config.load import CliOverrides, load_settings  # noqa: E402
+from simplelint.run.discovery import discover  # noqa: E402
+from simplelint.output import ReportContext, common, renderer  # noqa: E402
+from simplelint.run.runner import RunOptions, run  # noqa: E402
+from simplelint.engine.violation import Violation  # noqa: E402
 
 FORMATS = ["json", "json-lines", "sarif", "gitlab", "junit", "github"]
 SCHEMA = json.loads((HERE.parent / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

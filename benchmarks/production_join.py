@@ -19,14 +19,14 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from simplelint.config import CliOverrides, load_settings
-from simplelint.discovery import discover
-from simplelint.result import FileResult
+from simplelint.config.load import CliOverrides, load_settings
+from simplelint.run.discovery import discover
+from simplelint.engine.result import FileResult
 from simplelint.rule import FileFacts, Project
 from simplelint.rules.production import PandasInProductionViaImport
-from simplelint.runner import RunOptions, _map
-from simplelint.settings import Settings
-from simplelint.violation import Violation
+from simplelint.run.runner import RunOptions, _map
+from simplelint.config.settings import Settings
+from simplelint.engine.violation import Violation
 
 
 def _timed(project: Project, options: dict[str, Any], repeat: int) -> tuple[list[Violation], float, float]:

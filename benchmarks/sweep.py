@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 
 from simplelint import __version__, registry  # noqa: E402
-from simplelint.fixer import compiles  # noqa: E402
+from simplelint.fix.fixer import compiles  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "sweep.md"
@@ -154,8 +154,8 @@ def run_simplelint(args: list[str], cwd: Path, timeout: int) -> tuple[Measure, s
 
 def python_files(folder: Path) -> list[Path]:
     """The files simplelint checks there: its own discovery, with the same isolated settings."""
-    from simplelint.config import CliOverrides, load_settings
-    from simplelint.discovery import discover
+    from simplelint.config.load import CliOverrides, load_settings
+    from simplelint.run.discovery import discover
 
     settings = load_settings([str(folder)], CliOverrides(isolated=True, select=["ALL"]))
     return [Path(f).resolve() for f in discover([str(folder)], settings)]

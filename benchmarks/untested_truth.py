@@ -28,13 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import fetch  # noqa: E402
 
-from simplelint.config import CliOverrides, load_settings  # noqa: E402
-from simplelint.coverage_data import load  # noqa: E402
-from simplelint.discovery import discover  # noqa: E402
+from simplelint.config.load import CliOverrides, load_settings  # noqa: E402
+from simplelint.rules.untested.coverage import load  # noqa: E402
+from simplelint.run.discovery import discover  # noqa: E402
 from simplelint.rule import FileFacts, Project  # noqa: E402
 from simplelint.rules import untested  # noqa: E402
-from simplelint.runner import RunOptions, run  # noqa: E402
-from simplelint.settings import Settings  # noqa: E402
+from simplelint.run.runner import RunOptions, run  # noqa: E402
+from simplelint.config.settings import Settings  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / ".work" / "untested"
 

@@ -13,16 +13,16 @@ from typing import IO, TYPE_CHECKING, Any, Callable, NamedTuple, Optional, TextI
 import click
 
 from simplelint import __version__
-from simplelint.reporters import FORMATS
+from simplelint.output import FORMATS
 from simplelint.wording import plural
 
 if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version` and `rules` start fast
     from typing_extensions import Unpack  # typing's from Python 3.11
 
-    from simplelint.baseline import Entry, LineReader, Outcome
-    from simplelint.changed_lines import ChangedLines
-    from simplelint.runner import RunResult
-    from simplelint.settings import Settings
+    from simplelint.adoption.baseline import Entry, LineReader, Outcome
+    from simplelint.adoption.changed_lines import ChangedLines
+    from simplelint.run.runner import RunResult
+    from simplelint.config.settings import Settings
 
 
 class Options(TypedDict, total=False):
@@ -251,7 +251,7 @@ class _Progress:
 
 
 def _file_timeout(seconds: Optional[float]) -> Optional[float]:
-    from simplelint.runner import AUTO_TIMEOUT
+    from simplelint.run.runner import AUTO_TIMEOUT
 
     if seconds is None:
         return AUTO_TIMEOUT
@@ -259,8 +259,8 @@ def _file_timeout(seconds: Optional[float]) -> Optional[float]:
 
 
 def _check(options: Options) -> int:
-    from simplelint.discovery import explicitly_excluded
-    from simplelint.runner import RunOptions, run
+    from simplelint.run.discovery import explicitly_excluded
+    from simplelint.run.runner import RunOptions, run
 
     settings, files = _load(options)
     name = options["stdin_filename"]
@@ -319,8 +319,8 @@ def _exit_code(result: RunResult, options: Options, changed: int) -> int:
 
 def _load(options: Options) -> tuple[Settings, list[str]]:
     """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
-    from simplelint.config import CliOverrides, ConfigError, load_settings
-    from simplelint.discovery import DiscoveryError, Said, discover
+    from simplelint.config.load import CliOverrides, ConfigError, load_settings
+    from simplelint.run.discovery import DiscoveryError, Said, discover
     from simplelint.registry import UnknownSelector
 
     try:
@@ -359,7 +359,7 @@ def _load(options: Options) -> tuple[Settings, list[str]]:
     for note in said.notes if options.get("verbose") else ():
         click.echo(f"note: {note}", err=True)
     if options.get("output_format") == "html":
-        from simplelint.report_html import COLLECTORS
+        from simplelint.output.html_page import COLLECTORS
 
         settings.collectors = COLLECTORS
     return settings, files
@@ -378,7 +378,7 @@ def _reads_stdin(options: Options) -> bool:
 
 def _baseline(options: Options, settings: Settings) -> Optional[Baseline]:
     """The baseline file (`--baseline`, config `baseline`, or the default one if present) and its entries."""
-    from simplelint import baseline
+    from simplelint.adoption import baseline
 
     path = settings.baseline
     if path is None and (settings.root / baseline.DEFAULT_NAME).is_file():
@@ -396,7 +396,7 @@ def _baseline(options: Options, settings: Settings) -> Optional[Baseline]:
 def _changed_lines(options: Options, settings: Settings) -> Optional[ChangedLines]:
     if not options["diff_from"]:
         return None
-    from simplelint.changed_lines import GitError, changed_since
+    from simplelint.adoption.changed_lines import GitError, changed_since
 
     anchor = next((p for p in options["paths"] if p != "-"), ".")
     try:
@@ -413,8 +413,8 @@ def _adopt(
     stdin: Optional[tuple[str, bytes]],
 ) -> None:
     """Hide baselined findings, then (with --diff-from) findings on untouched lines."""
-    from simplelint.baseline import apply, folder_of
-    from simplelint.changed_lines import keep_changed
+    from simplelint.adoption.baseline import apply, folder_of
+    from simplelint.adoption.changed_lines import keep_changed
 
     if baseline is not None:
         path, entries = baseline
@@ -427,7 +427,7 @@ def _adopt(
 
 
 def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, options: Options) -> None:
-    from simplelint import baseline
+    from simplelint.adoption import baseline
 
     if options["verbose"]:
         click.echo(f"simplelint: {plural(outcome.hidden, 'finding')} hidden by the baseline {path}", err=True)
@@ -452,7 +452,7 @@ def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, opti
 
 def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> int:
     """Write fixed files (or print the diff); returns how many files would change."""
-    from simplelint.result import digest
+    from simplelint.engine.result import digest
 
     changed = [(file, file.new_source) for file in result.files if file.new_source is not None and file.fixed]
     for file, new_source in changed:
@@ -481,7 +481,7 @@ def _write_fixed(path: str, new_source: bytes, errors: list[str]) -> bool:
 
 
 def _read(path: str) -> Optional[bytes]:
-    from simplelint.result import read_source
+    from simplelint.engine.result import read_source
 
     try:
         return read_source(path)
@@ -490,7 +490,7 @@ def _read(path: str) -> Optional[bytes]:
 
 
 def _unified_diff(path: str, before: bytes, after: bytes) -> str:
-    from simplelint.fixer import unified_diff
+    from simplelint.fix.fixer import unified_diff
 
     return unified_diff(path, before, after)  # in the file's own encoding
 
@@ -508,7 +508,7 @@ def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> LineReader:
 
 
 def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]], settings: Settings) -> None:
-    from simplelint.reporters import ReportContext, renderer
+    from simplelint.output import ReportContext, renderer
 
     fixing_stdin = stdin is not None and (options["fix"]) and not options["diff"]
     out_path = options["output_file"]
@@ -530,7 +530,7 @@ def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, byte
         return
     fmt = options["output_format"]
     if options["statistics"]:
-        from simplelint.reporters.text import statistics
+        from simplelint.output.text import statistics
 
         text = statistics(result.violations, context)
     else:
@@ -573,7 +573,7 @@ def _summary(result: RunResult, options: Options) -> str:
 
 def _run_all(options: Options) -> tuple[Settings, RunResult]:
     """Check the paths with no baseline or diff filter; internal errors are printed (the caller exits 2)."""
-    from simplelint.runner import RunOptions, run
+    from simplelint.run.runner import RunOptions, run
 
     settings, files = _load(options)
     result = run(files, settings, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
@@ -590,7 +590,7 @@ def baseline_command(**options: Unpack[Options]) -> None:
 
     Findings of files not checked this time keep their entries in an existing baseline.
     """
-    from simplelint import baseline
+    from simplelint.adoption import baseline
 
     settings, result = _run_all(options)
     path = settings.baseline or settings.root / baseline.DEFAULT_NAME
@@ -609,8 +609,8 @@ def baseline_command(**options: Unpack[Options]) -> None:
 @click.option("--html", "html_dir", required=True, type=click.Path(file_okay=False), help="Write DIR/index.html.")
 def report(**options: Unpack[Options]) -> None:
     """Write a health report of PATHS: one self-contained HTML page at DIR/index.html."""
-    from simplelint.reporters import ReportContext
-    from simplelint.reporters.html import render
+    from simplelint.output import ReportContext
+    from simplelint.output.html import render
 
     settings, result = _run_all({**options, "output_format": "html"})
     context = ReportContext(

@@ -55,7 +55,7 @@ RULE_MODULES = (
     "simplelint.rules.simplify",
     "simplelint.rules.type_hints",
     "simplelint.rules.untested",
-    "simplelint.rules.production_direct",
+    "simplelint.rules.production.direct",
     "simplelint.rules.production",
 )
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from simplelint.rule import FactCollector, Report
-    from simplelint.settings import Settings
-    from simplelint.violation import Violation
+    from simplelint.config.settings import Settings
+    from simplelint.engine.violation import Violation
 
 
 # What an option's strings are, when more than any text: checked as the config is read.

@@ -10,13 +10,13 @@ from typing import Any, Optional
 
 from simplelint import registry
 from simplelint.rule import Example, Invalid, RuleInfo, Valid
-from simplelint.settings import Settings
-from simplelint.violation import Violation
+from simplelint.config.settings import Settings
+from simplelint.engine.violation import Violation
 
 
 def settings_for(root: Path, codes: frozenset[str], options: Optional[Mapping[str, Any]] = None) -> Settings:
     """Default settings with only `codes` enabled; `options` override the rule's family table."""
-    from simplelint.config import CliOverrides, _build, RawConfig
+    from simplelint.config.load import CliOverrides, _build, RawConfig
 
     settings = _build(RawConfig(), {}, root, CliOverrides(select=sorted(codes)))
     settings.cache_dir = None
@@ -48,7 +48,7 @@ def run_example(rule: type[RuleInfo], example: Example, fix: bool = False) -> tu
 
     Returns the violations of this rule and the text of each file afterwards.
     """
-    from simplelint.runner import RunOptions, run
+    from simplelint.run.runner import RunOptions, run
 
     example = as_example(example)
     files = dict(example.files) or {example.path: example.code}

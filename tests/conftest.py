@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from simplelint import engine
+from simplelint.engine import analysis as engine
 from simplelint.testing import rules_added
 
 

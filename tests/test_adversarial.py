@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
-from simplelint import fixer
+from simplelint.fix import fixer
 from simplelint.cli import main
 
 TRACEBACK = "Traceback"
@@ -338,7 +338,7 @@ def _three_files() -> None:
 
 
 def _delete_b_after_discovery(monkeypatch: pytest.MonkeyPatch) -> None:
-    from simplelint import discovery
+    from simplelint.run import discovery
 
     real = discovery.discover
 

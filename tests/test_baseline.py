@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 
-from simplelint.baseline import DEFAULT_NAME, BaselineError, Entry, entry_for, read
+from simplelint.adoption.baseline import DEFAULT_NAME, BaselineError, Entry, entry_for, read
 from simplelint.cli import main
-from simplelint.violation import Violation
+from simplelint.engine.violation import Violation
 
 FLAGS = ["--isolated", "--no-cache", "--select", "SL201,SL202", "-j", "1"]
 
@@ -217,7 +217,7 @@ def test_fingerprint_ignores_lines_and_whitespace(tmp_path: Path) -> None:
 
 
 def test_library_api_create_apply_update(tmp_path: Path) -> None:
-    from simplelint.baseline import apply, create, update, write
+    from simplelint.adoption.baseline import apply, create, update, write
 
     def found(line: int, snippet: str) -> Violation:
         return Violation("SL201", "n", "m", str(tmp_path / "a.py"), line, 1, line, 2, context="f", snippet=snippet)

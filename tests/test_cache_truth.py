@@ -93,7 +93,7 @@ def test_another_interpreter_or_libcst_does_not_reuse_entries(
     if change == "python":
         monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     else:
-        from simplelint import settings
+        from simplelint.config import settings
 
         monkeypatch.setattr(settings, "_libcst_stamp", lambda: "libcst 0.0.1")
     run(".")
@@ -116,7 +116,7 @@ def test_the_libcst_stamp_follows_its_version_file(tmp_path: Path, monkeypatch: 
     import importlib.machinery
     import importlib.util
 
-    from simplelint import settings
+    from simplelint.config import settings
 
     (tmp_path / "__init__.py").write_text("")
     spec = importlib.machinery.ModuleSpec("libcst", None, origin=str(tmp_path / "__init__.py"))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from simplelint.changed_lines import ChangedLines, parse_diff
+from simplelint.adoption.changed_lines import ChangedLines, parse_diff
 from simplelint.cli import main
-from simplelint.violation import Violation
+from simplelint.engine.violation import Violation
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -188,7 +188,7 @@ def test_project_finding_without_snippet_at_a_def_counts_its_body(tmp_path: Path
 
 
 def test_library_api(repo: Path) -> None:
-    from simplelint.changed_lines import changed_since, keep_changed
+    from simplelint.adoption.changed_lines import changed_since, keep_changed
 
     (repo / "app.py").write_text(OLD.replace("return value", "return value * 2"))
     changed = changed_since("HEAD", str(repo / "app.py"))

@@ -447,7 +447,7 @@ def test_a_closed_pipe_ends_quietly(project: Path) -> None:
 def test_a_crashing_worker_names_its_file_and_the_rest_are_checked(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from simplelint import runner
+    from simplelint.run import runner
 
     for index in range(12):
         (project / "pkg" / f"m{index}.py").write_text("x == None\n", encoding="utf-8")
@@ -474,7 +474,7 @@ def test_a_file_over_its_time_budget_is_stopped_and_named(
     """Issue 14.9: LibCST's parser holds the GIL for minutes on some code; its worker is stopped (SL006)."""
     import time
 
-    from simplelint import runner
+    from simplelint.run import runner
 
     for index in range(files):
         (project / "pkg" / f"m{index}.py").write_text("x == None\n", encoding="utf-8")

@@ -13,7 +13,7 @@ import libcst as cst
 import pytest
 
 from simplelint import registry
-from simplelint.engine import lint_source
+from simplelint.engine.analysis import lint_source
 from simplelint.rules import complexity
 from simplelint.testing import settings_for
 

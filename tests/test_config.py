@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from simplelint import registry
 from simplelint.cli import main
-from simplelint.config import TOP_LEVEL_KEYS
-from simplelint.toml_lines import key_lines
+from simplelint.config.load import TOP_LEVEL_KEYS
+from simplelint.config.toml_lines import key_lines
 
 # The runner raises the recursion limit for deep code; raising it first keeps hypothesis from warning.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
@@ -372,7 +372,7 @@ def test_explain_shows_the_bound() -> None:
 def test_workers_are_capped_at_files_and_cpus(
     project: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, cpus: int, expected: int
 ) -> None:
-    from simplelint import runner
+    from simplelint.run import runner
 
     for index in range(9):
         (project / f"m{index}.py").write_text("x = 1\n", encoding="utf-8")

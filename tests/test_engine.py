@@ -12,13 +12,13 @@ import pathspec
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from simplelint import engine
-from simplelint.engine import analyse
-from simplelint.positions import LineIndex, node_ranges
+from simplelint.engine import analysis as engine
+from simplelint.engine.analysis import analyse
+from simplelint.engine.positions import LineIndex, node_ranges
 from simplelint.rule import FactCollector, Rule, python_ast
-from simplelint.settings import DEFAULT_EXCLUDE, Matcher
+from simplelint.config.settings import DEFAULT_EXCLUDE, Matcher
 from simplelint.testing import settings_for
-from simplelint.traversal import traverse
+from simplelint.engine.traversal import traverse
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simplelint"
 TRICKY = [
@@ -88,7 +88,7 @@ def test_traversal_visits_in_source_order_and_tracks_scope() -> None:
 
 
 def test_traversal_reaches_the_same_nodes_as_libcst() -> None:
-    source = (PACKAGE / "engine.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "engine" / "analysis.py").read_text(encoding="utf-8")
     module = cst.parse_module(source)
 
     class Count(cst.CSTVisitor):
@@ -247,7 +247,7 @@ def test_fast_matcher_agrees_with_pathspec(patterns: list[str]) -> None:
 
 def test_cache_key_follows_our_code_not_its_modification_times() -> None:
     """A reinstall of the same code (CI restoring a cache folder) keeps the cache; an edit does not."""
-    from simplelint import settings as settings_module
+    from simplelint.config import settings as settings_module
 
     before = settings_module._code_stamp()
     module = Path(settings_module.__file__)

@@ -11,11 +11,12 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from simplelint import fixer
+from simplelint.fix import fixer
 from simplelint.fileio import write_atomic
 from simplelint.cli import main
 from simplelint.rule import NodeFix, Rule
 from simplelint.rules import simplify
+from simplelint.rules.simplify import branches, comparisons
 from simplelint.testing import settings_for
 
 NESTED = "if a:\n    if b:\n        if c:\n            f()\n"
@@ -139,7 +140,7 @@ def _broken_else(orelse: cst.Else) -> list[cst.BaseStatement]:
 def test_a_fix_that_would_not_compile_is_dropped_and_the_good_ones_kept(
     here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(simplify, "dedented", _broken_else)
+    monkeypatch.setattr(branches, "dedented", _broken_else)
     Path("mod.py").write_text(MIXED)
     code, _, stderr = _cli("--select", "SL111,SL113", "--fix", "--unsafe-fixes", "mod.py")
     assert code == 2
@@ -148,7 +149,7 @@ def test_a_fix_that_would_not_compile_is_dropped_and_the_good_ones_kept(
 
 
 def test_a_fix_that_would_not_parse_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(simplify, "dedented", _broken_else)
+    monkeypatch.setattr(branches, "dedented", _broken_else)
     # `return` outside a function: LibCST parses the file, CPython does not compile it, so LibCST decides.
     source = b"return 0\nfor x in y:\n    if x:\n        break\n    else:\n        f()\n"
     result = _fix(tmp_path, source, frozenset({"SL113"}))
@@ -160,7 +161,7 @@ def test_a_fix_that_cannot_be_built_is_dropped(tmp_path: Path, monkeypatch: pyte
     def glued(operator: cst.BaseCompOp) -> cst.BaseCompOp:
         return cst.Is(whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(""))
 
-    monkeypatch.setattr(simplify, "identity_operator", glued)  # LibCST refuses `x isNone`
+    monkeypatch.setattr(comparisons, "identity_operator", glued)  # LibCST refuses `x isNone`
     result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
     assert result.fixed == 0 and result.new_source == b"a = x == None\n"
     assert ["cannot be applied (CSTValidationError)" in e for e in result.errors] == [True]
@@ -170,7 +171,7 @@ def test_a_fix_that_parses_but_does_not_compile_is_dropped(tmp_path: Path, monke
     def outside(orelse: cst.Else) -> list[cst.BaseStatement]:
         return [cst.SimpleStatementLine([cst.Continue()])]  # `continue` outside the loop: parses, does not compile
 
-    monkeypatch.setattr(simplify, "dedented", outside)
+    monkeypatch.setattr(branches, "dedented", outside)
     source = b"if x:\n    raise E\nelse:\n    f()\n"
     result = _fix(tmp_path, source, frozenset({"SL113"}))
     assert result.fixed == 0 and result.new_source == source
@@ -181,7 +182,7 @@ def test_a_fix_that_leaves_its_finding_is_dropped(tmp_path: Path, monkeypatch: p
     def same(operator: cst.BaseCompOp) -> cst.BaseCompOp:
         return cst.Equal(whitespace_before=cst.SimpleWhitespace("  "), whitespace_after=cst.SimpleWhitespace(" "))
 
-    monkeypatch.setattr(simplify, "identity_operator", same)
+    monkeypatch.setattr(comparisons, "identity_operator", same)
     result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
     assert result.fixed == 0 and result.new_source == b"a = x == None\n"
     assert ["leaves its finding in place" in e for e in result.errors] == [True]

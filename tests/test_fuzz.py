@@ -35,12 +35,13 @@ from hypothesis import HealthCheck, assume, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from simplelint import fixer, registry
-from simplelint.engine import Analysis
-from simplelint.result import FileResult
+from simplelint import registry
+from simplelint.fix import fixer
+from simplelint.engine.analysis import Analysis
+from simplelint.engine.result import FileResult
 from simplelint.rule import Valid
-from simplelint.runner import RunOptions, run
-from simplelint.settings import Settings
+from simplelint.run.runner import RunOptions, run
+from simplelint.config.settings import Settings
 from simplelint.testing import settings_for
 
 # The runner raises the recursion limit for deep code; raising it first keeps hypothesis from warning.

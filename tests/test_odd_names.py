@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from simplelint.reporters import FORMATS
+from simplelint.output import FORMATS
 
 NAMES = {b"caf\xe9.py": "caf\\xe9.py", b"new\nline.py": "new\\nline.py", b"ctl\x01.py": "ctl\\x01.py"}
 SOURCE = b"x = 1\nif x == None:\n    pass\n"

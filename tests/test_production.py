@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simplelint.cli import main
-from simplelint.facts import ImportScanner
-from simplelint.import_graph import (
+from simplelint.rules.production.facts import ImportScanner
+from simplelint.rules.production.graph import (
     Import,
     ModuleGraph,
     path_to_source,
@@ -27,7 +27,7 @@ from simplelint.import_graph import (
 from simplelint.rule import FileFacts, Project
 from simplelint.rules.production import NO_PRODUCTION_NOTE, PandasInProductionViaImport, banned_root
 from simplelint.testing import settings_for
-from simplelint.traversal import traverse
+from simplelint.engine.traversal import traverse
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pipeline_project"
 PANDAS = "do transforms in SQL or DuckDB, or use Polars or PyArrow"

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from simplelint.cli import main
-from simplelint.report_html import MAX_ROWS, OTHER, Stats, build, family_of, page, render
-from simplelint.reporters import ReportContext
-from simplelint.reporters.html import render as render_html
+from simplelint.output.html_page import MAX_ROWS, OTHER, Stats, build, family_of, page, render
+from simplelint.output import ReportContext
+from simplelint.output.html import render as render_html
 
 CORE = """\
 def typed(a: int) -> int:
@@ -131,8 +131,8 @@ def test_check_writes_the_same_page_with_output_format_html(project: Path) -> No
 
 
 def test_statistics_per_package_and_without_facts() -> None:
-    from simplelint.result import FileResult
-    from simplelint.violation import Violation
+    from simplelint.engine.result import FileResult
+    from simplelint.engine.violation import Violation
 
     files = [FileResult("a/x.py", "d", facts={"function-metrics": [
         {"name": "f", "line": 1, "annotated": True, "cyclomatic": 3, "cognitive": 2},
@@ -152,7 +152,7 @@ def test_statistics_per_package_and_without_facts() -> None:
 
 
 def test_findings_table_is_capped_keeping_small_families_whole() -> None:
-    from simplelint.violation import Violation
+    from simplelint.engine.violation import Violation
 
     many = [Violation("SL201", "n", "m", "a.py", i, 1, i, 2) for i in range(1, MAX_ROWS + 6)]
     few = [Violation("SL101", "c", "m", "z.py", i, 1, i, 2) for i in range(1, 4)]
@@ -217,9 +217,9 @@ def test_browser_renders_numbers_sorts_and_takes_a_screenshot(project: Path, tmp
 
 
 def test_function_facts_come_from_the_single_traversal(tmp_path: Path) -> None:
-    from simplelint.engine import analyse
-    from simplelint.metrics import FUNCTIONS
-    from simplelint.report_html import COLLECTORS
+    from simplelint.engine.analysis import analyse
+    from simplelint.output.metrics import FUNCTIONS
+    from simplelint.output.html_page import COLLECTORS
     from simplelint.testing import settings_for
 
     source = (

@@ -11,7 +11,7 @@ from typing import Any, Callable, NamedTuple, Optional
 import pytest
 from click.testing import CliRunner
 
-from simplelint import fixer
+from simplelint.fix import fixer
 from simplelint.cli import main
 from simplelint.rule import Invalid
 from simplelint.rules import simplify

@@ -8,12 +8,12 @@ from typing import Any, Optional
 
 import pytest
 
-from simplelint.config import CliOverrides, load_settings
-from simplelint.engine import analyse
-from simplelint.fixer import fix_source
-from simplelint.runner import RunOptions, run
+from simplelint.config.load import CliOverrides, load_settings
+from simplelint.engine.analysis import analyse
+from simplelint.fix.fixer import fix_source
+from simplelint.run.runner import RunOptions, run
 from simplelint.testing import settings_for
-from simplelint.violation import Violation
+from simplelint.engine.violation import Violation
 
 ROOT = Path(__file__).resolve().parent
 

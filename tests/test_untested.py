@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from simplelint.cli import main
-from simplelint.coverage_data import CoverageDataError, load
+from simplelint.rules.untested.coverage import CoverageDataError, load
 from simplelint.rule import Invalid
 from simplelint.rules.untested import UnexecutedFunction, UntestedFunction
 from simplelint.testing import run_example

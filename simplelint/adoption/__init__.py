@@ -1,0 +1,1 @@
+"""Adopting simplelint on existing code: baselines and changed lines."""

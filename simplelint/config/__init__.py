@@ -1,0 +1,1 @@
+"""Configuration: pyproject.toml's [tool.simplelint] and the CLI, resolved into Settings."""

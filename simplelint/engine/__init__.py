@@ -1,0 +1,1 @@
+"""One file: parse once, run every rule in one traversal, positions, suppressions."""

@@ -1,0 +1,1 @@
+"""Fixes: applying rules' node replacements, proving them, writing files atomically."""

@@ -1,0 +1,29 @@
+"""GitHub Actions workflow commands: one `::error` line per finding, escaped as the runner expects."""
+
+from __future__ import annotations
+
+from simplelint.output import ReportContext, common
+from simplelint.engine.violation import Violation
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(violations: list[Violation], context: ReportContext) -> str:
+    return "".join(_command(v) + "\n" for v in violations)
+
+
+def _command(violation: Violation) -> str:
+    path = common.portable_path(violation.path)
+    line, column = violation.line, violation.column
+    title = _property(f"simplelint ({violation.code})")
+    properties = (
+        f"title={title},file={_property(path)},line={line},col={column},"
+        f"endLine={violation.end_line},endColumn={violation.end_column}"
+    )
+    return f"::error {properties}::{_data(f'{path}:{line}:{column}: {violation.code} {violation.message}')}"

@@ -1,0 +1,12 @@
+"""`html`: the health report page (see simplelint.output.html_page); needs the run's facts from the context."""
+
+from __future__ import annotations
+
+from simplelint.output.html_page import render as render_page
+from simplelint.output import ReportContext
+from simplelint.engine.violation import Violation
+
+
+def render(violations: list[Violation], context: ReportContext) -> str:
+    enabled = context.settings.enabled if context.settings is not None else frozenset()
+    return render_page(violations, context.files, enabled, context.read_lines, context.root or "")

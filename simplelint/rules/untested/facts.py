@@ -1,0 +1,757 @@
+"""SL3xx's per-file facts: functions, classes, imports and the references each function makes.
+
+Read from CPython's `ast`, not LibCST's tree: these facts need no formatting detail, and SL301 gathers them
+from the whole test suite, where LibCST's parse (about 5x slower) was most of a cold run's time. See
+`simplelint/rules/untested/__init__.py` for the tokens and how the project stage joins them.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Union
+
+from simplelint.ruleinfo import AstFactCollector, FileContext
+from simplelint.rules.naming import is_dunder, is_private
+
+# Flags of a definition, one small int in the facts.
+PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA = (
+    1 << bit for bit in range(10)
+)
+_BINARY = {
+    "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod",
+    "Pow": "pow", "MatMult": "matmul", "LShift": "lshift", "RShift": "rshift", "BitAnd": "and", "BitOr": "or",
+    "BitXor": "xor",
+}  # fmt: skip
+_COMPARE = {
+    "Eq": ("__eq__",), "NotEq": ("__ne__", "__eq__"), "Lt": ("__lt__", "__gt__"), "Gt": ("__gt__", "__lt__"),
+    "LtE": ("__le__", "__ge__"), "GtE": ("__ge__", "__le__"), "In": ("__contains__", "__iter__"),
+    "NotIn": ("__contains__", "__iter__"),
+}  # fmt: skip
+_UNARY = {"USub": ("__neg__",), "UAdd": ("__pos__",), "Invert": ("__invert__",), "Not": ("__len__",)}
+_ITERATE = ("__iter__", "__next__")
+_BUILTIN_DUNDERS = {
+    "len": ("__len__",), "iter": _ITERATE, "next": ("__next__",), "reversed": ("__reversed__",),
+    "str": ("__str__", "__format__"), "print": ("__str__",), "format": ("__format__",),
+    "repr": ("__repr__",), "abs": ("__abs__",), "int": ("__int__", "__index__"), "float": ("__float__",),
+    "complex": ("__complex__",), "round": ("__round__",), "bytes": ("__bytes__",), "dir": ("__dir__",),
+    "divmod": ("__divmod__",), "list": _ITERATE, "tuple": _ITERATE, "set": _ITERATE, "frozenset": _ITERATE,
+    "dict": _ITERATE, "sorted": (*_ITERATE, "__lt__"), "sum": (*_ITERATE, "__add__", "__radd__"),
+    "min": (*_ITERATE, "__lt__"), "max": (*_ITERATE, "__gt__"), "enumerate": _ITERATE, "zip": _ITERATE,
+    "map": _ITERATE, "filter": _ITERATE, "any": _ITERATE, "all": _ITERATE,
+    "copy": ("__copy__", "__reduce_ex__"), "deepcopy": ("__deepcopy__", "__reduce_ex__"),
+    "dumps": ("__reduce__", "__reduce_ex__", "__getstate__", "__getnewargs__", "__getnewargs_ex__"),
+    "loads": ("__setstate__",), "instancecheck": ("__instancecheck__",), "isinstance": ("__instancecheck__",),
+    "issubclass": ("__subclasscheck__",), "vars": ("__dict__",),
+}  # fmt: skip
+_ATTRIBUTE_CALLS = ("getattr", "hasattr", "setattr", "delattr")
+# Calls that keep a lambda argument for later rather than calling it at once.
+_STORING_CALLS = frozenset({"getattr", "defaultdict", "partial", "property", "staticmethod", "classmethod", "dict"})
+_LIFECYCLE = frozenset(
+    "setUp tearDown setUpClass tearDownClass setUpModule tearDownModule asyncSetUp asyncTearDown "
+    "setup_method teardown_method setup_function teardown_function setup_module teardown_module "
+    "setup_class teardown_class setup teardown load_tests".split()
+)
+# Wrappers whose first argument is the type a value really has, for annotations and fixtures.
+_WRAPPERS = frozenset(
+    "Optional Annotated Iterator Iterable Generator AsyncIterator AsyncGenerator Final ClassVar Type type".split()
+)
+# A string like "visit_" or f"render_{kind}" builds the names of what it calls (dispatch by name).
+_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*_\Z")
+# "pkg.mod.func" or "pkg.mod:func": a name that importlib / entry points / settings resolve at run time.
+_DOTTED_STRING = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?\Z")
+_Raw = tuple[str, ...]
+_Type = tuple[str, str]  # (kind, dotted): "a" an instance of an annotation, "r" what calling it returns
+_Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# What the walk does next: visit a node, or make a call (leave a frame, count a decorator) once it gets there.
+_Step = Union[ast.AST, Callable[[], object]]
+
+
+def _children_reversed(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)`, last first (for a stack), without a generator per node."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(item for item in value if isinstance(item, ast.AST))
+    found.reverse()
+    return found
+_DEF_NAME = re.compile(rb"(?:async\s+)?def\s+")
+
+
+def _dotted(node: Optional[ast.AST]) -> str:
+    """`a.b.c` for a chain of names, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _annotation_type(node: Optional[ast.expr]) -> str:
+    """The class an annotation means: `Ledger`, `Optional[Ledger]`, `Ledger | None`, `"Ledger"`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+        return text if all(p.isidentifier() for p in text.split(".")) else ""
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"  # `-> None` says what it returns: nothing to follow
+    if isinstance(node, ast.Subscript):
+        return _subscript_type(node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left = _annotation_type(node.left)
+        return left if left and left != "None" else _annotation_type(node.right)
+    return _dotted(node)
+
+
+def _subscript_type(node: ast.Subscript) -> str:
+    """`Optional[Ledger]` and `Iterator[Ledger]` (a fixture that yields) mean Ledger; `list[Ledger]` means list."""
+    base = _dotted(node.value)
+    inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+    if base.rpartition(".")[2] in _WRAPPERS and not isinstance(inner, (ast.Slice, ast.Tuple)):
+        return _annotation_type(inner)
+    return base
+
+
+def _call_type(node: Optional[ast.expr]) -> Optional[_Type]:
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Call):
+        dotted = _dotted(node.func)
+        return ("r", dotted) if dotted else None
+    return None
+
+
+def _decorator_names(node: Union[_Function, ast.ClassDef]) -> list[str]:
+    return [_dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] for d in node.decorator_list]
+
+
+def _guard_kind(test: ast.expr) -> str:
+    """`if TYPE_CHECKING:` and `if __name__ == "__main__":` change what a block means."""
+    if _dotted(test).rpartition(".")[2] == "TYPE_CHECKING":
+        return "typing"
+    if isinstance(test, ast.Compare) and len(test.comparators) == 1:
+        sides = (test.left, test.comparators[0])
+        if "__name__" in map(_dotted, sides) and any(getattr(s, "value", None) == "__main__" for s in sides):
+            return "main"
+    return ""
+
+
+def _subscripted(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Subscript) else node
+
+
+@dataclass
+class _Def:
+    qualname: str
+    flags: int
+    position: tuple[int, int, int, int]  # of the name
+    body: tuple[int, int]  # first line of the body, last line of the definition
+    refs: set[_Raw] = field(default_factory=set)
+    returns: Optional[_Type] = None
+    # `@main.command()` registers the function with `main`: it runs when `main` does.
+    triggers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Guard:
+    """An enclosing `if TYPE_CHECKING:` or `if __name__ == "__main__":`."""
+
+    kind: str  # "typing" or "main"
+    active: bool = True  # False once the walk has left the `if` body (for its `else`)
+
+
+@dataclass
+class _Frame:
+    kind: str  # "module", "class" or "function"
+    qualname: str
+    owner: Optional[_Def] = None  # the reported function this frame's references belong to
+    own: bool = False  # the frame is `owner`'s own body, not a function nested in it
+    class_qual: str = ""  # the class of a method (or of a class body)
+    self_name: str = ""
+    flags: int = 0  # inherited by definitions inside (private class, Protocol, TYPE_CHECKING)
+    types: dict[str, _Type] = field(default_factory=dict)
+    locals: set[str] = field(default_factory=set)
+
+
+class UntestedFacts(AstFactCollector):
+    """Functions, classes, imports and references of one file, for SL301/SL302."""
+
+    name = "untested"
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return not context.path.endswith(".pyi")  # a stub never runs, and would shadow its module's classes
+
+    @classmethod
+    def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
+        facts = _Facts(context)
+        facts.walk(tree)
+        return facts.facts()
+
+
+class _Facts:
+    """One walk over the file in source order, keeping frames (module, class, function) and guards."""
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.lines = context.source.splitlines(keepends=True)
+        self.module = context.module_name or ""
+        self.is_package = os.path.basename(context.path).startswith("__init__.")
+        self.imports: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        self.class_aliases: dict[str, dict[str, str]] = {}
+        self.stars: list[str] = []
+        self.defs: list[_Def] = []
+        self.classes: dict[str, tuple[int, list[str]]] = {}
+        self.module_refs: set[_Raw] = set()
+        self.frames = [_Frame("module", "")]
+        self.seen: set[int] = set()
+        self.guards: list[_Guard] = []
+        self.decorators = 0
+        self.annotations = 0
+        # `key = lambda x: helper(x)` at module level: the lambda's references run when `key` is called.
+        self.assigning = ""
+        self.lambdas = 0
+        self.immediate: set[int] = set()  # lambdas passed to a call that runs them at import
+        self.deferred: dict[str, set[_Raw]] = {}
+
+    # --- the walk --------------------------------------------------------------------------------------
+
+    def walk(self, node: ast.AST) -> None:
+        """Depth first, parents before children, as the references depend on what encloses them."""
+        stack: list[_Step] = [node]
+        # Looked up once per node type, not per node: the walk is most of the facts' cost.
+        handlers: dict[type, Optional[Callable[[Any], Optional[Sequence[_Step]]]]] = {}
+        while stack:
+            item = stack.pop()
+            kind = type(item)
+            if kind in handlers:
+                handler = handlers[kind]
+            elif callable(item):
+                item()
+                continue
+            else:
+                handler = handlers[kind] = getattr(self, "visit_" + kind.__name__, None)
+            later = handler(item) if handler is not None else None
+            if later is not None:
+                stack.extend(reversed(later))
+            else:
+                stack.extend(_children_reversed(item))  # type: ignore[arg-type]
+
+    def _in_annotation(self, node: Optional[ast.AST]) -> list[_Step]:
+        if node is None:
+            return []
+        return [lambda: self._count("annotations", 1), node, lambda: self._count("annotations", -1)]
+
+    def _count(self, name: str, step: int) -> None:
+        setattr(self, name, getattr(self, name) + step)
+
+    # --- where references go -------------------------------------------------------------------------
+
+    def _sink(self) -> set[_Raw]:
+        if self.guards and any(guard.kind == "main" and guard.active for guard in self.guards):
+            return set()  # a `__main__` block never runs under the tests
+        frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
+        if frame.owner is not None:
+            return frame.owner.refs
+        if self.lambdas and self.assigning:
+            return self.deferred.setdefault(self.assigning, set())
+        return self.module_refs
+
+    def _add(self, *raws: _Raw) -> None:
+        self._sink().update(raws)
+
+    def _names(self, names: Iterable[str]) -> None:
+        self._add(*(("m", name) for name in names))
+
+    def _consume(self, node: Optional[ast.AST]) -> None:
+        """Mark a name chain as handled (an import, a class base, an alias)."""
+        while isinstance(node, ast.Attribute):
+            self.seen.add(id(node))
+            node = node.value
+        if node is not None:
+            self.seen.add(id(node))
+
+    # --- definitions -------------------------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: _Function) -> Sequence[_Step]:
+        parent = self.frames[-1]
+        qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
+        frame = _Frame("function", qualname, parent.owner, class_qual=parent.class_qual, flags=parent.flags)
+        if parent.owner is None:
+            frame.owner = self._define(node, qualname, parent)
+            frame.own = True
+        else:  # a nested function is part of the function that defines it
+            frame.self_name, frame.types, frame.locals = parent.self_name, dict(parent.types), set(parent.locals)
+        self._parameters(node, frame, parent)
+        self.frames.append(frame)
+        # As written: decorators (their references belong to the enclosing scope), then the signature.
+        arguments = node.args
+        later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
+        later += [lambda: self._count("decorators", -1)]
+        for arg in _parameters_in_order(arguments):
+            later += self._in_annotation(arg.annotation)
+        later += [*arguments.defaults, *filter(None, arguments.kw_defaults)]
+        later += self._in_annotation(node.returns)
+        return [*later, *node.body, self.frames.pop]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _define(self, node: _Function, qualname: str, parent: _Frame) -> _Def:
+        name = self._name_position(node)
+        start = node.body[0].lineno if not self._one_liner(node) else name[0]
+        entry = _Def(qualname, parent.flags | self._flags(node, parent), name, (start, node.end_lineno or name[0]))
+        for decorator in node.decorator_list:
+            head = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator).rpartition(".")[0]
+            if head:
+                entry.triggers.append(head)
+        if node.returns is not None:
+            dotted = _annotation_type(node.returns)
+            entry.returns = ("a", dotted) if dotted else None
+        self.defs.append(entry)
+        return entry
+
+    def _name_position(self, node: _Function) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of the name, 1-based and in characters, as ruff reports them."""
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else b""
+        found = _DEF_NAME.match(line, node.col_offset)
+        start = found.end() if found else node.col_offset
+        column = len(line[:start].decode("utf-8", "replace")) + 1
+        return node.lineno, column, node.lineno, column + len(node.name)
+
+    def _one_liner(self, node: _Function) -> bool:
+        """`def f(): return x`: the body starts on the line of the colon, after it."""
+        first = node.body[0]
+        line = self.lines[first.lineno - 1] if first.lineno <= len(self.lines) else b""
+        return bool(line[: first.col_offset].strip())
+
+    def _flags(self, node: _Function, parent: _Frame) -> int:
+        name = node.name
+        decorators = _decorator_names(node)
+        flags = PRIVATE if is_private(name) else DUNDER if is_dunder(name) else 0
+        flags |= OVERLOAD if "overload" in decorators else 0
+        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
+        flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
+        flags |= ONE_LINER if self._one_liner(node) else 0
+        if any("fixture" in d for d in decorators):
+            flags |= FIXTURE | TEST_ROOT
+        if self.context.is_test and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
+            flags |= TEST_ROOT
+        return flags
+
+    def _parameters(self, node: _Function, frame: _Frame, parent: _Frame) -> None:
+        params = _parameters_in_order(node.args)
+        if params and parent.kind == "class" and "staticmethod" not in _decorator_names(node):
+            frame.self_name = params[0].arg
+        for param in params:
+            name = param.arg
+            frame.locals.add(name)
+            dotted = _annotation_type(param.annotation) if param.annotation else ""
+            if dotted:
+                frame.types[name] = ("a", dotted)
+            elif self.context.is_test and name != frame.self_name:
+                frame.types[name] = ("f", name)  # a pytest fixture's value
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> Sequence[_Step]:
+        parent = self.frames[-1]
+        qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
+        bases = [_dotted(_subscripted(base)) for base in node.bases]
+        for base in node.bases:
+            self._consume(_subscripted(base))
+        flags = parent.flags | (PRIVATE if is_private(node.name) else 0)
+        flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0
+        flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
+        own = parent.owner is None
+        if own:
+            self.classes[qualname] = (flags, [b for b in bases if b])
+        self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
+        later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
+        later += [lambda: self._count("decorators", -1), *node.bases]
+        for keyword in node.keywords:  # `metaclass=M`: the keyword is a name, as LibCST sees it
+            later += [*_names_of([keyword.arg]), keyword.value]
+        return [*later, *node.body, self.frames.pop]
+
+    # --- guards: `if TYPE_CHECKING:` and `if __name__ == "__main__":` ------------------------------------
+
+    def visit_If(self, node: ast.If) -> Optional[Sequence[_Step]]:
+        kind = _guard_kind(node.test)
+        if not kind:
+            return None
+        guard = _Guard(kind)
+        self.guards.append(guard)
+
+        def leave_body() -> None:
+            guard.active = False
+
+        return [node.test, *node.body, leave_body, *node.orelse, self.guards.pop]
+
+    # --- imports -----------------------------------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> Sequence[_Step]:
+        for alias in node.names:
+            if alias.asname:
+                self.imports[alias.asname] = alias.name
+            else:
+                head = alias.name.partition(".")[0]
+                self.imports.setdefault(head, head)
+        return []
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> Sequence[_Step]:
+        base = self._absolute_module(node.level, node.module or "")
+        if node.names[0].name == "*":
+            if base:
+                self.stars.append(base)
+            return []
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if base and "." not in local:
+                self.imports[local] = f"{base}.{alias.name}"
+        return []
+
+    def _absolute_module(self, level: int, module: str) -> str:
+        if not level:
+            return module
+        package = self.module if self.is_package else self.module.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if not self.module or level - 1 > len(parts):
+            return ""
+        base = ".".join(parts[: len(parts) - (level - 1)])
+        return ".".join(p for p in (base, module) if p)
+
+    # --- names, attributes and calls -------------------------------------------------------------------
+
+    def visit_Name(self, node: ast.Name) -> Sequence[_Step]:
+        if id(node) not in self.seen:
+            self._name(node.id)
+        return []
+
+    def _name(self, name: str) -> None:
+        frame = self.frames[-1]
+        if self.annotations or name in frame.locals:
+            return
+        if frame.kind == "class" and frame.class_qual:
+            self._add(("k", frame.class_qual, name))  # `__radd__ = __add__` in a class body
+        else:
+            self._add(("q", name))
+
+    def visit_Attribute(self, node: ast.Attribute) -> Optional[Sequence[_Step]]:
+        if id(node) in self.seen or self.annotations:
+            return None
+        attrs: list[str] = []
+        base: ast.expr = node
+        while isinstance(base, ast.Attribute):
+            self.seen.add(id(base))
+            attrs.append(base.attr)
+            base = base.value
+        attrs.reverse()
+        if isinstance(base, ast.Name):
+            self.seen.add(id(base))
+            self._name_chain(base.id, attrs)
+        elif isinstance(base, ast.Call):
+            self._call_chain(base, attrs)
+        else:
+            self._names(attrs)
+        return [base]
+
+    def _name_chain(self, head: str, attrs: list[str]) -> None:
+        frame = self.frames[-1]
+        known = frame.types.get(head) or (self.frames[0].types.get(head) if head not in frame.locals else None)
+        if head == frame.self_name and frame.class_qual:
+            self._add(("c", frame.class_qual, attrs[0]))
+        elif known is not None:
+            self._add(("t", known[0], known[1], attrs[0]))
+        elif head in frame.locals:
+            self._add(("m", attrs[0]))
+        else:
+            self._add(("q", ".".join([head, *attrs])))  # resolved in facts(), once all imports are known
+            return
+        self._names(attrs[1:])
+
+    def _call_chain(self, call: ast.Call, attrs: list[str]) -> None:
+        func = _dotted(call.func)
+        frame = self.frames[-1]
+        if func == "super" and frame.class_qual:
+            self._add(("s", frame.class_qual, attrs[0]))
+        elif func:
+            self._add(("t", "r", func, attrs[0]))
+        else:
+            self._add(("m", attrs[0]))
+        self._names(attrs[1:])
+
+    def visit_Call(self, node: ast.Call) -> Sequence[_Step]:
+        name = _dotted(node.func).rpartition(".")[2]
+        self._names(_BUILTIN_DUNDERS.get(name, ()))
+        values = [*node.args, *(k.value for k in node.keywords)]
+        if name not in _STORING_CALLS:
+            self.immediate.update(id(value) for value in values if isinstance(value, ast.Lambda))
+        if name in _ATTRIBUTE_CALLS and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+            attribute = node.args[1].value
+            if isinstance(attribute, str) and attribute.isidentifier():
+                target = _dotted(node.args[0])
+                if target:
+                    head, _, rest = target.partition(".")
+                    self._name_chain(head, [*filter(None, rest.split(".")), attribute])
+                else:
+                    self._names([attribute])
+        later: list[_Step] = [node.func]
+        for arg in node.args:  # `f(*x)`: an argument, not a starred element of a display
+            later.append(arg.value if isinstance(arg, ast.Starred) else arg)
+        for keyword in node.keywords:
+            later += [*_names_of([keyword.arg]), keyword.value]
+        return later
+
+    def visit_Lambda(self, node: ast.Lambda) -> Sequence[_Step]:
+        stored = id(node) not in self.immediate
+        self.lambdas += stored
+        arguments = node.args
+        params = _names_of(a.arg for a in _parameters_in_order(arguments))  # references, as LibCST sees them
+        defaults = [*arguments.defaults, *filter(None, arguments.kw_defaults)]
+        return [*params, *defaults, node.body, lambda: self._count("lambdas", -stored)]
+
+    # --- operators and protocols: the dunders they call ---------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        stem = _BINARY.get(type(node.op).__name__)
+        if stem:
+            self._names((f"__{stem}__", f"__r{stem}__"))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        stem = _BINARY.get(type(node.op).__name__)
+        if stem:
+            self._names((f"__i{stem}__", f"__{stem}__", f"__r{stem}__"))
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        self._names(_UNARY.get(type(node.op).__name__, ()))
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        for operator in node.ops:
+            self._names(_COMPARE.get(type(operator).__name__, ()))
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._names(("__getitem__",))
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        self._names(("__delitem__",))
+
+    def visit_For(self, node: Union[ast.For, ast.AsyncFor]) -> None:
+        self._names(("__aiter__", "__anext__") if isinstance(node, ast.AsyncFor) else _ITERATE)
+        if isinstance(node.target, ast.Name):
+            self.seen.add(id(node.target))
+            self.frames[-1].locals.add(node.target.id)
+
+    visit_AsyncFor = visit_For
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._names(("__aiter__", "__anext__") if node.is_async else _ITERATE)
+
+    def visit_Starred(self, node: ast.Starred) -> None:
+        self._names(_ITERATE)
+
+    def visit_With(self, node: Union[ast.With, ast.AsyncWith]) -> None:
+        self._names(("__aenter__", "__aexit__") if isinstance(node, ast.AsyncWith) else ("__enter__", "__exit__"))
+
+    visit_AsyncWith = visit_With
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if isinstance(node.optional_vars, ast.Name):
+            self.seen.add(id(node.optional_vars))
+            self._bind(node.optional_vars.id, _call_type(node.context_expr))
+
+    def visit_Await(self, node: ast.Await) -> None:
+        self._names(("__await__",))
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> Sequence[_Step]:
+        self._names(("__format__", "__str__"))
+        first = node.values[0] if node.values else None
+        if isinstance(first, ast.Constant) and len(node.values) > 1 and _PREFIX.match(str(first.value)):
+            self._add(("p", str(first.value)))  # str() for mypy: an f-string's constant parts are str
+        return [v for v in node.values if not isinstance(v, ast.Constant)]  # its text is not a string literal
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        if not isinstance(text, str):
+            return
+        if len(text) < 30 and _PREFIX.match(text):
+            self._add(("p", text))
+        elif len(text) < 200 and _DOTTED_STRING.match(text):
+            self._add(("d", text.replace(":", ".")))
+
+    # Names that `ast` keeps as plain strings are references in LibCST's tree, where these facts began.
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Sequence[_Step]:
+        return [*filter(None, [node.type]), *_names_of([node.name]), *node.body]
+
+    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> Sequence[_Step]:
+        return _names_of(node.names)
+
+    visit_Nonlocal = visit_Global
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> Sequence[_Step]:
+        return [*filter(None, [node.pattern]), *_names_of([node.name])]
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> Sequence[_Step]:
+        return _names_of([node.name])
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> Sequence[_Step]:
+        return [*node.keys, *node.patterns, *_names_of([node.rest])]
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> Sequence[_Step]:
+        return [node.cls, *node.patterns, *_names_of(node.kwd_attrs), *node.kwd_patterns]
+
+    # --- what local variables hold, and what functions return --------------------------------------------
+
+    def _bind(self, name: str, kind: Optional[_Type]) -> None:
+        frame = self.frames[-1]
+        if frame.kind == "function":
+            frame.locals.add(name)
+        if kind is not None:
+            frame.types[name] = kind
+        else:
+            frame.types.pop(name, None)
+
+    def visit_Assign(self, node: ast.Assign) -> Sequence[_Step]:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self._names(("__setitem__",))
+            elif isinstance(target, ast.Name):
+                self.seen.add(id(target))  # a store, not a reference
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            self._bind(name, _call_type(node.value))
+            self._alias(name, node.value)
+            if self.frames[-1].kind == "module":
+                self.assigning = name
+        return [*node.targets, node.value, self._assigned]
+
+    def _assigned(self) -> None:
+        self.assigning = ""
+
+    def _alias(self, name: str, value: ast.expr) -> None:
+        """`fmt = format_amount` binds a name and calls nothing: references to `fmt` mean the function."""
+        frame = self.frames[-1]
+        dotted = _dotted(value)
+        if frame.kind == "module" and dotted:
+            self.aliases[name] = dotted
+            self._consume(value)
+        elif frame.kind == "class" and frame.class_qual and isinstance(value, ast.Name):
+            self.class_aliases.setdefault(frame.class_qual, {})[name] = value.id  # `__radd__ = __add__`
+            self._consume(value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> Sequence[_Step]:
+        if isinstance(node.target, ast.Name):
+            self.seen.add(id(node.target))
+            dotted = _annotation_type(node.annotation)
+            self._bind(node.target.id, ("a", dotted) if dotted else _call_type(node.value))
+        return [node.target, *self._in_annotation(node.annotation), *filter(None, [node.value])]
+
+    def visit_Return(self, node: ast.Return) -> None:
+        self._returned(node.value)
+
+    def visit_Yield(self, node: ast.Yield) -> None:
+        if node.value is not None:
+            self._returned(node.value)  # a fixture's value
+
+    def visit_YieldFrom(self, node: ast.YieldFrom) -> None:
+        self._names(_ITERATE)
+
+    def _returned(self, value: Optional[ast.expr]) -> None:
+        frame = self.frames[-1]
+        if frame.own and frame.owner is not None and frame.owner.returns is None:
+            frame.owner.returns = _call_type(value)
+
+    # --- the facts ---------------------------------------------------------------------------------------
+
+    def facts(self) -> dict[str, Any]:
+        resolver = _Resolver(self)
+        rows = []
+        for entry in self.defs:
+            returns = resolver.type_token(entry.returns) if entry.returns else ""
+            tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
+            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
+            rows.append([entry.qualname, entry.flags, *entry.position, *entry.body, returns, tokens, triggers])
+        for name, refs in self.deferred.items():
+            tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
+            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
+        own_aliases: dict[str, dict[str, str]] = {q: {} for q in self.classes}
+        classes = {q: [flags, resolver.bases(bases), own_aliases[q]] for q, (flags, bases) in self.classes.items()}
+        for qualname, aliases in self.class_aliases.items():
+            for name, target in aliases.items():
+                if f"{qualname}.{target}" in resolver.own:
+                    own_aliases[qualname][name] = target
+                else:  # an alias of something else: a reference when the class body runs
+                    self.module_refs.add(("k", qualname, target))
+        return {
+            "m": resolver.module,
+            "i": resolver.imports,
+            "s": self.stars,
+            "d": rows,
+            "c": classes,
+            "r": sorted({t for raw in self.module_refs for t in resolver.tokens(raw)}),
+            "n": self.context.source.count(b"\n") + 1,
+        }
+
+
+class _Resolver:
+    """Turns a file's raw references into tokens, once all its imports and top-level names are known."""
+
+    def __init__(self, facts: _Facts) -> None:
+        # A file outside every `src` root still resolves its own names, under its path.
+        self.module = facts.module or facts.context.path
+        self.own = {d.qualname for d in facts.defs} | set(facts.deferred)
+        self.top = {q for q in (*self.own, *facts.classes) if "." not in q}
+        self.imports: dict[str, str] = dict(facts.imports)
+        for name, dotted in facts.aliases.items():
+            if name not in self.imports and name not in self.top:
+                absolute = self.absolute(dotted)
+                if absolute:
+                    self.imports[name] = absolute
+
+    def absolute(self, dotted: str) -> Optional[str]:
+        head, dot, rest = dotted.partition(".")
+        base = self.imports.get(head) or (f"{self.module}.{head}" if head in self.top else None)
+        return base + dot + rest if base else None
+
+    def type_token(self, kind: _Type) -> str:
+        if kind[0] == "f":
+            return f"f:{kind[1]}"
+        absolute = self.absolute(kind[1])
+        return f"{kind[0]}:{absolute}" if absolute else ""
+
+    def bases(self, bases: list[str]) -> list[str]:
+        return [a for a in map(self.absolute, bases) if a]
+
+    def tokens(self, raw: _Raw) -> list[str]:
+        kind = raw[0]
+        if kind == "q":
+            absolute = self.absolute(raw[1])
+            return [f"q:{absolute}"] if absolute else [f"m:{a}" for a in raw[1].split(".")[1:]]
+        if kind == "d":
+            return [f"q:{raw[1]}"]
+        if kind == "k":
+            method = f"{raw[1]}.{raw[2]}"
+            return [f"q:{self.module}.{method}"] if method in self.own else self.tokens(("q", raw[2]))
+        if kind in ("c", "s", "p"):
+            scope = f"{self.module}.{raw[1]}" if kind != "p" else self.module
+            return [f"{kind}:{scope}|{raw[-1]}"]
+        if kind == "t":
+            typed = self.type_token((raw[1], raw[2]))
+            return [f"t:{typed}|{raw[3]}"] if typed else [f"m:{raw[3]}"]
+        return [f"m:{raw[1]}"]
+
+
+def _names_of(names: Iterable[Optional[str]]) -> list[ast.Name]:
+    return [ast.Name(name, ast.Load()) for name in names if name]
+
+
+def _parameters_in_order(arguments: ast.arguments) -> list[ast.arg]:
+    params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return params + [a for a in (arguments.vararg, arguments.kwarg) if a is not None]

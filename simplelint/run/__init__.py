@@ -1,0 +1,1 @@
+"""A run: discovery, the process pool, the cache, the project stage."""

@@ -1,0 +1,198 @@
+"""Find the Python files to check: default and configured excludes, `.gitignore`, symlink loops."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from simplelint.config.settings import Settings, glob_error
+
+if TYPE_CHECKING:
+    import pathspec  # imported where a .gitignore is read
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+class DiscoveryError(Exception):
+    pass
+
+
+@dataclass
+class _GitIgnore:
+    base: str
+    spec: pathspec.GitIgnoreSpec
+
+    def ignores(self, path: str, is_dir: bool) -> bool:
+        rel = os.path.relpath(path, self.base).replace(os.sep, "/")
+        if rel.startswith(".."):
+            return False
+        return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+
+
+def display_path(path: str) -> str:
+    """Paths are shown relative to the current directory, as ruff shows them."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, os.getcwd())
+    return absolute if rel.startswith("..") else rel
+
+
+@dataclass
+class Said:
+    """What discovery tells the user: warnings (always shown) and notes (under --verbose)."""
+
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _load_gitignore(folder: str, said: Optional[Said] = None) -> Optional[_GitIgnore]:
+    import pathspec
+
+    path = os.path.join(folder, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    try:
+        return _GitIgnore(folder, pathspec.GitIgnoreSpec.from_lines(lines))
+    except (ValueError, re.error):  # pathspec's GitIgnorePatternError, a bad range: git skips such a line
+        valid = [line for line in lines if glob_error(line) is None]
+        if said is not None:
+            said.notes.extend(
+                f"{display_path(path)}:{number}: invalid pattern {line!r} skipped, as git skips it"
+                for number, line in enumerate(lines, 1)
+                if glob_error(line) is not None
+            )
+        return _GitIgnore(folder, pathspec.GitIgnoreSpec.from_lines(valid))
+
+
+def _ancestor_gitignores(folder: str, said: Optional[Said] = None) -> list[_GitIgnore]:
+    """`.gitignore` files above the start folder, up to the repository's top."""
+    found: list[_GitIgnore] = []
+    current = Path(os.path.abspath(folder))
+    for parent in current.parents:
+        ignore = _load_gitignore(str(parent), said)
+        if ignore:
+            found.append(ignore)
+        if (parent / ".git").exists():
+            return found
+    return []  # not inside a git repository: ignore files above the start folder do not apply
+
+
+def discover(paths: Sequence[str], settings: Settings, said: Optional[Said] = None) -> list[str]:
+    """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it.
+
+    What the walk had to pass over (an unreadable folder, a broken symlink, a folder with no Python file)
+    is added to `said.warnings`: skipped silently, it would read as checked and clean; invalid `.gitignore`
+    lines, skipped as git skips them, to `said.notes`.
+    """
+    said = Said() if said is None else said
+    found: dict[str, None] = {}
+    for given in paths:
+        if not os.path.lexists(given):
+            raise DiscoveryError(f"{given}: No such file or directory (os error 2)")
+        if os.path.isdir(given):
+            count = 0
+            for file in _walk(given, settings, said):
+                found[display_path(file)] = None
+                count += 1
+            if not count:
+                said.warnings.append(f"No Python files found under {given}")
+        elif not (settings.force_exclude and explicitly_excluded(given, settings)):
+            found[display_path(given)] = None
+    return _one_name_per_file(sorted(found))
+
+
+def _one_name_per_file(paths: list[str]) -> list[str]:
+    """A file reached under two names (a symlink to a file in the tree, a hard link) is checked once, under
+    a name that is not a symlink where there is one: twice would double its findings, and `--fix` would
+    take its own first write for a change made meanwhile."""
+    names: dict[tuple[int, int], str] = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            names[(-1, len(names))] = path  # unreadable: kept, to be reported
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key not in names or (os.path.islink(names[key]) and not os.path.islink(path)):
+            names[key] = path
+    return sorted(names.values())
+
+
+def explicitly_excluded(path: str, settings: Settings) -> bool:
+    """Whether --force-exclude drops a file named on the command line (or stdin's name): excludes, .gitignore."""
+    if settings.is_excluded(path):
+        return True
+    absolute = os.path.abspath(path)
+    if settings.respect_gitignore:
+        ignores = _ancestor_gitignores(os.path.dirname(absolute))
+        return any(ignore.ignores(absolute, False) for ignore in ignores)
+    return False
+
+
+def _walk(top: str, settings: Settings, said: Said) -> Iterator[str]:
+    top = os.path.abspath(top)
+    ignores = _ancestor_gitignores(top, said) if settings.respect_gitignore else []
+    seen: set[tuple[int, int]] = set()
+    yield from _walk_dir(top, settings, ignores, seen, said)
+
+
+def _walk_dir(
+    folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]], said: Said
+) -> Iterator[str]:
+    if not _first_visit(folder, seen):
+        return
+    if settings.respect_gitignore:
+        own = _load_gitignore(folder, said)
+        ignores = [*ignores, own] if own else ignores
+    for entry, is_dir in _entries(folder, said.warnings):
+        if settings.is_excluded(entry.path, is_dir) or any(i.ignores(entry.path, is_dir) for i in ignores):
+            continue
+        if is_dir:
+            yield from _walk_dir(entry.path, settings, ignores, seen, said)
+        elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
+            yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
+        elif entry.is_symlink() and not os.path.exists(entry.path):
+            broken = "broken symbolic link (its target does not exist); skipped"
+            said.warnings.append(f"{display_path(entry.path)}: {broken}")
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:
+    """False for a folder already walked: a symlink loop, or a second link to the same folder."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _entries(folder: str, warnings: list[str]) -> list[tuple[os.DirEntry[str], bool]]:
+    """Sorted entries with whether each is a folder; an unreadable folder is reported and skipped."""
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        warnings.append(f"{display_path(folder)}: cannot read folder ({error.strerror or error}); skipped")
+        return []
+    for entry in entries:
+        try:
+            found.append((entry, entry.is_dir()))
+        except OSError:
+            continue
+    return found
