@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
 
     from simplelint.adoption.baseline import Entry, LineReader, Outcome
     from simplelint.adoption.changed_lines import ChangedLines
-    from simplelint.run.runner import RunResult
     from simplelint.config.settings import Settings
+    from simplelint.run.runner import RunResult
 
 
 class Options(TypedDict, total=False):
@@ -320,8 +320,8 @@ def _exit_code(result: RunResult, options: Options, changed: int) -> int:
 def _load(options: Options) -> tuple[Settings, list[str]]:
     """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
     from simplelint.config.load import CliOverrides, ConfigError, load_settings
-    from simplelint.run.discovery import DiscoveryError, Said, discover
     from simplelint.registry import UnknownSelector
+    from simplelint.run.discovery import DiscoveryError, Said, discover
 
     try:
         os.getcwd()

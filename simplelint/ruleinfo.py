@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypeVar, Un
 if TYPE_CHECKING:
     import libcst as cst
 
-    from simplelint.rule import FactCollector, Report
     from simplelint.config.settings import Settings
     from simplelint.engine.violation import Violation
+    from simplelint.rule import FactCollector, Report
 
 
 # What an option's strings are, when more than any text: checked as the config is read.

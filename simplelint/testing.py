@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 from simplelint import registry
-from simplelint.rule import Example, Invalid, RuleInfo, Valid
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
+from simplelint.rule import Example, Invalid, RuleInfo, Valid
 
 
 def settings_for(root: Path, codes: frozenset[str], options: Optional[Mapping[str, Any]] = None) -> Settings:
     """Default settings with only `codes` enabled; `options` override the rule's family table."""
-    from simplelint.config.load import CliOverrides, _build, RawConfig
+    from simplelint.config.load import CliOverrides, RawConfig, _build
 
     settings = _build(RawConfig(), {}, root, CliOverrides(select=sorted(codes)))
     settings.cache_dir = None

@@ -19,9 +19,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+from simplelint.engine.violation import Violation
 from simplelint.fileio import write_atomic
 from simplelint.output.common import shown_path
-from simplelint.engine.violation import Violation
 
 DEFAULT_NAME = ".simplelint-baseline.json"
 VERSION = 1

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from simplelint import registry
-from simplelint.run.discovery import display_path
-from simplelint.ruleinfo import GLOB, PATH, SELECTOR, Option
 from simplelint.config.settings import DEFAULT_EXCLUDE, Settings, glob_error
 from simplelint.config.toml_lines import line_of
+from simplelint.ruleinfo import GLOB, PATH, SELECTOR, Option
+from simplelint.run.discovery import display_path
 from simplelint.wording import article
 
 if sys.version_info >= (3, 11):

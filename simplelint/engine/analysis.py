@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Optional, TypeVar
 import libcst as cst
 
 from simplelint import registry
+from simplelint.config.settings import Settings
 from simplelint.engine.edits import Rendered, edit_for
 from simplelint.engine.positions import LineIndex, node_ranges
 from simplelint.engine.result import FileResult, digest, file_violation, has_production_marker, read_source
+from simplelint.engine.suppression import parse_noqa
+from simplelint.engine.traversal import traverse
+from simplelint.engine.violation import Edit, Fix, Violation
 from simplelint.rule import (
     AstFactCollector,
     Collector,
@@ -28,10 +32,6 @@ from simplelint.rule import (
     python_ast,
     release_ast,
 )
-from simplelint.config.settings import Settings
-from simplelint.engine.suppression import parse_noqa
-from simplelint.engine.traversal import traverse
-from simplelint.engine.violation import Edit, Fix, Violation
 
 if TYPE_CHECKING:
     from typing_extensions import TypeGuard  # typing's from Python 3.10

@@ -13,9 +13,9 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from simplelint.engine.positions import LineIndex, code_and_starts
-from simplelint.rule import NodeFix
 from simplelint.engine.traversal import children
 from simplelint.engine.violation import Edit
+from simplelint.rule import NodeFix
 
 
 class _Replace(cst.CSTTransformer):

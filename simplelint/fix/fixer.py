@@ -17,13 +17,13 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from simplelint.engine.edits import Rendered, apply_fixes, edit_for
-from simplelint.engine.analysis import Analysis, analyse
-from simplelint.engine.result import FileResult
-from simplelint.rule import NodeFix
 from simplelint.config.settings import Settings
+from simplelint.engine.analysis import Analysis, analyse
+from simplelint.engine.edits import Rendered, apply_fixes, edit_for
+from simplelint.engine.result import FileResult
 from simplelint.engine.traversal import children
 from simplelint.engine.violation import Violation
+from simplelint.rule import NodeFix
 
 MAX_PASSES = 10
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
-    from simplelint.engine.result import FileResult
     from simplelint.config.settings import Settings
+    from simplelint.engine.result import FileResult
     from simplelint.engine.violation import Violation
 
 FORMATS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simplelint.output import ReportContext, common
 from simplelint.engine.violation import Violation
+from simplelint.output import ReportContext, common
 
 
 def _data(text: str) -> str:

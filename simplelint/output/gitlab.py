@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from simplelint.output import ReportContext, common
 from simplelint.engine.violation import Violation
+from simplelint.output import ReportContext, common
 
 # A file that cannot be parsed or read hides every other finding in it.
 SEVERITY = {"SL001": "critical", "SL002": "critical"}

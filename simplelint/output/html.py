@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simplelint.output.html_page import render as render_page
-from simplelint.output import ReportContext
 from simplelint.engine.violation import Violation
+from simplelint.output import ReportContext
+from simplelint.output.html_page import render as render_page
 
 
 def render(violations: list[Violation], context: ReportContext) -> str:

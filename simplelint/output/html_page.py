@@ -17,9 +17,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import __version__, registry
-from simplelint.output.metrics import FUNCTIONS
-from simplelint.output.common import shown_path
 from simplelint.engine.violation import Violation
+from simplelint.output.common import shown_path
+from simplelint.output.metrics import FUNCTIONS
 from simplelint.wording import plural
 
 if TYPE_CHECKING:

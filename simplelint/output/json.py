@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from simplelint.output import ReportContext, common
 from simplelint.engine.violation import Violation
+from simplelint.output import ReportContext, common
 
 
 def as_dict(violation: Violation) -> dict[str, Any]:

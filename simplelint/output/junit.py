@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from simplelint.output import ReportContext, common
 from simplelint.engine.violation import Violation
+from simplelint.output import ReportContext, common
 
 PACKAGE = "org.simplelint"
 # Characters XML 1.0 cannot carry, even escaped.

@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from simplelint import __version__, registry
-from simplelint.output import ReportContext, common
 from simplelint.engine.violation import Edit, Fix, Violation
+from simplelint.output import ReportContext, common
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # Paths are relative to the checkout; code scanning resolves this base to the repository root.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from simplelint.engine.violation import Violation
 from simplelint.output import ReportContext
 from simplelint.output.common import shown_path
-from simplelint.engine.violation import Violation
 
 BOLD, RED, BLUE, RESET = "\033[1m", "\033[31m", "\033[34m", "\033[0m"
 

@@ -11,13 +11,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Optional
 
 from simplelint import registry
-from simplelint.engine.result import FileResult, digest, file_violation, read_source
-from simplelint.ruleinfo import FileFacts, Project, ProjectRule
-from simplelint.rules.core import FILE_LEVEL
 from simplelint.config.settings import Settings
+from simplelint.engine.result import FileResult, digest, file_violation, read_source
 from simplelint.engine.suppression import apply as apply_noqa
 from simplelint.engine.suppression import unused as unused_noqa
 from simplelint.engine.violation import Violation
+from simplelint.ruleinfo import FileFacts, Project, ProjectRule
+from simplelint.rules.core import FILE_LEVEL
 
 if TYPE_CHECKING:
     from simplelint.run.cache import Cache

@@ -135,7 +135,7 @@ def bool_value(
     return None
 
 
-class Swap(cst.CSTTransformer):
+class _Swap(cst.CSTTransformer):
     """Replace nodes by identity inside a subtree."""
 
     def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:

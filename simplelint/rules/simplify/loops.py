@@ -8,7 +8,7 @@ import libcst as cst
 
 from simplelint.rule import FileContext, Invalid, NodeFix
 from simplelint.rules.simplify.base import code_of, is_name, short, walk
-from simplelint.rules.simplify.expressions import Swap, in_place, without_parens
+from simplelint.rules.simplify.expressions import _Swap, in_place, without_parens
 from simplelint.rules.simplify.names import Scoped, fresh_name, is_builtin
 from simplelint.rules.simplify.truthiness import len_argument
 
@@ -162,7 +162,7 @@ class RangeLenIndex(Scoped):
         element = fresh_name(self.context, [singular(sequence.value), "item", "element"])
         if element is None:
             return None
-        body = node.body.visit(Swap({id(use): in_place(use, cst.Name(element)) for use in uses}))
+        body = node.body.visit(_Swap({id(use): in_place(use, cst.Name(element)) for use in uses}))
         replacement = node.with_changes(
             target=node.target.with_changes(value=element), iter=in_place(node.iter, sequence), body=body
         )

@@ -14,9 +14,9 @@ from typing import Any, Optional
 
 import libcst as cst
 
+from simplelint.engine.traversal import children
 from simplelint.rule import FileContext, Invalid, NodeFix, Option, Rule, Valid
 from simplelint.rules.naming import DUMMY, decorator_names, is_dunder, is_private
-from simplelint.engine.traversal import children
 
 ABSTRACT = frozenset({"abstractmethod", "abstractclassmethod", "abstractstaticmethod", "abstractproperty"})
 # The return types ruff's fix writes for special methods, whatever their body.

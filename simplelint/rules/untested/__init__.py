@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
+from simplelint.config.settings import Settings
+from simplelint.engine.violation import Violation
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
+from simplelint.rules.naming import is_dunder
 from simplelint.rules.untested.facts import (
     ABSTRACT,
     DUNDER,
@@ -37,10 +40,7 @@ from simplelint.rules.untested.facts import (
     TYPE_CHECKING_ONLY,
     UntestedFacts,
 )
-from simplelint.rules.naming import is_dunder
-from simplelint.config.settings import Settings
 from simplelint.wording import plural
-from simplelint.engine.violation import Violation
 
 OPTIONS: Mapping[str, Option] = {
     "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
