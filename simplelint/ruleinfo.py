@@ -228,6 +228,10 @@ class Project:
     settings: Settings
     # Said to the user on stderr (e.g. stale coverage data): not findings, and the run goes on.
     warnings: list[str] = field(default_factory=list)
+    # Said under --verbose/--statistics only (e.g. an imported package that is not installed).
+    notes: list[str] = field(default_factory=list)
+    # Whether rules may keep what they learn in `settings.cache_dir` (not under --no-cache).
+    use_cache: bool = False
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:
@@ -261,6 +265,13 @@ class ProjectRule(RuleInfo):
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
         """Files to read for facts only (e.g. the test suite when only `src/` is checked); never reported."""
         return []
+
+    @classmethod
+    def cache_stamp(cls, project: Project, config: Mapping[str, Any]) -> str:
+        """What the findings depend on besides the files read (e.g. the installed packages): the project stage
+        takes its findings from the cache only while every rule's stamp is unchanged. A warm run computes it,
+        so it must be cheap; "" when nothing else counts."""
+        return ""
 
     @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
