@@ -56,6 +56,7 @@ RULE_MODULES = (
     "simplelint.rules.production_direct",
     "simplelint.rules.production_api",
     "simplelint.rules.production",
+    "simplelint.rules.production_deps",
 )
 
 ENTRY_POINT_GROUP = "simplelint.rules"
