@@ -79,7 +79,7 @@ def interpreter(option: str, root: Path) -> Optional[str]:
     if not option:
         return None
     if os.sep in option or (os.altsep and os.altsep in option):
-        return str(root / option)
+        return os.path.normpath(root / option)
     import shutil
 
     return shutil.which(option) or option

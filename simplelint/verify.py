@@ -43,7 +43,8 @@ class Loaded:
     module: str
     banned: str
     chain: list[str]
-    static: list[str] = field(default_factory=list)  # codes of the static findings that name it
+    static: list[str] = field(default_factory=list)  # codes of the static findings of the same import
+    found_in: str = ""  # the file of those findings: the module's own, or its package's `__init__.py`
 
 
 @dataclass
@@ -57,6 +58,9 @@ class Outcome:
     @property
     def missed(self) -> list[Loaded]:
         return [item for item in self.loaded if not item.static]
+
+
+Static = dict[str, list[Violation]]  # static findings by absolute path
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ def verify(
     found: Sequence[Target], static: Sequence[Violation], python: str, timeout: float, jobs: int
 ) -> list[Outcome]:
     """Import every target (`jobs` at a time) and judge what each loaded."""
-    by_path: dict[str, list[Violation]] = {}
+    by_path: Static = {}
     for violation in static:
         if violation.code in STATIC:
             by_path.setdefault(os.path.abspath(violation.path), []).append(violation)
@@ -106,7 +110,7 @@ def verify(
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             runs = [pool.submit(_run, target, python, timeout, Path(folder) / str(i)) for i, target in enumerate(found)]
             results = [run.result() for run in runs]
-    return [_judge(target, result, by_path.get(os.path.abspath(target.path), [])) for target, result in zip(found, results)]
+    return [_judge(target, result, by_path) for target, result in zip(found, results)]
 
 
 def _run(target: Target, python: str, timeout: float, scratch: Path) -> dict[str, Any]:
@@ -158,24 +162,51 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _judge(target: Target, result: dict[str, Any], static: list[Violation]) -> Outcome:
+def _judge(target: Target, result: dict[str, Any], static: Static) -> Outcome:
     outcome = Outcome(target.path, target.module, result.get("status", "ok"), _error(result.get("error")))
     if "loaded" not in result:
         return outcome
     if outcome.error:
         outcome.status = "error"
     importer: dict[str, str] = result["importer"]
-    first = target.module or verify_probe.SCRIPT
     for contract in target.contracts:
         for name in [*result["before"], *result["loaded"]]:
             banned = contract.banned.covers(name)
-            chain = _chain(name, importer, first, target.path)
+            chain = _chain(name, importer, target)
             if banned and not any(contract.banned.allowed(step) for step in chain) and not _seen(outcome, contract, banned):
-                codes = sorted({v.code for v in static if v.message.startswith(contract.subject) and _names(v, banned)})
-                outcome.loaded.append(Loaded(contract.name, name, banned, chain, codes))
+                item = Loaded(contract.name, name, banned, chain)
+                _match(item, contract, target, static)
+                outcome.loaded.append(item)
     if outcome.loaded:
         outcome.status = "banned"
     return outcome
+
+
+def _match(item: Loaded, contract: Contract, target: Target, static: Static) -> None:
+    """The static findings of the import that loaded the banned module: in the file whose code ran it (the
+    module's own, or a parent package's `__init__.py` when the chain starts there), under the same contract,
+    naming the banned entry or the module that file imported (the chain's second step)."""
+    path = _file_of(item.chain[0], target)
+    names = {item.banned, item.chain[1] if len(item.chain) > 1 else item.banned}
+    found = [
+        v
+        for v in static.get(os.path.abspath(path), [])
+        if v.message.startswith(contract.subject) and any(_names(v, name) for name in names)
+    ]
+    item.static = sorted({v.code for v in found})
+    item.found_in = display_path(path) if found else ""
+
+
+def _file_of(module: str, target: Target) -> str:
+    """The file of `module`: the target's own, or the `__init__.py` of one of its packages."""
+    own = target.module or display_path(target.path)
+    if module == own or not target.module or not own.startswith(module + "."):
+        return target.path
+    folder = os.path.dirname(target.path)
+    depth = own.count(".") - module.count(".") - (1 if os.path.basename(target.path) != "__init__.py" else 0)
+    for _ in range(depth):
+        folder = os.path.dirname(folder)
+    return os.path.join(folder, "__init__.py")
 
 
 def _error(error: Any) -> str:
@@ -191,15 +222,15 @@ def _seen(outcome: Outcome, contract: Contract, banned: str) -> bool:
     return any(item.contract == contract.name and item.banned == banned for item in outcome.loaded)
 
 
-def _chain(name: str, importer: dict[str, str], first: str, path: str) -> list[str]:
+def _chain(name: str, importer: dict[str, str], target: Target) -> list[str]:
     """The modules from the one imported to `name`, each importing the next (a script shows as its path)."""
     chain = [name]
     while importer.get(chain[-1]) and importer[chain[-1]] not in chain:
         chain.append(importer[chain[-1]])
     chain.reverse()
     if chain[0] == verify_probe.SCRIPT:
-        chain[0] = display_path(path)
-    elif chain[0] != first and name not in importer:
+        chain[0] = display_path(target.path)
+    elif name not in importer:
         chain.insert(0, "(loaded before the module, at interpreter start-up)")
     return chain
 
@@ -217,12 +248,17 @@ def render_text(outcomes: Sequence[Outcome], python: str) -> str:
             lines.append(f"{name}: {outcome.error}")
         elif outcome.error:
             lines.append(f"{name}: cannot be imported: {outcome.error}")
-        for item in outcome.loaded:
-            subject = f"contract {item.contract!r}: loads" if item.contract else "loads"
-            found = f"found by {', '.join(item.static)}" if item.static else "missed by the static rules"
-            lines.append(f"{name}: {subject} {item.module} through {' -> '.join(item.chain)} ({found})")
+        lines.extend(f"{name}: {_loaded_text(item, name)}" for item in outcome.loaded)
     lines.append(summary(outcomes, python))
     return "\n".join(lines) + "\n"
+
+
+def _loaded_text(item: Loaded, name: str) -> str:
+    subject = f"contract {item.contract!r}: loads" if item.contract else "loads"
+    found = f"found by {', '.join(item.static)}" if item.static else "missed by the static rules"
+    if item.found_in and item.found_in != name:
+        found += f" in {item.found_in}"
+    return f"{subject} {item.module} through {' -> '.join(item.chain)} ({found})"
 
 
 def summary(outcomes: Sequence[Outcome], python: str) -> str:

@@ -59,11 +59,11 @@ def test_every_production_module_is_imported_and_judged(project: Path) -> None:
     assert loaded == {
         f"{JOBS}/loader.py": [
             {"contract": "", "module": "pandas", "banned": "pandas", "chain": ["app.jobs.loader", "vizpkg", "pandas"],
-             "static": []},
+             "static": [], "found_in": ""},
         ],
         f"{JOBS}/report.py": [
             {"contract": "", "module": "pandas", "banned": "pandas",
-             "chain": ["app.jobs.report", "midpkg", "vizpkg", "pandas"], "static": ["SL403"]},
+             "chain": ["app.jobs.report", "midpkg", "vizpkg", "pandas"], "static": ["SL403"], "found_in": f"{JOBS}/report.py"},
         ],
     }  # fmt: skip
 
@@ -101,6 +101,16 @@ def test_a_contract_is_verified_under_its_name(project: Path) -> None:
     assert [(item["contract"], item["module"], item["chain"], item["static"]) for item in loaded] == [
         ("", "pandas", ["app.jobs.report", "midpkg", "vizpkg", "pandas"], ["SL403"]),
         ("no-viz", "vizpkg", ["app.jobs.report", "midpkg", "vizpkg"], ["SL401", "SL402", "SL403"]),
+    ]
+
+
+def test_what_a_parent_package_loads_is_matched_with_its_own_findings(project: Path) -> None:
+    """Importing app.jobs.clean runs app/jobs/__init__.py first: SL403 reports its import there."""
+    (project / JOBS / "__init__.py").write_text("import vizpkg\n")
+    result = verify(f"{JOBS}/clean.py", f"{JOBS}/__init__.py")
+    assert result.stdout.splitlines()[:2] == [
+        f"{JOBS}/__init__.py: loads pandas through app.jobs -> vizpkg -> pandas (found by SL403)",
+        f"{JOBS}/clean.py: loads pandas through app.jobs -> vizpkg -> pandas (found by SL403 in {JOBS}/__init__.py)",
     ]
 
 
