@@ -636,10 +636,11 @@ def rules(output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
+    width = max(len(str(row["name"])) for row in rows) + 1
     for row in rows:
         fix = "fix" if row["fixable"] else "   "
         on = "on " if row["default"] else "off"
-        click.echo(f"{row['code']}  {row['name']:<34} {row['family']:<19} {fix}  {on}  {row['summary']}")
+        click.echo(f"{row['code']}  {row['name']:<{width}}{row['family']:<19} {fix}  {on}  {row['summary']}")
 
 
 @main.command()
