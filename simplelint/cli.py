@@ -1,4 +1,5 @@
-"""Command line: `check`, `rules`, `explain`. Exit codes: 0 clean, 1 findings, 2 usage/config/internal error."""
+"""Command line: `check`, `rules`, `explain`, `baseline`, `report`, `verify-imports`. Exit codes: 0 clean,
+1 findings, 2 usage/config/internal error."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class Options(TypedDict, total=False):
     update_baseline: bool
     diff_from: Optional[str]
     html_dir: str
+    timeout: float
 
 
 Baseline = tuple[Path, dict[str, "Entry"]]  # the baseline file and its entries by fingerprint
@@ -626,6 +628,45 @@ def report(**options: Unpack[Options]) -> None:
     sys.exit(2 if result.errors else 0)
 
 
+@main.command("verify-imports")
+@_project_options
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS",
+    help="Stop importing a module after this long (reported, as a module that fails to import is).",
+)  # fmt: skip
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
+def verify_imports(**options: Unpack[Options]) -> None:
+    """Import each production module of PATHS in a fresh interpreter and report the banned modules it loads,
+    with the import chain, and whether the static rules (SL401-SL403) found them. Exit 1 when one loads."""
+    import dataclasses
+
+    from simplelint import verify
+    from simplelint.runner import RunOptions, available_cpus, run
+
+    settings, files = _load(options)
+    found = verify.targets(files, settings)
+    if not found:
+        click.echo("note: no file is production code or under a contract: nothing to import", err=True)
+        sys.exit(0)
+    static = dataclasses.replace(settings, enabled=settings.enabled & verify.STATIC)
+    result = run(files, static, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    python = verify.interpreter(settings)
+    jobs = options["jobs"] or available_cpus()
+    outcomes = verify.verify(found, result.violations, python, options["timeout"], jobs)
+    if options["output_format"] == "json":
+        text = verify.render_json(outcomes)
+    else:
+        text = verify.render_text(outcomes, python)
+    if options["output_file"]:
+        _write_report(Path(options["output_file"]), text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if any(outcome.loaded for outcome in outcomes) else 0)
+
+
 @main.command()
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(output_format: str) -> None:
@@ -650,10 +691,11 @@ def rules(output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
+    width = max(len(str(row["name"])) for row in rows) + 1
     for row in rows:
         fix = "fix" if row["fixable"] else "   "
         on = "on " if row["default"] else "off"
-        click.echo(f"{row['code']}  {row['name']:<34} {row['family']:<19} {fix}  {on}  {row['summary']}")
+        click.echo(f"{row['code']}  {row['name']:<{width}}{row['family']:<19} {fix}  {on}  {row['summary']}")
 
 
 @main.command()

@@ -56,7 +56,9 @@ RULE_MODULES = (
     "simplelint.rules.type_hints",
     "simplelint.rules.untested",
     "simplelint.rules.production.direct",
+    "simplelint.rules.production_api",
     "simplelint.rules.production",
+    "simplelint.rules.production_deps",
 )
 
 ENTRY_POINT_GROUP = "simplelint.rules"
@@ -111,12 +113,12 @@ class RuleEntry:
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        data["options"] = {name: vars(option) for name, option in self.options.items()}
+        data["options"] = {name: option.to_json() for name, option in self.options.items()}
         return {**data, "silenced_by": list(self.silenced_by), "facts": list(self.facts)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RuleEntry:
-        options = {name: Option(**fields) for name, fields in data["options"].items()}
+        options = {name: Option.from_json(fields) for name, fields in data["options"].items()}
         tuples = {"silenced_by": tuple(data["silenced_by"]), "facts": tuple(data["facts"])}
         return cls(**{**data, **tuples, "options": options})
 

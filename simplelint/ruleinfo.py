@@ -24,10 +24,15 @@ if TYPE_CHECKING:
 GLOB = "glob"
 PATH = "path"
 SELECTOR = "rule selector"  # a code, prefix, name or ALL
+MODULE = "dotted module name"  # `pandas`, `pandas.read_csv`
 
+# Types an option's default cannot say by itself: a table of name -> text (the `banned` messages), and an
+# array of tables whose keys are declared as options themselves (the `contracts`).
+TABLE_OF_STRINGS = "table of strings"
+ARRAY_OF_TABLES = "array of tables"
 
 # What a TOML option may hold: the config's values are checked against their default's type.
-OptionValue = Union[bool, int, str, list[str]]
+OptionValue = Union[bool, int, str, list[str], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,31 @@ class Option:
 
     default: OptionValue
     help: str
-    strings: str = ""  # GLOB, PATH, SELECTOR or "" for any text
+    strings: str = ""  # GLOB, PATH, SELECTOR, MODULE or "" for any text
     # The least value allowed for an integer option (a limit of -3 would flag every function, silently).
     minimum: Optional[int] = None
+    # A second type the value may take instead of its default's, e.g. TABLE_OF_STRINGS.
+    alternative: str = ""
+    # For an ARRAY_OF_TABLES option: each table's keys, declared as options (checked the same way).
+    items: Mapping[str, Option] = field(default_factory=dict)
+    # For an item: a table without it is an error.
+    required: bool = False
+
+    @property
+    def base_type(self) -> str:
+        return ARRAY_OF_TABLES if self.items else _type_name(self.default)
 
     @property
     def type_name(self) -> str:
-        return _type_name(self.default)
+        return self.base_type + (f" or {self.alternative}" if self.alternative else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {**vars(self), "items": {name: item.to_json() for name, item in self.items.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Option:
+        items = {name: cls.from_json(item) for name, item in data.get("items", {}).items()}
+        return cls(**{**data, "items": items})
 
 
 def _type_name(value: OptionValue) -> str:
@@ -52,7 +75,7 @@ def _type_name(value: OptionValue) -> str:
         return "integer"
     if isinstance(value, list):
         return "list of strings"
-    return type(value).__name__
+    return "string" if isinstance(value, str) else type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -213,6 +236,10 @@ class Project:
     settings: Settings
     # Said to the user on stderr (e.g. stale coverage data): not findings, and the run goes on.
     warnings: list[str] = field(default_factory=list)
+    # Said under --verbose/--statistics only (e.g. an imported package that is not installed).
+    notes: list[str] = field(default_factory=list)
+    # Whether rules may keep what they learn in `settings.cache_dir` (not under --no-cache).
+    use_cache: bool = False
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:
@@ -246,6 +273,13 @@ class ProjectRule(RuleInfo):
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
         """Files to read for facts only (e.g. the test suite when only `src/` is checked); never reported."""
         return []
+
+    @classmethod
+    def cache_stamp(cls, project: Project, config: Mapping[str, Any]) -> str:
+        """What the findings depend on besides the files read (e.g. the installed packages): the project stage
+        takes its findings from the cache only while every rule's stamp is unchanged. A warm run computes it,
+        so it must be cheap; "" when nothing else counts."""
+        return ""
 
     @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:

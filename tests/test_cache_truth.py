@@ -126,3 +126,22 @@ def test_the_libcst_stamp_follows_its_version_file(tmp_path: Path, monkeypatch: 
         (tmp_path / "_version.py").write_text(f"__version__ = {version!r}\n")
         stamps.append(settings._libcst_stamp())
     assert stamps[0] != stamps[1]
+
+
+def test_installing_a_package_is_seen_by_a_cached_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: SL403's findings depend on the installed packages, which are part of the project stage's key."""
+    import shutil
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "job.py").write_text("# simplelint: production\nimport vizpkg\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.simplelint]\n", encoding="utf-8")
+    before = run("--select", "SL4", "--output-format", "concise", ".")
+    for name in ("vizpkg", "vizpkg-1.2.dist-info"):
+        shutil.copytree(fixtures / "deps_site" / name, site / name)  # `pip install vizpkg`
+    cached = run("--select", "SL4", "--output-format", "concise", ".")
+    assert cached == run("--select", "SL4", "--no-cache", "--output-format", "concise", ".") != before
+    assert "job.py:2:1: SL403 Production code imports pandas through vizpkg 1.2 -> requires pandas>=1.5" in cached

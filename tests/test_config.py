@@ -180,6 +180,8 @@ _BY_TYPE = {
     "boolean": st.booleans(),
     "integer": st.integers(min_value=-5, max_value=60) | st.integers(),
     "table of glob -> list of codes": st.dictionaries(_TEXT, _STRINGS, max_size=2),
+    "table of strings": st.dictionaries(_TEXT, _TEXT, max_size=2),
+    "array of tables": st.lists(st.dictionaries(_KEYS | st.sampled_from(["name", "modules", "banned"]), VALUES)),
 }
 
 
@@ -188,7 +190,10 @@ def _typed(keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
     if len(keys) == 1 and keys[0] in TOP_LEVEL_KEYS:
         return VALUES | _BY_TYPE[TOP_LEVEL_KEYS[keys[0]].type_name]
     option = registry.table_options().get(keys[0], {}).get(keys[-1]) if len(keys) == 2 else None
-    return VALUES | _BY_TYPE[option.type_name] if option else VALUES
+    if option is None:
+        return VALUES
+    typed = VALUES | _BY_TYPE[option.base_type]
+    return typed | _BY_TYPE[option.alternative] if option.alternative else typed
 
 
 SETTINGS = KEY_PATHS.flatmap(lambda keys: st.tuples(st.just(keys), _typed(keys)))

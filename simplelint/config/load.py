@@ -9,12 +9,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from simplelint import registry
 from simplelint.config.settings import DEFAULT_EXCLUDE, Settings, glob_error
+from simplelint.config.toml_lines import Path as KeyPath
 from simplelint.config.toml_lines import line_of
-from simplelint.ruleinfo import GLOB, PATH, SELECTOR, Option
+from simplelint.ruleinfo import ARRAY_OF_TABLES, GLOB, MODULE, PATH, SELECTOR, TABLE_OF_STRINGS, Option
 from simplelint.run.discovery import display_path
 from simplelint.wording import article
 
@@ -41,6 +42,11 @@ class Kind:
     type_name: str
     strings: str = ""
     minimum: Optional[int] = None
+    alternative: str = ""  # a second type the value may take
+
+    @classmethod
+    def of(cls, option: Option) -> Kind:
+        return cls(option.base_type, option.strings, option.minimum, option.alternative)
 
 
 TOP_LEVEL_KEYS: Mapping[str, Kind] = {
@@ -78,7 +84,7 @@ class RawConfig:
             return display_path(str(self.path))
         return f"--config {self.text!r}" if self.text else "the command line"
 
-    def where(self, *keys: str) -> str:
+    def where(self, *keys: Union[str, int]) -> str:
         """`file:line` of a key of the table (a `--config` override is one line: no line number)."""
         line = line_of(self.text, self.root + keys) if self.path is not None else None
         return f"{self.origin}:{line}" if line else self.origin
@@ -157,35 +163,54 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _unknown_key(raw: RawConfig, keys: tuple[str, ...], allowed: Sequence[str], table: str) -> ConfigError:
-    key = keys[-1]
+def _unknown_key(raw: RawConfig, keys: KeyPath, allowed: Sequence[str], table: str) -> ConfigError:
+    key = str(keys[-1])
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return ConfigError(
-        f"{raw.where(*keys)}: unknown key `{key}` in [{table}].{hint} Valid keys: {', '.join(sorted(allowed))}."
+        f"{raw.where(*keys)}: unknown key `{key}` in {table}.{hint} Valid keys: {', '.join(sorted(allowed))}."
     )
 
 
-def _check_value(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, kind: Kind) -> None:
-    """The value's type, then each of its strings (for a per-file table: its globs, then its selectors)."""
-    _check_type(raw, table, keys, value, kind.type_name)
+def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Kind) -> None:
+    """The value's type, then each of its strings (for a per-file table: its globs, then its selectors).
+
+    `table` names where the key is, as errors say it: `[tool.simplelint]`, or a contract of a table.
+    """
+    _check_type(raw, table, keys, value, kind)
     strings = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
     if kind.strings == SELECTOR:
         _check_selectors(raw, keys, strings, f"in '{keys[-1]}'")
     for text in strings:
         problem = string_problem(kind.strings, text)
         if problem:
-            where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
+            where = f"{raw.where(*keys)}: `{keys[-1]}` in {table}"
             raise ConfigError(f"{where} has an invalid {kind.strings} {text!r}: {problem}.")
     if kind.minimum is not None and value < kind.minimum:
-        where = f"{raw.where(*keys)}: `{keys[-1]}` in [{table}]"
+        where = f"{raw.where(*keys)}: `{keys[-1]}` in {table}"
         raise ConfigError(f"{where} must be an integer >= {kind.minimum}, got {value}.")
     if kind.type_name == PER_FILE:
         for pattern, selectors in value.items():
             _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
 
 
-def _check_selectors(raw: RawConfig, keys: tuple[str, ...], selectors: Sequence[str], context: str) -> None:
+def _check_tables(raw: RawConfig, table: str, keys: KeyPath, value: list[dict[str, Any]], option: Option) -> None:
+    """Each table of an array of tables (the contracts): its keys are declared as options of their own."""
+    for index, item in enumerate(value):
+        name = item.get("name")
+        label = f"{keys[-1]} #{index + 1}" + (f" ({name!r})" if isinstance(name, str) else "")
+        within = f"[{label}] of {table}"
+        for key, item_value in item.items():
+            declared = option.items.get(key)
+            if declared is None:
+                raise _unknown_key(raw, (*keys, index, key), list(option.items), within)
+            _check_value(raw, within, (*keys, index, key), item_value, Kind.of(declared))
+        missing = [key for key, declared in option.items.items() if declared.required and key not in item]
+        if missing:
+            raise ConfigError(f"{raw.where(*keys, index)}: [{label}] of {table} has no `{missing[0]}`.")
+
+
+def _check_selectors(raw: RawConfig, keys: KeyPath, selectors: Sequence[str], context: str) -> None:
     try:
         registry.validate(selectors, context)
     except registry.UnknownSelector as error:
@@ -193,38 +218,47 @@ def _check_selectors(raw: RawConfig, keys: tuple[str, ...], selectors: Sequence[
 
 
 def string_problem(kind: str, text: str) -> Optional[str]:
-    """Why `text` is not a valid `kind` (GLOB, PATH), or None: caught here rather than when files are walked."""
+    """Why `text` is not a valid `kind` (GLOB, PATH, MODULE), or None: caught here rather than when files are
+    walked."""
     if kind == GLOB and glob_error(text):
         return "not a gitignore-style pattern"
     if kind == PATH and "\0" in text:
         return "a path cannot hold a NUL character"
+    if kind == MODULE and not all(part.isidentifier() for part in text.split(".")):
+        return "names are identifiers joined by dots, e.g. `pandas` or `pandas.read_csv`"
     return None
 
 
-def _check_type(raw: RawConfig, table: str, keys: tuple[str, ...], value: Any, expected: str) -> None:
-    ok = {
-        LIST: isinstance(value, list) and all(isinstance(v, str) for v in value),
-        STRING: isinstance(value, str),
-        BOOL: isinstance(value, bool),
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        PER_FILE: isinstance(value, dict)
-        and all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()),
-    }.get(expected)
-    if not ok:
-        raise ConfigError(
-            f"{raw.where(*keys)}: `{keys[-1]}` in [{table}] must be {article(expected)}, got {_shown(value)}."
-        )
+def _is(expected: str, value: Any) -> bool:
+    """Whether `value` has the type an option declares (by its name, as errors show it)."""
+    if expected == LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if expected == TABLE_OF_STRINGS:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if expected == ARRAY_OF_TABLES:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if expected == PER_FILE:
+        return isinstance(value, dict) and all(_is(LIST, v) for v in value.values())
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, {STRING: str, BOOL: bool}.get(expected, type(None)))
+
+
+def _check_type(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Kind) -> None:
+    if not (_is(kind.type_name, value) or (kind.alternative and _is(kind.alternative, value))):
+        expected = article(kind.type_name) + (f" or {article(kind.alternative)}" if kind.alternative else "")
+        raise ConfigError(f"{raw.where(*keys)}: `{keys[-1]}` in {table} must be {expected}, got {_shown(value)}.")
 
 
 def validate(raw: RawConfig) -> None:
     tables = registry.table_options()
     for key, value in raw.data.items():
         if key in TOP_LEVEL_KEYS:
-            _check_value(raw, "tool.simplelint", (key,), value, TOP_LEVEL_KEYS[key])
+            _check_value(raw, "[tool.simplelint]", (key,), value, TOP_LEVEL_KEYS[key])
         elif key in tables:
             _validate_table(raw, key, value, tables[key])
         else:
-            raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables], "tool.simplelint")
+            raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables], "[tool.simplelint]")
 
 
 def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, Option]) -> None:
@@ -233,8 +267,10 @@ def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, 
     for name, option_value in value.items():
         option = options.get(name)
         if option is None:
-            raise _unknown_key(raw, (key, name), list(options), table)
-        _check_value(raw, table, (key, name), option_value, Kind(option.type_name, option.strings, option.minimum))
+            raise _unknown_key(raw, (key, name), list(options), f"[{table}]")
+        _check_value(raw, f"[{table}]", (key, name), option_value, Kind.of(option))
+        if option.items:
+            _check_tables(raw, f"[{table}]", (key, name), option_value, option)
 
 
 @dataclass

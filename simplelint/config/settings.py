@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -128,6 +128,10 @@ class Settings:
     def is_production(self, path: str | Path) -> bool:
         return bool(self.production) and self._match(self._production_spec, path)
 
+    def matches(self, patterns: Iterable[str], path: str | Path) -> bool:
+        """Whether gitignore-style `patterns` (relative to the config root, as `production`'s) match the file."""
+        return self._match(_matcher(tuple(patterns)), path)
+
     def codes_for(self, path: str | Path) -> frozenset[str]:
         """Enabled codes for one file, after `per-file-ignores`."""
         ignored: set[str] = set()
@@ -208,6 +212,11 @@ def _code_stamp() -> str:
 
 
 def _spec(patterns: Iterable[str]) -> Matcher:
+    return Matcher(list(patterns))
+
+
+@lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]) -> Matcher:
     return Matcher(list(patterns))
 
 

@@ -5,14 +5,17 @@ Runs only on text tomllib has already accepted, so it needs to tell apart just w
 headers, dotted and quoted keys, and values (strings, possibly multi-line; arrays, possibly multi-line; inline
 tables, one line in TOML 1.0) to skip. A key inside an inline table or an array is found at the line of the
 key that holds it.
+
+The tables of an array of tables (`[[a.b]]`) are told apart by their index: `("a", "b", 1, "name")` is the
+`name` of the second `[[a.b]]`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Union
 
-Path = tuple[str, ...]
+Path = tuple[Union[str, int], ...]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -24,6 +27,7 @@ _ESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\
 def key_lines(text: str) -> dict[Path, int]:
     """Every table header and key path (from the document's root) -> the 1-based line defining it."""
     found: dict[Path, int] = {}
+    arrays: dict[Path, int] = {}  # each array of tables (by its indexed path) -> the index of its last table
     table: Path = ()
     pos = 0
     while pos < len(text):
@@ -32,8 +36,7 @@ def key_lines(text: str) -> dict[Path, int]:
             break
         line = text.count("\n", 0, pos) + 1
         if text[pos] == "[":
-            keys, pos = _keys(text, pos + (2 if text.startswith("[[", pos) else 1))
-            table = keys
+            table, pos = _header(text, pos, arrays)
             _define(found, table, line)
             pos = text.find("\n", pos)
         else:
@@ -44,6 +47,27 @@ def key_lines(text: str) -> dict[Path, int]:
         if pos < 0:
             break
     return found
+
+
+def _header(text: str, pos: int, arrays: dict[Path, int]) -> tuple[Path, int]:
+    """The table a header at `pos` opens (`[a.b]`, or the next table of `[[a.b]]`), and the position after it."""
+    array = text.startswith("[[", pos)
+    keys, pos = _keys(text, pos + (2 if array else 1))
+    if not (array and keys):
+        return _indexed(keys, arrays), pos
+    path = _indexed(keys[:-1], arrays) + keys[-1:]
+    arrays[path] = arrays.get(path, -1) + 1
+    return (*path, arrays[path]), pos
+
+
+def _indexed(keys: tuple[str, ...], arrays: dict[Path, int]) -> Path:
+    """`keys` with the index of the current table after each array of tables they go through."""
+    path: Path = ()
+    for key in keys:
+        path = (*path, key)
+        if path in arrays:
+            path = (*path, arrays[path])
+    return path
 
 
 def _define(found: dict[Path, int], path: Path, line: int) -> None:
@@ -73,7 +97,7 @@ def _skip_blank(text: str, pos: int) -> int:
     return pos
 
 
-def _keys(text: str, pos: int) -> tuple[Path, int]:
+def _keys(text: str, pos: int) -> tuple[tuple[str, ...], int]:
     """A dotted key (`a."b.c".d`) starting at `pos`, and the position after it."""
     keys: list[str] = []
     while True:

@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from simplelint.engine.result import FileResult
 from simplelint.engine.suppression import Noqa
@@ -20,6 +20,8 @@ from simplelint.engine.violation import Violation
 
 FORMAT = 1
 T = TypeVar("T")
+# The project stage's findings, warnings and notes.
+ProjectEntry = tuple[list[Violation], list[str], list[str]]
 
 
 class Cache:
@@ -44,21 +46,23 @@ class Cache:
             return  # internal errors and unreadable files are always re-checked
         self._write(self.key(result.path, result.digest), {"result": _dump(result)})
 
-    def project_key(self, files: list[tuple[str, str]]) -> str:
-        """The project stage's key: every file read (checked or for facts) with its content hash."""
+    def project_key(self, files: list[tuple[str, str]], stamps: Sequence[str] = ()) -> str:
+        """The project stage's key: every file read (checked or for facts) with its content hash, and the
+        rules' stamps of what else their findings depend on (the installed packages)."""
         digest = hashlib.sha256(f"{FORMAT}\0{self.settings_key}\0project".encode())
         for path, content in sorted(files):
             digest.update(f"\0{os.path.abspath(path)}\0{content}".encode())
+        for stamp in stamps:
+            digest.update(f"\0stamp\0{stamp}".encode())
         return digest.hexdigest()
 
-    def get_project(self, key: str) -> Optional[tuple[list[Violation], list[str]]]:
-        """The project rules' findings and warnings for this exact set of files, or None."""
-        return self._read(
-            key, lambda data: ([Violation.from_dict(v) for v in data["violations"]], [str(w) for w in data["warnings"]])
-        )
+    def get_project(self, key: str) -> Optional[ProjectEntry]:
+        """The project rules' findings, warnings and notes for this exact set of files, or None."""
+        return self._read(key, _load_project)
 
-    def put_project(self, key: str, violations: list[Violation], warnings: list[str]) -> None:
-        self._write(key, {"violations": [v.to_dict() for v in violations], "warnings": warnings})
+    def put_project(self, key: str, entry: ProjectEntry) -> None:
+        violations, warnings, notes = entry
+        self._write(key, {"violations": [v.to_dict() for v in violations], "warnings": warnings, "notes": notes})
 
     def _read(self, key: str, load: Callable[[dict[str, Any]], T]) -> Optional[T]:
         """An entry through `load`; None when it is missing, corrupt or foreign (the caller rebuilds it)."""
@@ -108,6 +112,11 @@ def _dump(result: FileResult) -> dict[str, object]:
     data["violations"] = [v.to_dict() for v in result.violations]
     data["noqa"] = [asdict(noqa) for noqa in result.noqa]
     return data
+
+
+def _load_project(data: dict[str, Any]) -> ProjectEntry:
+    violations = [Violation.from_dict(v) for v in data["violations"]]
+    return violations, [str(w) for w in data["warnings"]], [str(n) for n in data["notes"]]
 
 
 def _load(data: dict[str, Any], path: str) -> FileResult:

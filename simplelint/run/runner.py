@@ -8,14 +8,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Optional
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import registry
-from simplelint.config.settings import Settings
-from simplelint.engine.result import FileResult, digest, file_violation, read_source
-from simplelint.engine.suppression import apply as apply_noqa
-from simplelint.engine.suppression import unused as unused_noqa
-from simplelint.engine.violation import Violation
+from simplelint.config.load.settings import Settings
+from simplelint.engine.analysis.result import FileResult, digest, file_violation, read_source
+from simplelint.engine.analysis.suppression import apply as apply_noqa
+from simplelint.engine.analysis.suppression import unused as unused_noqa
+from simplelint.engine.analysis.violation import Violation
 from simplelint.ruleinfo import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 
@@ -92,14 +93,14 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
         try:
             data = read_source(path)
         except OSError:
-            from simplelint.engine.analysis import lint_file
+            from simplelint.engine.analysis.analysis import lint_file
 
             return lint_file(path, settings)  # reports the read error as SL002
     cache = _cache(settings) if options.use_cache and path != "-" else None
     key = digest(data)
     result = cache.get(path, key) if cache else None
     if result is None:
-        from simplelint.engine.analysis import analyse
+        from simplelint.engine.analysis.analysis import analyse
 
         result = analyse(path, data, settings).result
         if cache:
@@ -255,8 +256,8 @@ def run(
     violations = [
         v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL
     ]
-    warnings: list[str] = []
-    violations += _project_stage_cached(results, settings, options, errors, warnings)
+    said = Said()
+    violations += _project_stage_cached(results, settings, options, errors, said)
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in extra]
     violations = [v for v in violations if v.path not in extra]
@@ -267,8 +268,8 @@ def run(
         violations,
         errors,
         sum(r.fixed for r in checked),
-        warnings=warnings,
-        find_notes=lambda: _notes(results, settings, set(extra)),
+        warnings=said.warnings,
+        find_notes=lambda: sorted({*_notes(results, settings, set(extra)), *said.notes}),
     )
 
 
@@ -301,44 +302,64 @@ def _fact_paths(files: list[str], settings: Settings) -> dict[str, tuple[str, ..
 
 
 def _project_stage_cached(
-    results: list[FileResult], settings: Settings, options: RunOptions, errors: list[str], warnings: list[str]
+    results: list[FileResult], settings: Settings, options: RunOptions, errors: list[str], said: Said
 ) -> list[Violation]:
-    """The project stage, from the cache when no file changed: a warm run then joins nothing. Coverage data
-    is judged against files' modification times, so runs that use it always join."""
+    """The project stage, from the cache when no file changed (nor what rules' stamps say, such as the installed
+    packages): a warm run then joins nothing. Coverage data is judged against files' modification times, so
+    runs that use it always join."""
+    project = _project(results, settings, options.use_cache)
     if not options.use_cache or settings.coverage_file is not None or not _project_rules(settings):
-        return _project_stage(results, settings, errors, warnings)
+        return _project_stage(project, errors, said)
     cache = _cache(settings)
-    key = cache.project_key([(r.path, r.digest) for r in results])
+    try:
+        stamps = [rule.cache_stamp(project, _config(rule, settings)) for rule in _project_rules(settings)]
+    except Exception:  # the rule's bug, which its check says again: this run joins without the cache
+        return _project_stage(project, errors, said)
+    key = cache.project_key([(r.path, r.digest) for r in results], stamps)
     hit = cache.get_project(key)
     if hit is not None:
-        warnings.extend(hit[1])
+        said.warnings.extend(hit[1])
+        said.notes.extend(hit[2])
         return hit[0]
-    said: list[str] = []
+    fresh = Said()
     found_errors = len(errors)
-    found = _project_stage(results, settings, errors, said)
-    warnings.extend(said)
+    found = _project_stage(project, errors, fresh)
+    said.warnings.extend(fresh.warnings)
+    said.notes.extend(fresh.notes)
     if len(errors) == found_errors:
-        cache.put_project(key, found, said)
+        cache.put_project(key, (found, fresh.warnings, fresh.notes))
     return found
 
 
-def _project_stage(
-    results: list[FileResult], settings: Settings, errors: list[str], warnings: list[str]
-) -> list[Violation]:
-    rules = _project_rules(settings)
+@dataclass
+class Said:
+    """What the project stage says besides findings: warnings (always shown) and notes (under --verbose)."""
+
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _project(results: list[FileResult], settings: Settings, use_cache: bool) -> Project:
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results]
+    return Project(files, settings, use_cache=use_cache)
+
+
+def _config(rule: type[ProjectRule], settings: Settings) -> Mapping[str, Any]:
+    return settings.options.get(registry.table_of(rule.code) or "", {})
+
+
+def _project_stage(project: Project, errors: list[str], said: Said) -> list[Violation]:
+    rules = _project_rules(project.settings)
     if not rules:
         return []
-    project = Project(
-        [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results], settings, warnings
-    )
+    project.warnings, project.notes = said.warnings, said.notes
     found: list[Violation] = []
     for rule in rules:
         try:
-            table = registry.table_of(rule.code) or ""
-            found.extend(rule.check_project(project, settings.options.get(table, {})))
+            found.extend(rule.check_project(project, _config(rule, project.settings)))
         except Exception as error:  # one rule's bug must not lose the others' findings
             errors.append(f"internal error in project rule {rule.code} ({rule.name}): {error!r}. Please report it.")
-    return [v for v in found if v.code in settings.codes_for(v.path)]
+    return [v for v in found if v.code in project.settings.codes_for(v.path)]
 
 
 def _suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:

@@ -1,66 +1,34 @@
 """SL4xx: no pandas (or another banned module) in production code, imported through the project (SL402; the
-direct import, SL401, is in direct.py).
+direct import, SL401, is in production_direct.py).
 
 Production files are those matched by the `production` globs of `[tool.simplelint]` or marked with a
-`# simplelint: production` comment near their top; nothing is production by default.
+`# simplelint: production` comment near their top; nothing is production by default. Contracts
+(production_contracts.py) check other files against other lists.
+
+The helpers here (`checked_files`, `module_graph`, `project_paths`, `Chains`) serve SL403 too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+from simplelint.rules.production.graph import ModuleGraph, ResolvedImport, path_to_source, shortest_hops, shortest_path
+from simplelint.rules.production.contracts import (
+    NO_PRODUCTION_NOTE,
+    OPTIONS,
+    TABLE,
+    Banned,
+    Contract,
+    banned_root,
+    contracts,
+    note,
+)
+from simplelint.ruleinfo import FileFacts, Invalid, Project, ProjectRule, Valid
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
-from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
-from simplelint.rules.production.graph import ModuleGraph, ResolvedImport, path_to_source, shortest_hops, shortest_path
 
-TABLE = "production-imports"
-BANNED = Option(
-    ["pandas"],
-    "Modules production code must not import, with their submodules: `pandas` bans `pandas.io` but not "
-    "`pandas_gbq`. Project modules may be listed too.",
-)
-ADVICE = {"pandas": "do transforms in SQL or DuckDB, or use Polars or PyArrow"}
-NO_PRODUCTION_NOTE = (
-    "no checked file is production code, so the SL4 rules found nothing to check; mark files with "
-    "`production = [globs]` in [tool.simplelint] or a `# simplelint: production` comment"
-)
-
-
-def banned_root(name: str, banned: Sequence[str]) -> Optional[str]:
-    """The entry of `banned` that covers module `name`, by whole dotted components."""
-    return next((entry for entry in banned if name == entry or name.startswith(entry + ".")), None)
-
-
-class Banned:
-    """The `banned` option; cheap for the many imports it does not cover, decided on the top-level name."""
-
-    def __init__(self, entries: Sequence[str]) -> None:
-        self.entries = list(entries)
-        self._tops = {entry.partition(".")[0] for entry in entries}
-
-    def root(self, name: str) -> str:
-        return banned_root(name, self.entries) or name
-
-    def brought_in(self, kind: str, names: Sequence[str], base: Optional[str]) -> Optional[str]:
-        """The banned module an import of `base` brings in (it, or a submodule a from-import takes), if any."""
-        if not base or base.partition(".")[0] not in self._tops:
-            return None
-        taken = [f"{base}.{n}" for n in names if n != "*"] if kind == "from" else []
-        return next((name for name in (base, *taken) if banned_root(name, self.entries)), None)
-
-    def resolved(self, found: ResolvedImport) -> Optional[str]:
-        return self.brought_in(found.fact["kind"], found.fact["names"], found.base)
-
-
-def advice(root: str) -> str:
-    return ADVICE.get(root, f"`{root}` is listed in `banned` of [tool.simplelint.{TABLE}]")
-
-
-def note(files: Sequence[FileFacts]) -> str:
-    return "" if any(file.is_production for file in files) else NO_PRODUCTION_NOTE
+__all__ = ["NO_PRODUCTION_NOTE", "TABLE", "Chains", "PandasInProductionViaImport", "banned_root", "checked_files"]
 
 
 class PandasInProductionViaImport(ProjectRule):
@@ -104,9 +72,8 @@ class PandasInProductionViaImport(ProjectRule):
     code = "SL402"
     name = "pandas-in-production-via-import"
     summary = "Production code imports a project module that imports pandas"
-    options = {"banned": BANNED}
-    # A LibCST collector, named: it is imported only when a file is analysed.
-    FACTS = ("simplelint.rules.production.facts:ImportCollector",)
+    options = OPTIONS
+    FACTS = ("simplelint.rules.production.facts:ImportCollector",)  # a LibCST collector: imported when a file is analysed
     VALID = [
         Valid(
             files={
@@ -166,66 +133,108 @@ class PandasInProductionViaImport(ProjectRule):
 
     @classmethod
     def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
-        """All files under the `src` roots, but only when a production file is checked."""
-        production = [path for path in files if settings.is_production(path) or _has_marker(path)]
-        if not production:
-            return []
-        from simplelint.run.discovery import discover
-
-        roots = {str(root) for root in settings.src if root.is_dir()} | set(_script_folders(production))
-        return discover(sorted(roots), settings)
+        return project_paths(settings, files)
 
     @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
-        banned = Banned(config["banned"])
-        graph = ModuleGraph(project, scripts=_script_folders(f.path for f in project.files if f.is_production))
-        chains = _Chains(graph, banned)
+        graph = module_graph(project)
         found: list[Violation] = []
-        for file in project.files:
-            if file.is_production and not file.path.endswith(".pyi"):
-                found.extend(cls._findings(graph.imports(file), file, chains, banned))
+        for contract in contracts(config):
+            checked = checked_files(project, contract)
+            if checked:
+                chains = Chains(graph, contract.banned)
+                found.extend(v for file in checked for v in cls._findings(graph.imports(file), file, chains, contract))
         return found
 
     @classmethod
     def _findings(
-        cls, imports: list[ResolvedImport], file: FileFacts, chains: _Chains, banned: Banned
+        cls, imports: list[ResolvedImport], file: FileFacts, chains: Chains, contract: Contract
     ) -> list[Violation]:
         """One finding per import statement that leads to a banned module: the shortest of its chains."""
         best: dict[tuple[int, ...], list[str]] = {}
         for found in imports:
-            if banned.resolved(found):
-                continue  # a direct import: SL401's finding
+            if contract.banned.resolved(found) or contract.banned.allowed(found.base or ""):
+                continue  # a direct import (SL401's finding), or one `allow` exempts
             at = tuple(found.fact["at"] or (1, 1, 1, 1))
             for target in found.targets:
                 chain = chains.chain(target, file.module_name)
                 shortest = best.get(at)
                 if chain and (shortest is None or len(chain) < len(shortest)):
                     best[at] = chain
-        return [cls._violation(file.path, at, chain, banned) for at, chain in best.items()]
+        return [cls._violation(file.path, at, chain, contract) for at, chain in best.items()]
 
     @classmethod
-    def _violation(cls, path: str, at: tuple[int, ...], chain: list[str], banned: Banned) -> Violation:
-        root = banned.root(chain[-1])
-        message = f"Production code imports {root} through {' -> '.join(chain)}: {advice(root)}"
-        line, column, end_line, end_column = at
+    def _violation(cls, path: str, at: tuple[int, ...], chain: list[str], contract: Contract) -> Violation:
+        root = contract.banned.root(chain[-1])
+        message = f"{contract.subject} imports {root} through {' -> '.join(chain)}: {contract.advice(root)}"
         # Identity (baseline, fingerprints): the project module imported, whatever the statement's wording.
-        return Violation(cls.code, cls.name, message, path, line, column, end_line, end_column, snippet=chain[0])
+        return finding(cls, path, at, message, contract.identity(chain[0]))
 
 
-class _Chains:
+def finding(rule: type[ProjectRule], path: str, at: Sequence[int], message: str, snippet: str) -> Violation:
+    """A project rule's finding at an import statement; `snippet` is its identity (baseline, fingerprints)."""
+    line, column, end_line, end_column = at
+    return Violation(rule.code, rule.name, message, path, line, column, end_line, end_column, snippet=snippet)
+
+
+def checked_files(project: Project, contract: Contract) -> list[FileFacts]:
+    """The files of the run under the contract, stubs left out (they never run)."""
+    settings = project.settings
+    return [
+        file
+        for file in project.files
+        if not file.path.endswith(".pyi") and contract.applies_to(settings, file.path, file.is_production)
+    ]
+
+
+def module_graph(project: Project) -> ModuleGraph:
+    """The project's module graph; files under a contract are run as scripts, so their folders come first."""
+    every = contracts(project.settings.options.get(TABLE, {}))
+    under = [f.path for f in project.files if any(c.applies_to(project.settings, f.path, f.is_production) for c in every)]
+    return ModuleGraph(project, scripts=_script_folders(under))
+
+
+def project_paths(settings: Settings, files: list[str]) -> list[str]:
+    """All files under the `src` roots, but only when a file under a contract (production code) is checked."""
+    every = contracts(settings.options.get(TABLE, {}))
+    named = [contract for contract in every if contract.name]
+    under = [
+        path
+        for path in files
+        if settings.is_production(path) or any(settings.matches(c.modules, path) for c in named) or _has_marker(path)
+    ]
+    if not under:
+        return []
+    from simplelint.run.discovery import discover
+
+    roots = {str(root) for root in settings.src if root.is_dir()} | set(_script_folders(under))
+    return discover(sorted(roots), settings)
+
+
+Hit = Callable[[ResolvedImport], Optional[str]]
+
+
+class Chains:
     """The import graph, where an import of a banned module is an edge to that module as written (the end of
-    a chain) rather than to the project packages it runs, and the shortest way from each module to one."""
+    a chain) rather than to the project packages it runs, and the shortest way from each module to one.
 
-    def __init__(self, graph: ModuleGraph, banned: Banned) -> None:
+    `hit(found)` names what an import statement brings in that ends a chain (a banned module for SL402);
+    modules `allow` exempts are no step of a chain.
+    """
+
+    def __init__(self, graph: ModuleGraph, banned: Banned, hit: Optional[Hit] = None) -> None:
+        hit = hit or banned.resolved
         self.edges: dict[str, list[str]] = {}
         self.sources: set[str] = set()
         for module, file in graph.modules.items():
             targets: list[str] = []
             for found in graph.imports(file):
-                hit = banned.resolved(found)
-                if hit:
-                    self.sources.add(hit)
-                targets.extend([hit] if hit else found.targets)
+                end = hit(found)
+                if end:
+                    self.sources.add(end)
+                    targets.append(end)
+                elif not banned.allowed(found.base or ""):
+                    targets.extend(t for t in found.targets if not banned.allowed(t))
             self.edges[module] = list(dict.fromkeys(targets))
         self.hops = shortest_hops(self.edges, sorted(self.sources))
 

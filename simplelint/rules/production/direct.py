@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import libcst as cst
 
-from simplelint.rule import FileContext, FileFacts, Invalid, Rule, Valid
-from simplelint.rules.production import BANNED, TABLE, Banned, advice, note
 from simplelint.rules.production.facts import ImportScanner
 from simplelint.rules.production.graph import Import, is_package, resolve_relative
+from simplelint.rule import FileContext, FileFacts, Invalid, Rule, Valid
+from simplelint.rules.production.contracts import OPTIONS, contracts, contracts_for, note
 
 
 class PandasInProduction(ImportScanner, Rule):
@@ -55,7 +54,7 @@ class PandasInProduction(ImportScanner, Rule):
     code = "SL401"
     name = "pandas-in-production"
     summary = "Production code imports pandas (or another banned module)"
-    options = {"banned": BANNED}
+    options = OPTIONS
     VALID = [
         "import pandas as pd\n",  # not production
         "# simplelint: production\nimport polars as pl\nimport pandas_gbq\nimport pandasql\n",
@@ -95,14 +94,16 @@ class PandasInProduction(ImportScanner, Rule):
 
     def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
         super().__init__(context, config)
-        self._reported: set[tuple[int, str]] = set()
+        self._reported: set[tuple[int, str, str]] = set()
+        under = [c for c in contracts(config) if c.applies_to(context.settings, context.path, context.is_production)]
+        self._contracts = under
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
-        if not context.is_production or context.path.endswith(".pyi"):
+        if context.path.endswith(".pyi"):
             return False  # stubs never run
-        banned = context.settings.options.get(TABLE, {}).get("banned", BANNED.default)
-        return any(entry.rsplit(".", 1)[-1].encode() in context.source for entry in banned)
+        under = contracts_for(context.settings, context.path, context.is_production)
+        return any(entry.rsplit(".", 1)[-1].encode() in context.source for c in under for entry in c.banned.entries)
 
     @classmethod
     def run_note(cls, files: Sequence[FileFacts]) -> str:
@@ -111,12 +112,13 @@ class PandasInProduction(ImportScanner, Rule):
     def found_import(self, node: cst.CSTNode, found: Import) -> None:
         context = self.context
         base = resolve_relative(context.module_name, is_package(context.path), found.level, found.module)
-        banned = Banned(self.config["banned"])
-        name = banned.brought_in(found.kind, found.names, base)
-        if name is None or (id(node), name) in self._reported:
-            return
-        self._reported.add((id(node), name))
-        self.report(node, f"Production code imports `{name}`: {advice(banned.root(name))}")
+        for contract in self._contracts:
+            name = contract.banned.brought_in(found.kind, found.names, base)
+            if name is None or (id(node), contract.name, name) in self._reported:
+                continue
+            self._reported.add((id(node), contract.name, name))
+            root = contract.banned.root(name)
+            self.report(node, f"{contract.subject} imports `{name}`: {contract.advice(root)}")
 
 
 RULES = [PandasInProduction]

@@ -120,8 +120,8 @@ def _literal(node: cst.BaseExpression) -> Optional[str]:
 class ImportCollector(ImportScanner, FactCollector):
     """The `imports` facts of a file: one dict per imported module, in source order.
 
-    `at` is the statement's range in production files and None elsewhere: positions cost a code-generation
-    pass over the file, and only production files' imports are reported. Override `wants_positions` to
+    `at` is the statement's range in production files (and files under a contract) and None elsewhere:
+    positions cost a code-generation pass over the file, and only those files' imports are reported. Override `wants_positions` to
     change that.
     """
 
@@ -130,16 +130,20 @@ class ImportCollector(ImportScanner, FactCollector):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._found: list[tuple[cst.CSTNode, Import]] = []
+        self._positions = self.wants_positions()
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
         return b"import" in context.source
 
     def wants_positions(self) -> bool:
-        return self.context.is_production
+        from simplelint.rules.production_contracts import contracts_for
+
+        context = self.context
+        return context.is_production or bool(contracts_for(context.settings, context.path, False))
 
     def found_import(self, node: cst.CSTNode, found: Import) -> None:
-        if self.wants_positions():
+        if self._positions:
             self.context.want_position(node)
         self._found.append((node, found))
 
