@@ -641,8 +641,8 @@ def verify_imports(**options: Unpack[Options]) -> None:
     with the import chain, and whether the static rules (SL401-SL403) found them. Exit 1 when one loads."""
     import dataclasses
 
-    from simplelint import verify
-    from simplelint.runner import RunOptions, available_cpus, run
+    from simplelint.rules.production import verify
+    from simplelint.run.runner import RunOptions, available_cpus, run
 
     settings, files = _load(options)
     found = verify.targets(files, settings)
@@ -656,10 +656,8 @@ def verify_imports(**options: Unpack[Options]) -> None:
     python = verify.interpreter(settings)
     jobs = options["jobs"] or available_cpus()
     outcomes = verify.verify(found, result.violations, python, options["timeout"], jobs)
-    if options["output_format"] == "json":
-        text = verify.render_json(outcomes)
-    else:
-        text = verify.render_text(outcomes, python)
+    json_output = options["output_format"] == "json"
+    text = verify.render_json(outcomes) if json_output else verify.render_text(outcomes, python)
     if options["output_file"]:
         _write_report(Path(options["output_file"]), text)
     else:

@@ -56,9 +56,9 @@ RULE_MODULES = (
     "simplelint.rules.type_hints",
     "simplelint.rules.untested",
     "simplelint.rules.production.direct",
-    "simplelint.rules.production_api",
+    "simplelint.rules.production.api",
     "simplelint.rules.production",
-    "simplelint.rules.production_deps",
+    "simplelint.rules.production.deps",
 )
 
 ENTRY_POINT_GROUP = "simplelint.rules"

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from simplelint import environment
+from simplelint.rules.production import environment
 from simplelint.cli import main
-from simplelint.dependencies import Requirements
-from simplelint.environment import Environment
+from simplelint.rules.production.dependencies import Requirements
+from simplelint.rules.production.environment import Environment
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SITE = FIXTURES / "deps_site"

@@ -42,7 +42,7 @@ def test_added_rules_are_selectable_until_removed() -> None:
 # Modules a run that reads every result from the cache may not import (in any process it starts).
 _HEAVY = ("libcst", "simplelint.engine.analysis", "simplelint.rules.complexity", "simplelint.rules.simplify",
           "simplelint.rules.type_hints", "simplelint.rules.production.direct",
-          "simplelint.rules.production_api")  # fmt: skip
+          "simplelint.rules.production.api")  # fmt: skip
 
 
 def _imported(project: Path) -> set[str]:

@@ -164,7 +164,7 @@ def _isolate_imports(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_probe_names_the_module_whose_code_imported_each_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from simplelint.verify_probe import Recorder, probe
+    from simplelint.rules.production.verify_probe import Recorder, probe
 
     (tmp_path / "demo_a.py").write_text("import demo_b\n")
     (tmp_path / "demo_b.py").write_text("import importlib\n\ndef load():\n    importlib.import_module('demo_' + 'c')\n\nload()\n")
@@ -194,7 +194,7 @@ def test_the_probe_arms_its_timeout_writes_its_result_and_exits_at_once(
     """`os._exit`: threads the module started (or its atexit hooks) cannot keep the probe alive."""
     import faulthandler
 
-    from simplelint.verify_probe import main
+    from simplelint.rules.production.verify_probe import main
 
     (tmp_path / "server.py").write_text("import threading\nSTOP = threading.Event()\n")
     request = {"module": "server", "path": "", "sys_path": [str(tmp_path)], "timeout": 42, "trace": str(tmp_path / "t")}

@@ -12,7 +12,8 @@ import os
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Sequence
 
 from simplelint.engine.result import FileResult
 from simplelint.engine.suppression import Noqa

@@ -5,18 +5,17 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import registry
-from simplelint.config.load.settings import Settings
-from simplelint.engine.analysis.result import FileResult, digest, file_violation, read_source
-from simplelint.engine.analysis.suppression import apply as apply_noqa
-from simplelint.engine.analysis.suppression import unused as unused_noqa
-from simplelint.engine.analysis.violation import Violation
+from simplelint.config.settings import Settings
+from simplelint.engine.result import FileResult, digest, file_violation, read_source
+from simplelint.engine.suppression import apply as apply_noqa
+from simplelint.engine.suppression import unused as unused_noqa
+from simplelint.engine.violation import Violation
 from simplelint.ruleinfo import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 
@@ -93,14 +92,14 @@ def check_one(path: str, data: Optional[bytes], settings: Settings, options: Run
         try:
             data = read_source(path)
         except OSError:
-            from simplelint.engine.analysis.analysis import lint_file
+            from simplelint.engine.analysis import lint_file
 
             return lint_file(path, settings)  # reports the read error as SL002
     cache = _cache(settings) if options.use_cache and path != "-" else None
     key = digest(data)
     result = cache.get(path, key) if cache else None
     if result is None:
-        from simplelint.engine.analysis.analysis import analyse
+        from simplelint.engine.analysis import analyse
 
         result = analyse(path, data, settings).result
         if cache:
@@ -345,7 +344,8 @@ def _project(results: list[FileResult], settings: Settings, use_cache: bool) -> 
 
 
 def _config(rule: type[ProjectRule], settings: Settings) -> Mapping[str, Any]:
-    return settings.options.get(registry.table_of(rule.code) or "", {})
+    config: Mapping[str, Any] = settings.options.get(registry.table_of(rule.code) or "", {})
+    return config
 
 
 def _project_stage(project: Project, errors: list[str], said: Said) -> list[Violation]:

@@ -1,9 +1,9 @@
 """SL4xx: no pandas (or another banned module) in production code, imported through the project (SL402; the
-direct import, SL401, is in production_direct.py).
+direct import, SL401, is in direct.py; the banned APIs, SL404, in api.py; dependencies, SL403, in deps.py).
 
 Production files are those matched by the `production` globs of `[tool.simplelint]` or marked with a
 `# simplelint: production` comment near their top; nothing is production by default. Contracts
-(production_contracts.py) check other files against other lists.
+(contracts.py) check other files against other lists.
 
 The helpers here (`checked_files`, `module_graph`, `project_paths`, `Chains`) serve SL403 too.
 """
@@ -11,7 +11,8 @@ The helpers here (`checked_files`, `module_graph`, `project_paths`, `Chains`) se
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Optional
+from collections.abc import Iterable, Mapping, Sequence
 
 from simplelint.rules.production.graph import ModuleGraph, ResolvedImport, path_to_source, shortest_hops, shortest_path
 from simplelint.rules.production.contracts import (
@@ -73,7 +74,8 @@ class PandasInProductionViaImport(ProjectRule):
     name = "pandas-in-production-via-import"
     summary = "Production code imports a project module that imports pandas"
     options = OPTIONS
-    FACTS = ("simplelint.rules.production.facts:ImportCollector",)  # a LibCST collector: imported when a file is analysed
+    # A LibCST collector, named: it is imported only when a file is analysed.
+    FACTS = ("simplelint.rules.production.facts:ImportCollector",)
     VALID = [
         Valid(
             files={
@@ -190,7 +192,9 @@ def checked_files(project: Project, contract: Contract) -> list[FileFacts]:
 def module_graph(project: Project) -> ModuleGraph:
     """The project's module graph; files under a contract are run as scripts, so their folders come first."""
     every = contracts(project.settings.options.get(TABLE, {}))
-    under = [f.path for f in project.files if any(c.applies_to(project.settings, f.path, f.is_production) for c in every)]
+    under = [
+        f.path for f in project.files if any(c.applies_to(project.settings, f.path, f.is_production) for c in every)
+    ]
     return ModuleGraph(project, scripts=_script_folders(under))
 
 

@@ -121,8 +121,8 @@ class ImportCollector(ImportScanner, FactCollector):
     """The `imports` facts of a file: one dict per imported module, in source order.
 
     `at` is the statement's range in production files (and files under a contract) and None elsewhere:
-    positions cost a code-generation pass over the file, and only those files' imports are reported. Override `wants_positions` to
-    change that.
+    positions cost a code-generation pass over the file, and only those files' imports are reported. Override
+    `wants_positions` to change that.
     """
 
     name = IMPORTS
@@ -137,7 +137,7 @@ class ImportCollector(ImportScanner, FactCollector):
         return b"import" in context.source
 
     def wants_positions(self) -> bool:
-        from simplelint.rules.production_contracts import contracts_for
+        from simplelint.rules.production.contracts import contracts_for
 
         context = self.context
         return context.is_production or bool(contracts_for(context.settings, context.path, False))

@@ -51,7 +51,7 @@ def markers() -> dict[str, str]:
 
 def query() -> dict[str, Any]:
     import importlib
-    import importlib.metadata as metadata
+    from importlib import metadata
     import pkgutil
 
     importlib.invalidate_caches()  # packages installed since this process started are seen too
@@ -103,7 +103,7 @@ def _guess(found: dict[str, Any], modules: dict[str, list[str]], importable: set
 
 
 def _top_levels(found: dict[str, Any]) -> dict[str, list[str]]:
-    import importlib.metadata as metadata
+    from importlib import metadata
 
     if hasattr(metadata, "packages_distributions"):  # Python 3.10+
         mapping: dict[str, list[str]] = dict(metadata.packages_distributions())

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
+from collections.abc import Sequence
 
 from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
-from simplelint.env_query import normalise
-from simplelint.environment import Environment
-from simplelint.rules.production_contracts import banned_root
+from simplelint.rules.production.env_query import normalise
+from simplelint.rules.production.environment import Environment
+from simplelint.rules.production.contracts import banned_root
 
 State = tuple[str, frozenset[str]]  # a distribution (normalised name) and the extras asked of it
 

@@ -4,19 +4,20 @@ packages, and loads in a warm run to compute its cache stamp."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Mapping, Sequence
 
-from simplelint.env_query import normalise
-from simplelint.import_graph import ModuleGraph, ResolvedImport
+from simplelint.rules.production.env_query import normalise
+from simplelint.rules.production.graph import ModuleGraph, ResolvedImport
 from simplelint.rules.production import Chains, checked_files, finding, module_graph, project_paths
-from simplelint.rules.production_contracts import OPTIONS, PYTHON, TABLE, Contract, contracts, note
+from simplelint.rules.production.contracts import OPTIONS, PYTHON, TABLE, Contract, contracts, note
 from simplelint.ruleinfo import FileFacts, Invalid, Project, ProjectRule, Valid
-from simplelint.settings import Settings
-from simplelint.violation import Violation
+from simplelint.config.settings import Settings
+from simplelint.engine.violation import Violation
 
 if TYPE_CHECKING:
-    from simplelint.dependencies import Hop, Requirements
-    from simplelint.environment import Environment
+    from simplelint.rules.production.dependencies import Hop, Requirements
+    from simplelint.rules.production.environment import Environment
 
 
 class PandasInProductionViaDependency(ProjectRule):
@@ -57,7 +58,7 @@ class PandasInProductionViaDependency(ProjectRule):
     name = "pandas-in-production-via-dependency"
     summary = "Production code imports an installed package that requires pandas"
     options = {**OPTIONS, "python": PYTHON}
-    FACTS = ("simplelint.facts:ImportCollector",)  # the same facts as SL402's: no new parse
+    FACTS = ("simplelint.rules.production.facts:ImportCollector",)  # the same facts as SL402's: no new parse
     # simplelint itself requires click, in whatever environment runs these examples.
     VALID = [
         Valid(files={"job.py": "# simplelint: production\nimport simplelint\n"}, path="job.py"),
@@ -90,7 +91,7 @@ class PandasInProductionViaDependency(ProjectRule):
         """The environment's state, when any file of the run is under a contract."""
         if not any(checked_files(project, contract) for contract in contracts(config)):
             return ""
-        from simplelint import environment
+        from simplelint.rules.production import environment
 
         python = environment.interpreter(config.get("python", ""), project.settings.root)
         return environment.stamp(python, project.settings.cache_dir if project.use_cache else None)
@@ -101,7 +102,7 @@ class PandasInProductionViaDependency(ProjectRule):
         under = [(contract, files) for contract, files in under if files]
         if not under:
             return []
-        from simplelint import environment
+        from simplelint.rules.production import environment
 
         python = environment.interpreter(config.get("python", ""), project.settings.root)
         try:
@@ -145,7 +146,7 @@ class _Join:
     and the project's import graph ending at those imports (`chains`)."""
 
     def __init__(self, env: Environment, graph: ModuleGraph, contract: Contract) -> None:
-        from simplelint.dependencies import Requirements
+        from simplelint.rules.production.dependencies import Requirements
 
         self.env = env
         self.contract = contract

@@ -17,9 +17,10 @@ import os
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
+from collections.abc import Sequence
 
-from simplelint import env_query
+from simplelint.rules.production import env_query
 
 QUERY_SECONDS = 120
 _MARKS = (".dist-info", ".egg-info", ".pth", ".egg-link")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
+from collections.abc import Mapping
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from simplelint.import_graph import is_package, resolve_relative
+from simplelint.rules.production.graph import is_package, resolve_relative
 from simplelint.rule import FileContext, Invalid, Rule, Valid
-from simplelint.rules.production_contracts import OPTIONS, contracts, contracts_for
+from simplelint.rules.production.contracts import OPTIONS, contracts, contracts_for
 
 NUMPY_MATRIX = {"banned": {"numpy.matrix": "use 2-D arrays"}}
 
@@ -56,7 +57,9 @@ class BannedApiInProduction(Rule):
         Valid("# simplelint: production\nimport pandas as pd\n", options={"banned": ["pandas.read_csv"]}),
         Valid("# simplelint: production\nimport numpy as np\nx = np.array([1])\n", options=NUMPY_MATRIX),
         Valid("import numpy as np\nx = np.matrix([1])\n", options=NUMPY_MATRIX),  # not production
-        Valid("# simplelint: production\nfrom numpy import array\nmatrix = array([1])\nmatrix.T\n", options=NUMPY_MATRIX),
+        Valid(
+            "# simplelint: production\nfrom numpy import array\nmatrix = array([1])\nmatrix.T\n", options=NUMPY_MATRIX
+        ),
         Valid(
             "# simplelint: production\nimport numpy as np\nnp.matrix\n",
             options={**NUMPY_MATRIX, "allow": ["numpy.matrix"]},

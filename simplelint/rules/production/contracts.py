@@ -9,13 +9,14 @@ and the `# simplelint: production` marker); each `[[...contracts]]` table adds o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
+from collections.abc import Mapping, Sequence
 
 from simplelint.ruleinfo import GLOB, MODULE, PATH, TABLE_OF_STRINGS, Option
-from simplelint.settings import Settings
+from simplelint.config.settings import Settings
 
 if TYPE_CHECKING:
-    from simplelint.import_graph import ResolvedImport
+    from simplelint.rules.production.graph import ResolvedImport
 
 TABLE = "production-imports"
 ADVICE = {"pandas": "do transforms in SQL or DuckDB, or use Polars or PyArrow"}

@@ -19,7 +19,8 @@ import os
 import sys
 import traceback
 from types import FrameType
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
+from collections.abc import Sequence
 
 SCRIPT = "__verify_script__"  # the run name of a script's code: its `if __name__ == "__main__":` does not run
 _SKIPPED = ("importlib", "runpy")
@@ -34,7 +35,6 @@ class Recorder:
     def find_spec(self, name: str, path: Optional[Sequence[str]] = None, target: Any = None) -> None:
         if name not in self.importer:
             self.importer[name] = _caller()
-        return None
 
 
 def _caller() -> str:
@@ -89,7 +89,8 @@ def main(arguments: Sequence[str]) -> None:
     # Run as a script, Python put this file's folder (simplelint's) first on sys.path: not the project's.
     if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
-    trace = open(request["trace"], "w", encoding="utf-8")  # kept open: faulthandler writes to its descriptor
+    # Kept open, not in a `with`: faulthandler writes to its descriptor until the process ends.
+    trace = open(request["trace"], "w", encoding="utf-8")  # noqa: SIM115
     faulthandler.enable(trace)
     faulthandler.dump_traceback_later(request["timeout"], exit=True, file=trace)
     result = probe(request)

@@ -20,14 +20,15 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
+from collections.abc import Sequence
 
-from simplelint import verify_probe
-from simplelint.discovery import display_path
-from simplelint.result import has_production_marker, read_source
-from simplelint.rules.production_contracts import TABLE, Contract, contracts
-from simplelint.settings import Settings
-from simplelint.violation import Violation
+from simplelint.rules.production import verify_probe
+from simplelint.run.discovery import display_path
+from simplelint.engine.result import has_production_marker, read_source
+from simplelint.rules.production.contracts import TABLE, Contract, contracts
+from simplelint.config.settings import Settings
+from simplelint.engine.violation import Violation
 from simplelint.wording import plural
 
 STATIC = frozenset({"SL401", "SL402", "SL403"})
@@ -106,10 +107,9 @@ def verify(
     for violation in static:
         if violation.code in STATIC:
             by_path.setdefault(os.path.abspath(violation.path), []).append(violation)
-    with tempfile.TemporaryDirectory(prefix="simplelint-verify-") as folder:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            runs = [pool.submit(_run, target, python, timeout, Path(folder) / str(i)) for i, target in enumerate(found)]
-            results = [run.result() for run in runs]
+    with tempfile.TemporaryDirectory(prefix="simplelint-verify-") as folder, ThreadPoolExecutor(max(1, jobs)) as pool:
+        runs = [pool.submit(_run, target, python, timeout, Path(folder) / str(i)) for i, target in enumerate(found)]
+        results = [run.result() for run in runs]
     return [_judge(target, result, by_path) for target, result in zip(found, results)]
 
 
@@ -173,7 +173,8 @@ def _judge(target: Target, result: dict[str, Any], static: Static) -> Outcome:
         for name in [*result["before"], *result["loaded"]]:
             banned = contract.banned.covers(name)
             chain = _chain(name, importer, target)
-            if banned and not any(contract.banned.allowed(step) for step in chain) and not _seen(outcome, contract, banned):
+            allowed = any(contract.banned.allowed(step) for step in chain)
+            if banned and not allowed and not _seen(outcome, contract, banned):
                 item = Loaded(contract.name, name, banned, chain)
                 _match(item, contract, target, static)
                 outcome.loaded.append(item)
@@ -277,6 +278,6 @@ def render_json(outcomes: Sequence[Outcome]) -> str:
 
 
 def interpreter(settings: Settings) -> str:
-    from simplelint.environment import interpreter as configured
+    from simplelint.rules.production.environment import interpreter as configured
 
     return configured(settings.options.get(TABLE, {}).get("python", ""), settings.root) or sys.executable
