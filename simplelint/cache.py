@@ -1,7 +1,8 @@
 """Per-file result cache keyed by content hash, simplelint version and the settings for that file.
 
 Entries are JSON (never pickle: a foreign file in the folder must not run code) written atomically; an
-entry that does not load is ignored and rebuilt.
+entry that does not load is ignored and rebuilt. Besides the files' entries, the project stage's findings
+are kept under the key of every file read, and a project rule may keep state of its own (SL301 its join).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class Cache:
     def get(self, path: str, digest: str) -> Optional[FileResult]:
         return self._read(self.key(path, digest), lambda data: _load(data["result"], path))
 
+    def has(self, path: str, digest: str) -> bool:
+        """Whether an entry is there (it may still fail to load)."""
+        return self._entry(self.key(path, digest)).is_file()
+
     def put(self, result: FileResult) -> None:
         if result.errors or not result.digest:
             return  # internal errors and unreadable files are always re-checked
@@ -59,6 +64,27 @@ class Cache:
     def put_project(self, key: str, violations: list[Violation], warnings: list[str]) -> None:
         self._write(key, {"violations": [v.to_dict() for v in violations], "warnings": warnings})
 
+    def get_lines(self, name: str) -> Optional[list[str]]:
+        """The lines a project rule saved under `name` with these settings, or None."""
+        key = self._state_key(name)
+        try:
+            header, _, rest = self._entry(key).read_text(encoding="utf-8").partition("\n")
+            return rest.split("\n") if json.loads(header).get("key") == key else None
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def put_lines(self, name: str, lines: list[str]) -> None:
+        """Save a project rule's state: lines without line breaks (JSON ones, say)."""
+        key = self._state_key(name)
+        try:
+            self._prepare()
+            _write_atomic(self._entry(key), "\n".join([json.dumps({"key": key}), *lines]))
+        except OSError:
+            pass  # a read-only or full disk must not fail the lint
+
+    def _state_key(self, name: str) -> str:
+        return hashlib.sha256(f"{FORMAT}\0{self.settings_key}\0state\0{name}".encode()).hexdigest()
+
     def _read(self, key: str, load: Callable[[dict[str, Any]], T]) -> Optional[T]:
         """An entry through `load`; None when it is missing, corrupt or foreign (the caller rebuilds it)."""
         try:
@@ -70,7 +96,7 @@ class Cache:
     def _write(self, key: str, payload: dict[str, object]) -> None:
         try:
             self._prepare()
-            _write_atomic(self._entry(key), {"key": key, **payload})
+            _write_atomic(self._entry(key), json.dumps({"key": key, **payload}))
         except OSError:
             pass  # a read-only or full disk must not fail the lint
 
@@ -84,13 +110,13 @@ class Cache:
         self._ready = True
 
 
-def _write_atomic(entry: Path, payload: dict[str, object]) -> None:
+def _write_atomic(entry: Path, text: str) -> None:
     """Write through a temp file and rename: no reader sees half an entry, and no temp file is ever left."""
     entry.parent.mkdir(exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out)
+            out.write(text)
         os.replace(temp, entry)
     except BaseException:
         os.unlink(temp)
