@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Optional, Se
 import libcst as cst
 
 if TYPE_CHECKING:
+    from simplelint.cache import Cache
     from simplelint.settings import Settings
     from simplelint.violation import Violation
 
@@ -224,7 +225,9 @@ class FileFacts:
     module_name: Optional[str]
     is_test: bool
     is_production: bool
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]
+    # Of the bytes the facts describe: a project rule that keeps its join may skip files it knows ("": unknown).
+    digest: str = ""
 
 
 @dataclass
@@ -235,6 +238,8 @@ class Project:
     settings: Settings
     # Said to the user on stderr (e.g. stale coverage data): not findings, and the run goes on.
     warnings: list[str] = field(default_factory=list)
+    # Where a rule may keep state between runs (SL301 its join); None without the cache.
+    cache: Optional[Cache] = None
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:

@@ -306,9 +306,11 @@ def _project_stage_cached(
 ) -> list[Violation]:
     """The project stage, from the cache when no file changed: a warm run then joins nothing. Coverage data
     is judged against files' modification times, so runs that use it always join."""
-    if not options.use_cache or settings.coverage_file is not None or not _project_rules(settings):
-        return _project_stage(results, settings, errors, warnings)
+    if not options.use_cache:
+        return _project_stage(results, settings, errors, warnings, None)
     cache = _cache(settings)
+    if settings.coverage_file is not None or not _project_rules(settings):
+        return _project_stage(results, settings, errors, warnings, cache)
     key = cache.project_key([(r.path, r.digest) for r in results])
     hit = cache.get_project(key)
     if hit is not None:
@@ -316,7 +318,7 @@ def _project_stage_cached(
         return hit[0]
     said: list[str] = []
     found_errors = len(errors)
-    found = _project_stage(results, settings, errors, said)
+    found = _project_stage(results, settings, errors, said, cache)
     warnings.extend(said)
     if len(errors) == found_errors:
         cache.put_project(key, found, said)
@@ -324,14 +326,13 @@ def _project_stage_cached(
 
 
 def _project_stage(
-    results: list[FileResult], settings: Settings, errors: list[str], warnings: list[str]
+    results: list[FileResult], settings: Settings, errors: list[str], warnings: list[str], cache: Optional[Cache]
 ) -> list[Violation]:
     rules = _project_rules(settings)
     if not rules:
         return []
-    project = Project(
-        [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results], settings, warnings
-    )
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts, r.digest) for r in results]
+    project = Project(files, settings, warnings, cache)
     found: list[Violation] = []
     for rule in rules:
         try:
