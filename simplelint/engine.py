@@ -12,7 +12,7 @@ import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, MutableMapping, Optional
 
 import libcst as cst
 
@@ -55,7 +55,7 @@ class FileResult:
     path: str
     digest: str  # of the bytes this result describes: the cache keys per-file and project findings on it
     violations: list[Violation] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: MutableMapping[str, Any] = field(default_factory=dict)
     noqa: list[Noqa] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     module_name: Optional[str] = None

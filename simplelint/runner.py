@@ -7,10 +7,10 @@ import gc
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, MutableMapping, Optional
 
 from simplelint import registry
-from simplelint.engine import FileResult, analyse, digest, lint_file, read_source
+from simplelint.engine import FileResult, analyse, context_for, digest, lint_file, read_source
 from simplelint.rule import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 from simplelint.settings import Settings
@@ -137,16 +137,64 @@ def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[Fil
         return None  # the worker reports it
     key = digest(data)
     if facts:
-        # A file read for facts may have been checked whole by an earlier run (`check .` before pre-commit's
-        # `check one.py`): that entry holds its facts too. Only the collectors asked for are kept, so the
-        # project stage sees what a run without the cache would read.
-        whole = _cache(settings).get(path, key)
-        if whole is not None:
-            whole.facts = {name: value for name, value in whole.facts.items() if name in facts}
-            whole.violations, whole.noqa = [], []
-            return whole
-    hit = _cache(_for(settings, facts)).get(path, key)
+        return _facts_only(settings, path, data, key, facts)
+    hit = _cache(settings).get(path, key)
     return None if hit is None or _wants_fix(hit, options) else hit
+
+
+def _facts_only(settings: Settings, path: str, data: bytes, key: str, wanted: tuple[str, ...]) -> Optional[FileResult]:
+    """A file read only for these collectors' facts, when the cache holds them: they are read from its entry
+    when first asked for, and the project stage often needs none (SL301's join knows unchanged files by
+    their digest). A run that checked the whole file (`check .` before pre-commit's `check one.py`) left
+    them in its entry too."""
+    entries = [_cache(settings), _cache(_for(settings, wanted))]
+    if not any(entry.has(path, key) for entry in entries):
+        return None  # a worker analyses it
+    context = context_for(path, data, settings)
+    result = FileResult(path, key, module_name=context.module_name, is_test=context.is_test,
+                        is_production=context.is_production)  # fmt: skip
+    result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, _for(settings, wanted)))
+    return result
+
+
+def _read_facts(entries: list[Cache], path: str, key: str, settings: Settings) -> dict[str, Any]:
+    """Only the collectors asked for, so the project stage sees what a run without the cache would read."""
+    for entry in entries:
+        hit = entry.get(path, key)
+        if hit is not None:
+            return {name: value for name, value in hit.facts.items() if name in settings.facts_only}
+    data = read_source(path)  # the entry went since, or does not load: analysed now, as it was then
+    if digest(data) != key:
+        raise RuntimeError(f"{path} changed during the run; run again")
+    return dict(analyse(path, data, settings).result.facts)
+
+
+class _CachedFacts(MutableMapping[str, Any]):
+    """A file's facts, read by `load` when first asked for."""
+
+    def __init__(self, load: Callable[[], dict[str, Any]]) -> None:
+        self._load: Optional[Callable[[], dict[str, Any]]] = load
+        self._facts: dict[str, Any] = {}
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._load is not None:
+            self._facts, self._load = self._load(), None
+        return self._facts
+
+    def __getitem__(self, name: str) -> Any:
+        return self._loaded()[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._loaded()[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def _cache(settings: Settings) -> Cache:

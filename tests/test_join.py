@@ -14,7 +14,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 from click.testing import CliRunner
@@ -444,3 +444,28 @@ def test_a_damaged_saved_join_is_ignored_and_rebuilt(in_tmp: Path, damage: Any) 
     write(project, in_tmp, changed, removed)
     assert check(".") == check("--no-cache", ".")
     assert Join.load(saved_join(in_tmp / ".simplelint_cache").read_text(encoding="utf-8").split("\n")[1:]) is not None
+
+
+def test_a_file_read_only_for_facts_is_not_read_again_when_unchanged(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pre-commit's case: the other files' facts are neither loaded from their cache entries nor joined again."""
+    from simplelint import cache
+
+    project = RandomProject(random.Random(5))
+    write(project, in_tmp, list(project.files), [])
+    check(".")
+    read: list[str] = []
+    real = cache.Cache.get
+
+    def counted(self: cache.Cache, path: str, digest: str) -> Optional[Any]:
+        read.append(path)
+        return real(self, path, digest)
+
+    target = in_tmp / "pkg" / "a.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.Cache, "get", counted)
+        output = check("pkg/a.py")
+    assert read == ["pkg/a.py"]  # a miss for the edited file; the others' facts were not needed
+    assert output == check("--no-cache", "pkg/a.py")
