@@ -154,7 +154,7 @@ def _facts_only(settings: Settings, path: str, data: bytes, key: str, wanted: tu
     context = context_for(path, data, settings)
     result = FileResult(path, key, module_name=context.module_name, is_test=context.is_test,
                         is_production=context.is_production)  # fmt: skip
-    result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, _for(settings, wanted)))
+    result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, _for(settings, wanted)), wanted)
     return result
 
 
@@ -171,10 +171,12 @@ def _read_facts(entries: list[Cache], path: str, key: str, settings: Settings) -
 
 
 class _CachedFacts(MutableMapping[str, Any]):
-    """A file's facts, read by `load` when first asked for."""
+    """A file's facts, read by `load` when first asked for one of the collectors it was read for (a rule that
+    asks for another, as SL402 for every file, reads nothing)."""
 
-    def __init__(self, load: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, load: Callable[[], dict[str, Any]], names: tuple[str, ...]) -> None:
         self._load: Optional[Callable[[], dict[str, Any]]] = load
+        self._names = names
         self._facts: dict[str, Any] = {}
 
     def _loaded(self) -> dict[str, Any]:
@@ -183,7 +185,12 @@ class _CachedFacts(MutableMapping[str, Any]):
         return self._facts
 
     def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
         return self._loaded()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names and name in self._loaded()
 
     def __setitem__(self, name: str, value: Any) -> None:
         self._loaded()[name] = value
