@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from simplelint.cli import main
 from simplelint.rule import FileContext, FileFacts, python_ast
 from simplelint.rules.untested_facts import UntestedFacts
-from simplelint.rules.untested_join import Definition, Join
+from simplelint.rules.untested_join import Definition, Join, compile_token
 from simplelint.testing import settings_for
 
 NAMES = ["alpha", "beta", "visit_a", "visit_b", "run", "__eq__", "__len__", "__add__"]
@@ -237,6 +237,38 @@ def same_state(one: Join, other: Join) -> bool:
     )
 
 
+def stale(join: Join, project: RandomProject) -> list[str]:
+    """The tokens whose compiled effects, or the scopes saved with them, are not what compiling them from
+    scratch gives (a token compiled before a change that kept it read the same scopes)."""
+    reference = Join()
+    reference.update([project.facts(path) for path in project.files])
+    mine, theirs = identities(join), identities(reference)
+    lines = join.save()
+    saved = [scopes for line in lines[1 : json.loads(lines[0])["chunks"] + 1] for scopes in json.loads(json.loads(line)[2])]
+    found = []
+    for token, compiled, scopes in zip(join.tokens, join.compiled, saved):
+        if compiled is not None:
+            fresh_compiled, fresh_scopes = compile_token(reference.index, token)
+            if normal(compiled, mine) != normal(fresh_compiled, theirs) or scopes != fresh_scopes:
+                found.append(token)
+    return found
+
+
+def identities(join: Join) -> dict[int, tuple[str, int]]:
+    """Each function's key -> (its file, its place there): keys differ from join to join."""
+    return {key: (path, i) for path, file in join.files.items() for i, key in enumerate(file.keys)}
+
+
+def normal(compiled: Any, identity: dict[int, tuple[str, int]]) -> Any:
+    """A compiled token or class as JSON, with functions named by identity rather than key."""
+    data = json.loads(json.dumps(compiled))
+    if isinstance(data[0], bool):  # a class: exists, bases, methods, is_test
+        data[2] = {name: sorted(identity[k] for k in keys) for name, keys in data[2].items()}
+    else:
+        data[0] = sorted(identity[k] for k in data[0])
+    return data
+
+
 def fresh(project: RandomProject, rng: random.Random, match_by_name: bool = True) -> set[tuple[Any, ...]]:
     files = [project.facts(path) for path in project.files]
     rng.shuffle(files)  # the order files arrive in does not matter
@@ -254,6 +286,7 @@ def test_an_updated_join_finds_what_a_fresh_one_finds(seed: int) -> None:
         changed, removed = project.edit()
         found = unreached(join.update([project.facts(path) for path in changed], removed))
         assert found == fresh(project, rng, match_by_name), (seed, step)
+        assert not stale(join, project), (seed, step)
         loaded = Join.load(join.save(), match_by_name)  # saved and loaded again, it is the same join
         assert loaded is not None and same_state(loaded, join)
         if step % 2:  # the in-memory join goes on with what it memoised; the loaded one, without
@@ -427,8 +460,9 @@ def saved_join(cache: Path) -> Path:
         lambda lines: lines[:1] + [lines[1].replace('"next_key": ', '"next_key": -')] + lines[2:],
         lambda lines: lines[:-1] + [json.dumps(json.loads(lines[-1])[:-2] + [[999999], []])],
         lambda lines: lines[:-1] + [lines[-1].replace("[[", "[[999999, ", 1)],
-        lambda lines: lines[:2] + [json.dumps([["q:x"], [[[], [], [], [], [], []]]])] + lines[3:],
-        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]], []]] * 1024])] + lines[3:],
+        lambda lines: lines[:2] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[]]"])] + lines[3:],
+        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]]]] * 1024, "[]"])] + lines[3:],
+        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[]]"])] + lines[3:],
         lambda lines: lines[:1],
     ],
 )

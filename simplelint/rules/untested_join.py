@@ -149,7 +149,6 @@ class _Compiled(NamedTuple):
     names: list[str]  # methods called by name on a value of unknown class (always counted)
     soft: list[str]  # the same, counted only with `match-methods-by-name`
     calls: list[tuple[str, str]]  # (class, method): an override in a used subclass runs too
-    scopes: list[str]  # of the names its resolution read
 
 
 class _CompiledClass(NamedTuple):
@@ -159,7 +158,6 @@ class _CompiledClass(NamedTuple):
     bases: list[str]
     methods: dict[str, list[int]]
     is_test: bool
-    scopes: list[str]
 
 
 Compiled = Union[_Compiled, _CompiledClass]
@@ -459,22 +457,22 @@ def _drop(table: dict[str, list[Any]], name: str, items: list[Any]) -> None:
 # --- compilation ---------------------------------------------------------------------------------------
 
 
-def compile_token(index: _Index, token: str) -> Compiled:
+def compile_token(index: _Index, token: str) -> tuple[Compiled, list[str]]:
     """What following `token` (or using class `b:NAME`) does, and the scopes of what decided it."""
     kind, _, rest = token.partition(":")
     if kind == "b":
         found, reads = index.reading(lambda: _class(index, rest))
-        return found._replace(scopes=sorted({index.scope(name) for name in reads}))
-    out = _Compiled([], [], [], [], [], [])
+        return found, sorted({index.scope(name) for name in reads})
+    out = _Compiled([], [], [], [], [])
     _, reads = index.reading(lambda: _follow(index, kind, rest, out))
-    return out._replace(scopes=sorted({index.scope(name) for name in reads}))
+    return out, sorted({index.scope(name) for name in reads})
 
 
 def _class(index: _Index, name: str) -> _CompiledClass:
     if not index.is_class(name):
-        return _CompiledClass(False, [], {}, False, [])
+        return _CompiledClass(False, [], {}, False)
     info = index.classes[name]
-    return _CompiledClass(True, index.bases(name), dict(info.methods), info.is_test, [])
+    return _CompiledClass(True, index.bases(name), dict(info.methods), info.is_test)
 
 
 def _follow(index: _Index, kind: str, rest: str, out: _Compiled) -> None:
@@ -554,7 +552,7 @@ class _Walk:
         roots = [key for key, info in join.defs.items() if info.flags & TEST_ROOT and info.in_test]
         for key, info in join.defs.items():
             for token in info.triggers:
-                functions, classes, _, _, _, _ = join.compiled_token(token)
+                functions, classes, _, _, _ = join.compiled_token(token)
                 owners: list[Key] = [*functions, *classes]
                 for owner in owners:
                     self.registered.setdefault(owner, []).append(key)
@@ -577,7 +575,7 @@ class _Walk:
                 self.follow(self.join.compiled_token(token))
 
     def follow(self, compiled: _Compiled) -> None:
-        functions, classes, names, soft, calls, _ = compiled
+        functions, classes, names, soft, calls = compiled
         reached = self.reached
         for key in functions:
             if key not in reached:
@@ -686,6 +684,9 @@ class Join:
         self.defs: dict[int, Definition] = {}
         self.tokens: list[str] = []
         self.compiled: list[Optional[Compiled]] = []
+        self.scopes: list[list[str]] = []  # of each compiled token (empty for one not compiled)
+        # Chunk -> its scopes as loaded (still JSON: only a changed interface needs them) and how many.
+        self._unread: dict[int, tuple[str, int]] = {}
         self._index: Optional[_Index] = None
         self._ids: dict[str, int] = {}
         self._next_key = 0
@@ -729,9 +730,10 @@ class Join:
                 self.skipped[file.path] = file.digest
         if touched is not None and touched.names:
             self.index.invalidate(touched.names)
-            for token, compiled in enumerate(self.compiled):
-                if compiled is not None and not touched.scopes.isdisjoint(compiled[-1]):
-                    self.compiled[token] = None
+            self._read_scopes(list(self._unread))
+            for token, scopes in enumerate(self.scopes):
+                if not touched.scopes.isdisjoint(scopes):
+                    self.compiled[token], self.scopes[token] = None, []
                     self._touch(token)
         reached = _Walk(self).run()
         return [info for key, info in self.defs.items() if key not in reached]
@@ -831,6 +833,7 @@ class Join:
             found = self._ids[token] = len(self.tokens)
             self.tokens.append(token)
             self.compiled.append(None)
+            self.scopes.append([])
             self._touch(found)
         return found
 
@@ -843,15 +846,26 @@ class Join:
     def _compiled(self, token: int) -> Compiled:
         compiled = self.compiled[token]
         if compiled is None:
-            compiled = self.compiled[token] = compile_token(self.index, self.tokens[token])
-            self._touch(token)
+            self._touch(token)  # first: it reads the chunk's saved scopes, of which this token's are replaced
+            compiled, self.scopes[token] = compile_token(self.index, self.tokens[token])
+            self.compiled[token] = compiled
         return compiled
 
     # --- kept between runs ------------------------------------------------------------------------------
 
+    def _read_scopes(self, chunks: Iterable[int]) -> None:
+        for chunk in chunks:
+            if chunk in self._unread:
+                text, count = self._unread.pop(chunk)
+                scopes = json.loads(text)
+                if not isinstance(scopes, list) or len(scopes) != count:
+                    raise ValueError("a chunk's scopes match its tokens")
+                self.scopes[chunk * CHUNK : chunk * CHUNK + count] = scopes
+
     def _touch(self, token: int) -> None:
-        """The saved line of this token's chunk is out of date."""
+        """The saved line of this token's chunk is out of date: it will be dumped again, scopes and all."""
         chunk = token // CHUNK
+        self._read_scopes([chunk])
         if chunk < len(self._saved_chunks):
             self._saved_chunks[chunk] = None
 
@@ -864,7 +878,8 @@ class Join:
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                line = json.dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK]])
+                scopes = json.dumps(self.scopes[start : start + CHUNK])
+                line = json.dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK], scopes])
             chunks.append(line)
         files = {}
         for path, file in self.files.items():
@@ -896,8 +911,10 @@ class Join:
         used.update(i for token, i in self._ids.items() if token.startswith("b:"))
         live = sorted(used)
         number = {token: i for i, token in enumerate(live)}
+        self._read_scopes(list(self._unread))
         self.tokens = [self.tokens[t] for t in live]
         self.compiled = [self.compiled[t] for t in live]
+        self.scopes = [self.scopes[t] for t in live]
         self._ids = {token: i for i, token in enumerate(self.tokens)}
         for info in self.defs.values():
             info.tokens = [number[t] for t in info.tokens]
@@ -922,12 +939,14 @@ class Join:
         join._next_key, join._live = int(header["next_key"]), int(header["live"])
         join.skipped = {str(path): str(digest) for path, digest in header["skipped"].items()}
         chunks = int(header["chunks"])
-        for line in lines[1 : chunks + 1]:
-            tokens, compiled = json.loads(line)
-            if len(tokens) != len(compiled) or len(join.tokens) % CHUNK:
+        for chunk, line in enumerate(lines[1 : chunks + 1]):
+            tokens, compiled, scopes = json.loads(line)
+            if len(tokens) != len(compiled) or len(join.tokens) % CHUNK or not isinstance(scopes, str):
                 raise ValueError("chunks of tokens are whole, and compiled entries match tokens")
             join.tokens.extend(tokens)
             join.compiled.extend(compiled)
+            join.scopes.extend([] for _ in tokens)
+            join._unread[chunk] = (scopes, len(tokens))
         join._saved_chunks = list(lines[1 : chunks + 1])
         for line in lines[chunks + 1 :]:
             path, digest, is_test, module, imports, stars, classes, refs, rows = json.loads(line)
