@@ -161,9 +161,9 @@ class RandomProject:
         else:
             block.fields[field] = self.field(block.kind, field)
 
-    def facts(self, path: str) -> FileFacts:
+    def facts(self, path: str, is_test: Optional[bool] = None) -> FileFacts:
         source = self.text(path).encode()
-        is_test = path.startswith("tests/")
+        is_test = path.startswith("tests/") if is_test is None else is_test
         context = FileContext(path, source, settings_for(Path("."), frozenset({"SL301"})), module_of(path), is_test)
         tree = python_ast(source)
         assert tree is not None, self.text(path)
@@ -374,6 +374,10 @@ LEDGER = "class Ledger:\n    def total(self):\n        pass\n\n\nclass Journal:\
         ({"pkg/m.py": LEDGER + "\n\ndef make() -> Ledger:\n    pass\n",
           "tests/test_m.py": "from pkg.m import make\n\ndef test_it():\n    x = make()\n    x.total()\n"},
          {"pkg/m.py": LEDGER + "\n\ndef make() -> Journal:\n    pass\n"}),
+        # A function registers with one the tests reach (`@main.command()`): it runs too.
+        ({"pkg/app.py": "def main():\n    pass\n\n\ndef hello():\n    pass\n",
+          "tests/test_app.py": "from pkg.app import main\n\ndef test_it():\n    main()\n"},
+         {"pkg/app.py": "def main():\n    pass\n\n\n@main.command()\ndef hello():\n    pass\n"}),
         # A module appears where a dotted name only reached method names.
         ({"pkg/__init__.py": "", "pkg/m.py": "def run():\n    pass\n",
           "tests/test_m.py": "import pkg\n\ndef test_it():\n    pkg.m.run()\n    pkg.e.tool.run()\n"},
@@ -402,6 +406,16 @@ def test_what_a_token_read_is_recorded_as_it_is_once_a_module_appears() -> None:
         loaded = Join.load(join.save())
         assert loaded is not None
         join = loaded
+
+
+def test_a_file_that_becomes_a_test_file_runs_its_tests() -> None:
+    project = small({"pkg/m.py": "def helper():\n    pass\n", "tests/test_m.py": "def test_it():\n    pass\n",
+                     "pkg/check.py": "from pkg.m import helper\n\ndef test_helper():\n    helper()\n"})  # fmt: skip
+    join = Join()
+    join.update([project.facts(path) for path in project.files])
+    moved = project.facts("pkg/check.py", is_test=True)  # the test patterns now match it
+    assert {d.qualname for d in join.update([moved])} == {d.qualname for d in Join().update(
+        [project.facts("pkg/m.py"), project.facts("tests/test_m.py"), moved])} == set()  # fmt: skip
 
 
 def test_a_memoised_resolution_stands_in_only_where_resolving_again_gives_it() -> None:

@@ -535,6 +535,7 @@ class _Walk:
 
     def __init__(self, join: Join) -> None:
         self.join = join
+        self.match_by_name = join.match_by_name
         self.reached: set[int] = set()
         self.used: set[str] = set()
         self.pending: set[str] = set()  # method names called on values of unknown class
@@ -552,10 +553,7 @@ class _Walk:
         roots = [key for key, info in join.defs.items() if info.flags & TEST_ROOT and info.in_test]
         for key, info in join.defs.items():
             for token in info.triggers:
-                functions, classes, _, _, _ = join.compiled_token(token)
-                owners: list[Key] = [*functions, *classes]
-                for owner in owners:
-                    self.registered.setdefault(owner, []).append(key)
+                self._register(key, token)
         for file in join.files.values():
             self.tokens(file.refs)  # code that runs on import
         for key in roots:
@@ -563,27 +561,39 @@ class _Walk:
         for file in join.files.values():
             for qualname in file.classes if file.is_test else ():
                 self.use(f"{file.module}.{qualname}")  # the test runner instantiates test classes
-        while self.queue:
-            self.tokens(join.defs[self.queue.pop()].tokens)
+        defs, queue = join.defs, self.queue
+        while queue:
+            self.tokens(defs[queue.pop()].tokens)
         return self.reached
 
+    def _register(self, key: int, token: int) -> None:
+        """Function `key` runs when what the registration `token` names is reached or used."""
+        functions, classes, _, _, _ = self.join.compiled_token(token)
+        owners: list[Key] = [*functions, *classes]
+        for owner in owners:
+            self.registered.setdefault(owner, []).append(key)
+
     def tokens(self, tokens: Iterable[int]) -> None:
-        seen = self.seen
+        seen, compiled = self.seen, self.join.compiled
         for token in tokens:
             if token not in seen:  # following a reference twice reaches nothing new
                 seen.add(token)
-                self.follow(self.join.compiled_token(token))
+                self.follow(compiled[token] or self.join.compiled_token(token))  # type: ignore[arg-type]
 
     def follow(self, compiled: _Compiled) -> None:
         functions, classes, names, soft, calls = compiled
-        reached = self.reached
+        reached, used = self.reached, self.used
         for key in functions:
             if key not in reached:
                 self.reach(key)
         for cls in classes:
-            self.use(cls)
-        for attr in [*names, *soft] if self.join.match_by_name else names:
+            if cls not in used:
+                self.use(cls)
+        for attr in names:
             self.name(attr)
+        if self.match_by_name:
+            for attr in soft:
+                self.name(attr)
         for cls, attr in calls:
             self.call(cls, attr)
 
@@ -616,20 +626,22 @@ class _Walk:
                     self.reach(key)
 
     def use(self, cls: str) -> None:
-        if cls in self.used or not self._class(cls).exists:
+        info = self._class(cls)
+        if cls in self.used or not info.exists:
             return
         self.used.add(cls)
         for registered in self.registered.get(cls, ()):
             self.reach(registered)
         ancestors = {cls}
-        for base in self._class(cls).bases:
+        for base in info.bases:
             self.use(base)
             # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
             ancestors |= self.ancestors.get(base) or self._ancestors(base)
         self.ancestors[cls] = ancestors
-        for ancestor in ancestors - {cls}:
-            self.below.setdefault(ancestor, []).append(cls)
-        for attr, keys in self._class(cls).methods.items():
+        for ancestor in ancestors:
+            if ancestor != cls:
+                self.below.setdefault(ancestor, []).append(cls)
+        for attr, keys in info.methods.items():
             self.methods.setdefault(attr, []).append((cls, keys))
             if self._runs(attr, ancestors):
                 for key in keys:
@@ -688,6 +700,7 @@ class Join:
         # Chunk -> its scopes as loaded (still JSON: only a changed interface needs them) and how many.
         self._unread: dict[int, tuple[str, int]] = {}
         self._index: Optional[_Index] = None
+        self._unreached: Optional[set[int]] = None  # what the last walk did not reach; None: walk again
         self._ids: dict[str, int] = {}
         self._next_key = 0
         # What `save` reuses: the saved line of each file and of each chunk of tokens (None: changed since).
@@ -735,8 +748,9 @@ class Join:
                 if not touched.scopes.isdisjoint(scopes):
                     self.compiled[token], self.scopes[token] = None, []
                     self._touch(token)
-        reached = _Walk(self).run()
-        return [info for key, info in self.defs.items() if key not in reached]
+        if self._unreached is None:
+            self._unreached = set(self.defs) - _Walk(self).run()
+        return [info for key, info in self.defs.items() if key in self._unreached]
 
     def _put(
         self, path: str, facts: Optional[dict[str, Any]], digest: str, is_test: bool, touched: Optional[_Touched]
@@ -746,8 +760,11 @@ class Join:
         self._saved.pop(path, None)
         old = self.files.get(path)
         before = self._parts(old) if old is not None else None
+        previous = [self.defs[key] for key in old.keys] if old is not None else []
         new = self._file(path, old, facts, digest, is_test) if facts is not None else None
         self._reindex(path, before, self._parts(new) if new is not None else None, touched)
+        if not self._reaches_alike(old, previous, new):
+            self._unreached = None
         for key in set(old.keys if old is not None else ()) - set(new.keys if new is not None else ()):
             del self.defs[key]
         if new is not None:
@@ -755,10 +772,26 @@ class Join:
         else:
             self.files.pop(path, None)
 
+    def _reaches_alike(self, old: Optional[_File], previous: list[Definition], new: Optional[_File]) -> bool:
+        """Whether the walk reaches what it reached, as far as this file goes: its import-time code, its
+        functions' flags and registrations, and the references of the functions it reached are as they were
+        (an edit to a function the tests do not reach, or one that keeps its references, changes nothing the
+        walk follows)."""
+        if self._unreached is None or old is None or new is None or (old.keys, old.refs) != (new.keys, new.refs):
+            return False
+        for key, before in zip(new.keys, previous):
+            after = self.defs[key]
+            if (before.flags, before.in_test, before.triggers) != (after.flags, after.in_test, after.triggers):
+                return False
+            if key not in self._unreached and before.tokens != after.tokens:
+                return False
+        return True
+
     def _reindex(self, path: str, before: Optional[_Parts], after: Optional[_Parts], touched: Optional[_Touched]) -> None:
         """Replace a file's part of the index, if it changed (a body alone does not change it)."""
         if before == after:
             return
+        self._unreached = None  # the walk goes over the index's classes
         index = self.index  # built, if it was not, from the files as they were
         index.renamed = False
         if touched is not None:
@@ -899,6 +932,8 @@ class Join:
             "live": self._live,
             "chunks": len(chunks),
             "skipped": self.skipped,
+            "match_by_name": self.match_by_name,
+            "unreached": sorted(self._unreached) if self._unreached is not None else None,
         }
         return [json.dumps(header), *chunks, *files.values()]
 
@@ -938,6 +973,8 @@ class Join:
         join = cls(match_by_name)
         join._next_key, join._live = int(header["next_key"]), int(header["live"])
         join.skipped = {str(path): str(digest) for path, digest in header["skipped"].items()}
+        if header["match_by_name"] == match_by_name and header["unreached"] is not None:
+            join._unreached = {int(key) for key in header["unreached"]}
         chunks = int(header["chunks"])
         for chunk, line in enumerate(lines[1 : chunks + 1]):
             tokens, compiled, scopes = json.loads(line)
@@ -962,4 +999,6 @@ class Join:
                 )  # fmt: skip
             join.files[path] = _File(digest, bool(is_test), module, imports, stars, classes, keys, refs)
             join._saved[path] = line
+        if join._unreached is not None and not join._unreached <= join.defs.keys():
+            raise ValueError("what the last walk did not reach are functions of the join")
         return join
