@@ -244,7 +244,7 @@ def stale(join: Join, project: RandomProject) -> list[str]:
     reference.update([project.facts(path) for path in project.files])
     mine, theirs = identities(join), identities(reference)
     lines = join.save()
-    saved = [scopes for line in lines[1 : json.loads(lines[0])["chunks"] + 1] for scopes in json.loads(json.loads(line)[2])]
+    saved = [scopes for line in lines[1 : json.loads(lines[0])["chunks"] + 1] for scopes in unpacked(json.loads(line)[2])]
     found = []
     for token, compiled, scopes in zip(join.tokens, join.compiled, saved):
         if compiled is not None:
@@ -252,6 +252,11 @@ def stale(join: Join, project: RandomProject) -> list[str]:
             if normal(compiled, mine) != normal(fresh_compiled, theirs) or scopes != fresh_scopes:
                 found.append(token)
     return found
+
+
+def unpacked(text: str) -> list[list[str]]:
+    names, rows = json.loads(text)
+    return [[names[i] for i in row] for row in rows]
 
 
 def identities(join: Join) -> dict[int, tuple[str, int]]:
@@ -474,9 +479,9 @@ def saved_join(cache: Path) -> Path:
         lambda lines: lines[:1] + [lines[1].replace('"next_key": ', '"next_key": -')] + lines[2:],
         lambda lines: lines[:-1] + [json.dumps(json.loads(lines[-1])[:-2] + [[999999], []])],
         lambda lines: lines[:-1] + [lines[-1].replace("[[", "[[999999, ", 1)],
-        lambda lines: lines[:2] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[]]"])] + lines[3:],
+        lambda lines: lines[:2] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[], [[]]]"])] + lines[3:],
         lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]]]] * 1024, "[]"])] + lines[3:],
-        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[]]"])] + lines[3:],
+        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[], [[]]]"])] + lines[3:],
         lambda lines: lines[:1],
     ],
 )

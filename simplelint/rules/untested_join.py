@@ -671,6 +671,13 @@ class _Walk:
 # --- the join ------------------------------------------------------------------------------------------
 
 
+def _packed(scopes: list[list[str]]) -> str:
+    """Tokens' scopes as JSON: each name once (many tokens read the same modules and classes)."""
+    names = sorted({name for row in scopes for name in row})
+    number = {name: i for i, name in enumerate(names)}
+    return json.dumps([names, [[number[name] for name in row] for row in scopes]])
+
+
 @dataclass
 class _Touched:
     """What an update changed: the names the index reads differently now, and them with the scopes they had
@@ -890,10 +897,10 @@ class Join:
         for chunk in chunks:
             if chunk in self._unread:
                 text, count = self._unread.pop(chunk)
-                scopes = json.loads(text)
-                if not isinstance(scopes, list) or len(scopes) != count:
+                names, rows = json.loads(text)
+                if len(rows) != count:
                     raise ValueError("a chunk's scopes match its tokens")
-                self.scopes[chunk * CHUNK : chunk * CHUNK + count] = scopes
+                self.scopes[chunk * CHUNK : chunk * CHUNK + count] = [[names[i] for i in row] for row in rows]
 
     def _touch(self, token: int) -> None:
         """The saved line of this token's chunk is out of date: it will be dumped again, scopes and all."""
@@ -911,8 +918,8 @@ class Join:
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                scopes = json.dumps(self.scopes[start : start + CHUNK])
-                line = json.dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK], scopes])
+                line = json.dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK],
+                                   _packed(self.scopes[start : start + CHUNK])])  # fmt: skip
             chunks.append(line)
         files = {}
         for path, file in self.files.items():
