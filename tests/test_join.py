@@ -474,14 +474,16 @@ def saved_join(cache: Path) -> Path:
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda lines: lines[:1] + ["not json"] + lines[2:],
-        lambda lines: lines[:1] + [lines[1].replace('"format": 1', '"format": 0')] + lines[2:],
-        lambda lines: lines[:1] + [lines[1].replace('"next_key": ', '"next_key": -')] + lines[2:],
+        lambda lines: ["not json"] + lines[1:],
+        lambda lines: [lines[0].replace('"format":1', '"format":0')] + lines[1:],
+        lambda lines: [lines[0].replace('"next_key":', '"next_key":-')] + lines[1:],
+        lambda lines: [lines[0].replace('"unreached":[', '"unreached":[999999,')] + lines[1:],
+        lambda lines: [lines[0].replace('"chunks":1', '"chunks":2')] + lines[1:],
         lambda lines: lines[:-1] + [json.dumps(json.loads(lines[-1])[:-2] + [[999999], []])],
         lambda lines: lines[:-1] + [lines[-1].replace("[[", "[[999999, ", 1)],
-        lambda lines: lines[:2] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[], [[]]]"])] + lines[3:],
-        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]]]] * 1024, "[]"])] + lines[3:],
-        lambda lines: lines[:2] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[], [[]]]"])] + lines[3:],
+        lambda lines: lines[:1] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[], [[]]]"])] + lines[2:],
+        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]]]] * 1024, "[]"])] + lines[2:],
+        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[], [[]]]"])] + lines[2:],
         lambda lines: lines[:1],
     ],
 )
@@ -492,7 +494,9 @@ def test_a_damaged_saved_join_is_ignored_and_rebuilt(in_tmp: Path, damage: Any) 
     assert check(".") == expected
     entry = saved_join(in_tmp / ".simplelint_cache")
     key, *lines = entry.read_text(encoding="utf-8").split("\n")
-    entry.write_text("\n".join([key, *damage(lines)]), encoding="utf-8")
+    damaged = damage(lines)
+    assert damaged != lines
+    entry.write_text("\n".join([key, *damaged]), encoding="utf-8")
     changed, removed = project.edit()  # the saved join is read only when the project changed
     write(project, in_tmp, changed, removed)
     assert check(".") == check("--no-cache", ".")

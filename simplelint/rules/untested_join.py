@@ -671,11 +671,15 @@ class _Walk:
 # --- the join ------------------------------------------------------------------------------------------
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), check_circular=False)
+
+
 def _packed(scopes: list[list[str]]) -> str:
     """Tokens' scopes as JSON: each name once (many tokens read the same modules and classes)."""
     names = sorted({name for row in scopes for name in row})
     number = {name: i for i, name in enumerate(names)}
-    return json.dumps([names, [[number[name] for name in row] for row in scopes]])
+    return _dumps([names, [[number[name] for name in row] for row in scopes]])
 
 
 @dataclass
@@ -713,7 +717,7 @@ class Join:
         # What `save` reuses: the saved line of each file and of each chunk of tokens (None: changed since).
         self._saved: dict[str, str] = {}
         self._saved_chunks: list[Optional[str]] = []
-        self._live = CHUNK  # tokens in use at the last compaction
+        self._live = 0  # tokens in use at the last compaction (0: all of them, at the first save)
 
     @property
     def index(self) -> _Index:
@@ -862,20 +866,22 @@ class Join:
 
     def _token_ids(self, tokens: Iterable[str]) -> list[int]:
         ids = self._ids
-        return [ids[token] if token in ids else self._token_id(token) for token in tokens]
+        if len(ids) < len(self.tokens):  # not indexed since loading
+            ids.update((token, i) for i, token in enumerate(self.tokens))
+        found = []
+        for token in tokens:
+            number = ids.get(token)
+            if number is None:
+                number = ids[token] = len(self.tokens)
+                self.tokens.append(token)
+                self.compiled.append(None)
+                self.scopes.append([])
+                self._touch(number)
+            found.append(number)
+        return found
 
     def _token_id(self, token: str) -> int:
-        found = self._ids.get(token)
-        if found is None:
-            if len(self._ids) < len(self.tokens):  # not indexed since loading
-                self._ids.update((token, i) for i, token in enumerate(self.tokens))
-                return self._token_id(token)
-            found = self._ids[token] = len(self.tokens)
-            self.tokens.append(token)
-            self.compiled.append(None)
-            self.scopes.append([])
-            self._touch(found)
-        return found
+        return self._token_ids([token])[0]
 
     def compiled_token(self, token: int) -> _Compiled:
         return cast(_Compiled, self._compiled(token))
@@ -905,20 +911,21 @@ class Join:
     def _touch(self, token: int) -> None:
         """The saved line of this token's chunk is out of date: it will be dumped again, scopes and all."""
         chunk = token // CHUNK
-        self._read_scopes([chunk])
         if chunk < len(self._saved_chunks):
+            self._read_scopes([chunk])
             self._saved_chunks[chunk] = None
 
     def save(self) -> list[str]:
         """The join as lines of JSON: a header, a line per chunk of tokens, a line per file. The lines of
         what did not change since `load` or the last `save` are those read or written then."""
+        self._live = self._live or len(self.tokens)
         if len(self.tokens) > 2 * self._live:
             self._compact()
         chunks = []
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                line = json.dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK],
+                line = _dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK],
                                    _packed(self.scopes[start : start + CHUNK])])  # fmt: skip
             chunks.append(line)
         files = {}
@@ -929,7 +936,7 @@ class Join:
                     [key, info.qualname, info.flags, *info.position, *info.body, info.returns, info.triggers, info.tokens]
                     for key, info in zip(file.keys, map(self.defs.__getitem__, file.keys))
                 ]
-                line = json.dumps([path, file.digest, file.is_test, file.module, file.imports, file.stars,
+                line = _dumps([path, file.digest, file.is_test, file.module, file.imports, file.stars,
                                    file.classes, file.refs, rows])  # fmt: skip
             files[path] = line
         self._saved_chunks, self._saved = list(chunks), files
@@ -942,7 +949,7 @@ class Join:
             "match_by_name": self.match_by_name,
             "unreached": sorted(self._unreached) if self._unreached is not None else None,
         }
-        return [json.dumps(header), *chunks, *files.values()]
+        return [_dumps(header), *chunks, *files.values()]
 
     def _compact(self) -> None:
         """Renumber the tokens still used (by a function, by a file's import-time code, or as a class),
