@@ -257,6 +257,13 @@ class _Index:
             self._scopes[name] = found
         return found
 
+    def scopes(self, names: Iterable[str]) -> list[str]:
+        known, found = self._scopes, set()
+        for name in names:
+            scope = known.get(name)
+            found.add(scope if scope is not None else self.scope(name))
+        return sorted(found)
+
     def invalidate(self, names: set[str]) -> None:
         """Forget every memoised resolution that read one of these names."""
         self._memo = {k: e for k, e in self._memo.items() if names.isdisjoint(e.reads)}
@@ -269,18 +276,17 @@ class _Index:
         """Record that the resolution under way depends on the index's entries for `name`."""
         self._reads[-1].add(name)
 
-    def reading(self, compute: Callable[[], T]) -> tuple[T, frozenset[str]]:
+    def reading(self, compute: Callable[[], T]) -> tuple[T, set[str]]:
         """`compute()` and the names it read (a top-level resolution: a token's compilation)."""
         self._reads.append(set())
         try:
             value = compute()
         finally:
             reads = self._reads.pop()
-        return value, frozenset(reads)
+        return value, reads
 
-    def _resolve(self, key: str, name: str, compute: Callable[[], T], cut: T) -> T:
-        """`compute()`, memoised under `key` (about the index's `name`); `cut` where it meets itself, or runs
-        past the bounds.
+    def _resolve(self, key: str, compute: Callable[[str], T], name: str, cut: T) -> T:
+        """`compute(name)`, memoised under `key`; `cut` where it meets itself, or runs past the bounds.
 
         A value must not depend on what was asked before. So only values that met no cut above themselves
         are memoised, and a memoised value stands in for resolving again only where that would give it: when
@@ -315,7 +321,7 @@ class _Index:
         self._heights.append(0)
         outer, self._taint = self._taint, _CLEAN
         try:
-            value = compute()
+            value = compute(name)
         finally:
             del self._active[key]
             self._names.pop()
@@ -332,17 +338,17 @@ class _Index:
 
     def lookup(self, dotted: str) -> tuple[Key, ...]:
         """What `pkg.mod.name` means: through re-exports, star imports and class members."""
-        self.read(dotted)
+        self._reads[-1].add(dotted)
         hit = self.symbols.get(dotted)
         if hit:
             return tuple(hit)
         if "." not in dotted:
             return ()
-        head, _, last = dotted.rpartition(".")
-        return self._resolve("L" + dotted, dotted, lambda: self._member(head, last), ())
+        return self._resolve("L" + dotted, self._member, dotted, ())
 
-    def _member(self, head: str, last: str) -> tuple[Key, ...]:
-        self.read(head)
+    def _member(self, dotted: str) -> tuple[Key, ...]:
+        head, _, last = dotted.rpartition(".")
+        self._reads[-1].add(head)
         module = self.modules.get(head)
         if module is not None:
             imports, stars = module
@@ -361,7 +367,7 @@ class _Index:
 
     def bases(self, name: str) -> list[str]:
         """The classes of the project that `name`'s bases resolve to, in order."""
-        return self._resolve("B" + name, name, lambda: self._bases(name), [])
+        return self._resolve("B" + name, self._bases, name, [])
 
     def _bases(self, name: str) -> list[str]:
         self.read(name)
@@ -374,7 +380,7 @@ class _Index:
     def mro(self, name: str) -> list[str]:
         """`name` and its ancestors, depth first and each once: Python's order where a class inherits
         along one line, and a fixed one where bases come back on themselves."""
-        return self._resolve("M" + name, name, lambda: self._mro(name), [name])
+        return self._resolve("M" + name, self._mro, name, [name])
 
     def _mro(self, name: str) -> list[str]:
         order, seen = [name], {name}
@@ -462,10 +468,10 @@ def compile_token(index: _Index, token: str) -> tuple[Compiled, list[str]]:
     kind, _, rest = token.partition(":")
     if kind == "b":
         found, reads = index.reading(lambda: _class(index, rest))
-        return found, sorted({index.scope(name) for name in reads})
+        return found, index.scopes(reads)
     out = _Compiled([], [], [], [], [])
     _, reads = index.reading(lambda: _follow(index, kind, rest, out))
-    return out, sorted({index.scope(name) for name in reads})
+    return out, index.scopes(reads)
 
 
 def _class(index: _Index, name: str) -> _CompiledClass:
