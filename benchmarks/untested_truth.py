@@ -110,13 +110,12 @@ Key = tuple[str, int]
 
 def judged_functions(project: Project, subject: Subject, data: Path, options: dict[str, Any]) -> dict[Key, str]:
     """Functions SL301 reports on (with `options`) whose file the data measured: (path, line) -> qualname."""
-    index = untested._Index(project.facts(untested.UntestedFacts.name))
     executed = load(data)
     functions = {}
-    for _, info in untested._candidates(index, options):
-        measured = executed.lines_for(info.file.path, project.settings.root) is not None
-        if measured and not info.flags & untested.ONE_LINER and info.file.path.startswith(subject.package):
-            functions[(info.file.path, info.position[0])] = info.qualname
+    for info in untested._candidates(untested._definitions(project), options):
+        measured = executed.lines_for(info.path, project.settings.root) is not None
+        if measured and not info.flags & untested.ONE_LINER and info.path.startswith(subject.package):
+            functions[(info.path, info.position[0])] = info.qualname
     return functions
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from simplelint.config.settings import Settings
     from simplelint.engine.violation import Violation
     from simplelint.rule import FactCollector, Report
+    from simplelint.run.cache import Cache
 
 
 # What an option's strings are, when more than any text: checked as the config is read.
@@ -225,7 +226,9 @@ class FileFacts:
     module_name: Optional[str]
     is_test: bool
     is_production: bool
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]
+    # Of the bytes the facts describe: a project rule that keeps its join may skip files it knows ("": unknown).
+    digest: str = ""
 
 
 @dataclass
@@ -240,6 +243,8 @@ class Project:
     notes: list[str] = field(default_factory=list)
     # Whether rules may keep what they learn in `settings.cache_dir` (not under --no-cache).
     use_cache: bool = False
+    # Where a rule may keep state between runs (SL301 its join); None without the cache.
+    cache: Optional[Cache] = None
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:

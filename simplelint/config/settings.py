@@ -69,7 +69,8 @@ class Settings:
     def __getstate__(self) -> dict[str, Any]:
         # Compiled matchers are rebuilt lazily in each worker rather than pickled.
         state = dict(self.__dict__)
-        for key in ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs", "_root_prefix"):
+        rebuilt = ("_exclude_spec", "_production_spec", "_test_spec", "_ignore_specs", "_root_prefix", "_src_prefixes")
+        for key in rebuilt:
             state.pop(key, None)
         state["_fact_variants"] = {}  # made again where needed
         return state
@@ -142,12 +143,11 @@ class Settings:
 
     def module_name(self, path: str | Path) -> Optional[str]:
         """Dotted module name from the deepest `src` root that holds the file, as ruff's `src` does."""
-        absolute = Path(os.path.abspath(path))
-        for root in sorted(self.src, key=lambda p: len(str(p)), reverse=True):
-            try:
-                parts = list(absolute.relative_to(os.path.abspath(root)).parts)
-            except ValueError:
+        absolute = os.path.abspath(path)
+        for root in self._src_prefixes:
+            if not absolute.startswith(root):
                 continue
+            parts = [part for part in absolute[len(root) :].split(os.sep) if part]
             if not parts:
                 continue
             parts[-1] = parts[-1].rsplit(".", 1)[0]
@@ -156,6 +156,13 @@ class Settings:
             if parts and all(p.isidentifier() for p in parts):
                 return ".".join(parts)
         return None
+
+    @cached_property
+    def _src_prefixes(self) -> list[str]:
+        """The `src` roots, deepest first, each ending in a separator (string tests: the project stage asks
+        for the module of every file it reads)."""
+        roots = sorted(self.src, key=lambda p: len(str(p)), reverse=True)
+        return [os.path.join(os.path.abspath(root), "") for root in roots]
 
     @cached_property
     def cache_fingerprint(self) -> str:

@@ -13,6 +13,7 @@ import re
 import stat
 import tokenize
 from dataclasses import dataclass, field
+from collections.abc import MutableMapping
 from typing import Any, Optional
 
 from simplelint.engine.suppression import Noqa
@@ -28,7 +29,7 @@ class FileResult:
     path: str
     digest: str  # of the bytes this result describes: the cache keys per-file and project findings on it
     violations: list[Violation] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: MutableMapping[str, Any] = field(default_factory=dict)
     noqa: list[Noqa] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     module_name: Optional[str] = None
@@ -56,7 +57,7 @@ def has_production_marker(data: bytes) -> bool:
     """Whether the file's first MARKER_WINDOW bytes hold the marker as a real comment: the same text inside a
     string (a help text, a docstring) does not mark the file."""
     head = data[:MARKER_WINDOW]
-    if not PRODUCTION_MARKER.search(head):
+    if b"simplelint" not in head or not PRODUCTION_MARKER.search(head):
         return False  # the common case: no tokenizing
     try:
         for token in tokenize.tokenize(io.BytesIO(head).readline):

@@ -1,7 +1,8 @@
 """Per-file result cache keyed by content hash, simplelint version and the settings for that file.
 
 Entries are JSON (never pickle: a foreign file in the folder must not run code) written atomically; an
-entry that does not load is ignored and rebuilt.
+entry that does not load is ignored and rebuilt. Besides the files' entries, the project stage's findings
+are kept under the key of every file read, and a project rule may keep state of its own (SL301 its join).
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ class Cache:
     def get(self, path: str, digest: str) -> Optional[FileResult]:
         return self._read(self.key(path, digest), lambda data: _load(data["result"], path))
 
+    def has(self, path: str, digest: str) -> bool:
+        """Whether an entry is there (it may still fail to load): a string and a stat, as the project stage
+        asks it for every file it reads for facts."""
+        key = self.key(path, digest)
+        return os.path.isfile(os.path.join(self.folder, key[:2], f"{key}.json"))
+
     def put(self, result: FileResult) -> None:
         if result.errors or not result.digest:
             return  # internal errors and unreadable files are always re-checked
@@ -65,6 +72,35 @@ class Cache:
         violations, warnings, notes = entry
         self._write(key, {"violations": [v.to_dict() for v in violations], "warnings": warnings, "notes": notes})
 
+    def get_lines(self, name: str) -> Optional[list[str]]:
+        """The lines a project rule saved under `name` with these settings, or None."""
+        key = self._state_key(name)
+        try:
+            header, _, rest = self._entry(key).read_text(encoding="utf-8").partition("\n")
+            return rest.split("\n") if json.loads(header).get("key") == key else None
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def put_lines(self, name: str, lines: list[str]) -> None:
+        """Save a project rule's state: lines without line breaks (JSON ones, say)."""
+        key = self._state_key(name)
+        try:
+            self._prepare()
+            _write_atomic(self._folder_of(key), "\n".join([json.dumps({"key": key}), *lines]))
+        except OSError:
+            pass  # a read-only or full disk must not fail the lint
+
+    def _folder_of(self, key: str) -> Path:
+        """The entry's path, its folder made once per process (not once per entry)."""
+        entry = self._entry(key)
+        if entry.parent not in self._folders:
+            entry.parent.mkdir(exist_ok=True)
+            self._folders.add(entry.parent)
+        return entry
+
+    def _state_key(self, name: str) -> str:
+        return hashlib.sha256(f"{FORMAT}\0{self.settings_key}\0state\0{name}".encode()).hexdigest()
+
     def _read(self, key: str, load: Callable[[dict[str, Any]], T]) -> Optional[T]:
         """An entry through `load`; None when it is missing, corrupt or foreign (the caller rebuilds it)."""
         try:
@@ -76,11 +112,7 @@ class Cache:
     def _write(self, key: str, payload: dict[str, object]) -> None:
         try:
             self._prepare()
-            entry = self._entry(key)
-            if entry.parent not in self._folders:  # one mkdir per folder and process, not per entry
-                entry.parent.mkdir(exist_ok=True)
-                self._folders.add(entry.parent)
-            _write_atomic(entry, {"key": key, **payload})
+            _write_atomic(self._folder_of(key), json.dumps({"key": key, **payload}))
         except OSError:
             pass  # a read-only or full disk must not fail the lint
 
@@ -94,12 +126,12 @@ class Cache:
         self._ready = True
 
 
-def _write_atomic(entry: Path, payload: dict[str, object]) -> None:
+def _write_atomic(entry: Path, text: str) -> None:
     """Write through a temp file and rename: no reader sees half an entry, and no temp file is ever left."""
     handle, temp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(payload))  # one call: json.dump streams through the pure-Python encoder
+            out.write(text)  # encoded in one call: json.dump streams through the pure-Python encoder
         os.replace(temp, entry)
     except BaseException:
         os.unlink(temp)

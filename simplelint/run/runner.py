@@ -5,14 +5,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import registry
 from simplelint.config.settings import Settings
-from simplelint.engine.result import FileResult, digest, file_violation, read_source
+from simplelint.engine.result import FileResult, digest, file_violation, has_production_marker, read_source
 from simplelint.engine.suppression import apply as apply_noqa
 from simplelint.engine.suppression import unused as unused_noqa
 from simplelint.engine.violation import Violation
@@ -133,16 +134,74 @@ def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[Fil
         return None  # the worker reports it
     key = digest(data)
     if facts:
-        # A file read for facts may have been checked whole by an earlier run (`check .` before pre-commit's
-        # `check one.py`): that entry holds its facts too. Only the collectors asked for are kept, so the
-        # project stage sees what a run without the cache would read.
-        whole = _cache(settings).get(path, key)
-        if whole is not None:
-            whole.facts = {name: value for name, value in whole.facts.items() if name in facts}
-            whole.violations, whole.noqa = [], []
-            return whole
-    hit = _cache(settings.for_facts(facts)).get(path, key)
+        return _facts_only(settings, path, data, key, facts)
+    hit = _cache(settings).get(path, key)
     return None if hit is None or _wants_fix(hit, options) else hit
+
+
+def _facts_only(settings: Settings, path: str, data: bytes, key: str, wanted: tuple[str, ...]) -> Optional[FileResult]:
+    """A file read only for these collectors' facts, when the cache holds them: they are read from its entry
+    when first asked for, and the project stage often needs none (SL301's join knows unchanged files by
+    their digest). A run that checked the whole file (`check .` before pre-commit's `check one.py`) left
+    them in its entry too."""
+    facts_settings = settings.for_facts(wanted)
+    entries = [_cache(settings), _cache(facts_settings)]
+    if not any(entry.has(path, key) for entry in entries):
+        return None  # a worker analyses it
+    production = settings.is_production(path) or has_production_marker(data)  # as the engine's context says
+    result = FileResult(path, key, module_name=settings.module_name(path), is_test=settings.is_test(path),
+                        is_production=production)  # fmt: skip
+    result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, facts_settings), wanted)
+    return result
+
+
+def _read_facts(entries: list[Cache], path: str, key: str, settings: Settings) -> dict[str, Any]:
+    """Only the collectors asked for, so the project stage sees what a run without the cache would read."""
+    for entry in entries:
+        hit = entry.get(path, key)
+        if hit is not None:
+            return {name: value for name, value in hit.facts.items() if name in settings.facts_only}
+    data = read_source(path)  # the entry went since, or does not load: analysed now, as it was then
+    if digest(data) != key:
+        raise RuntimeError(f"{path} changed during the run; run again")
+    from simplelint.engine.analysis import analyse
+
+    return dict(analyse(path, data, settings).result.facts)
+
+
+class _CachedFacts(MutableMapping[str, Any]):
+    """A file's facts, read by `load` when first asked for one of the collectors it was read for (a rule that
+    asks for another, as SL402 for every file, reads nothing)."""
+
+    def __init__(self, load: Callable[[], dict[str, Any]], names: tuple[str, ...]) -> None:
+        self._load: Optional[Callable[[], dict[str, Any]]] = load
+        self._names = names
+        self._facts: dict[str, Any] = {}
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._load is not None:
+            self._facts, self._load = self._load(), None
+        return self._facts
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._loaded()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names and name in self._loaded()
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._loaded()[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def _cache(settings: Settings) -> Cache:
@@ -306,7 +365,7 @@ def _project_stage_cached(
     """The project stage, from the cache when no file changed (nor what rules' stamps say, such as the installed
     packages): a warm run then joins nothing. Coverage data is judged against files' modification times, so
     runs that use it always join."""
-    project = _project(results, settings, options.use_cache)
+    project = _project(results, settings, _cache(settings) if options.use_cache else None)
     if not options.use_cache or settings.coverage_file is not None or not _project_rules(settings):
         return _project_stage(project, errors, said)
     cache = _cache(settings)
@@ -338,9 +397,9 @@ class Said:
     notes: list[str] = field(default_factory=list)
 
 
-def _project(results: list[FileResult], settings: Settings, use_cache: bool) -> Project:
-    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in results]
-    return Project(files, settings, use_cache=use_cache)
+def _project(results: list[FileResult], settings: Settings, cache: Optional[Cache]) -> Project:
+    files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts, r.digest) for r in results]
+    return Project(files, settings, use_cache=cache is not None, cache=cache)
 
 
 def _config(rule: type[ProjectRule], settings: Settings) -> Mapping[str, Any]:
@@ -354,12 +413,28 @@ def _project_stage(project: Project, errors: list[str], said: Said) -> list[Viol
         return []
     project.warnings, project.notes = said.warnings, said.notes
     found: list[Violation] = []
-    for rule in rules:
-        try:
-            found.extend(rule.check_project(project, _config(rule, project.settings)))
-        except Exception as error:  # one rule's bug must not lose the others' findings
-            errors.append(f"internal error in project rule {rule.code} ({rule.name}): {error!r}. Please report it.")
+    with _collections_paused():
+        for rule in rules:
+            try:
+                found.extend(rule.check_project(project, _config(rule, project.settings)))
+            except Exception as error:  # one rule's bug must not lose the others' findings
+                message = f"internal error in project rule {rule.code} ({rule.name}): {error!r}. Please report it."
+                errors.append(message)
     return [v for v in found if v.code in project.settings.codes_for(v.path)]
+
+
+@contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No garbage collection while project rules join: they build (and load from JSON) hundreds of thousands
+    of small objects without cycles, and collections scanning them, again and again, found nothing to free
+    and took half of SL301's time on Django. The collector is left as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:

@@ -1,6 +1,6 @@
 """SL3xx: functions and methods that no test exercises, statically (SL301) or from coverage data (SL302).
 
-`UntestedFacts` (facts.py, from CPython's ast) records, per file, its functions, classes, imports and the
+`UntestedFacts` (untested_facts.py, from CPython's ast) records, per file, its functions, classes, imports and the
 references each function makes, resolved as far as the file alone allows (imports, its own top-level
 names, `self`, local variables of a known class). The project stage builds an index of every definition
 and walks from what the tests reference, following the source call graph, so a helper that only tested
@@ -13,24 +13,22 @@ code calls counts as tested. References are tokens (strings, so the cache can st
 - `c:pkg.mod.Class|attr` (`self.attr`) and `s:...` (`super().attr`);
 - `m:attr`  an attribute of a value of unknown type: it reaches every method of that name in a class
   that reached code uses (the trade-off: a shared name can hide an untested method; see SL301's docs).
+
+The join itself (untested_join.py) is kept in the cache between runs and brought up to date file by file.
 """
 
 from __future__ import annotations
 
-import bisect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Optional
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from simplelint.config.settings import Settings
-from simplelint.engine.violation import Violation
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
-from simplelint.rules.naming import is_dunder
 from simplelint.rules.untested.facts import (
     ABSTRACT,
     DUNDER,
-    FIXTURE,
     LAMBDA,
     ONE_LINER,
     OVERLOAD,
@@ -40,7 +38,10 @@ from simplelint.rules.untested.facts import (
     TYPE_CHECKING_ONLY,
     UntestedFacts,
 )
+from simplelint.rules.untested.join import Definition, Join
+from simplelint.config.settings import Settings
 from simplelint.wording import plural
+from simplelint.engine.violation import Violation
 
 OPTIONS: Mapping[str, Option] = {
     "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
@@ -65,331 +66,54 @@ _EXCLUDED_BY = (
     (TYPE_CHECKING_ONLY, "report-type-checking"),
 )
 
-# Dunders that run without a visible operator once a class is used: construction, attribute protocol.
-AMBIENT_DUNDERS = frozenset(
-    "__init__ __new__ __post_init__ __init_subclass__ __set_name__ __class_getitem__ __getattr__ "
-    "__getattribute__ __setattr__ __delattr__ __get__ __set__ __delete__ __del__ __call__ __bool__ "
-    "__hash__ __repr__ __missing__".split()
-)
-# --- the project join ----------------------------------------------------------------------------------
-
-Key = Union[int, str]  # a function (index into _Index.defs) or a class (its qualified name)
+_JOIN = "untested-join"  # the name SL301's join is kept under in the cache
 
 
-@dataclass
-class _DefInfo:
-    file: FileFacts
-    qualname: str  # within its module
-    flags: int
-    position: tuple[int, int, int, int]
-    body: tuple[int, int]  # first and last line of the body
-    returns: str
-    tokens: list[str]
+def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
+    """The functions no test reaches, from the join kept in the cache (brought up to date) if there is one."""
+    cache = project.cache
+    lines = cache.get_lines(_JOIN) if cache is not None else None
+    join = Join.load(lines, match_by_name) if lines else None
+    unreached: Optional[list[Definition]] = None
+    if join is not None:
+        try:
+            unreached = join.sync(project.files)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            join = None  # a saved join that loads but does not hold together (foreign, or damaged): join afresh
+    if join is None or unreached is None:
+        join = Join(match_by_name)
+        unreached = join.sync(project.files)
+    if cache is not None:
+        cache.put_lines(_JOIN, join.save())
+    return unreached
 
 
-@dataclass
-class _ClassInfo:
-    raw_bases: list[str]
-    is_test: bool
-    bases: list[str] = field(default_factory=list)
-    subclasses: list[str] = field(default_factory=list)
-    methods: dict[str, list[int]] = field(default_factory=dict)
-
-
-class _Index:
-    """Every definition of the project by qualified name, and how to resolve a dotted reference."""
-
-    def __init__(self, files: Iterable[tuple[FileFacts, dict[str, Any]]]) -> None:
-        self.defs: list[_DefInfo] = []
-        self.symbols: dict[str, list[Key]] = {}
-        self.classes: dict[str, _ClassInfo] = {}
-        self.modules: dict[str, tuple[dict[str, str], list[str]]] = {}
-        self.by_name: dict[str, list[tuple[str, int]]] = {}
-        self.fixtures: dict[str, list[str]] = {}
-        self.functions: dict[str, list[tuple[str, int]]] = {}
-        self.triggers: dict[Key, list[int]] = {}
-        self.module_refs: list[tuple[FileFacts, list[str]]] = []
-        self._memo: dict[str, tuple[Key, ...]] = {}
-        self._mro: dict[str, list[str]] = {}
-        self._descendants: dict[str, tuple[str, ...]] = {}
-        files_facts = list(files)
-        first: dict[int, int] = {}
-        for file, facts in files_facts:
-            first[id(facts)] = len(self.defs)
-            self._add_file(file, facts)
-        self.method_names = sorted(self.by_name)
-        for file, facts in files_facts:
-            for key, row in zip(range(first[id(facts)], len(self.defs)), facts["d"]):
-                for trigger in row[-1]:
-                    for owner in self.lookup(trigger):
-                        self.triggers.setdefault(owner, []).append(key)
-        for name, info in self.classes.items():
-            info.bases = [k for b in info.raw_bases for k in self.lookup(b) if isinstance(k, str) and k != name]
-            for base in info.bases:
-                self.classes[base].subclasses.append(name)
-
-    def _add_file(self, file: FileFacts, facts: dict[str, Any]) -> None:
-        module = facts["m"]
-        self.modules[module] = (facts["i"], facts["s"])
-        self.module_refs.append((file, facts["r"]))
-        for qualname, (_, bases, _) in facts["c"].items():
-            full = f"{module}.{qualname}"
-            if full in self.classes:  # defined twice (`if PY2: class A ... else: class A ...`): one class
-                self.classes[full].raw_bases.extend(bases)
-                continue
-            self.classes[full] = _ClassInfo(list(bases), file.is_test)
-            self.symbols[full] = [full]
-        for row in facts["d"]:
-            qualname, flags, line, column, end_line, end_column, start, end, returns, tokens, _ = row
-            key = len(self.defs)
-            self.defs.append(
-                _DefInfo(file, qualname, flags, (line, column, end_line, end_column), (start, end), returns, tokens)
-            )
-            full = f"{module}.{qualname}"
-            self.symbols.setdefault(full, []).append(key)
-            owner, _, name = full.rpartition(".")
-            if "." not in qualname:
-                self.functions.setdefault(module, []).append((name, key))
-            if owner in self.classes:
-                self.classes[owner].methods.setdefault(name, []).append(key)
-                self.by_name.setdefault(name, []).append((owner, key))
-            if flags & FIXTURE:
-                self.fixtures.setdefault(name, []).append(returns)
-        for qualname, (_, _, aliases) in facts["c"].items():
-            methods = self.classes[f"{module}.{qualname}"].methods
-            for name, target in aliases.items():
-                keys = methods.get(target, [])
-                methods.setdefault(name, []).extend(keys)
-                self.by_name.setdefault(name, []).extend((f"{module}.{qualname}", k) for k in keys)
-
-    def lookup(self, dotted: str, depth: int = 0) -> tuple[Key, ...]:
-        """What `pkg.mod.name` means: through re-exports, star imports and class members."""
-        hit = self.symbols.get(dotted)
-        if hit:
-            return tuple(hit)
-        if depth > 12 or "." not in dotted:
-            return ()
-        if dotted in self._memo:
-            return self._memo[dotted]
-        self._memo[dotted] = ()  # guards import cycles
-        head, _, last = dotted.rpartition(".")
-        found = self._member(head, last, depth + 1)
-        self._memo[dotted] = found
-        return found
-
-    def _member(self, head: str, last: str, depth: int) -> tuple[Key, ...]:
-        if head in self.modules:
-            imports, stars = self.modules[head]
-            if last in imports:
-                return self.lookup(imports[last], depth)
-            for star in stars:
-                starred = self.lookup(f"{star}.{last}", depth)
-                if starred:
-                    return starred
-            return ()
-        found: list[Key] = []
-        for key in self.lookup(head, depth):
-            # An attribute of a function (`cached.cache_clear`) still uses the function.
-            found.extend(self.method(key, last) if isinstance(key, str) else [key])
-        return tuple(found)
-
-    def mro(self, name: str) -> list[str]:
-        if name not in self._mro:
-            self._mro[name] = [name]  # guards inheritance cycles
-            order = [name]
-            for base in self.classes[name].bases:
-                order.extend(c for c in self.mro(base) if c not in order)
-            self._mro[name] = order
-        return self._mro[name]
-
-    def method(self, name: str, attr: str) -> list[Key]:
-        """`attr` looked up on class `name` and its bases, as Python finds it."""
-        for cls in self.mro(name):
-            found = self.classes[cls].methods.get(attr)
-            if found:
-                return list(found)
-            if f"{cls}.{attr}" in self.classes:
-                return [f"{cls}.{attr}"]
-        return []
-
-    def descendants(self, name: str) -> tuple[str, ...]:
-        if name not in self._descendants:
-            stack, seen = list(self.classes[name].subclasses), {name}
-            while stack:
-                cls = stack.pop()
-                if cls not in seen:
-                    seen.add(cls)
-                    stack.extend(self.classes[cls].subclasses)
-            self._descendants[name] = tuple(seen - {name})
-        return self._descendants[name]
-
-    def type_classes(self, token: str, depth: int = 0) -> list[str]:
-        """The classes a typed value (`a:`, `r:` or `f:` token) may be an instance of."""
-        kind, _, target = token.partition(":")
-        if depth > 4 or not target:
-            return []
-        if kind == "f":
-            return [c for ret in self.fixtures.get(target, ()) for c in self.type_classes(ret, depth + 1)]
-        found: list[str] = []
-        for key in self.lookup(target):
-            if isinstance(key, str):
-                found.append(key)
-            elif kind == "r" and self.defs[key].returns:
-                found.extend(self.type_classes(self.defs[key].returns, depth + 1))
-        return found
-
-    def module_of(self, dotted: str) -> int:
-        """How many leading parts of `dotted` name one of the project's modules (0: none)."""
-        parts = dotted.split(".")
-        for size in range(len(parts) - 1, 0, -1):
-            if ".".join(parts[:size]) in self.modules:
-                return size
-        return 0
-
-
-class _Walk:
-    """Reachability from the tests over the project's references (a worklist; each function once)."""
-
-    def __init__(self, index: _Index, by_name: bool) -> None:
-        self.index = index
-        self.by_name = by_name
-        self.reached: set[int] = set()
-        self.used: set[str] = set()
-        self.pending: set[str] = set()
-        self.virtual: dict[str, set[str]] = {}
-        self.prefixes: set[str] = set()
-        self.queue: list[int] = []
-        self.seen: set[str] = set()
-
-    def run(self) -> set[int]:
-        for _, tokens in self.index.module_refs:
-            self.tokens(tokens)
-        for key, info in enumerate(self.index.defs):
-            if info.flags & TEST_ROOT and info.file.is_test:
-                self.reach(key)
-        for name, cls in self.index.classes.items():
-            if cls.is_test:
-                self.use(name)  # the test runner instantiates test classes
-        while self.queue:
-            self.tokens(self.index.defs[self.queue.pop()].tokens)
-        return self.reached
-
-    def tokens(self, tokens: Iterable[str]) -> None:
-        seen = self.seen
-        for token in tokens:
-            if token in seen:
-                continue  # following a reference twice reaches nothing new
-            seen.add(token)
-            kind, _, rest = token.partition(":")
-            if kind == "q":
-                self.dotted(rest)
-            elif kind == "m":
-                self.name(rest)
-            elif kind == "p":
-                self.prefix(*rest.rpartition("|")[::2])
-            else:
-                self.attribute(kind, *rest.rpartition("|")[::2])
-
-    def reach(self, key: Key) -> None:
-        if isinstance(key, str):
-            self.use(key)
-        elif key not in self.reached:
-            self.reached.add(key)
-            self.queue.append(key)
-            for registered in self.index.triggers.get(key, ()):
-                self.reach(registered)
-
-    def dotted(self, dotted: str) -> None:
-        found = self.index.lookup(dotted)
-        for key in found:
-            self.reach(key)
-        size = self.index.module_of(dotted) if not found else 0
-        if size:  # `module.instance.method`: the instance's class is unknown
-            for attr in dotted.split(".")[size + 1 :]:
-                self.name(attr)
-
-    def attribute(self, kind: str, target: str, attr: str) -> None:
-        classes = self.index.type_classes(target) if kind == "t" else [target]
-        classes = [c for c in classes if c in self.index.classes]
-        if kind == "s":
-            classes = [b for c in classes for b in self.index.classes[c].bases]
-            if not classes:
-                return  # `super()` of a class whose bases are not the project's
-        if not classes:
-            self.name(attr)
-        for cls in classes:
-            self.call(cls, attr)
-
-    def call(self, cls: str, attr: str) -> None:
-        """`obj.attr` on an instance of `cls`: its own or inherited method, or an override in a subclass."""
-        self.use(cls)
-        for key in self.index.method(cls, attr):
-            self.reach(key)
-        callers = self.virtual.setdefault(attr, set())
-        if cls in callers:
-            return
-        callers.add(cls)
-        for sub in self.index.descendants(cls):
-            if sub in self.used:
-                for key in self.index.classes[sub].methods.get(attr, ()):
-                    self.reach(key)
-
-    def prefix(self, module: str, prefix: str) -> None:
-        """Dispatch by a built name (`getattr(self, "visit_" + kind)`, `globals()[f"render_{style}"]`):
-        every method of a used class, and every function of the same module, whose name starts so."""
-        if f"{module}|{prefix}" in self.prefixes:
-            return
-        self.prefixes.add(f"{module}|{prefix}")
-        names = self.index.method_names
-        start = bisect.bisect_left(names, prefix)
-        for name in names[start : bisect.bisect_left(names, prefix + "\x7f")]:
-            self.name(name, forced=True)
-        for name, key in self.index.functions.get(module, ()):
-            if name.startswith(prefix):
-                self.reach(key)
-
-    def name(self, attr: str, forced: bool = False) -> None:
-        if attr in self.pending or not (self.by_name or forced or is_dunder(attr)):
-            return
-        self.pending.add(attr)
-        for cls, key in self.index.by_name.get(attr, ()):
-            if cls in self.used:
-                self.reach(key)
-
-    def use(self, cls: str) -> None:
-        if cls in self.used or cls not in self.index.classes:
-            return
-        self.used.add(cls)
-        for registered in self.index.triggers.get(cls, ()):
-            self.reach(registered)
-        info = self.index.classes[cls]
-        for base in info.bases:
-            self.use(base)
-        ancestors = set(self.index.mro(cls))
-        for attr, keys in info.methods.items():
-            if attr in AMBIENT_DUNDERS or attr in self.pending or ancestors & self.virtual.get(attr, set()):
-                for key in keys:
-                    self.reach(key)
+def _definitions(project: Project) -> Iterator[Definition]:
+    """Every function of the project, as its facts say (SL302 needs no join)."""
+    for file, facts in project.facts(UntestedFacts.name):
+        for qualname, flags, line, column, end_line, end_column, start, end, returns, _, _ in facts["d"]:
+            position = (line, column, end_line, end_column)
+            yield Definition(file.path, qualname, flags, position, (start, end), file.is_test, returns, [], [])
 
 
 # --- findings ------------------------------------------------------------------------------------------
 
 
-def _candidates(index: _Index, config: Mapping[str, Any]) -> Iterator[tuple[int, _DefInfo]]:
+def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Iterator[Definition]:
     """Functions the options ask to report on."""
     excluded = LAMBDA
     for flag, option in _EXCLUDED_BY:
-        excluded |= 0 if config.get(option, False) else flag
-    test_files = bool(config.get("report-test-files", False))
-    for key, info in enumerate(index.defs):
-        if info.flags & excluded or (info.file.is_test and (not test_files or info.flags & TEST_ROOT)):
+        excluded |= 0 if options.get(option, False) else flag
+    test_files = bool(options.get("report-test-files", False))
+    for info in definitions:
+        if info.flags & excluded or (info.in_test and (not test_files or info.flags & TEST_ROOT)):
             continue
-        yield key, info
+        yield info
 
 
-def _violation(rule: type[ProjectRule], info: _DefInfo, message: str) -> Violation:
+def _violation(rule: type[ProjectRule], info: Definition, message: str) -> Violation:
     line, column, end_line, end_column = info.position
-    return Violation(rule.code, rule.name, message, info.file.path, line, column, end_line, end_column,
+    return Violation(rule.code, rule.name, message, info.path, line, column, end_line, end_column,
                      context=info.qualname)  # fmt: skip
 
 
@@ -407,7 +131,8 @@ def _project_bases(settings: Settings, files: list[str]) -> list[str]:
     within the config root: where the rest of the project, its tests first, is read for facts."""
     root = os.path.abspath(settings.root)
     bases: dict[str, None] = {}
-    for folder in {os.path.dirname(os.path.abspath(f)) for f in files}:
+    for start in {os.path.dirname(os.path.abspath(f)) for f in files}:
+        folder = start
         while folder != root and _inside(folder, root) and not any(_exists(folder, m) for m in _MARKERS):
             folder = os.path.dirname(folder)
         if _inside(folder, root):  # the config root at the latest
@@ -503,7 +228,7 @@ def _few(paths: list[str]) -> str:
     return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
-def _ran(info: _DefInfo, executed: frozenset[int]) -> bool:
+def _ran(info: Definition, executed: frozenset[int]) -> bool:
     start, end = info.body
     return any(start <= line <= end for line in executed)
 
@@ -515,7 +240,10 @@ def _warn(project: Project, messages: list[str]) -> None:
 # --- the rules -----------------------------------------------------------------------------------------
 
 _MONEY = 'def format_amount(cents):\n    return f"{cents / 100:.2f}"\n'
-_REPORT = 'def format_amount(value):\n    return str(value)\n\n\ndef total_line(value):\n    return "total " + format_amount(value)\n'
+_REPORT = (
+    "def format_amount(value):\n    return str(value)\n\n\n"
+    'def total_line(value):\n    return "total " + format_amount(value)\n'
+)
 
 
 class UntestedFunction(ProjectRule):
@@ -577,7 +305,8 @@ class UntestedFunction(ProjectRule):
                        "import pytest\nfrom pkg import cli\n\n@pytest.fixture\ndef app():\n    return cli.main\n"},
                 path="pkg/cli.py"),
         Valid(files={"pkg/api.py": "class Api:\n    def _secret(self):\n        pass\n\n"
-                       "    def __repr__(self):\n        return ''\n", "tests/test_api.py": "def test_x():\n    pass\n"},
+                       "    def __repr__(self):\n        return ''\n",
+                       "tests/test_api.py": "def test_x():\n    pass\n"},
                 path="pkg/api.py"),
     ]  # fmt: skip
     INVALID = [
@@ -613,17 +342,16 @@ class UntestedFunction(ProjectRule):
         return "SL301 skipped: no test files found (see `patterns` in [tool.simplelint.tests])"
 
     @classmethod
-    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         if not any(f.is_test for f in project.files):
             return []
-        index = _Index(project.facts(UntestedFacts.name))
-        reached = _Walk(index, bool(config.get("match-methods-by-name", True))).run()
+        unreached = _unreached(project, bool(options.get("match-methods-by-name", True)))
         coverage = _coverage(project) if "SL302" in project.settings.enabled else None
         judged = coverage.executed if coverage else {}
         where = _test_folder(project)
         found = []
-        for key, info in _candidates(index, config):
-            if key in reached or (info.file.path in judged and not info.flags & ONE_LINER):
+        for info in _candidates(unreached, options):
+            if info.path in judged and not info.flags & ONE_LINER:
                 continue
             message = (
                 f"`{info.qualname}` is not reached by any test: no test in {where} references it, "
@@ -675,7 +403,8 @@ class UnexecutedFunction(ProjectRule):
     # An example's `coverage.json` stands for the report of a test run (tests/test_untested.py runs real ones).
     VALID = [
         "def refund(order):\n    return order.total\n",  # no coverage data given: nothing to judge
-        Valid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 2, 5, 6]})}, path="pkg/shop.py"),
+        Valid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 2, 5, 6]})},
+              path="pkg/shop.py"),
         Valid(files={"pkg/shop.py": "def refund(order): return order.total\n", "coverage.json": _report({})},
               path="pkg/shop.py"),  # a one-line function cannot be told from its `def` line: SL301's call
     ]  # fmt: skip
@@ -687,16 +416,15 @@ class UnexecutedFunction(ProjectRule):
     ]  # fmt: skip
 
     @classmethod
-    def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
+    def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         coverage = _coverage(project)
         if coverage is None:
             return []
         _warn(project, coverage.warnings)
         name = Path(project.settings.coverage_file or "").name
-        index = _Index(project.facts(UntestedFacts.name))
         found = []
-        for _, info in _candidates(index, config):
-            executed = coverage.executed.get(info.file.path)
+        for info in _candidates(_definitions(project), options):
+            executed = coverage.executed.get(info.path)
             if executed is None or info.flags & ONE_LINER or _ran(info, executed):
                 continue
             start, end = info.body
