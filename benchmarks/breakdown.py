@@ -59,7 +59,7 @@ PHASES = [
     ("simplelint.cache.Cache", "get", "cache read"),
     ("simplelint.cache.Cache", "put", "cache write"),
     ("simplelint.runner", "_project_stage", "project stage"),
-    ("simplelint.runner", "_suppress", "noqa: filter"),
+    ("simplelint.runner", "suppress", "noqa: filter"),
     ("simplelint.cli", "_report", "report"),
 ]
 
