@@ -1,0 +1,152 @@
+"""Open documents: their buffers, their last lint, and the diagnostics published for them."""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import dataclasses
+import difflib
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Optional
+
+from lsprotocol import types
+
+from simplelint import runner
+from simplelint.reporters.common import rule_url
+from simplelint.result import FileResult
+from simplelint.server.positions import Lines, lines_of
+from simplelint.server.project import Folder
+from simplelint.settings import Settings
+from simplelint.violation import Violation
+
+SOURCE = "simplelint"
+# As ruff's server: warnings, but errors for what stops the file being checked at all (its E999, E902).
+ERRORS = frozenset({"SL001", "SL002"})
+_COOKIE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A published finding and the diagnostic it was published as."""
+
+    violation: Violation
+    diagnostic: types.Diagnostic
+
+
+@dataclass
+class Linted:
+    """One version of a document as linted: its text, its file result (with fixes' edits) and what was shown."""
+
+    version: int
+    text: str
+    encoding: str
+    result: FileResult
+    lines: Lines
+    shown: list[Shown] = field(default_factory=list)
+    published: bool = False
+
+    @cached_property
+    def closed_lines(self) -> Optional[frozenset[int]]:
+        """Lines at whose end a comment can go: ended by a NEWLINE or NL token, not inside a multi-line
+        string nor continued by a backslash. None when the text does not tokenize."""
+        ends: set[int] = set()
+        try:
+            for token in tokenize.generate_tokens(io.StringIO(self.text).readline):
+                if token.type in (tokenize.NEWLINE, tokenize.NL):
+                    ends.add(token.start[0])
+        except (tokenize.TokenError, SyntaxError):
+            return None
+        return frozenset(ends)
+
+
+@dataclass
+class Document:
+    uri: str
+    path: str
+    folder: Folder
+    # (version, text): replaced as a whole by the event loop, read as a whole by the lint thread.
+    buffer: tuple[int, str]
+    # Whether the document is a file (an `untitled:` buffer is linted, but is no part of the project).
+    is_file: bool = True
+    linted: Optional[Linted] = None
+    excluded: Optional[bool] = None  # by the config or `.gitignore`; None: not looked at yet
+    # The text the project's facts of this file were read from (project findings are positioned in it).
+    base_text: Optional[str] = None
+    errors_said: set[str] = field(default_factory=set)
+    # Debouncing, on the event loop.
+    last_change: float = float("-inf")
+    timer: Optional[asyncio.TimerHandle] = None
+
+
+def encode(text: str) -> tuple[bytes, str]:
+    """The buffer as the bytes of its file: in the encoding its PEP 263 comment declares, else UTF-8."""
+    for line in text.split("\n", 2)[:2]:
+        match = _COOKIE.match(line)
+        if match:
+            try:
+                encoding = codecs.lookup(match.group(1)).name
+                return text.encode(encoding), encoding
+            except (LookupError, UnicodeEncodeError):
+                break  # the engine reports an unknown encoding as SL002
+    # A lone surrogate (JSON can carry one) makes bytes no codec decodes: the engine reports SL002.
+    return text.encode("utf-8", "surrogatepass"), "utf-8"
+
+
+def lint(document: Document, version: int, text: str, position_encoding: str) -> Linted:
+    from simplelint.engine import analyse  # LibCST: loaded with the first document
+
+    data, encoding = encode(text)
+    result = analyse(document.path, data, document.folder.document_settings).result
+    return Linted(version, text, encoding, result, Lines(text, position_encoding))
+
+
+def shown(
+    linted: Linted, project: list[Violation], base_text: Optional[str], path: str, settings: Settings
+) -> list[Shown]:
+    """The document's findings as `check` reports them: its own, the project's (moved to the buffer's lines),
+    then `# noqa` applied."""
+    codes = settings.codes_for(path)
+    found = runner.reported(linted.result, settings)
+    found += [v for v in moved(project, base_text, linted.text) if v.code in codes]
+    kept = runner.suppress(found, [linted.result], settings)
+    kept.sort(key=lambda v: v.sort_key)
+    return [Shown(v, diagnostic(v, linted.lines)) for v in kept]
+
+
+def moved(violations: list[Violation], before: Optional[str], after: str) -> list[Violation]:
+    """Findings positioned in `before`, on the same lines of `after` (a buffer edited since it was saved);
+    those on edited lines are left out until the next save joins the project again."""
+    if not violations or before is None or before == after:
+        return violations
+    lines: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, lines_of(before), lines_of(after), autojunk=False)
+    for tag, start, end, new_start, _ in matcher.get_opcodes():
+        if tag == "equal":
+            lines.update((start + k + 1, new_start + k + 1) for k in range(end - start))
+    found = []
+    for violation in violations:
+        line, end_line = lines.get(violation.line), lines.get(violation.end_line)
+        if line is not None and end_line is not None:
+            found.append(dataclasses.replace(violation, line=line, end_line=end_line))
+    return found
+
+
+def diagnostic(violation: Violation, lines: Lines) -> types.Diagnostic:
+    url = rule_url(violation.code, violation.name)
+    fix = violation.fix
+    data: dict[str, Any] = {"fixable": bool(fix and fix.edits)}
+    if fix and fix.edits:
+        data.update(fix=fix.message, applicability=fix.applicability)
+    return types.Diagnostic(
+        range=lines.range(violation.line, violation.column, violation.end_line, violation.end_column),
+        message=violation.message,
+        severity=types.DiagnosticSeverity.Error if violation.code in ERRORS else types.DiagnosticSeverity.Warning,
+        code=violation.code,
+        code_description=types.CodeDescription(href=url) if url else None,
+        source=SOURCE,
+        data=data,
+    )
