@@ -10,7 +10,7 @@ from simplelint.server.documents import SOURCE, Linted, Shown
 from simplelint.server.positions import Lines, lines_of
 from simplelint.settings import Settings
 from simplelint.suppression import UNSUPPRESSIBLE
-from simplelint.violation import Violation
+from simplelint.violation import Edit, Violation
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.simplelint
 FIX_ALL_TITLE = f"{SOURCE}: Fix all auto-fixable problems"
@@ -41,13 +41,15 @@ def workspace_edit(uri: str, version: int, edits: list[types.TextEdit], versione
     return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=edits)])
 
 
-def quick_fix(uri: str, linted: Linted, item: Shown, versioned: bool) -> Optional[types.CodeAction]:
+def quick_fix(
+    uri: str, linted: Linted, item: Shown, fix_edits: Sequence[Edit], versioned: bool
+) -> Optional[types.CodeAction]:
     fix = item.violation.fix
-    if fix is None or not fix.edits:
+    if fix is None or not fix_edits:
         return None
     edits = [
         types.TextEdit(range=linted.lines.range(e.line, e.column, e.end_line, e.end_column), new_text=e.content)
-        for e in fix.edits
+        for e in fix_edits
     ]
     label = "" if fix.safe else " (unsafe)"
     return types.CodeAction(

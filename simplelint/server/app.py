@@ -15,6 +15,7 @@ import gc
 import os
 import sys
 import threading
+import time
 import traceback
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,8 +32,9 @@ from simplelint import __version__
 from simplelint.config import ConfigError
 from simplelint.registry import UnknownSelector
 from simplelint.ruleinfo import FileFacts
+from simplelint.violation import Edit
 from simplelint.server import actions
-from simplelint.server.documents import SOURCE, Document, Linted, lint, shown
+from simplelint.server.documents import SOURCE, Document, Linted, Shown, fix_edits, lint, shown
 from simplelint.server.positions import UTF16, negotiate
 from simplelint.server.project import (
     CONFIG_NAMES,
@@ -50,6 +52,8 @@ T = TypeVar("T")
 
 # An edit after a quiet spell is linted at once; the edits of a burst of typing once it pauses this long.
 DEBOUNCE = 0.25
+# Documents whose parsed modules are kept (a 1,500-line file's LibCST tree holds a few MB).
+KEEP_PARSED = 4
 # LibCST's parser and the rules recurse on deeply nested code: threads get the main thread's room.
 THREAD_STACK = 64 * 1024 * 1024
 
@@ -72,6 +76,7 @@ class Session:
         self.folders: list[Folder] = []
         self.loose: dict[Path, Folder] = {}  # folders of documents outside the workspace, by their directory
         self.documents: dict[str, Document] = {}
+        self.parsed: dict[str, Linted] = {}  # on the lint thread: the last documents linted, oldest first
         self.encoding: str = UTF16
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="simplelint-lint")
@@ -182,6 +187,7 @@ class Session:
         generation, settings = folder.generation, folder.settings
 
         def load() -> None:
+            started = time.monotonic()
             try:
                 facts, said = collect_facts(folder, settings, lambda: self.closing or folder.generation != generation)
             except Cancelled:
@@ -191,13 +197,15 @@ class Session:
                 return
             for message in said:
                 self.log(types.MessageType.Warning, f"simplelint: {message}")
-            self.submit(lambda: self._install(folder, generation, facts), f"joining {folder.root}")
+            read = time.monotonic() - started
+            self.submit(lambda: self._install(folder, generation, facts, read), f"joining {folder.root}")
 
         threading.Thread(target=load, name="simplelint-load", daemon=True).start()
 
-    def _install(self, folder: Folder, generation: int, facts: list[FileFacts]) -> None:
+    def _install(self, folder: Folder, generation: int, facts: list[FileFacts], read: float) -> None:
         if generation != folder.generation:
             return  # a newer load is on its way
+        started = time.monotonic()
         join = new_join(folder.settings)
         for file in facts:
             join.update(file)
@@ -208,6 +216,9 @@ class Session:
                 join.update(newer)
         folder.join = join
         self._rejoin(folder)
+        joined = time.monotonic() - started
+        said = f"{len(facts)} files read in {read:.1f} s, joined in {joined:.1f} s"
+        self.log(types.MessageType.Info, f"simplelint: project {folder.root} loaded: {said}")
         # What is loaded now lives as long as the server: later collections need not scan it (edits' lints
         # build many short-lived objects, and each full collection would otherwise walk every fact).
         gc.freeze()
@@ -335,11 +346,19 @@ class Session:
             self._publish(uri, current, [])
             return
         document.linted = lint(document, current, text, self.encoding)
+        self._keep_parsed(document.uri, document.linted)
         for error in document.linted.result.errors:
             if error not in document.errors_said:  # once per document, not on every keystroke
                 document.errors_said.add(error)
                 self.log(types.MessageType.Error, f"simplelint: {error}")
         self._show(document)
+
+    def _keep_parsed(self, uri: str, linted: Linted) -> None:
+        """Keep the parsed modules of the documents linted last (quick fixes' edits are computed from them)."""
+        self.parsed.pop(uri, None)
+        self.parsed[uri] = linted
+        while len(self.parsed) > KEEP_PARSED:
+            self.parsed.pop(next(iter(self.parsed))).analysis = None
 
     def _show(self, document: Document) -> None:
         """Publish the document's findings when they differ from what the client shows."""
@@ -392,7 +411,7 @@ class Session:
                 continue
             if settings == folder.settings:
                 continue
-            folder.use(settings)
+            folder.settings = settings
             self.log(types.MessageType.Info, f"simplelint: settings of {folder.root} read again")
             for document in list(self.documents.values()):
                 if document.folder is folder:
@@ -407,17 +426,28 @@ class Session:
         document = self.documents.get(uri)
         if document is None:
             return None
-        linted = await self._run(lambda: self._current(uri), None, f"linting {document.path}")
-        if linted is None:
+        only = params.context.only
+        quick = actions.wanted(types.CodeActionKind.QuickFix, only)
+
+        def under_range() -> Optional[tuple[Linted, list[tuple[Shown, tuple[Edit, ...]]]]]:
+            linted = self._current(uri)
+            if linted is None:
+                return None
+            items = [item for item in linted.shown if actions.overlaps(item.diagnostic.range, params.range)]
+            settings = document.folder.settings
+            edits = [fix_edits(linted, document.path, settings, item.violation) if quick else () for item in items]
+            return linted, list(zip(items, edits))
+
+        done = await self._run(under_range, None, f"linting {document.path}")
+        if done is None:
             return []
+        linted, items = done
         capabilities = self.server.client_capabilities
         versioned = get_capability(capabilities, "workspace.workspace_edit.document_changes", False)
-        only = params.context.only
         found: list[types.CodeAction] = []
-        items = [item for item in linted.shown if actions.overlaps(item.diagnostic.range, params.range)]
-        if actions.wanted(types.CodeActionKind.QuickFix, only):
-            for item in items:
-                fix = actions.quick_fix(uri, linted, item, versioned)
+        if quick:
+            for item, edits in items:
+                fix = actions.quick_fix(uri, linted, item, edits, versioned)
                 noqa = actions.noqa_action(uri, linted, item, versioned)
                 found.extend(action for action in (fix, noqa) if action is not None)
         fixable = any(item.violation.fix and item.violation.fix.safe for item in linted.shown)

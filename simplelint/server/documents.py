@@ -11,7 +11,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types
 
@@ -21,7 +21,10 @@ from simplelint.result import FileResult
 from simplelint.server.positions import Lines, lines_of
 from simplelint.server.project import Folder
 from simplelint.settings import Settings
-from simplelint.violation import Violation
+from simplelint.violation import Edit, Violation
+
+if TYPE_CHECKING:
+    from simplelint.engine import Analysis  # LibCST: imported with the first document
 
 SOURCE = "simplelint"
 # As ruff's server: warnings, but errors for what stops the file being checked at all (its E999, E902).
@@ -39,13 +42,19 @@ class Shown:
 
 @dataclass
 class Linted:
-    """One version of a document as linted: its text, its file result (with fixes' edits) and what was shown."""
+    """One version of a document as linted: its text, its file result and what was shown.
+
+    The result's fixes carry no text edits: computing them all costs five times the lint itself (LibCST renders
+    code for each), so a fix's edits are computed when a code action asks for them (`fix_edits`), from the
+    parsed module while it is kept (`analysis`), else from the text parsed again.
+    """
 
     version: int
     text: str
     encoding: str
     result: FileResult
     lines: Lines
+    analysis: Optional[Analysis] = None
     shown: list[Shown] = field(default_factory=list)
     published: bool = False
 
@@ -100,8 +109,35 @@ def lint(document: Document, version: int, text: str, position_encoding: str) ->
     from simplelint.engine import analyse  # LibCST: loaded with the first document
 
     data, encoding = encode(text)
-    result = analyse(document.path, data, document.folder.document_settings).result
-    return Linted(version, text, encoding, result, Lines(text, position_encoding))
+    analysis = analyse(document.path, data, document.folder.settings)
+    return Linted(version, text, encoding, analysis.result, Lines(text, position_encoding), analysis)
+
+
+def fix_edits(linted: Linted, path: str, settings: Settings, violation: Violation) -> tuple[Edit, ...]:
+    """The text edits of a finding's fix (none when it has no fix, or LibCST cannot render it)."""
+    from simplelint.engine import analyse
+    from simplelint.fixer import edit_for
+
+    if violation.fix is None:
+        return ()
+    if linted.analysis is None:
+        linted.analysis = analyse(path, encode(linted.text)[0], settings)
+    analysis = linted.analysis
+    if analysis.module is None:
+        return ()
+    # Reports and their violations come in the same order, after any file-level violations.
+    found = analysis.result.violations
+    for report, candidate in zip(analysis.reports, found[len(found) - len(analysis.reports) :]):
+        if report.fix is not None and _same(candidate, violation):
+            edit = edit_for(analysis.module, report.fix)
+            return (edit,) if edit else ()
+    return ()
+
+
+def _same(a: Violation, b: Violation) -> bool:
+    return (a.code, a.line, a.column, a.end_line, a.end_column, a.message) == (
+        b.code, b.line, b.column, b.end_line, b.end_column, b.message
+    )
 
 
 def shown(
@@ -138,8 +174,8 @@ def moved(violations: list[Violation], before: Optional[str], after: str) -> lis
 def diagnostic(violation: Violation, lines: Lines) -> types.Diagnostic:
     url = rule_url(violation.code, violation.name)
     fix = violation.fix
-    data: dict[str, Any] = {"fixable": bool(fix and fix.edits)}
-    if fix and fix.edits:
+    data: dict[str, Any] = {"fixable": fix is not None}
+    if fix is not None:
         data.update(fix=fix.message, applicability=fix.applicability)
     return types.Diagnostic(
         range=lines.range(violation.line, violation.column, violation.end_line, violation.end_column),

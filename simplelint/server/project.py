@@ -7,11 +7,9 @@ the project is joined again from memory: no other file is read or parsed.
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -86,16 +84,6 @@ class Folder:
     generation: int = 0
     # Facts of files saved (None: deleted) since the current load started: newer than what it reads.
     recent: dict[str, Optional[FileFacts]] = field(default_factory=dict)
-
-    @cached_property
-    def document_settings(self) -> Settings:
-        """Documents are linted with their fixes' text edits (quick fixes need them); the project's files
-        without, so that their cache entries are those `check` writes and reads."""
-        return dataclasses.replace(self.settings, compute_edits=True)
-
-    def use(self, settings: Settings) -> None:
-        self.settings = settings
-        self.__dict__.pop("document_settings", None)
 
     def in_project(self, path: str) -> bool:
         """Whether the project stage reads this file: Python, under the root, not excluded."""
