@@ -84,7 +84,7 @@ def pipeline(tmp_path: Path) -> Path:
 
 
 async def initialize(
-    client: LanguageClient, root: Path, encodings: Sequence[str] = (UTF16,)
+    client: LanguageClient, root: Optional[Path], encodings: Sequence[str] = (UTF16,)
 ) -> types.InitializeResult:
     capabilities = types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=list(encodings)),
@@ -92,8 +92,8 @@ async def initialize(
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)
         ),
     )
-    folder = types.WorkspaceFolder(uri=root.as_uri(), name=root.name)
-    params = types.InitializeParams(capabilities=capabilities, workspace_folders=[folder], root_uri=root.as_uri())
+    folders = [types.WorkspaceFolder(uri=root.as_uri(), name=root.name)] if root else []
+    params = types.InitializeParams(capabilities=capabilities, workspace_folders=folders)
     return await client.initialize_session(params)
 
 
@@ -123,17 +123,24 @@ def save_document(client: LanguageClient, path: Path, version: int, text: str) -
 Check = Callable[[Sequence[types.Diagnostic]], bool]
 
 
-async def diagnostics(client: LanguageClient, uri: str, check: Check = lambda found: True) -> list[types.Diagnostic]:
-    """The diagnostics last published for `uri`, once they pass `check`."""
+async def until(check: Callable[[], bool], what: Callable[[], str]) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + PATIENCE
-    while True:
-        found = client.diagnostics.get(uri)
-        if found is not None and check(found):
-            return list(found)
+    while not check():
         if loop.time() > deadline:
-            raise AssertionError(f"no diagnostics for {uri} passed the check; last: {found}")
+            raise AssertionError(what())
         await asyncio.sleep(0.05)
+
+
+async def diagnostics(client: LanguageClient, uri: str, check: Check = lambda found: True) -> list[types.Diagnostic]:
+    """The diagnostics last published for `uri`, once they pass `check`."""
+
+    def passes() -> bool:
+        found = client.diagnostics.get(uri)
+        return found is not None and check(found)
+
+    await until(passes, lambda: f"no diagnostics for {uri} passed the check; last: {client.diagnostics.get(uri)}")
+    return list(client.diagnostics[uri])
 
 
 def position(line: int, character: int) -> types.Position:
@@ -341,10 +348,7 @@ async def test_config_change_reloads_and_a_bad_config_is_shown(client: LanguageC
 
     config.write_text('[tool.simplelint]\nignore = ["SL116"]\nselectt = ["SL1"]\n', encoding="utf-8")
     client.workspace_did_change_watched_files(watched)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PATIENCE
-    while not client.messages and loop.time() < deadline:
-        await asyncio.sleep(0.05)
+    await until(lambda: bool(client.messages), lambda: "no message shown")
     message = client.messages[-1]
     assert message.type == types.MessageType.Error
     assert "pyproject.toml:3" in message.message and "`selectt`" in message.message
@@ -352,6 +356,16 @@ async def test_config_change_reloads_and_a_bad_config_is_shown(client: LanguageC
     change_document(client, uri, 2, KEYS + "\n\ndef neg(x: bool) -> bool:\n    return not not x\n")
     found = await diagnostics(client, uri, has("SL120"))
     assert "SL116" not in codes(found)
+
+
+async def test_a_folder_added_later_is_loaded(client: LanguageClient, project: Path) -> None:
+    await initialize(client, None)
+    added = types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=project.as_uri(), name="p")], removed=[])
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(event=added))
+    loaded = f"project {project.resolve()} loaded"
+    await until(lambda: any(loaded in m.message for m in client.log_messages), lambda: str(client.log_messages))
+    uri = open_document(client, project / "pkg" / "mod.py", KEYS)
+    await diagnostics(client, uri, has("SL116"))
 
 
 async def test_broken_document_reports_sl001(client: LanguageClient, project: Path) -> None:

@@ -169,6 +169,22 @@ class Session:
         except Exception as error:  # the client refused: config changes still count when saved in the editor
             self.log(types.MessageType.Warning, f"simplelint: cannot watch files ({error})")
 
+    def did_change_workspace_folders(self, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {Path(to_fs_path(f.uri) or "").resolve() for f in params.event.removed}
+        for folder in [f for f in self.folders if f.root in removed]:
+            self.folders.remove(folder)  # its open documents keep its settings
+            self.submit(functools.partial(self._forget, folder), f"closing {folder.root}")
+        for added in params.event.added:
+            root = to_fs_path(added.uri)
+            if root:
+                folder = self._folder(Path(root).resolve())
+                self.folders.append(folder)
+                self.submit(functools.partial(self._start_load, folder), f"loading {folder.root}")
+
+    def _forget(self, folder: Folder) -> None:
+        folder.generation += 1  # a load under way stops
+        folder.join, folder.findings = None, {}
+
     def shutdown(self, params: None) -> None:
         self.shut_down = True
         self.closing = True  # a running load stops at its next file
@@ -525,6 +541,7 @@ def build() -> tuple[LanguageServer, Session]:
         (types.TEXT_DOCUMENT_DID_SAVE, session.did_save, types.SaveOptions(include_text=False)),
         (types.TEXT_DOCUMENT_DID_CLOSE, session.did_close, None),
         (types.WORKSPACE_DID_CHANGE_WATCHED_FILES, session.did_change_watched_files, None),
+        (types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS, session.did_change_workspace_folders, None),
         (
             types.TEXT_DOCUMENT_CODE_ACTION,
             session.code_action,
