@@ -308,7 +308,7 @@ async def test_hover_explains_the_rule(client: LanguageClient, project: Path) ->
 
 
 @pytest.mark.slow
-async def test_saving_a_test_file_clears_sl301_elsewhere(client: LanguageClient, pipeline: Path) -> None:
+async def test_saving_or_creating_a_test_file_clears_sl301_elsewhere(client: LanguageClient, pipeline: Path) -> None:
     await initialize(client, pipeline)
     daily = open_document(client, pipeline / "src" / "shop" / "pipelines" / "daily.py")
     await diagnostics(client, daily, lambda found: any("`totals`" in d.message for d in found if d.code == "SL301"))
@@ -320,6 +320,12 @@ async def test_saving_a_test_file_clears_sl301_elsewhere(client: LanguageClient,
     save_document(client, test_file, 2, calls)
     found = await diagnostics(client, daily, lacks("SL301", "`totals`"))
     assert any("`upload`" in d.message for d in found if d.code == "SL301")  # the rest is still untested
+    # A test written outside the editor (a checkout, a generator): the client's file watcher reports it.
+    created = pipeline / "tests" / "test_upload.py"
+    created.write_text("from shop.pipelines.daily import upload\n\n\ndef test_upload() -> None:\n    upload\n", encoding="utf-8")
+    event = types.FileEvent(uri=created.as_uri(), type=types.FileChangeType.Created)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[event]))
+    await diagnostics(client, daily, lacks("SL301", "`upload`"))
 
 
 @pytest.mark.slow

@@ -263,10 +263,16 @@ class Session:
 
     # --- documents ---
 
-    def folder_of(self, path: str) -> Folder:
+    def _workspace_folder(self, path: str) -> Optional[Folder]:
+        """The innermost workspace folder holding `path`."""
         inside = [f for f in self.folders if path.startswith(os.path.join(str(f.root), ""))]
-        if inside:
-            return max(inside, key=lambda f: len(str(f.root)))
+        return max(inside, key=lambda f: len(str(f.root))) if inside else None
+
+    def folder_of(self, path: str) -> Folder:
+        """The document's workspace folder, else (made on the event loop) one of its own directory."""
+        found = self._workspace_folder(path)
+        if found is not None:
+            return found
         directory = Path(path).parent
         if directory not in self.loose:
             self.loose[directory] = self._folder(directory, whole_project=False)
@@ -405,8 +411,9 @@ class Session:
 
         stale: list[Folder] = []
         for path, kind in changes:
-            path = os.path.abspath(path)
-            folder = self.folder_of(path)
+            folder = self._workspace_folder(path)
+            if folder is None:
+                continue  # outside the workspace: no project reads it
             facts = None
             if kind != types.FileChangeType.Deleted and os.path.isfile(path):
                 facts = facts_of(check_one(path, None, folder.settings, RunOptions()))
