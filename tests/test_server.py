@@ -6,7 +6,6 @@ import asyncio
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import AsyncIterator, Callable, Optional, Sequence
 
@@ -322,7 +321,8 @@ async def test_saving_or_creating_a_test_file_clears_sl301_elsewhere(client: Lan
     assert any("`upload`" in d.message for d in found if d.code == "SL301")  # the rest is still untested
     # A test written outside the editor (a checkout, a generator): the client's file watcher reports it.
     created = pipeline / "tests" / "test_upload.py"
-    created.write_text("from shop.pipelines.daily import upload\n\n\ndef test_upload() -> None:\n    upload\n", encoding="utf-8")
+    test = "from shop.pipelines.daily import upload\n\n\ndef test_upload() -> None:\n    upload\n"
+    created.write_text(test, encoding="utf-8")
     event = types.FileEvent(uri=created.as_uri(), type=types.FileChangeType.Created)
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[event]))
     await diagnostics(client, daily, lacks("SL301", "`upload`"))
@@ -434,4 +434,4 @@ def test_whole_edit_spans_only_the_changed_lines() -> None:
     assert edit is not None and edit.new_text == "B\n"
     assert edit.range == types.Range(start=types.Position(line=1, character=0), end=types.Position(line=2, character=0))
     assert whole_edit(before, before, Lines(before, UTF16)) is None
-    assert textwrap.dedent(apply(before, [edit])) == "a\nB\nc\n"
+    assert apply(before, [edit]) == "a\nB\nc\n"
