@@ -158,17 +158,49 @@ def moved(violations: list[Violation], before: Optional[str], after: str) -> lis
     those on edited lines are left out until the next save joins the project again."""
     if not violations or before is None or before == after:
         return violations
-    lines: dict[int, int] = {}
-    matcher = difflib.SequenceMatcher(None, lines_of(before), lines_of(after), autojunk=False)
-    for tag, start, end, new_start, _ in matcher.get_opcodes():
-        if tag == "equal":
-            lines.update((start + k + 1, new_start + k + 1) for k in range(end - start))
+    where = _LineMap(lines_of(before), lines_of(after))
     found = []
     for violation in violations:
-        line, end_line = lines.get(violation.line), lines.get(violation.end_line)
+        line, end_line = where(violation.line), where(violation.end_line)
         if line is not None and end_line is not None:
             found.append(dataclasses.replace(violation, line=line, end_line=end_line))
     return found
+
+
+class _LineMap:
+    """Where each 1-based line of `old` is in `new`, or None where it was edited.
+
+    The common head and tail are found first: an edit is usually in one place, and diffing only what lies
+    between keeps this linear in the file's length.
+    """
+
+    def __init__(self, old: list[str], new: list[str]) -> None:
+        self.head = _same_prefix(old, new)
+        tail = _same_prefix(old[self.head :][::-1], new[self.head :][::-1])
+        self.tail_start, self.shift = len(old) - tail, len(new) - len(old)
+        between = difflib.SequenceMatcher(
+            None, old[self.head : self.tail_start], new[self.head : len(new) - tail], autojunk=False
+        )
+        # (first, last) 1-based lines of `old` kept unchanged, and how far they moved.
+        self.equal = [
+            (self.head + start, self.head + end, moved_to - start)
+            for tag, start, end, moved_to, _ in between.get_opcodes()
+            if tag == "equal"
+        ]
+
+    def __call__(self, line: int) -> Optional[int]:
+        if line <= self.head:
+            return line
+        if line > self.tail_start:
+            return line + self.shift
+        return next((line + shift for start, end, shift in self.equal if start < line <= end), None)
+
+
+def _same_prefix(a: list[str], b: list[str]) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[count] == b[count]:
+        count += 1
+    return count
 
 
 def diagnostic(violation: Violation, lines: Lines) -> types.Diagnostic:
