@@ -59,7 +59,7 @@ PHASES = [
     ("simplelint.run.cache.Cache", "get", "cache read"),
     ("simplelint.run.cache.Cache", "put", "cache write"),
     ("simplelint.run.runner", "_project_stage", "project stage"),
-    ("simplelint.run.runner", "_suppress", "noqa: filter"),
+    ("simplelint.run.runner", "suppress", "noqa: filter"),
     ("simplelint.cli", "_report", "report"),
 ]
 

@@ -710,21 +710,20 @@ def explain(code: str) -> None:
         raise UsageFailure(f"Unknown rule '{code}'.{hint} Run `simplelint rules` to list them.") from None
     if len(codes) != 1:
         raise UsageFailure(f"'{code}' matches {len(codes)} rules; give one code, e.g. {min(codes)}.")
-    rule = registry.all_rules()[next(iter(codes))]
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(f"{rule.summary}.\n")
-    fixable = "Fix is available." if rule.fixable else "No automatic fix."
-    click.echo(f"{fixable} {'On' if rule.default_enabled else 'Off'} by default.\n")
-    if rule.silenced_by:
-        others = ", ".join(f"`{code}`" for code in rule.silenced_by)
-        click.echo(f"Other linters' codes for this check, which `# noqa` may name instead: {others}.\n")
-    click.echo(rule.docs())
-    if rule.options:
-        table = registry.table_of(rule.code)
-        click.echo(f"\n## Options ([tool.simplelint.{table}])")
-        for name, option in rule.options.items():
-            bound = "" if option.minimum is None else f" >= {option.minimum}"
-            click.echo(f"- `{name}` ({option.type_name}{bound}, default {option.default!r}): {option.help}")
+    click.echo(registry.explanation(next(iter(codes))))
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over stdio) for editors: see the README's "Editors" section."""
+    try:
+        from simplelint.server.app import start
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        click.echo("error: `simplelint server` needs the server extra: pip install 'simplelint[server]'", err=True)
+        sys.exit(2)
+    start()
 
 
 # What a write to stdout raises when the output cannot be taken: a full disk, an I/O error, a quota.

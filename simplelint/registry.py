@@ -291,6 +291,26 @@ def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     return enabled
 
 
+def explanation(code: str) -> str:
+    """A rule's documentation in markdown, as `explain` prints it (and the language server's hover shows it)."""
+    rule = rule_class(code)
+    fixable = "Fix is available." if rule.fixable else "No automatic fix."
+    default = "On" if rule.default_enabled else "Off"
+    parts = [f"# {rule.name} ({rule.code})", f"{rule.summary}.", f"{fixable} {default} by default."]
+    if rule.silenced_by:
+        others = ", ".join(f"`{code}`" for code in rule.silenced_by)
+        parts.append(f"Other linters' codes for this check, which `# noqa` may name instead: {others}.")
+    parts.append(rule.docs())
+    text = "\n\n".join(parts)
+    if rule.options:
+        table = table_of(rule.code)
+        text += f"\n\n## Options ([tool.simplelint.{table}])"
+        for name, option in rule.options.items():
+            bound = "" if option.minimum is None else f" >= {option.minimum}"
+            text += f"\n- `{name}` ({option.type_name}{bound}, default {option.default!r}): {option.help}"
+    return text
+
+
 if __name__ == "__main__":
     MANIFEST.write_text(json.dumps(builtin_manifest(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {MANIFEST}")

@@ -288,8 +288,11 @@ class CliOverrides:
     compute_edits: bool = False
 
 
-def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
-    """Resolve config once: file (nearest or --config), then inline --config overrides, then CLI flags."""
+def load_settings(paths: Sequence[str], cli: CliOverrides, default_root: Optional[Path] = None) -> Settings:
+    """Resolve config once: file (nearest or --config), then inline --config overrides, then CLI flags.
+
+    Without a config file, paths are relative to `default_root` (the language server's workspace folder),
+    else to the current directory."""
     inline = [parse_inline(c) for c in cli.config if not os.path.isfile(c)]
     raw = _config_file(paths, cli)
     for config in (raw, *inline):
@@ -297,7 +300,7 @@ def load_settings(paths: Sequence[str], cli: CliOverrides) -> Settings:
     flags = {"select": cli.select or (), "extend-select": cli.extend_select, "ignore": cli.ignore}
     for name, selectors in flags.items():
         registry.validate(selectors, f"in '{name}' from the CLI")
-    root = raw.path.parent if raw.path else Path.cwd().resolve()
+    root = raw.path.parent if raw.path else (default_root or Path.cwd()).resolve()
     data = dict(raw.data)
     for extra in inline:
         # `--config "type-hints.x = true"` sets one option of the table, as ruff's does, not the whole table.

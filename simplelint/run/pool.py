@@ -55,6 +55,10 @@ class WatchedPool(Generic[T, R]):
     initargs: tuple[object, ...]
     name: Callable[[T], str]
     budget: Callable[[T], Optional[float]]
+    # None: fork where the platform can (workers start with what the parent loaded). A process that runs
+    # other threads (the language server) must not fork: a lock another thread held is held forever in the
+    # child; it passes "forkserver" or "spawn".
+    start_method: Optional[str] = None
 
     def run(self, tasks: list[T], crashed: Callable[[T], R], timed_out: Callable[[T], R]) -> Iterator[R]:
         """Results as they come; for a file that killed its worker `crashed(task)`, for one that overran its
@@ -88,7 +92,8 @@ class _Round(Generic[T, R]):
 
     def run(self, tasks: list[T]) -> Iterator[R]:
         pool = self.pool
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        method = pool.start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        context = multiprocessing.get_context(method)
         # Simple: a worker's note is in the pipe before it starts the file, even if it dies in it.
         started: SimpleQueue[Started] = context.SimpleQueue()
         executor = ProcessPoolExecutor(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +38,8 @@ class RunOptions:
     # Seconds one file may take before its worker is stopped (SL006): AUTO_TIMEOUT scales with the file's
     # size; None keeps no budget, and then small runs are checked in this process.
     file_timeout: Optional[float] = None
+    # How worker processes start (simplelint.pool.WatchedPool.start_method); None: fork where possible.
+    start_method: Optional[str] = None
 
 
 @dataclass
@@ -251,7 +253,8 @@ def available_cpus() -> int:
 def _in_pool(tasks: list[Task], settings: Settings, options: RunOptions, jobs: int) -> Iterator[FileResult]:
     from simplelint.run.pool import WatchedPool
 
-    pool = WatchedPool(_check_file, jobs, _init_worker, (settings, options), lambda task: task[0], _budget(options))
+    name, budget = (lambda task: task[0]), _budget(options)
+    pool = WatchedPool(_check_file, jobs, _init_worker, (settings, options), name, budget, options.start_method)
     return pool.run(tasks, lambda task: _crashed(task[0]), lambda task: _timed_out(task[0], options))
 
 
@@ -300,26 +303,18 @@ def run(
 ) -> RunResult:
     """Check `files` (and stdin's source); `progress(done, total)` is called as each file is done."""
     # Stdin's source stands for the file it is named after: that file is not read for facts as well.
-    extra = _fact_paths(files + ([stdin[0]] if stdin else []), settings)
-    tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
-    results = []
-    for result in _map(tasks, settings, options):
-        results.append(result)
-        if progress is not None:
-            progress(len(results), len(tasks))
+    results, extra = collect(files, settings, options, progress, [stdin[0]] if stdin else [])
     if stdin is not None:
         results.append(check_one(stdin[0], stdin[1], settings, options))
     results.sort(key=lambda r: r.path)
     errors = [e for r in results for e in r.errors]
-    violations = [
-        v for r in results for v in r.violations if v.code in settings.codes_for(r.path) or v.code in FILE_LEVEL
-    ]
+    violations = [v for r in results for v in reported(r, settings)]
     said = Said()
     violations += _project_stage_cached(results, settings, options, errors, said)
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in extra]
     violations = [v for v in violations if v.path not in extra]
-    violations = _suppress(violations, checked, settings)
+    violations = suppress(violations, checked, settings)
     violations.sort(key=lambda v: v.sort_key)
     return RunResult(
         checked,
@@ -329,6 +324,32 @@ def run(
         warnings=said.warnings,
         find_notes=lambda: sorted({*_notes(results, settings, set(extra)), *said.notes}),
     )
+
+
+def collect(
+    files: list[str],
+    settings: Settings,
+    options: RunOptions,
+    progress: Optional[Callable[[int, int], None]] = None,
+    elsewhere: Sequence[str] = (),
+) -> tuple[list[FileResult], dict[str, tuple[str, ...]]]:
+    """The result of every file the run needs, unsorted: the files checked, then those the project rules read
+    only for facts (also returned, with the collectors each is read for). `elsewhere` names files checked by
+    other means (stdin's source): they are not read for facts."""
+    extra = _fact_paths([*files, *elsewhere], settings)
+    tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
+    results = []
+    for result in _map(tasks, settings, options):
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(tasks))
+    return results, extra
+
+
+def reported(result: FileResult, settings: Settings) -> list[Violation]:
+    """The file's own findings that its settings report (file-level ones always)."""
+    codes = settings.codes_for(result.path)
+    return [v for v in result.violations if v.code in codes or v.code in FILE_LEVEL]
 
 
 def _project_rules(settings: Settings) -> list[type[ProjectRule]]:
@@ -407,6 +428,13 @@ def _config(rule: type[ProjectRule], settings: Settings) -> Mapping[str, Any]:
     return config
 
 
+def project_findings(
+    files: list[FileFacts], settings: Settings, errors: list[str], warnings: list[str]
+) -> list[Violation]:
+    """The project rules' findings over these files' facts (what the language server joins on each save)."""
+    return _project_stage(Project(files, settings), errors, Said(warnings))
+
+
 def _project_stage(project: Project, errors: list[str], said: Said) -> list[Violation]:
     rules = _project_rules(project.settings)
     if not rules:
@@ -437,7 +465,8 @@ def _collections_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:
+def suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:
+    """The violations that no `# noqa` of their file suppresses, and SL003's findings where it is enabled."""
     by_path: dict[str, list[Violation]] = {}
     for violation in violations:
         by_path.setdefault(violation.path, []).append(violation)
