@@ -245,6 +245,9 @@ class Project:
     use_cache: bool = False
     # Where a rule may keep state between runs (SL301 its join); None without the cache.
     cache: Optional[Cache] = None
+    # What a long-lived caller (the language server) keeps for rules between joins, in memory: SL301 keeps its
+    # join there and brings it up to date with the files that changed. None for a one-off run.
+    memory: Optional[dict[str, Any]] = None
 
     def facts(self, name: str) -> Iterable[tuple[FileFacts, Any]]:
         for file in self.files:

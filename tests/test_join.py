@@ -526,3 +526,44 @@ def test_a_file_read_only_for_facts_is_not_read_again_when_unchanged(
         output = check("pkg/a.py")
     assert read == ["pkg/a.py"]  # a miss for the edited file; the others' facts were not needed
     assert output == check("--no-cache", "pkg/a.py")
+
+
+def test_a_join_kept_in_memory_is_updated_not_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language server keeps SL301's join between saves: the second call syncs the one changed file and
+    finds what a fresh join finds."""
+    from simplelint.run.runner import project_findings
+    from simplelint.rules.untested import join as join_module
+
+    settings = settings_for(tmp_path, frozenset({"SL301"}))
+    files = {
+        "pkg/a.py": "def used():\n    pass\n\n\ndef unused():\n    pass\n",
+        "tests/test_a.py": "from pkg.a import used\n\n\ndef test_used():\n    used()\n",
+    }
+
+    def facts_of(sources: dict[str, str]) -> list[FileFacts]:
+        found = []
+        for name, text in sorted(sources.items()):
+            path = str(tmp_path / name)
+            context = FileContext(path, text.encode(), settings, module_name=settings.module_name(path),
+                                  is_test=settings.is_test(path))  # fmt: skip
+            tree = python_ast(text.encode())
+            assert tree is not None
+            facts = {UntestedFacts.name: UntestedFacts.collect(tree, context)}
+            found.append(FileFacts(path, context.module_name, context.is_test, False, facts, str(hash(text))))
+        return found
+
+    memory: dict[str, Any] = {}
+    first = project_findings(facts_of(files), settings, [], [], memory)
+    assert [v.context for v in first] == ["unused"]
+    synced: list[list[str]] = []
+    real_update = join_module.Join.update
+
+    def update(self: Any, changed: Any, removed: Any = ()) -> Any:
+        changed = list(changed)
+        synced.append([f.path for f in changed])
+        return real_update(self, changed, removed)
+
+    monkeypatch.setattr(join_module.Join, "update", update)
+    test = files["tests/test_a.py"] + "\n\ndef test_unused():\n    from pkg.a import unused\n\n    unused()\n"
+    second = project_findings(facts_of({**files, "tests/test_a.py": test}), settings, [], [], memory)
+    assert second == [] and synced == [[str(tmp_path / "tests/test_a.py")]]  # one file again; `unused` tested

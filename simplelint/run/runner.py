@@ -429,10 +429,15 @@ def _config(rule: type[ProjectRule], settings: Settings) -> Mapping[str, Any]:
 
 
 def project_findings(
-    files: list[FileFacts], settings: Settings, errors: list[str], warnings: list[str]
+    files: list[FileFacts],
+    settings: Settings,
+    errors: list[str],
+    warnings: list[str],
+    memory: Optional[dict[str, Any]] = None,
 ) -> list[Violation]:
-    """The project rules' findings over these files' facts (what the language server joins on each save)."""
-    return _project_stage(Project(files, settings), errors, Said(warnings))
+    """The project rules' findings over these files' facts (what the language server joins on each save);
+    `memory` is kept by the caller between calls, for rules that update what they joined (SL301)."""
+    return _project_stage(Project(files, settings, memory=memory), errors, Said(warnings))
 
 
 def _project_stage(project: Project, errors: list[str], said: Said) -> list[Violation]:

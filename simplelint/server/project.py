@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from simplelint.run import runner
 from simplelint.config.load import CliOverrides, load_settings
@@ -37,14 +37,15 @@ class Joined:
 class Join:
     """The seam for project-wide findings: holds every file's facts and joins them into findings by path.
 
-    Today `findings()` runs the whole project stage (`runner.project_findings`) over the facts in memory. An
-    incremental join (an index that `update` and `remove` change one file at a time, so that `findings()`
-    recomputes only what that file affects) can replace this class: `new_join` is the one place to change.
+    `findings()` runs the project stage (`runner.project_findings`) over the facts in memory; SL301 keeps its
+    join in `memory` between calls and redoes only what the files that changed since touch (their digests say
+    which).
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.files: dict[str, FileFacts] = {}
+        self.memory: dict[str, Any] = {}
 
     def update(self, facts: FileFacts) -> bool:
         """Take a file's new facts; False when they are what the join already holds (nothing to recompute)."""
@@ -61,7 +62,7 @@ class Join:
         warnings: list[str] = []
         files = [self.files[path] for path in sorted(self.files)]  # the order `check` joins them in
         by_path: dict[str, list[Violation]] = {}
-        for violation in runner.project_findings(files, self.settings, errors, warnings):
+        for violation in runner.project_findings(files, self.settings, errors, warnings, self.memory):
             by_path.setdefault(violation.path, []).append(violation)
         return Joined(by_path, errors, warnings)
 
@@ -108,7 +109,7 @@ def default_settings(root: Path) -> Settings:
 
 def facts_of(result: FileResult) -> FileFacts:
     path = os.path.abspath(result.path)  # documents are known by absolute paths
-    return FileFacts(path, result.module_name, result.is_test, result.is_production, result.facts)
+    return FileFacts(path, result.module_name, result.is_test, result.is_production, result.facts, result.digest)
 
 
 class Cancelled(Exception):

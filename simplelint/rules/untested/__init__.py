@@ -72,6 +72,12 @@ _JOIN = "untested-join"  # the name SL301's join is kept under in the cache
 def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
     """The functions no test reaches, from the join kept in the cache (brought up to date) if there is one."""
     cache = project.cache
+    memory = project.memory
+    kept = memory.pop(_JOIN, None) if memory is not None else None
+    if memory is not None and isinstance(kept, Join) and kept.match_by_name == match_by_name:
+        kept_unreached = kept.sync(project.files)  # the language server's join: only the files that changed
+        memory[_JOIN] = kept  # kept again only once it is up to date (an exception above drops it)
+        return kept_unreached
     lines = cache.get_lines(_JOIN) if cache is not None else None
     join = Join.load(lines, match_by_name) if lines else None
     unreached: Optional[list[Definition]] = None
@@ -85,6 +91,8 @@ def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
         unreached = join.sync(project.files)
     if cache is not None:
         cache.put_lines(_JOIN, join.save())
+    if project.memory is not None:
+        project.memory[_JOIN] = join
     return unreached
 
 
