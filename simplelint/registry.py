@@ -42,8 +42,8 @@ class Family:
 FAMILIES = (
     Family(("SL0",), "core", "Files, syntax and suppressions", None, None),
     Family(("SL1",), "complexity", "Needless complexity", "complexity", "Complexity"),
-    # SL11x-SL12x sit inside SL1's codes but are their own family; their options (none yet) stay in SL1's table.
-    Family(("SL11", "SL12"), "simplification", "Better code is less code", "complexity", "Simplification"),
+    # SL11x-SL12x sit inside SL1's codes but are their own family, with their own table (no options yet).
+    Family(("SL11", "SL12"), "simplification", "Better code is less code", "simplification", "Simplification"),
     Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
     Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
     Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),

@@ -400,3 +400,11 @@ def test_workers_are_capped_at_files_and_cpus(
 def test_negative_jobs_is_a_usage_error(project: Path) -> None:
     result = invoke("check", "-j", "-1", "a.py")
     assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.stderr
+
+
+def test_the_simplification_family_has_its_own_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.simplelint.simplification]\nfoo = 1\n", encoding="utf-8")
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "a.py")])
+    assert result.exit_code == 2
+    assert "unknown key `foo` in [tool.simplelint.simplification]. This table has no keys yet." in result.stderr

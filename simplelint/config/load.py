@@ -167,9 +167,8 @@ def _unknown_key(raw: RawConfig, keys: KeyPath, allowed: Sequence[str], table: s
     key = str(keys[-1])
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""
-    return ConfigError(
-        f"{raw.where(*keys)}: unknown key `{key}` in {table}.{hint} Valid keys: {', '.join(sorted(allowed))}."
-    )
+    valid = f"Valid keys: {', '.join(sorted(allowed))}." if allowed else "This table has no keys yet."
+    return ConfigError(f"{raw.where(*keys)}: unknown key `{key}` in {table}.{hint} {valid}")
 
 
 def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Kind) -> None:
