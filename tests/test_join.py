@@ -232,6 +232,8 @@ def unreached(definitions: list[Definition]) -> set[tuple[Any, ...]]:
 
 
 def same_state(one: Join, other: Join) -> bool:
+    for join in (one, other):
+        join._parse(list(join._unparsed))  # what a join holds, as it would use it
     return (one.files, one.defs, one.tokens, one.skipped) == (other.files, other.defs, other.tokens, other.skipped) and (
         json.dumps(one.compiled) == json.dumps(other.compiled)
     )
@@ -245,6 +247,7 @@ def stale(join: Join, project: RandomProject) -> list[str]:
     mine, theirs = identities(join), identities(reference)
     lines = join.save()
     saved = [scopes for line in lines[1 : json.loads(lines[0])["chunks"] + 1] for scopes in unpacked(json.loads(line)[2])]
+    join._parse(list(join._unparsed))  # what the join holds, as it would use it
     found = []
     for token, compiled, scopes in zip(join.tokens, join.compiled, saved):
         if compiled is not None:
@@ -481,9 +484,12 @@ def saved_join(cache: Path) -> Path:
         lambda lines: [lines[0].replace('"chunks":1', '"chunks":2')] + lines[1:],
         lambda lines: lines[:-1] + [json.dumps(json.loads(lines[-1])[:-2] + [[999999], []])],
         lambda lines: lines[:-1] + [lines[-1].replace("[[", "[[999999, ", 1)],
+        lambda lines: lines[:1] + [json.dumps([["q:x"], "[[[], [], [], [], []]]", "[[], [[]]]"])] + lines[2:],
+        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, json.dumps([[["x"], [7], [1], [], [[1]]]] * 1024), "[]"])]
+        + lines[2:],
+        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, json.dumps([None] * 1024), json.dumps([[], [[]] * 1024])])]
+        + lines[2:],
         lambda lines: lines[:1] + [json.dumps([["q:x"], [[[], [], [], [], []]], "[[], [[]]]"])] + lines[2:],
-        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, [[["x"], [7], [1], [], [[1]]]] * 1024, "[]"])] + lines[2:],
-        lambda lines: lines[:1] + [json.dumps([["q:x"] * 1024, [None] * 1024, "[[], [[]]]"])] + lines[2:],
         lambda lines: lines[:1],
     ],
 )

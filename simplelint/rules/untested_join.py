@@ -714,8 +714,9 @@ class Join:
         self.tokens: list[str] = []
         self.compiled: list[Optional[Compiled]] = []
         self.scopes: list[list[str]] = []  # of each compiled token (empty for one not compiled)
-        # Chunk -> its scopes as loaded (still JSON: only a changed interface needs them) and how many.
-        self._unread: dict[int, tuple[str, int]] = {}
+        # Chunk -> its compiled tokens and their scopes as loaded, still JSON, and how many: a chunk is
+        # parsed when first used (a run whose edits leave the walk alone uses none).
+        self._unparsed: dict[int, tuple[str, str, int]] = {}
         self._index: Optional[_Index] = None
         self._unreached: Optional[set[int]] = None  # what the last walk did not reach; None: walk again
         self._ids: dict[str, int] = {}
@@ -750,7 +751,7 @@ class Join:
         """Replace the facts of `changed` files (new ones included) and drop the `removed` paths; the
         definitions no test reaches then."""
         # What the changes touched, where anything was resolved that could depend on it.
-        touched = _Touched() if self._index is not None or any(self.compiled) else None
+        touched = _Touched() if self._index is not None or self._unparsed or any(self.compiled) else None
         for path in removed:
             self._put(path, None, "", False, touched)
         for file in changed:
@@ -760,7 +761,7 @@ class Join:
                 self.skipped[file.path] = file.digest
         if touched is not None and touched.names:
             self.index.invalidate(touched.names)
-            self._read_scopes(list(self._unread))
+            self._parse(list(self._unparsed))
             for token, scopes in enumerate(self.scopes):
                 if not touched.scopes.isdisjoint(scopes):
                     self.compiled[token], self.scopes[token] = None, []
@@ -896,6 +897,8 @@ class Join:
         return cast(_CompiledClass, self._compiled(self._token_id(f"b:{name}")))
 
     def _compiled(self, token: int) -> Compiled:
+        if self._unparsed:
+            self._parse([token // CHUNK])
         compiled = self.compiled[token]
         if compiled is None:
             self._touch(token)  # first: it reads the chunk's saved scopes, of which this token's are replaced
@@ -905,20 +908,22 @@ class Join:
 
     # --- kept between runs ------------------------------------------------------------------------------
 
-    def _read_scopes(self, chunks: Iterable[int]) -> None:
+    def _parse(self, chunks: Iterable[int]) -> None:
         for chunk in chunks:
-            if chunk in self._unread:
-                text, count = self._unread.pop(chunk)
-                names, rows = json.loads(text)
-                if len(rows) != count:
-                    raise ValueError("a chunk's scopes match its tokens")
+            if chunk in self._unparsed:
+                compiled, scopes, count = self._unparsed.pop(chunk)
+                entries = json.loads(compiled)
+                names, rows = json.loads(scopes)
+                if len(entries) != count or len(rows) != count:
+                    raise ValueError("a chunk's compiled tokens and scopes match its tokens")
+                self.compiled[chunk * CHUNK : chunk * CHUNK + count] = entries
                 self.scopes[chunk * CHUNK : chunk * CHUNK + count] = [[names[i] for i in row] for row in rows]
 
     def _touch(self, token: int) -> None:
         """The saved line of this token's chunk is out of date: it will be dumped again, scopes and all."""
         chunk = token // CHUNK
         if chunk < len(self._saved_chunks):
-            self._read_scopes([chunk])
+            self._parse([chunk])
             self._saved_chunks[chunk] = None
 
     def save(self) -> list[str]:
@@ -931,8 +936,8 @@ class Join:
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                line = _dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK],
-                                   _packed(self.scopes[start : start + CHUNK])])  # fmt: skip
+                compiled = _dumps(self.compiled[start : start + CHUNK])
+                line = _dumps([self.tokens[start : start + CHUNK], compiled, _packed(self.scopes[start : start + CHUNK])])
             chunks.append(line)
         files = {}
         for path, file in self.files.items():
@@ -966,7 +971,7 @@ class Join:
         used.update(i for token, i in self._ids.items() if token.startswith("b:"))
         live = sorted(used)
         number = {token: i for i, token in enumerate(live)}
-        self._read_scopes(list(self._unread))
+        self._parse(list(self._unparsed))
         self.tokens = [self.tokens[t] for t in live]
         self.compiled = [self.compiled[t] for t in live]
         self.scopes = [self.scopes[t] for t in live]
@@ -998,12 +1003,12 @@ class Join:
         chunks = int(header["chunks"])
         for chunk, line in enumerate(lines[1 : chunks + 1]):
             tokens, compiled, scopes = json.loads(line)
-            if len(tokens) != len(compiled) or len(join.tokens) % CHUNK or not isinstance(scopes, str):
-                raise ValueError("chunks of tokens are whole, and compiled entries match tokens")
+            if len(join.tokens) % CHUNK or not isinstance(compiled, str) or not isinstance(scopes, str):
+                raise ValueError("chunks of tokens are whole, their compiled tokens and scopes JSON")
             join.tokens.extend(tokens)
-            join.compiled.extend(compiled)
+            join.compiled.extend(None for _ in tokens)
             join.scopes.extend([] for _ in tokens)
-            join._unread[chunk] = (scopes, len(tokens))
+            join._unparsed[chunk] = (compiled, scopes, len(tokens))
         join._saved_chunks = list(lines[1 : chunks + 1])
         for line in lines[chunks + 1 :]:
             path, digest, is_test, module, imports, stars, classes, refs, rows = json.loads(line)
