@@ -716,14 +716,18 @@ class Join:
         self.tokens: list[str] = []
         self.compiled: list[Optional[Compiled]] = []
         self.scopes: list[list[str]] = []  # of each compiled token (empty for one not compiled)
-        # Chunk -> its scopes as loaded (still JSON: only a changed interface needs them) and how many.
-        self._unread: dict[int, tuple[str, int]] = {}
+        # Chunk -> its compiled tokens and their scopes as loaded, still JSON, and how many: a chunk is
+        # parsed when first used (a run whose edits leave the walk alone uses none).
+        self._unparsed: dict[int, tuple[str, str, int]] = {}
         self._index: Optional[_Index] = None
         self._unreached: Optional[set[int]] = None  # what the last walk did not reach; None: walk again
         self._ids: dict[str, int] = {}
         self._next_key = 0
         # What `save` reuses: the saved line of each file and of each chunk of tokens (None: changed since).
         self._saved: dict[str, str] = {}
+        # A loaded file is parsed when first used, as chunks are; meanwhile its header says (digest, is_test).
+        self._unparsed_files: dict[str, tuple[str, bool]] = {}
+        self._unreached_files: set[str] = set()  # of those, the ones that hold functions the walk did not reach
         self._saved_chunks: list[Optional[str]] = []
         self._live = 0  # tokens in use at the last compaction (0: all of them, at the first save)
 
@@ -731,6 +735,7 @@ class Join:
     def index(self) -> _Index:
         """The index, built from the files' interfaces when first needed."""
         if self._index is None:
+            self._parse_files(list(self._unparsed_files))
             self._index = _Index(self.defs)
             for path, file in self.files.items():
                 self._index.add(path, self._parts(file))
@@ -739,6 +744,7 @@ class Join:
     def sync(self, files: Sequence[FileFacts]) -> list[Definition]:
         """Update to exactly these files: those whose digest it knows are not read again."""
         known = {path: file.digest for path, file in self.files.items()} | self.skipped
+        known |= {path: digest for path, (digest, _) in self._unparsed_files.items()}
         changed = [f for f in files if not f.digest or known.get(f.path) != f.digest or self._moved(f)]
         paths = {f.path for f in files}
         return self.update(changed, [path for path in known if path not in paths])
@@ -746,13 +752,15 @@ class Join:
     def _moved(self, file: FileFacts) -> bool:
         """A known file whose test status changed (its settings did): read again."""
         mine = self.files.get(file.path)
+        if file.path in self._unparsed_files:
+            return self._unparsed_files[file.path][1] != file.is_test
         return mine is not None and mine.is_test != file.is_test
 
     def update(self, changed: Iterable[FileFacts], removed: Iterable[str] = ()) -> list[Definition]:
         """Replace the facts of `changed` files (new ones included) and drop the `removed` paths; the
         definitions no test reaches then."""
         # What the changes touched, where anything was resolved that could depend on it.
-        touched = _Touched() if self._index is not None or any(self.compiled) else None
+        touched = _Touched() if self._index is not None or self._unparsed or any(self.compiled) else None
         for path in removed:
             self._put(path, None, "", False, touched)
         for file in changed:
@@ -762,19 +770,24 @@ class Join:
                 self.skipped[file.path] = file.digest
         if touched is not None and touched.names:
             self.index.invalidate(touched.names)
-            self._read_scopes(list(self._unread))
+            self._parse(list(self._unparsed))
             for token, scopes in enumerate(self.scopes):
                 if not touched.scopes.isdisjoint(scopes):
                     self.compiled[token], self.scopes[token] = None, []
                     self._touch(token)
         if self._unreached is None:
+            self._parse_files(list(self._unparsed_files))
             self._unreached = set(self.defs) - _Walk(self).run()
+        self._parse_files(self._unreached_files & self._unparsed_files.keys())
+        if not self._unreached <= self.defs.keys():
+            raise ValueError("what the last walk did not reach are functions of the join")
         return [info for key, info in self.defs.items() if key in self._unreached]
 
     def _put(
         self, path: str, facts: Optional[dict[str, Any]], digest: str, is_test: bool, touched: Optional[_Touched]
     ) -> None:
         """Replace a file's part (None: take it out), noting what that touched."""
+        self._parse_files([path])
         self.skipped.pop(path, None)
         self._saved.pop(path, None)
         old = self.files.get(path)
@@ -900,6 +913,8 @@ class Join:
         return cast(_CompiledClass, self._compiled(self._token_id(f"b:{name}")))
 
     def _compiled(self, token: int) -> Compiled:
+        if self._unparsed:
+            self._parse([token // CHUNK])
         compiled = self.compiled[token]
         if compiled is None:
             self._touch(token)  # first: it reads the chunk's saved scopes, of which this token's are replaced
@@ -909,20 +924,22 @@ class Join:
 
     # --- kept between runs ------------------------------------------------------------------------------
 
-    def _read_scopes(self, chunks: Iterable[int]) -> None:
+    def _parse(self, chunks: Iterable[int]) -> None:
         for chunk in chunks:
-            if chunk in self._unread:
-                text, count = self._unread.pop(chunk)
-                names, rows = json.loads(text)
-                if len(rows) != count:
-                    raise ValueError("a chunk's scopes match its tokens")
+            if chunk in self._unparsed:
+                compiled, scopes, count = self._unparsed.pop(chunk)
+                entries = json.loads(compiled)
+                names, rows = json.loads(scopes)
+                if len(entries) != count or len(rows) != count:
+                    raise ValueError("a chunk's compiled tokens and scopes match its tokens")
+                self.compiled[chunk * CHUNK : chunk * CHUNK + count] = entries
                 self.scopes[chunk * CHUNK : chunk * CHUNK + count] = [[names[i] for i in row] for row in rows]
 
     def _touch(self, token: int) -> None:
         """The saved line of this token's chunk is out of date: it will be dumped again, scopes and all."""
         chunk = token // CHUNK
         if chunk < len(self._saved_chunks):
-            self._read_scopes([chunk])
+            self._parse([chunk])
             self._saved_chunks[chunk] = None
 
     def save(self) -> list[str]:
@@ -935,13 +952,14 @@ class Join:
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                line = _dumps([self.tokens[start : start + CHUNK], self.compiled[start : start + CHUNK],
-                                   _packed(self.scopes[start : start + CHUNK])])  # fmt: skip
+                compiled = _dumps(self.compiled[start : start + CHUNK])
+                line = _dumps([self.tokens[start : start + CHUNK], compiled, _packed(self.scopes[start : start + CHUNK])])
             chunks.append(line)
         files = {}
-        for path, file in self.files.items():
+        for path in [*self.files, *self._unparsed_files]:
             line = self._saved.get(path)
             if line is None:
+                file = self.files[path]
                 rows = [
                     [key, info.qualname, info.flags, *info.position, *info.body, info.returns, info.triggers,
                      info.tokens]  # fmt: skip
@@ -959,19 +977,31 @@ class Join:
             "skipped": self.skipped,
             "match_by_name": self.match_by_name,
             "unreached": sorted(self._unreached) if self._unreached is not None else None,
+            "unreached_files": sorted(self._holding_unreached()),
+            "files": {path: self._known(path) for path in files},
         }
         return [_dumps(header), *chunks, *files.values()]
+
+    def _holding_unreached(self) -> set[str]:
+        """The files that hold functions the last walk did not reach."""
+        parsed = {self.defs[key].path for key in self._unreached or () if key in self.defs}
+        return parsed | (self._unreached_files & self._unparsed_files.keys())
+
+    def _known(self, path: str) -> tuple[str, bool]:
+        file = self.files.get(path)
+        return (file.digest, file.is_test) if file is not None else self._unparsed_files[path]
 
     def _compact(self) -> None:
         """Renumber the tokens still used (by a function, by a file's import-time code, or as a class),
         dropping the others; every line is dumped again."""
+        self._parse_files(list(self._unparsed_files))
         used = {t for file in self.files.values() for t in file.refs}
         for info in self.defs.values():
             used.update(info.tokens, info.triggers)
         used.update(i for token, i in self._ids.items() if token.startswith("b:"))
         live = sorted(used)
         number = {token: i for i, token in enumerate(live)}
-        self._read_scopes(list(self._unread))
+        self._parse(list(self._unparsed))
         self.tokens = [self.tokens[t] for t in live]
         self.compiled = [self.compiled[t] for t in live]
         self.scopes = [self.scopes[t] for t in live]
@@ -983,6 +1013,26 @@ class Join:
             file.refs = [number[t] for t in file.refs]
         self._live = max(len(live), CHUNK)
         self._saved_chunks, self._saved = [], {}
+
+    def _parse_files(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            if self._unparsed_files.pop(path, None) is None:
+                continue
+            line = self._saved[path]
+            mine, digest, is_test, module, imports, stars, classes, refs, rows = json.loads(line)
+            if mine != path:
+                raise ValueError("files' lines in the order of the header")
+            keys = []
+            for row in rows:
+                key, qualname, flags, line_, column, end_line, end_column, start, end, returns, triggers, tokens = row
+                if not isinstance(key, int) or key in self.defs or key >= self._next_key:
+                    raise ValueError("a definition's key is unique and below next_key")
+                keys.append(key)
+                self.defs[key] = Definition(
+                    path, qualname, flags, (line_, column, end_line, end_column), (start, end), bool(is_test),
+                    returns, triggers, tokens,
+                )  # fmt: skip
+            self.files[path] = _File(digest, bool(is_test), module, imports, stars, classes, keys, refs)
 
     @classmethod
     def load(cls, lines: Sequence[str], match_by_name: bool = True) -> Optional[Join]:
@@ -1003,27 +1053,18 @@ class Join:
         chunks = int(header["chunks"])
         for chunk, line in enumerate(lines[1 : chunks + 1]):
             tokens, compiled, scopes = json.loads(line)
-            if len(tokens) != len(compiled) or len(join.tokens) % CHUNK or not isinstance(scopes, str):
-                raise ValueError("chunks of tokens are whole, and compiled entries match tokens")
+            if len(join.tokens) % CHUNK or not isinstance(compiled, str) or not isinstance(scopes, str):
+                raise ValueError("chunks of tokens are whole, their compiled tokens and scopes JSON")
             join.tokens.extend(tokens)
-            join.compiled.extend(compiled)
+            join.compiled.extend(None for _ in tokens)
             join.scopes.extend([] for _ in tokens)
-            join._unread[chunk] = (scopes, len(tokens))
+            join._unparsed[chunk] = (compiled, scopes, len(tokens))
         join._saved_chunks = list(lines[1 : chunks + 1])
-        for line in lines[chunks + 1 :]:
-            path, digest, is_test, module, imports, stars, classes, refs, rows = json.loads(line)
-            keys = []
-            for row in rows:
-                key, qualname, flags, line_, column, end_line, end_column, start, end, returns, triggers, tokens = row
-                if not isinstance(key, int) or key in join.defs or key >= join._next_key:
-                    raise ValueError("a definition's key is unique and below next_key")
-                keys.append(key)
-                join.defs[key] = Definition(
-                    path, qualname, flags, (line_, column, end_line, end_column), (start, end), bool(is_test),
-                    returns, triggers, tokens,
-                )  # fmt: skip
-            join.files[path] = _File(digest, bool(is_test), module, imports, stars, classes, keys, refs)
-            join._saved[path] = line
-        if join._unreached is not None and not join._unreached <= join.defs.keys():
-            raise ValueError("what the last walk did not reach are functions of the join")
+        files = header["files"]
+        if len(files) != len(lines) - chunks - 1:
+            raise ValueError("a line for each file")
+        for (path, (digest, is_test)), line in zip(files.items(), lines[chunks + 1 :]):
+            join._unparsed_files[str(path)] = (str(digest), bool(is_test))
+            join._saved[str(path)] = line
+        join._unreached_files = set(header["unreached_files"])
         return join
