@@ -952,8 +952,8 @@ class Join:
         for start in range(0, len(self.tokens), CHUNK):
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
-                compiled = _dumps(self.compiled[start : start + CHUNK])
-                line = _dumps([self.tokens[start : start + CHUNK], compiled, _packed(self.scopes[start : start + CHUNK])])
+                end = start + CHUNK
+                line = _dumps([self.tokens[start:end], _dumps(self.compiled[start:end]), _packed(self.scopes[start:end])])
             chunks.append(line)
         files = {}
         for path in [*self.files, *self._unparsed_files]:
