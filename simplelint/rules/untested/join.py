@@ -953,7 +953,8 @@ class Join:
             line = self._saved_chunks[start // CHUNK] if start // CHUNK < len(self._saved_chunks) else None
             if line is None:
                 end = start + CHUNK
-                line = _dumps([self.tokens[start:end], _dumps(self.compiled[start:end]), _packed(self.scopes[start:end])])
+                compiled, scopes = _dumps(self.compiled[start:end]), _packed(self.scopes[start:end])
+                line = _dumps([self.tokens[start:end], compiled, scopes])
             chunks.append(line)
         files = {}
         for path in [*self.files, *self._unparsed_files]:
