@@ -29,10 +29,25 @@ from simplelint.ruleinfo import FileFacts, Invalid, Project, ProjectRule, Valid
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
 
-__all__ = ["NO_PRODUCTION_NOTE", "TABLE", "Chains", "PandasInProductionViaImport", "banned_root", "checked_files"]
+__all__ = [
+    "NO_PRODUCTION_NOTE", "TABLE", "Chains", "PandasInProductionViaImport", "ProjectImportRule", "banned_root",
+    "checked_files",
+]  # fmt: skip
 
 
-class PandasInProductionViaImport(ProjectRule):
+class ProjectImportRule(ProjectRule):
+    """What SL402 and SL403 share: the note when nothing is production code, and the files read for facts."""
+
+    @classmethod
+    def run_note(cls, files: Sequence[FileFacts]) -> str:
+        return note(files)
+
+    @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        return project_paths(settings, files)
+
+
+class PandasInProductionViaImport(ProjectImportRule):
     """
     ## What it does
     Flags an import, in a production module, of a module of the same project that imports pandas (or
@@ -128,14 +143,6 @@ class PandasInProductionViaImport(ProjectRule):
             message="through shop.b -> shop.a -> pandas",
         ),
     ]
-
-    @classmethod
-    def run_note(cls, files: Sequence[FileFacts]) -> str:
-        return note(files)
-
-    @classmethod
-    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
-        return project_paths(settings, files)
 
     @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:

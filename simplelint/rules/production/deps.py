@@ -9,10 +9,9 @@ from collections.abc import Mapping, Sequence
 
 from simplelint.rules.production.env_query import normalise
 from simplelint.rules.production.graph import ModuleGraph, ResolvedImport
-from simplelint.rules.production import Chains, checked_files, finding, module_graph, project_paths
-from simplelint.rules.production.contracts import OPTIONS, PYTHON, TABLE, Contract, contracts, note
-from simplelint.ruleinfo import FileFacts, Invalid, Project, ProjectRule, Valid
-from simplelint.config.settings import Settings
+from simplelint.rules.production import Chains, ProjectImportRule, checked_files, finding, module_graph
+from simplelint.rules.production.contracts import OPTIONS, PYTHON, TABLE, Contract, contracts
+from simplelint.ruleinfo import FileFacts, Invalid, Project, Valid
 from simplelint.engine.violation import Violation
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from simplelint.rules.production.environment import Environment
 
 
-class PandasInProductionViaDependency(ProjectRule):
+class PandasInProductionViaDependency(ProjectImportRule):
     """
     ## What it does
     Flags an import, in a production module, of a third-party package whose installed metadata requires
@@ -77,14 +76,6 @@ class PandasInProductionViaDependency(ProjectRule):
             message="Production code imports click through simplelint ",
         ),
     ]
-
-    @classmethod
-    def run_note(cls, files: Sequence[FileFacts]) -> str:
-        return note(files)
-
-    @classmethod
-    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
-        return project_paths(settings, files)
 
     @classmethod
     def cache_stamp(cls, project: Project, config: Mapping[str, Any]) -> str:
