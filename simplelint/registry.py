@@ -45,6 +45,7 @@ FAMILIES = (
     Family(("SL2",), "type-hints", "Type hints", "type-hints"),
     Family(("SL3",), "tests", "Untested functions", "tests"),
     Family(("SL4",), "production-imports", "No pandas in production code", "production-imports"),
+    Family(("SL6",), "compute", "Heavy computation in numpy", "compute"),
 )
 
 RULE_MODULES = (
@@ -55,6 +56,7 @@ RULE_MODULES = (
     "simplelint.rules.untested",
     "simplelint.rules.production_direct",
     "simplelint.rules.production",
+    "simplelint.rules.compute",
 )
 
 ENTRY_POINT_GROUP = "simplelint.rules"
