@@ -25,9 +25,9 @@ ARRAY, LENGTH, GENERATOR = "array", "length", "generator"
 CONSTRUCTORS = frozenset(
     """array asarray asanyarray ascontiguousarray asfortranarray copy zeros ones empty full zeros_like
     ones_like empty_like full_like arange linspace logspace geomspace eye identity diag diagflat tri tril triu
-    vander fromfunction fromiter frombuffer fromfile loadtxt genfromtxt load concatenate stack vstack hstack
+    vander fromfunction fromiter frombuffer fromfile loadtxt genfromtxt concatenate stack vstack hstack
     dstack column_stack append insert delete repeat tile roll flip fliplr flipud rot90 reshape ravel transpose
-    squeeze expand_dims atleast_1d atleast_2d cumsum cumprod diff gradient sort argsort outer convolve
+    squeeze expand_dims atleast_1d atleast_2d cumsum cumprod diff sort argsort outer convolve
     correlate polyval interp clip abs absolute sqrt square exp exp2 expm1 log log2 log10 log1p sin cos tan
     arcsin arccos arctan arctan2 sinh cosh tanh floor ceil rint round around sign minimum maximum power
     multiply add subtract divide true_divide hypot real imag conj conjugate nan_to_num unique histogram_bin_edges
@@ -111,6 +111,9 @@ class Known:
 
     arrays: frozenset[str]
     lengths: frozenset[str]
+    # Names the function (or module) uses as containers anywhere (`w[0]`, `len(w)`, `w.shape`, `for v in w`):
+    # not scalars, whatever they hold, so `x * w` in a loop is no element-wise arithmetic.
+    containers: frozenset[str] = frozenset()
 
 
 def is_array_annotation(annotation: cst.BaseExpression, names: Names) -> bool:
@@ -131,6 +134,7 @@ class ArrayScan:
     def __init__(self, module: cst.Module, names: Names) -> None:
         self.names = names
         self.at: dict[int, Known] = {}
+        self.containers = [containers(module.body)]
         self.block(module.body, {})
 
     # Expressions
@@ -189,7 +193,9 @@ class ArrayScan:
             return ARRAY if shaped or (function in RANDOM and _has_keyword(call, "size")) else None
         if short == "where":  # `np.where(cond)` gives a tuple of index arrays; three arguments an array
             return ARRAY if len(call.args) == 3 else None
-        if short in ("size",) and len(call.args) == 1:
+        if any(arg.keyword is not None and arg.keyword.value.startswith(("return", "retstep")) for arg in call.args):
+            return None  # `np.unique(x, return_counts=True)`, `np.linspace(..., retstep=True)`: tuples
+        if short == "size" and len(call.args) == 1:
             return LENGTH if self.kind(call.args[0].value, state) == ARRAY else None
         return ARRAY if short in CONSTRUCTORS else None
 
@@ -228,10 +234,10 @@ class ArrayScan:
         for part in parts:
             self.expression(part, inner)
 
-    @staticmethod
-    def known(state: State) -> Known:
+    def known(self, state: State) -> Known:
         arrays = frozenset(name for name, kind in state.items() if kind == ARRAY)
-        return Known(arrays, frozenset(name for name, kind in state.items() if kind == LENGTH))
+        lengths = frozenset(name for name, kind in state.items() if kind == LENGTH)
+        return Known(arrays, lengths, self.containers[-1])
 
     # Bindings
 
@@ -387,7 +393,9 @@ class ArrayScan:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 inner.pop(star.name.value, None)
+        self.containers.append(self.containers[-1] | containers([node.body]))
         self.body(node.body, inner)
+        self.containers.pop()
         state.pop(node.name.value, None)
 
     def on_ClassDef(self, node: cst.ClassDef, state: State) -> None:
@@ -499,6 +507,29 @@ def _bindings(roots: Sequence[cst.CSTNode]) -> list[tuple[str, Optional[cst.Base
             found.extend((name, None) for name in _names_bound_by_small(node))
         stack.extend(children(node))
     return found
+
+
+_CONTAINER_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T"})
+
+
+def containers(roots: Sequence[cst.CSTNode]) -> frozenset[str]:
+    """Names subscripted, measured with `len`, asked for `.shape`/`.ndim`/`.size`/`.dtype`/`.T` or iterated."""
+    found: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
+            found.add(node.value.value)
+        elif isinstance(node, cst.Attribute) and node.attr.value in _CONTAINER_ATTRIBUTES:
+            if isinstance(node.value, cst.Name):
+                found.add(node.value.value)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len":
+            if node.args and isinstance(node.args[0].value, cst.Name):
+                found.add(node.args[0].value.value)
+        elif isinstance(node, (cst.For, cst.CompFor)) and isinstance(node.iter, cst.Name):
+            found.add(node.iter.value)
+        stack.extend(children(node))
+    return frozenset(found)
 
 
 @dataclass

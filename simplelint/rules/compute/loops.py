@@ -345,7 +345,7 @@ class ElementLoop(ComputeRule):
             "        total += x * x\n    return total\n",
             count=1,
             message="Loop over the elements of `signal` does array math one element at a time: "
-            "write `total += (signal * signal).sum()`",
+            "write `total += signal @ signal`",
         ),
         Invalid(
             "import numpy as xp\n\ndef f(n: int) -> int:\n    a = xp.random.normal(0, 1, size=n)\n    count = 0\n"
@@ -576,7 +576,7 @@ class NestedIndexLoops(ComputeRule):
             "            for j in range(len(y)):\n                d[i, j] = (x[i] - y[j]) ** 2\n        return d\n"
             "    return inner\n",
             count=1,
-            message="element-wise",
+            message="compute element-wise arithmetic one element at a time",
         ),
     ]
 
@@ -587,7 +587,8 @@ class NestedIndexLoops(ComputeRule):
         body, head = found
         kind = nest_kind(body)
         advice = NEST_ADVICE[kind].format(np=self.names.numpy)
-        self.report(node, f"Nested loops over {subject(body, head)} compute a {kind} one element at a time: {advice}")
+        what = kind if kind.startswith("element") else f"a {kind}"
+        self.report(node, f"Nested loops over {subject(body, head)} compute {what} one element at a time: {advice}")
 
 
 for _rule in (IndexLoop, ElementLoop, ArrayComprehension, NestedIndexLoops):

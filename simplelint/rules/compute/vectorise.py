@@ -48,7 +48,8 @@ class NotVectorisable(Exception):
 
 
 def code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
+    """The node's code on one line (it goes into a message)."""
+    return " ".join(_EMPTY.code_for_node(node).split())
 
 
 def key(node: cst.CSTNode) -> str:
@@ -63,6 +64,7 @@ class Head:
     indices: dict[str, str] = field(default_factory=dict)  # index name -> array it runs along ("" if unknown)
     elements: dict[str, str] = field(default_factory=dict)  # element name -> array it takes elements from
     whole: bool = True  # from 0 to the full length: dropping `[i]` keeps the same elements
+    bound: Optional[cst.BaseExpression] = None  # a range's end
 
     @property
     def array(self) -> str:
@@ -122,15 +124,17 @@ def head_of(target: cst.BaseExpression, iterable: cst.BaseExpression, known: Kno
 
 
 def _range_head(index: str, values: list[cst.BaseExpression], known: Known, names: Names) -> Optional[Head]:
-    start = _int(values[0]) if len(values) == 2 else 0
+    """`range(len(a))`, `range(1, a.shape[0] - 1)`, `range(n)`: any range from an integer; the body decides
+    whether it indexes arrays. `whole` when it runs over a known array's full length."""
+    start = _int(values[0]) if len(values) >= 2 else 0
+    if start is None or len(values) > 2:
+        return None
     stop = values[-1]
     shortened = isinstance(stop, cst.BinaryOperation) and isinstance(stop.operator, cst.Subtract)
-    if isinstance(stop, cst.BinaryOperation) and isinstance(stop.operator, cst.Subtract) and _int(stop.right):
+    if shortened and isinstance(stop, cst.BinaryOperation) and _int(stop.right) is not None:
         stop = stop.left
     array = length_of(stop, known, names)
-    if start is None or array is None:
-        return None
-    return Head({index: array}, whole=start == 0 and not shortened)
+    return Head({index: array or ""}, whole=array is not None and start == 0 and not shortened, bound=values[-1])
 
 
 def _names(target: cst.BaseExpression) -> Optional[list[str]]:
@@ -231,7 +235,8 @@ class Body:
             self.suite(node.orelse.body)
         self.conditions.pop()
         taken, other = self.actions[start:middle], self.actions[middle:]
-        if len(taken) == 1 == len(other) and taken[0].kind == other[0].kind == "write":
+        plain_else = isinstance(node.orelse, cst.Else)
+        if plain_else and len(taken) == 1 == len(other) and taken[0].kind == other[0].kind == "write":
             if key(taken[0].target) == key(other[0].target) and other[0].orelse is None:
                 taken[0].orelse = other[0].value  # `if c: t[i] = v` / `else: t[i] = w`: one `np.where`
                 del self.actions[middle:]
@@ -240,6 +245,8 @@ class Body:
         head = head_of(node.target, node.iter, self.known, self.names)
         if head is None or head.elements or set(head.indices) & set(self.indices):
             raise NotVectorisable
+        if head.bound is not None and any(_mentions(head.bound, index) for index in self.indices):
+            raise NotVectorisable  # a triangular loop, `range(i)`: no plain whole-array form
         self.heads.append(head)
         self.indices.update(head.indices)
         self.level += 1
@@ -397,8 +404,11 @@ class Body:
         if name in self.elements:
             self.touched = True
             return True
-        if name in self.known.arrays:
-            raise NotVectorisable  # a whole array in per-element arithmetic: a broadcast, not this loop
+        if name in self.known.arrays or (name in self.known.containers and name not in self.binds):
+            raise NotVectorisable  # a whole array or sequence in per-element arithmetic: a broadcast, not this loop
+        return self.read(name)
+
+    def read(self, name: str) -> bool:
         self.reads.append((name, self.level, self.position))
         return name in self.derived or name in self.accumulated
 
@@ -450,15 +460,19 @@ class Body:
         if isinstance(base, cst.Name) and base.value in self.known.arrays:
             self.element_reads.setdefault(base.value, set()).add(key(expr))
             return False
+        if isinstance(base, cst.Name) and base.value not in self.indices and base.value not in self.elements:
+            return self.read(base.value)  # `w[0]`, `params["k"]`
         return self.value(base)
 
     def element_root(self, expr: cst.Subscript, writing: bool) -> Optional[str]:
         """The array whose element `expr` is, when an index of it follows the loop (`a[i]`, `a[i, 0]`,
         `a[i][j]`, `a[i + 1]` when reading); None when no index depends on the loop."""
         indexed = False
+        sliced = False
         for element in expr.slice:
             if isinstance(element.slice, cst.Slice):
                 self.slice(element.slice)
+                sliced = True
                 continue
             if not isinstance(element.slice, cst.Index):
                 raise NotVectorisable
@@ -482,6 +496,8 @@ class Body:
             root = base
         if not indexed:
             return None
+        if sliced:
+            raise NotVectorisable  # `a[:, i]`: each iteration already works on a whole row or column
         if not (isinstance(root, cst.Name) and root.value in self.known.arrays):
             raise NotVectorisable  # indexing a list or an unknown object element by element
         return root.value
@@ -585,6 +601,9 @@ def _reduction(name: str, value: cst.BaseExpression) -> Optional[tuple[str, cst.
             return ("prod" if isinstance(operator, cst.Multiply) else "sum"), value.right
         if _is_name(value.right, {name}) and isinstance(operator, (cst.Add, cst.Multiply)):
             return ("prod" if isinstance(operator, cst.Multiply) else "sum"), value.left
+        rest = _without_leading(value, name)
+        if rest is not None:
+            return "sum", rest
     if (
         isinstance(value, cst.Call)
         and isinstance(value.func, cst.Name)
@@ -597,6 +616,19 @@ def _reduction(name: str, value: cst.BaseExpression) -> Optional[tuple[str, cst.
             return value.func.value, second
         if _is_name(second, {name}) and not _mentions(first, name):
             return value.func.value, first
+    return None
+
+
+def _without_leading(value: cst.BinaryOperation, name: str) -> Optional[cst.BaseExpression]:
+    """`s + a + b` (`(s + a) + b`) -> `a + b`: the sum's other terms, when it starts with `name`."""
+    if not isinstance(value.operator, cst.Add) or value.lpar:
+        return None
+    left = value.left
+    if isinstance(left, cst.BinaryOperation) and isinstance(left.operator, cst.Add) and not left.lpar:
+        if _is_name(left.left, {name}):
+            return value.with_changes(left=left.right)
+        inner = _without_leading(left, name)
+        return None if inner is None else value.with_changes(left=inner)
     return None
 
 
@@ -654,6 +686,34 @@ class _Deindex(cst.CSTTransformer):
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         return updated_node.with_changes(attr=original_node.attr)  # `x.real`: the attribute is no variable
 
+    def leave_BooleanOperation(
+        self, original_node: cst.BooleanOperation, updated_node: cst.BooleanOperation
+    ) -> cst.BaseExpression:
+        """`x > 0 and x < 1` -> `(a > 0) & (a < 1)`: `and` on arrays raises."""
+        operator = cst.BitAnd() if isinstance(original_node.operator, cst.And) else cst.BitOr()
+        return _parenthesised(cst.BinaryOperation(_parenthesised(updated_node.left), operator, _parenthesised(updated_node.right)))
+
+    def leave_UnaryOperation(
+        self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation
+    ) -> cst.BaseExpression:
+        if isinstance(original_node.operator, cst.Not):
+            return cst.UnaryOperation(cst.BitInvert(), _parenthesised(updated_node.expression))
+        return updated_node
+
+    def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison) -> cst.BaseExpression:
+        """`0 < x < 1` -> `(0 < a) & (a < 1)`."""
+        if len(updated_node.comparisons) == 1:
+            return updated_node
+        parts: list[cst.BaseExpression] = []
+        left = updated_node.left
+        for target in updated_node.comparisons:
+            parts.append(_parenthesised(cst.Comparison(left, [target.with_changes(operator=type(target.operator)())])))
+            left = target.comparator
+        result = parts[0]
+        for part in parts[1:]:
+            result = cst.BinaryOperation(result, cst.BitAnd(), part)
+        return _parenthesised(result)
+
     def visit_Call(self, node: cst.Call) -> bool:
         return False  # only its arguments are rewritten, in leave_Call
 
@@ -675,6 +735,12 @@ class _Deindex(cst.CSTTransformer):
             return original_node
         new_func = cst.Name("abs") if ufunc == "abs" else cst.parse_expression(f"{np}.{ufunc}")
         return original_node.with_changes(func=new_func, args=args)
+
+
+def _parenthesised(expr: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) or expr.lpar:
+        return expr
+    return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
 
 
 def whole(expr: cst.BaseExpression, body: Body, head: Head) -> Optional[cst.BaseExpression]:
@@ -701,7 +767,6 @@ def _reduce(kind: str, expr: cst.BaseExpression) -> str:
         and isinstance(expr.operator, cst.Multiply)
         and isinstance(expr.left, cst.Name)
         and isinstance(expr.right, cst.Name)
-        and expr.left.value != expr.right.value
     ):
         return f"{expr.left.value} @ {expr.right.value}"
     return f"{_atom(expr)}.{kind}()"
@@ -775,22 +840,21 @@ def suggestion(body: Body, head: Head, np: str) -> str:
 
 
 def nest_kind(body: Body) -> str:
-    """What nested index loops compute: a matrix product (a sum of products over the innermost index
-    shared by two arrays), a reduction (sums into scalars only), or element-wise arithmetic."""
-    innermost = body.heads[-1].indices
+    """What nested index loops compute: a matrix product when a sum in the innermost loop goes into an
+    element or partial sum that does not follow the innermost index (it is contracted away), a reduction
+    when everything goes into scalars never read in the loops, else element-wise arithmetic."""
+    innermost = set(body.heads[-1].indices)
+    deepest = body.loops - 1
     for action in body.actions:
-        if action.kind not in ("sum", "update") or not isinstance(action.value, cst.BinaryOperation):
+        if action.level != deepest or action.kind not in ("sum", "update"):
             continue
-        product = action.value
-        if not isinstance(product.operator, cst.Multiply):
-            continue
-        sides = [_index_names(side) for side in (product.left, product.right)]
-        if any(index in sides[0] and index in sides[1] for index in innermost):
+        if action.kind == "update" and not innermost & _index_names(action.target):
             return "matrix product"
+        if action.kind == "sum" and any(read[0] == code(action.target) for read in body.reads):
+            return "matrix product"  # `s = 0`, inner `s += ...`, then `c[i, j] = s`
     if body.actions and all(action.kind in ("sum", "prod", "max", "min") for action in body.actions):
-        if not body.reads:
-            return "reduction"
-    return "element-wise"
+        return "reduction"
+    return "element-wise arithmetic"
 
 
 def _index_names(expr: cst.BaseExpression) -> set[str]:
@@ -810,7 +874,7 @@ def _index_names(expr: cst.BaseExpression) -> set[str]:
 NEST_ADVICE = {
     "matrix product": "use `@` (`A @ B`), `{np}.dot` or `{np}.einsum`",
     "reduction": "use `.sum()` (with `axis=` for partial sums)",
-    "element-wise": "use whole-array arithmetic with broadcasting (`a[:, None] - b[None, :]`) and `axis=` reductions",
+    "element-wise arithmetic": "use whole-array arithmetic with broadcasting (`a[:, None] - b[None, :]`) and `axis=` reductions",
 }
 
 # What a comprehension's result goes into: the builtins and numpy functions that just collect or reduce it.
