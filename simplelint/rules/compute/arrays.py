@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence, Union
+from typing import Iterator, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -61,16 +61,19 @@ def module_names(source: bytes) -> Mapping[str, str]:
     """Local name -> what it stands for, for names imported from numpy, math and cmath: `import numpy as xp`
     gives `xp` -> `numpy`, `from numpy import zeros as z` gives `z` -> `numpy.zeros`."""
     tree = python_ast(source)
-    found: dict[str, str] = {}
-    for node in ast.walk(tree) if tree is not None else ():
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                local = alias.asname or alias.name.split(".")[0]
-                found[local] = alias.name if alias.asname else local
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    found = dict(pair for node in (ast.walk(tree) if tree is not None else ()) for pair in _imported(node))
     return {local: name for local, name in found.items() if name.split(".")[0] in MODULES}
+
+
+def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(local name, what it stands for) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield local, alias.name if alias.asname else local
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        for alias in node.names:
+            yield alias.asname or alias.name, f"{node.module}.{alias.name}"
 
 
 def dotted(expr: cst.BaseExpression) -> Optional[str]:
@@ -146,58 +149,76 @@ class ArrayScan:
         if isinstance(expr, cst.Call):
             return self.call_kind(expr, state)
         if isinstance(expr, cst.Attribute):
-            base = self.kind(expr.value, state)
-            if base == ARRAY and expr.attr.value in ARRAY_ATTRIBUTES:
-                return ARRAY
-            return LENGTH if base == ARRAY and expr.attr.value == "size" else None
+            return self.attribute_kind(expr, state)
         if isinstance(expr, cst.Subscript):
             return self.subscript_kind(expr, state)
+        return self.operation_kind(expr, state)
+
+    def is_array(self, expr: cst.BaseExpression, state: State) -> bool:
+        return self.kind(expr, state) == ARRAY
+
+    def operation_kind(self, expr: cst.BaseExpression, state: State) -> Optional[str]:
+        """Arithmetic with an array, `-a`, `a if c else b`: arrays."""
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, ARITHMETIC):
-            sides = (self.kind(expr.left, state), self.kind(expr.right, state))
-            return ARRAY if ARRAY in sides else None
-        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
-            return ARRAY if self.kind(expr.expression, state) == ARRAY else None
-        if isinstance(expr, cst.IfExp):
-            body, orelse = self.kind(expr.body, state), self.kind(expr.orelse, state)
-            return body if body == orelse else None
-        return None
+            array = self.is_array(expr.left, state) or self.is_array(expr.right, state)
+        elif isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+            array = self.is_array(expr.expression, state)
+        elif isinstance(expr, cst.IfExp):
+            array = self.is_array(expr.body, state) and self.is_array(expr.orelse, state)
+        else:
+            array = False
+        return ARRAY if array else None
+
+    def attribute_kind(self, expr: cst.Attribute, state: State) -> Optional[str]:
+        """`a.T`, `a.real` are arrays, `a.size` a length."""
+        if not self.is_array(expr.value, state):
+            return None
+        if expr.attr.value in ARRAY_ATTRIBUTES:
+            return ARRAY
+        return LENGTH if expr.attr.value == "size" else None
 
     def subscript_kind(self, expr: cst.Subscript, state: State) -> Optional[str]:
         """`a.shape[0]` is a length; a slice of an array (`a[1:]`, `a[:, 0]`) is an array."""
         value = expr.value
-        if isinstance(value, cst.Attribute) and value.attr.value == "shape" and self.kind(value.value, state) == ARRAY:
+        if isinstance(value, cst.Attribute) and value.attr.value == "shape" and self.is_array(value.value, state):
             return LENGTH
         sliced = any(isinstance(element.slice, cst.Slice) for element in expr.slice)
-        return ARRAY if sliced and self.kind(value, state) == ARRAY else None
+        return ARRAY if sliced and self.is_array(value, state) else None
 
     def call_kind(self, call: cst.Call, state: State) -> Optional[str]:
         func = call.func
         if isinstance(func, cst.Name) and func.value == "len" and len(call.args) == 1:
-            return LENGTH if self.kind(call.args[0].value, state) == ARRAY else None
-        if isinstance(func, cst.Attribute):
-            owner = self.kind(func.value, state)
-            method = func.attr.value
-            if owner == ARRAY and (method in ARRAY_METHODS or (method in REDUCTIONS and _has_keyword(call, "axis"))):
-                return ARRAY
-            if owner == GENERATOR and method in RANDOM and _has_keyword(call, "size"):
-                return ARRAY
+            return LENGTH if self.is_array(call.args[0].value, state) else None
+        if isinstance(func, cst.Attribute) and self.method_gives_array(call, func, state):
+            return ARRAY
         name = self.names.resolve(func)
         if name is None or not name.startswith("numpy."):
             return None
         if name in GENERATORS:
             return GENERATOR
-        short = name[len("numpy.") :]
-        if short.startswith("random."):
-            function = short[len("random.") :]
-            shaped = function in RANDOM_SHAPED and bool(call.args)
-            return ARRAY if shaped or (function in RANDOM and _has_keyword(call, "size")) else None
-        if short == "where":  # `np.where(cond)` gives a tuple of index arrays; three arguments an array
-            return ARRAY if len(call.args) == 3 else None
         if any(arg.keyword is not None and arg.keyword.value.startswith(("return", "retstep")) for arg in call.args):
             return None  # `np.unique(x, return_counts=True)`, `np.linspace(..., retstep=True)`: tuples
-        if short == "size" and len(call.args) == 1:
-            return LENGTH if self.kind(call.args[0].value, state) == ARRAY else None
-        return ARRAY if short in CONSTRUCTORS else None
+        return self.numpy_kind(call, name[len("numpy.") :], state)
+
+    def method_gives_array(self, call: cst.Call, func: cst.Attribute, state: State) -> bool:
+        """`a.reshape(...)`, `a.sum(axis=0)`, `rng.normal(size=n)`."""
+        owner = self.kind(func.value, state)
+        method = func.attr.value
+        if owner == ARRAY:
+            return method in ARRAY_METHODS or (method in REDUCTIONS and _has_keyword(call, "axis"))
+        return owner == GENERATOR and method in RANDOM and _has_keyword(call, "size")
+
+    def numpy_kind(self, call: cst.Call, function: str, state: State) -> Optional[str]:
+        """What `numpy.<function>(...)` gives."""
+        if function.startswith("random."):
+            function = function[len("random.") :]
+            shaped = function in RANDOM_SHAPED and bool(call.args)
+            return ARRAY if shaped or (function in RANDOM and _has_keyword(call, "size")) else None
+        if function == "where":  # `np.where(cond)` gives a tuple of index arrays; three arguments an array
+            return ARRAY if len(call.args) == 3 else None
+        if function == "size" and len(call.args) == 1:
+            return LENGTH if self.is_array(call.args[0].value, state) else None
+        return ARRAY if function in CONSTRUCTORS else None
 
     def expression(self, expr: cst.CSTNode, state: State) -> None:
         """Record comprehensions inside `expr` and apply its walrus bindings, in evaluation order (roughly)."""
@@ -250,13 +271,16 @@ class ArrayScan:
             else:
                 state[target.value] = kind
         elif isinstance(target, (cst.Tuple, cst.List)):
-            shape = value is not None and self.is_shape(value, state)
-            for element in target.elements:
-                inner = element.value
-                if shape and isinstance(inner, cst.Name):
-                    state[inner.value] = LENGTH  # `n, d = a.shape`
-                else:
-                    self.bind(inner.value if isinstance(inner, cst.StarredElement) else inner, None, state)
+            self.bind_tuple(target, value is not None and self.is_shape(value, state), state)
+
+    def bind_tuple(self, target: Union[cst.Tuple, cst.List], shape: bool, state: State) -> None:
+        """`n, d = a.shape` binds lengths; any other unpacking, unknown values."""
+        for element in target.elements:
+            inner = element.value
+            if shape and isinstance(inner, cst.Name):
+                state[inner.value] = LENGTH
+            else:
+                self.bind(inner.value if isinstance(inner, cst.StarredElement) else inner, None, state)
 
     def is_shape(self, value: cst.BaseExpression, state: State) -> bool:
         return isinstance(value, cst.Attribute) and value.attr.value == "shape" and self.kind(value.value, state) == ARRAY
@@ -478,35 +502,42 @@ def _walk(root: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-def _bindings(roots: Sequence[cst.CSTNode]) -> list[tuple[str, Optional[cst.BaseExpression]]]:
+Binding = tuple[str, Optional[cst.BaseExpression]]
+
+
+def _bindings(roots: Sequence[cst.CSTNode]) -> list[Binding]:
     """(name, value or None) for every name bound under `roots`, not looking into nested defs and classes."""
-    found: list[tuple[str, Optional[cst.BaseExpression]]] = []
+    found: list[Binding] = []
     stack = list(roots)
     while stack:
         node = stack.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             found.append((node.name.value, None))
-            continue
-        if isinstance(node, cst.Lambda):
-            continue
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                value = node.value if isinstance(target.target, cst.Name) else None
-                found.extend((name, value) for name in _target_names(target.target))
-        elif isinstance(node, (cst.AnnAssign, cst.NamedExpr)) and isinstance(node.target, cst.Name):
-            found.append((node.target.value, node.value))
-        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
-            # `a *= 2` keeps an array an array: bound to "itself times something", which `kind` reads as such.
-            same = isinstance(node.operator, _AUG)
-            found.append((node.target.value, cst.BinaryOperation(node.target, cst.Multiply(), node.value) if same else None))
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            found.extend((name, None) for name in _target_names(node.target))
-        elif isinstance(node, cst.AsName):
-            found.extend((name, None) for name in _target_names(node.name) if isinstance(node.name, cst.BaseExpression))
-        else:
-            found.extend((name, None) for name in _names_bound_by_small(node))
-        stack.extend(children(node))
+        elif not isinstance(node, cst.Lambda):
+            found.extend(_bound_by(node))
+            stack.extend(children(node))
     return found
+
+
+def _bound_by(node: cst.CSTNode) -> list[Binding]:
+    """The names one node binds, with their values where it gives one."""
+    if isinstance(node, cst.Assign):
+        return [
+            (name, node.value if isinstance(target.target, cst.Name) else None)
+            for target in node.targets
+            for name in _target_names(target.target)
+        ]
+    if isinstance(node, (cst.AnnAssign, cst.NamedExpr)) and isinstance(node.target, cst.Name):
+        return [(node.target.value, node.value)]
+    if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+        # `a *= 2` keeps an array an array: bound to "itself times something", which `kind` reads as such.
+        same = isinstance(node.operator, _AUG)
+        return [(node.target.value, cst.BinaryOperation(node.target, cst.Multiply(), node.value) if same else None)]
+    if isinstance(node, (cst.For, cst.CompFor)):
+        return [(name, None) for name in _target_names(node.target)]
+    if isinstance(node, cst.AsName) and isinstance(node.name, cst.BaseExpression):
+        return [(name, None) for name in _target_names(node.name)]
+    return [(name, None) for name in _names_bound_by_small(node)]
 
 
 _CONTAINER_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T"})
@@ -518,18 +549,24 @@ def containers(roots: Sequence[cst.CSTNode]) -> frozenset[str]:
     stack = list(roots)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
-            found.add(node.value.value)
-        elif isinstance(node, cst.Attribute) and node.attr.value in _CONTAINER_ATTRIBUTES:
-            if isinstance(node.value, cst.Name):
-                found.add(node.value.value)
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len":
-            if node.args and isinstance(node.args[0].value, cst.Name):
-                found.add(node.args[0].value.value)
-        elif isinstance(node, (cst.For, cst.CompFor)) and isinstance(node.iter, cst.Name):
-            found.add(node.iter.value)
+        container = _container(node)
+        if isinstance(container, cst.Name):
+            found.add(container.value)
         stack.extend(children(node))
     return frozenset(found)
+
+
+def _container(node: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The expression `node` uses as a container, if any."""
+    if isinstance(node, cst.Subscript):
+        return node.value
+    if isinstance(node, cst.Attribute) and node.attr.value in _CONTAINER_ATTRIBUTES:
+        return node.value
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and node.args:
+        return node.args[0].value
+    if isinstance(node, (cst.For, cst.CompFor)):
+        return node.iter
+    return None
 
 
 @dataclass

@@ -14,7 +14,7 @@ earlier one wrote (`y[i] = y[i - 1] * r + x[i]`, `acc = acc * 0.9 + x`, `prev = 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import NamedTuple, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -103,23 +103,27 @@ def head_of(target: cst.BaseExpression, iterable: cst.BaseExpression, known: Kno
     `a` itself or `zip(a, b)`; else None."""
     if isinstance(iterable, cst.Name) and iterable.value in known.arrays and isinstance(target, cst.Name):
         return Head(elements={target.value: iterable.value})
-    if not isinstance(iterable, cst.Call) or not isinstance(iterable.func, cst.Name):
-        return None
-    args = iterable.args
-    if any(arg.keyword or arg.star for arg in args):
-        return None
-    values = [arg.value for arg in args]
+    plain = isinstance(iterable, cst.Call) and not any(arg.keyword or arg.star for arg in iterable.args)
+    if plain and isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name):
+        return _call_head(target, iterable, known, names)
+    return None
+
+
+def _call_head(target: cst.BaseExpression, iterable: cst.Call, known: Known, names: Names) -> Optional[Head]:
+    """`range(...)`, `enumerate(a)`, `zip(a, b)`."""
+    assert isinstance(iterable.func, cst.Name)
+    values = [arg.value for arg in iterable.args]
     function = iterable.func.value
-    if function == "range" and isinstance(target, cst.Name) and values and len(values) <= 2:
+    if function == "range" and isinstance(target, cst.Name) and values:
         return _range_head(target.value, values, known, names)
     variables = _names(target)
-    if function == "enumerate" and len(values) == 1 and variables and len(variables) == 2:
-        array = _array_name(values[0], known)
-        return None if array is None else Head({variables[0]: array}, {variables[1]: array})
-    if function == "zip" and values and variables and len(variables) == len(values):
-        arrays = [_array_name(value, known) for value in values]
-        if all(arrays):
-            return Head(elements={variable: str(array) for variable, array in zip(variables, arrays)})
+    if not variables or len(variables) != len(values) + (function == "enumerate"):
+        return None
+    arrays = [_array_name(value, known) for value in values]
+    if function == "enumerate" and len(arrays) == 1 and arrays[0]:
+        return Head({variables[0]: arrays[0]}, {variables[1]: arrays[0]})
+    if function == "zip" and all(arrays):
+        return Head(elements={variable: str(array) for variable, array in zip(variables, arrays)})
     return None
 
 
@@ -157,6 +161,7 @@ class Action:
     depends: bool = True
     level: int = 0
     subtracts: bool = False  # `s -= e`, `s = s - e`
+    operator: str = "+="  # an update's own operator (`t[i] *= k`)
 
 
 @dataclass
@@ -235,11 +240,9 @@ class Body:
             self.suite(node.orelse.body)
         self.conditions.pop()
         taken, other = self.actions[start:middle], self.actions[middle:]
-        plain_else = isinstance(node.orelse, cst.Else)
-        if plain_else and len(taken) == 1 == len(other) and taken[0].kind == other[0].kind == "write":
-            if key(taken[0].target) == key(other[0].target) and other[0].orelse is None:
-                taken[0].orelse = other[0].value  # `if c: t[i] = v` / `else: t[i] = w`: one `np.where`
-                del self.actions[middle:]
+        if isinstance(node.orelse, cst.Else) and _same_write(taken, other):
+            taken[0].orelse = other[0].value  # `if c: t[i] = v` / `else: t[i] = w`: one `np.where`
+            del self.actions[middle:]
 
     def inner_loop(self, node: cst.For) -> None:
         head = head_of(node.target, node.iter, self.known, self.names)
@@ -299,6 +302,7 @@ class Body:
         kind = {cst.AddAssign: "sum", cst.SubtractAssign: "sum", cst.MultiplyAssign: "prod"}.get(type(node.operator))
         if isinstance(node.target, cst.Subscript) and isinstance(node.operator, _AUGMENTED):
             self.write(node.target, node.value, "update")
+            self.actions[-1].operator = code(node.operator).strip()
         elif isinstance(node.target, cst.Name) and kind is not None:
             self.accumulate(node.target.value, kind, node.value, isinstance(node.operator, cst.SubtractAssign))
         else:
@@ -371,26 +375,28 @@ class Body:
             return self.subscript(expr)
         if isinstance(expr, cst.Attribute):
             return self.attribute(expr)
+        if isinstance(expr, cst.Call):
+            return self.call(expr)
+        return self.computed(self.operation(expr))
+
+    def operation(self, expr: cst.BaseExpression) -> bool:
+        """Arithmetic, comparisons and `x if c else y` of per-element values."""
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, ARITHMETIC):
             if isinstance(expr.left, STRINGS) or isinstance(expr.right, STRINGS):
                 raise NotVectorisable  # `"%d" % x` formats a string
-            return self.computed(self.value(expr.left) | self.value(expr.right))
+            return self.value(expr.left) | self.value(expr.right)
         if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
-            return self.computed(self.value(expr.expression))
-        if isinstance(expr, cst.Call):
-            return self.call(expr)
+            return self.value(expr.expression)
         if isinstance(expr, cst.Comparison):
             if not all(isinstance(target.operator, COMPARISONS) for target in expr.comparisons):
                 raise NotVectorisable  # `is`, `in`
-            depends = self.value(expr.left)
-            for target in expr.comparisons:
-                depends |= self.value(target.comparator)
-            return self.computed(depends)
+            operands = [expr.left, *(target.comparator for target in expr.comparisons)]
+            return any([self.value(operand) for operand in operands])  # a list: every operand is checked
         if isinstance(expr, cst.IfExp):
             self.test(expr.test)
             self.value(expr.body)
             self.value(expr.orelse)
-            return self.computed(True)
+            return True
         raise NotVectorisable
 
     def computed(self, depends: bool) -> bool:
@@ -467,40 +473,38 @@ class Body:
     def element_root(self, expr: cst.Subscript, writing: bool) -> Optional[str]:
         """The array whose element `expr` is, when an index of it follows the loop (`a[i]`, `a[i, 0]`,
         `a[i][j]`, `a[i + 1]` when reading); None when no index depends on the loop."""
-        indexed = False
-        sliced = False
-        for element in expr.slice:
-            if isinstance(element.slice, cst.Slice):
-                self.slice(element.slice)
-                sliced = True
-                continue
-            if not isinstance(element.slice, cst.Index):
-                raise NotVectorisable
-            index = element.slice.value
-            offset = _offset(index, self.indices)
-            if isinstance(index, cst.Name) and index.value in self.indices:
-                indexed = True
-            elif offset is not None and not writing:
-                indexed = self.offsets = True
-            else:
-                self.invariant(index)
+        indexed = self.follows_loop(expr, writing)
         base = expr.value
         if isinstance(base, cst.Subscript):
             inner = self.element_root(base, writing)
-            if inner is not None:
+            if inner is not None or not indexed:
                 return inner
-            if not indexed:
-                return None
-            root = base.value
-        else:
-            root = base
+            base = base.value
         if not indexed:
             return None
-        if sliced:
-            raise NotVectorisable  # `a[:, i]`: each iteration already works on a whole row or column
-        if not (isinstance(root, cst.Name) and root.value in self.known.arrays):
+        if not (isinstance(base, cst.Name) and base.value in self.known.arrays):
             raise NotVectorisable  # indexing a list or an unknown object element by element
-        return root.value
+        return base.value
+
+    def follows_loop(self, expr: cst.Subscript, writing: bool) -> bool:
+        """Whether an index of this subscript is a loop index (or, read, one plus or minus a number)."""
+        indexed = sliced = False
+        for element in expr.slice:
+            part = element.slice
+            if isinstance(part, cst.Slice):
+                self.slice(part)
+                sliced = True
+            elif isinstance(part, cst.Index):
+                index = part.value
+                if _is_name(index, self.indices):
+                    indexed = True
+                elif not writing and _offset(index, self.indices) is not None:
+                    indexed = self.offsets = True
+                else:
+                    self.invariant(index)
+        if indexed and sliced:
+            raise NotVectorisable  # `a[:, i]`: each iteration already works on a whole row or column
+        return indexed
 
     def invariant(self, index: cst.BaseExpression) -> None:
         if self.value(index):
@@ -517,21 +521,13 @@ class Body:
         """Raise NotVectorisable unless the loop does arithmetic per element and no iteration depends on
         another: accumulators and lists are only written, temporaries read after they are set, arrays
         read only at the elements the same iteration writes."""
-        for name, level, position in self.reads:
-            if name in self.accumulated:
-                self.check_partial_result(name, level, position)
-            elif name in self.appended:
-                raise NotVectorisable
-            elif name in self.binds:
-                self.check_temporary(name, level, position)
+        self.check_reads()
+        read = {name for name, _, _ in self.reads}
         for name, binds in self.binds.items():
-            if any(bind.conditional for bind in binds) and name in {read[0] for read in self.reads}:
+            if any(bind.conditional for bind in binds) and name in read:
                 raise NotVectorisable
             if name in self.accumulated:
-                first = min(position for _, position in self.accumulated[name])
-                shallowest = min(level for level, _ in self.accumulated[name])
-                if any(not b.constant or b.conditional or b.level >= shallowest or b.position > first for b in binds):
-                    raise NotVectorisable
+                self.check_reset(name, binds)
         for array, written in self.writes.items():
             if self.element_reads.get(array, set()) - written:
                 raise NotVectorisable  # a recurrence: `y[i] = y[i - 1] + x[i]`
@@ -539,6 +535,23 @@ class Body:
             raise NotVectorisable
         if not (self.arithmetic or self.conditions_used):
             raise NotVectorisable  # a plain copy (`b[i] = a[i]`) or `append(x)`: not arithmetic
+
+    def check_reads(self) -> None:
+        for name, level, position in self.reads:
+            if name in self.accumulated:
+                self.check_partial_result(name, level, position)
+            elif name in self.appended:
+                raise NotVectorisable
+            elif name in self.binds:
+                self.check_temporary(name, level, position)
+
+    def check_reset(self, name: str, binds: list[Bind]) -> None:
+        """An accumulator is assigned only to reset it to a number, outside and before its sums."""
+        first = min(position for _, position in self.accumulated[name])
+        shallowest = min(level for level, _ in self.accumulated[name])
+        for bind in binds:
+            if not bind.constant or bind.conditional or bind.level >= shallowest or bind.position > first:
+                raise NotVectorisable
 
     @property
     def conditions_used(self) -> bool:
@@ -561,6 +574,13 @@ class Body:
             raise NotVectorisable
         if any(b.level > level for b in binds):
             raise NotVectorisable  # set in an inner loop, read after it: its last value
+
+
+def _same_write(taken: list[Action], other: list[Action]) -> bool:
+    """One write to the same element in each branch (and no `else` merged into the second yet)."""
+    if not (len(taken) == 1 == len(other) and taken[0].kind == other[0].kind == "write"):
+        return False
+    return key(taken[0].target) == key(other[0].target) and other[0].orelse is None
 
 
 _AUGMENTED = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign, cst.PowerAssign)
@@ -594,29 +614,29 @@ def _offset(index: cst.BaseExpression, indices: dict[str, str]) -> Optional[int]
 
 
 def _reduction(name: str, value: cst.BaseExpression) -> Optional[tuple[str, cst.BaseExpression]]:
-    """`s = s + e`, `s = e + s`, `s = s - e`, `s = s * e`, `s = max(s, e)`: (kind, e); else None."""
+    """`s = s + e`, `s = e + s`, `s = s - e`, `s = s * e`, `s = s + e + f`, `s = max(s, e)`: (kind, e);
+    else None."""
     if isinstance(value, cst.BinaryOperation) and not value.lpar:
-        operator = value.operator
-        if _is_name(value.left, {name}) and isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply)):
-            return ("prod" if isinstance(operator, cst.Multiply) else "sum"), value.right
-        if _is_name(value.right, {name}) and isinstance(operator, (cst.Add, cst.Multiply)):
-            return ("prod" if isinstance(operator, cst.Multiply) else "sum"), value.left
-        rest = _without_leading(value, name)
-        if rest is not None:
-            return "sum", rest
-    if (
-        isinstance(value, cst.Call)
-        and isinstance(value.func, cst.Name)
-        and value.func.value in ("max", "min")
-        and len(value.args) == 2
-        and not any(arg.keyword or arg.star for arg in value.args)
-    ):
-        first, second = (arg.value for arg in value.args)
-        if _is_name(first, {name}) and not _mentions(second, name):
-            return value.func.value, second
-        if _is_name(second, {name}) and not _mentions(first, name):
-            return value.func.value, first
-    return None
+        return _arithmetic_reduction(name, value)
+    if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("max", "min")):
+        return None
+    if len(value.args) != 2 or any(arg.keyword or arg.star for arg in value.args):
+        return None
+    first, second = (arg.value for arg in value.args)
+    if _is_name(second, {name}):
+        first, second = second, first
+    return (value.func.value, second) if _is_name(first, {name}) and not _mentions(second, name) else None
+
+
+def _arithmetic_reduction(name: str, value: cst.BinaryOperation) -> Optional[tuple[str, cst.BaseExpression]]:
+    operator = value.operator
+    kind = "prod" if isinstance(operator, cst.Multiply) else "sum"
+    if _is_name(value.left, {name}) and isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply)):
+        return kind, value.right
+    if _is_name(value.right, {name}) and isinstance(operator, (cst.Add, cst.Multiply)):
+        return kind, value.left
+    rest = _without_leading(value, name)
+    return None if rest is None else ("sum", rest)
 
 
 def _without_leading(value: cst.BinaryOperation, name: str) -> Optional[cst.BaseExpression]:
@@ -778,38 +798,54 @@ def action_suggestion(action: Action, body: Body, head: Head, np: str) -> Option
     condition = None if action.condition is None else whole(action.condition, body, head)
     if value is None or (action.condition is not None and condition is None):
         return None
-    target = code(action.target)
     if action.kind in ("sum", "prod", "max", "min"):
-        operator = {"sum": "+=", "prod": "*="}.get(action.kind)
-        if condition is not None:
-            if action.kind == "sum" and isinstance(value, cst.Integer) and value.value == "1":
-                return f"`{target} += {np}.count_nonzero({code(condition)})`"
-            reduced = _reduce(action.kind, cst.parse_expression(f"{_atom(value)}[{code(condition)}]"))
-        else:
-            reduced = _reduce(action.kind, value)
-        if operator is None:
-            return f"`{target} = {action.kind}({target}, {reduced})`"
-        return f"`{target} {'-=' if action.subtracts else operator} {reduced}`"
+        return _reduction_suggestion(action, value, condition, np)
     if action.kind == "append":
         return f"`{code(value)}` (an array; `.tolist()` if a list is needed)" if condition is None else None
     written = whole(action.target, body, head)
-    if written is None:
+    orelse = written if action.orelse is None else whole(action.orelse, body, head)
+    if written is None or orelse is None:
         return None
+    return _write_suggestion(action, Rewritten(written, value, condition, orelse), np)
+
+
+class Rewritten(NamedTuple):
+    """A write's parts on whole arrays: `target[i] = value if condition else orelse`."""
+
+    target: cst.BaseExpression
+    value: cst.BaseExpression
+    condition: Optional[cst.BaseExpression]
+    orelse: cst.BaseExpression
+
+
+def _write_suggestion(action: Action, parts: Rewritten, np: str) -> Optional[str]:
+    """`out[:] = a * k`, `t[:] += a`, `a[:] = np.minimum(a, hi)`, `out[:] = np.where(c, v, w)`."""
+    written, value, condition, orelse = parts
     place = f"{code(written)}[:]" if isinstance(written, cst.Name) else code(written)
     if action.kind == "update":
-        return f"`{place} {'+='} {code(value)}`" if condition is None else None
+        return f"`{place} {action.operator} {code(value)}`" if condition is None else None
     if condition is None:
         return f"`{place} = {code(value)}`"
-    clipped = _clip(condition, value, written, action.orelse, np)
-    if clipped is not None:
-        return f"`{place} = {clipped}`"
-    orelse = code(written) if action.orelse is None else _whole_code(action.orelse, body, head)
-    return None if orelse is None else f"`{place} = {np}.where({code(condition)}, {code(value)}, {orelse})`"
+    chosen = _clip(condition, value, written, action.orelse, np)
+    if chosen is None:
+        chosen = f"{np}.where({code(condition)}, {code(value)}, {code(orelse)})"
+    return f"`{place} = {chosen}`"
 
 
-def _whole_code(expr: cst.BaseExpression, body: Body, head: Head) -> Optional[str]:
-    result = whole(expr, body, head)
-    return None if result is None else code(result)
+def _reduction_suggestion(
+    action: Action, value: cst.BaseExpression, condition: Optional[cst.BaseExpression], np: str
+) -> str:
+    """`s += a.sum()`, `s += a @ b`, `n += np.count_nonzero(a > t)`, `s += a[a > t].sum()`, `m = max(m, a.max())`."""
+    target = code(action.target)
+    if condition is not None and action.kind == "sum" and isinstance(value, cst.Integer) and value.value == "1":
+        return f"`{target} += {np}.count_nonzero({code(condition)})`"
+    if condition is not None:
+        value = cst.parse_expression(f"{_atom(value)}[{code(condition)}]")
+    reduced = _reduce(action.kind, value)
+    if action.kind in ("max", "min"):
+        return f"`{target} = {action.kind}({target}, {reduced})`"
+    operator = "-=" if action.subtracts else {"sum": "+=", "prod": "*="}[action.kind]
+    return f"`{target} {operator} {reduced}`"
 
 
 def _clip(condition: cst.BaseExpression, value: cst.BaseExpression, written: cst.BaseExpression,
