@@ -12,6 +12,7 @@ names per `for` loop and comprehension, by node id.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Optional, Sequence, Union
 
@@ -47,6 +48,9 @@ ARRAY_METHODS = frozenset(
 )
 ARRAY_ATTRIBUTES = frozenset({"T", "real", "imag"})
 REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "std", "var"})
+# dtypes of numbers: `float`, `np.float64`, `"f8"`, `"int32"`, `"complex128"`, `np.intp`, ...
+NUMERIC_DTYPE = re.compile(r"(float|int|uint|complex|bool_?|double|single|half|longdouble|intp|uintp|[fiucb]\d*)\d*")
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 ANNOTATIONS = frozenset({"numpy.ndarray", "numpy.typing.NDArray"})
 ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
 # Modules whose local names the rules resolve: numpy for arrays, math and cmath for scalar functions.
@@ -137,7 +141,7 @@ class ArrayScan:
     def __init__(self, module: cst.Module, names: Names) -> None:
         self.names = names
         self.at: dict[int, Known] = {}
-        self.containers = [containers(module.body)]
+        self.containers = [containers(module.body, names)]
         self.block(module.body, {})
 
     # Expressions
@@ -196,9 +200,31 @@ class ArrayScan:
             return None
         if name in GENERATORS:
             return GENERATOR
-        if any(arg.keyword is not None and arg.keyword.value.startswith(("return", "retstep")) for arg in call.args):
-            return None  # `np.unique(x, return_counts=True)`, `np.linspace(..., retstep=True)`: tuples
-        return self.numpy_kind(call, name[len("numpy.") :], state)
+        # `np.unique(x, return_counts=True)`, `np.linspace(..., retstep=True)` give tuples.
+        tuples = any(arg.keyword is not None and arg.keyword.value.startswith(("return", "retstep")) for arg in call.args)
+        return None if tuples or not self.numeric(call) else self.numpy_kind(call, name[len("numpy.") :], state)
+
+    def numeric(self, call: cst.Call) -> bool:
+        """Whether the array a call makes holds numbers as far as the call shows: no `dtype=` other than a
+        numeric one, no string among literal elements (`np.array(["a", "b"])`, `dtype="T"` hold text)."""
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "dtype" and not self.numeric_dtype(arg.value):
+                return False
+        first = call.args[0].value if call.args and call.args[0].keyword is None else None
+        if isinstance(first, (cst.List, cst.Tuple)):
+            return not any(isinstance(element.value, _STRINGS) for element in first.elements)
+        return True
+
+    def numeric_dtype(self, dtype: cst.BaseExpression) -> bool:
+        if isinstance(dtype, cst.Attribute) and dtype.attr.value == "dtype":
+            return True  # another array's dtype (`dtype=x.dtype`): taken to be numbers
+        if isinstance(dtype, cst.SimpleString):
+            text = str(dtype.evaluated_value)
+        elif isinstance(dtype, cst.Name) and dtype.value not in self.names.imported:
+            text = dtype.value  # the builtins `float`, `int`, `complex`, `bool`
+        else:
+            text = (self.names.resolve(dtype) or "").rpartition("numpy.")[2]
+        return bool(NUMERIC_DTYPE.fullmatch(text.lstrip("<>=|")))
 
     def method_gives_array(self, call: cst.Call, func: cst.Attribute, state: State) -> bool:
         """`a.reshape(...)`, `a.sum(axis=0)`, `rng.normal(size=n)`."""
@@ -417,7 +443,7 @@ class ArrayScan:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 inner.pop(star.name.value, None)
-        self.containers.append(self.containers[-1] | containers([node.body]))
+        self.containers.append(self.containers[-1] | containers([node.body], self.names))
         self.body(node.body, inner)
         self.containers.pop()
         state.pop(node.name.value, None)
@@ -543,8 +569,15 @@ def _bound_by(node: cst.CSTNode) -> list[Binding]:
 _CONTAINER_ATTRIBUTES = frozenset({"shape", "ndim", "size", "dtype", "T"})
 
 
-def containers(roots: Sequence[cst.CSTNode]) -> frozenset[str]:
-    """Names subscripted, measured with `len`, asked for `.shape`/`.ndim`/`.size`/`.dtype`/`.T` or iterated."""
+# numpy functions whose arguments are sizes or scalars, not arrays.
+SCALAR_ARGUMENTS = frozenset(
+    {"zeros", "ones", "empty", "full", "arange", "linspace", "logspace", "geomspace", "eye", "identity"}
+)
+
+
+def containers(roots: Sequence[cst.CSTNode], names: Names) -> frozenset[str]:
+    """Names subscripted, measured with `len`, asked for `.shape`/`.ndim`/`.size`/`.dtype`/`.T`, iterated,
+    or passed to a numpy function that takes arrays (`np.unique(labels)`)."""
     found: set[str] = set()
     stack = list(roots)
     while stack:
@@ -552,8 +585,19 @@ def containers(roots: Sequence[cst.CSTNode]) -> frozenset[str]:
         container = _container(node)
         if isinstance(container, cst.Name):
             found.add(container.value)
+        elif isinstance(node, cst.Call):
+            found.update(_numpy_arguments(node, names))
         stack.extend(children(node))
     return frozenset(found)
+
+
+def _numpy_arguments(call: cst.Call, names: Names) -> list[str]:
+    function = names.resolve(call.func)
+    if function is None or not function.startswith("numpy.") or function.startswith("numpy.random."):
+        return []
+    if function[len("numpy.") :] in SCALAR_ARGUMENTS:
+        return []
+    return [arg.value.value for arg in call.args if isinstance(arg.value, cst.Name)]
 
 
 def _container(node: cst.CSTNode) -> Optional[cst.BaseExpression]:

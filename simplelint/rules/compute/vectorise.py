@@ -681,6 +681,10 @@ class _Deindex(cst.CSTTransformer):
         return False  # rebuilt whole in leave_Subscript
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        parts = [element.slice for element in original_node.slice]
+        used = [code(part.value) for part in parts if isinstance(part, cst.Index) and _is_name(part.value, self.head.indices)]
+        if len(used) != len(set(used)):
+            self.failed = True  # `s[i, i]`: a diagonal, not the whole array
         elements = []
         for element in original_node.slice:
             part = element.slice
