@@ -422,6 +422,12 @@ class ArrayComprehension(ComputeRule):
         "import numpy as np\n\ndef f(a: np.ndarray) -> list:\n    return [c.sum() for c in np.array_split(a, 4)]\n",
         # A comprehension's target hides the array of the same name.
         "import numpy as np\n\ndef f(a: np.ndarray, rows: list) -> list:\n    return [a * 2 for a in rows]\n",
+        # A name passed to numpy is no scalar: one mask per label, not arithmetic per element.
+        "import numpy as np\n\ndef f(labels) -> list:\n    keys = np.unique(labels)\n"
+        "    return [labels == k for k in keys]\n",
+        # Arrays of text: `+` concatenates.
+        "import numpy as np\n\ndef f(dtype) -> list:\n    a = np.array(['x', 'y'])\n    b = np.array(['u', 'v'], dtype=dtype)\n"
+        "    return [p + q for p, q in zip(a, a)] + [p + '!' for p in b]\n",
     ]
     INVALID = [
         Invalid(

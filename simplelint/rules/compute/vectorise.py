@@ -715,7 +715,7 @@ class _Deindex(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         """`x > 0 and x < 1` -> `(a > 0) & (a < 1)`: `and` on arrays raises."""
         operator = cst.BitAnd() if isinstance(original_node.operator, cst.And) else cst.BitOr()
-        return _parenthesised(cst.BinaryOperation(_parenthesised(updated_node.left), operator, _parenthesised(updated_node.right)))
+        return cst.BinaryOperation(_parenthesised(updated_node.left), operator, _parenthesised(updated_node.right))
 
     def leave_UnaryOperation(
         self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation
@@ -736,7 +736,7 @@ class _Deindex(cst.CSTTransformer):
         result = parts[0]
         for part in parts[1:]:
             result = cst.BinaryOperation(result, cst.BitAnd(), part)
-        return _parenthesised(result)
+        return result
 
     def visit_Call(self, node: cst.Call) -> bool:
         return False  # only its arguments are rewritten, in leave_Call
