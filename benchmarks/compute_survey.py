@@ -1,8 +1,8 @@
 """SL6xx on real scientific code, issue 19: findings per rule per project, the code of each finding for a
 hand check, the cost on a cold Django run, and the loop timings quoted in the rule docs.
 
-    python benchmarks/compute_survey.py corpus [--dir DIR]     # fetch and unpack the pinned wheels' .py files
-    python benchmarks/compute_survey.py findings [--dir DIR]   # run SL6 on each, print counts and every finding
+    python benchmarks/compute_survey.py corpus [NAME...] [--dir DIR]    # fetch and unpack the pinned wheels' .py files
+    python benchmarks/compute_survey.py findings [NAME...] [--dir DIR]  # run SL6 on each, print counts and every finding
     python benchmarks/compute_survey.py django [--repeat 3]    # cold `--select ALL` vs `--select ALL --ignore SL6`
     python benchmarks/compute_survey.py timing                 # loop vs vectorised (needs numpy in this Python)
 
@@ -44,16 +44,23 @@ PROJECTS = {
     "scikit-fuzzy": "scikit-fuzzy==0.5.0",
     "pykalman": "pykalman==0.11.2",
     "nolds": "nolds==0.6.3",
+    "librosa": "librosa==0.10.2.post1",
+    "pywavelets": "PyWavelets==1.7.0",
+    "sunpy": "sunpy==6.0.3",
+    "astroml": "astroML==1.0.2.post1",
+    "lmfit": "lmfit==1.3.2",
+    "emcee": "emcee==3.1.6",
 }
 DEFAULT_DIR = Path.home() / ".cache" / "simplelint-corpus" / "compute"
 DJANGO = Path.home() / ".cache" / "simplelint-corpus" / "Django-5.1.4" / "django"
 
 
-def corpus(folder: Path) -> None:
+def corpus(folder: Path, names: list[str]) -> None:
     wheels = folder / "wheels"
     command = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:", "-d", str(wheels)]
-    subprocess.run([*command, *PROJECTS.values()], check=True)
-    for name, pin in PROJECTS.items():
+    subprocess.run([*command, *(PROJECTS[name] for name in names)], check=True)
+    for name in names:
+        pin = PROJECTS[name]
         distribution = pin.split("==")[0].replace("-", "_").lower()
         wheel = next(w for w in wheels.glob("*.whl") if w.name.lower().startswith(distribution + "-"))
         with zipfile.ZipFile(wheel) as archive:
@@ -61,16 +68,18 @@ def corpus(folder: Path) -> None:
         print(name, wheel.name)
 
 
-def findings(folder: Path) -> None:
-    found: dict[str, list[dict[str, object]]] = {}
-    for name in PROJECTS:
+def findings(folder: Path, names: list[str]) -> None:
+    """Run SL6 on `names`; their findings replace theirs in findings.json, which findings.txt then lists."""
+    saved = folder / "findings.json"
+    found: dict[str, list[dict[str, object]]] = json.loads(saved.read_text("utf-8")) if saved.exists() else {}
+    for name in names:
         command = ["simplelint", "check", "--isolated", "--no-cache", "--select", "SL6", "--output-format", "json"]
         started = time.perf_counter()
         done = subprocess.run([*command, str(folder / "src" / name)], capture_output=True, text=True)
         found[name] = json.loads(done.stdout or "[]")
         counts = collections.Counter(item["code"] for item in found[name])
         print(f"| {name} | {PROJECTS[name]} | {len(found[name])} | {dict(sorted(counts.items()))} | {time.perf_counter() - started:.0f} s |")
-    (folder / "findings.json").write_text(json.dumps(found, indent=1), encoding="utf-8")
+    saved.write_text(json.dumps(found, indent=1), encoding="utf-8")
     with open(folder / "findings.txt", "w", encoding="utf-8") as out:
         for name, items in found.items():
             for item in items:
@@ -151,13 +160,15 @@ def timing() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("step", choices=("corpus", "findings", "django", "timing"))
+    parser.add_argument("projects", nargs="*", choices=[[], *PROJECTS], help="default: all of PROJECTS")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
+    names = options.projects or list(PROJECTS)
     if options.step == "corpus":
-        corpus(options.dir)
+        corpus(options.dir, names)
     elif options.step == "findings":
-        findings(options.dir)
+        findings(options.dir, names)
     elif options.step == "django":
         django(options.repeat)
     else:

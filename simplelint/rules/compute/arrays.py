@@ -434,6 +434,9 @@ class ArrayScan:
     def on_FunctionDef(self, node: cst.FunctionDef, state: State) -> None:
         for decorator in node.decorators:
             self.expression(decorator.decorator, state)
+        if any(is_compiled(decorator.decorator) for decorator in node.decorators):
+            state.pop(node.name.value, None)
+            return  # numba or Cython compiles its loops: nothing is known there, so nothing is flagged
         params = node.params
         inner = dict(state)
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -454,6 +457,17 @@ class ArrayScan:
 
 
 _AUG = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign, cst.PowerAssign)
+
+
+# Decorators that compile a function's loops to machine code (numba's, Cython's pure-Python mode).
+COMPILERS = frozenset({"jit", "njit", "vectorize", "guvectorize", "stencil", "cfunc", "generated_jit", "overload"})
+
+
+def is_compiled(decorator: cst.BaseExpression) -> bool:
+    """`@njit`, `@numba.jit(...)`, `@nb.njit(cache=True)`, `@cuda.jit`, `@cython.boundscheck(False)`."""
+    name = dotted(decorator.func if isinstance(decorator, cst.Call) else decorator) or ""
+    head, _, last = name.rpartition(".")
+    return last in COMPILERS and (last != "overload" or "numba" in head) or name.split(".")[0] == "cython"
 
 
 def _has_keyword(call: cst.Call, name: str) -> bool:

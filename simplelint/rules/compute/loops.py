@@ -129,11 +129,13 @@ class IndexLoop(ComputeRule):
     """
     ## What it does
     Flags a `for` loop over the indices of a numpy array, `for i in range(len(a))`, `range(a.shape[0])`,
-    `range(a.size)`, `range(n)` with `n = len(a)`, or `for i, x in enumerate(a)`, whose body only does
+    `range(a.size)`, `range(n)` with `n = len(a)` (any `range` from a number counts: what decides is that
+    the body indexes known arrays with `i`), or `for i, x in enumerate(a)`, whose body only does
     element-wise arithmetic (`out[i] = a[i] * k`), comparison-and-assign (`if a[i] > hi: a[i] = hi`) or
     accumulation (`s += a[i] * b[i]`) on the elements. The message names the whole-array statement when the
-    body is one such statement: `out[:] = a * k`, `np.where(...)`, `np.minimum(a, hi)`, `s += a.sum()`,
-    `s += a @ b`.
+    body is one such statement and the loop runs over a whole array: `out[:] = a * k`, `np.where(...)`,
+    `np.minimum(a, hi)`, `s += a.sum()`, `s += a @ b` (written for 1-D arrays: for the rows of a 2-D one,
+    sum with `axis=0`).
 
     A name is a numpy array when it is annotated `np.ndarray` or `numpy.typing.NDArray[...]` (in a string
     too) or assigned from a numpy constructor or array function (`np.zeros`, `np.asarray`, `np.linspace`,
@@ -142,7 +144,8 @@ class IndexLoop(ComputeRule):
     Not flagged: bodies that call other functions (I/O, `print`, methods) per element, format strings,
     index through another array (`h[idx[i]] += 1`), exit early (`break`, `return`), or carry a value from
     one iteration to the next (`y[i] = y[i - 1] * r + x[i]`: a recurrence, which `scipy.signal.lfilter`
-    or numba handles, not one vectorised call); lists and other sequences that are not known arrays.
+    or numba handles, not one vectorised call); lists and other sequences that are not known arrays;
+    functions compiled by numba (`@njit`, `@numba.jit`, `@vectorize`, ...) or Cython's `@cython.*`.
     Loops nested in other index loops that together compute a matrix product or reduction are reported
     once, as SL604.
 
@@ -195,6 +198,9 @@ class IndexLoop(ComputeRule):
         "import numpy as np\n\ndef f(a: np.ndarray, b: np.ndarray) -> None:\n    for i in range(len(a)):\n        b[i] = a[i]\n",
         "import numpy as np\n\ndef f() -> float:\n    a = np.zeros(3)\n    a = [1, 2, 3]\n    s = 0\n"
         "    for i in range(len(a)):\n        s += a[i]\n    return s\n",
+        # numba compiles the loops of a jitted function.
+        "import numba\nimport numpy as np\n\n@numba.njit(cache=True)\ndef dot(a: np.ndarray, b: np.ndarray) -> float:\n"
+        "    s = 0.0\n    for i in range(len(a)):\n        s += a[i] * b[i]\n    return s\n",
         # No numpy import: `np` is something else.
         "def f(a: 'np.ndarray') -> float:\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i]\n    return s\n",
         Valid(
