@@ -216,12 +216,14 @@ class ArrayScan:
         return True
 
     def numeric_dtype(self, dtype: cst.BaseExpression) -> bool:
-        if isinstance(dtype, cst.Attribute) and dtype.attr.value == "dtype":
-            return True  # another array's dtype (`dtype=x.dtype`): taken to be numbers
+        """A dtype of numbers, or one the code does not spell out (`dtype=dtype`, `dtype=x.dtype`: numbers in
+        scientific code, nearly always); text and objects (`str`, `"U10"`, `object`, `np.str_`) are not."""
         if isinstance(dtype, cst.SimpleString):
             text = str(dtype.evaluated_value)
         elif isinstance(dtype, cst.Name) and dtype.value not in self.names.imported:
-            text = dtype.value  # the builtins `float`, `int`, `complex`, `bool`
+            return dtype.value not in ("str", "bytes", "object")
+        elif isinstance(dtype, cst.Attribute) and dtype.attr.value == "dtype":
+            return True
         else:
             text = (self.names.resolve(dtype) or "").rpartition("numpy.")[2]
         return bool(NUMERIC_DTYPE.fullmatch(text.lstrip("<>=|")))

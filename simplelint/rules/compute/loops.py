@@ -432,7 +432,7 @@ class ArrayComprehension(ComputeRule):
         "import numpy as np\n\ndef f(labels) -> list:\n    keys = np.unique(labels)\n"
         "    return [labels == k for k in keys]\n",
         # Arrays of text: `+` concatenates.
-        "import numpy as np\n\ndef f(dtype) -> list:\n    a = np.array(['x', 'y'])\n    b = np.array(['u', 'v'], dtype=dtype)\n"
+        "import numpy as np\n\ndef f() -> list:\n    a = np.array(['x', 'y'])\n    b = np.array(['u', 'v'], dtype='T')\n"
         "    return [p + q for p, q in zip(a, a)] + [p + '!' for p in b]\n",
     ]
     INVALID = [
