@@ -377,6 +377,13 @@ class ElementLoop(ComputeRule):
             count=1,
             message="write `a ** 2 - 1` (an array",
         ),
+        # Walrus: the array bound in a condition.
+        Invalid(
+            "import numpy as np\n\ndef f(n: int) -> float:\n    s = 0.0\n    if (w := np.ones(n) / n).size:\n"
+            "        for x in w:\n            s = s + x\n    return s\n",
+            count=1,
+            message="write `s += w.sum()`",
+        ),
     ]
 
     def check_loop(self, node: cst.For) -> None:
@@ -589,6 +596,13 @@ class NestedIndexLoops(ComputeRule):
             "    return inner\n",
             count=1,
             message="compute element-wise arithmetic one element at a time",
+        ),
+        Invalid(
+            "import numpy as np\n\ndef f(rows: int, cols: int) -> float:\n    t = 0.0\n"
+            "    if (g := np.random.rand(rows, cols)) is not None:\n        for i in range(g.shape[0]):\n"
+            "            for j in range(g.shape[1]):\n                t += g[i, j] ** 2\n    return t\n",
+            count=1,
+            message="compute a reduction one element at a time: use `.sum()`",
         ),
     ]
 
