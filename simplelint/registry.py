@@ -47,6 +47,7 @@ FAMILIES = (
     Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
     Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
     Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),
+    Family(("SL6",), "compute", "Heavy computation in numpy", "compute", "Compute"),
 )
 
 RULE_MODULES = (
@@ -59,6 +60,7 @@ RULE_MODULES = (
     "simplelint.rules.production.api",
     "simplelint.rules.production",
     "simplelint.rules.production.deps",
+    "simplelint.rules.compute",
 )
 
 ENTRY_POINT_GROUP = "simplelint.rules"
