@@ -1,9 +1,13 @@
-"""What names say, shared by the rule families: dummies, dunders, private names, decorators."""
+"""What names say, shared by the rule families: dummies, dunders, private names, decorators, imports."""
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
+
+from simplelint.ruleinfo import ast_summary, python_ast
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -34,3 +38,22 @@ def decorator_names(node: cst.FunctionDef) -> tuple[str, ...]:
         if isinstance(expression, cst.Name):
             names.append(expression.value)
     return tuple(names)
+
+
+@ast_summary
+def imported_names(source: bytes) -> Mapping[str, str]:
+    """What each name imported in the file stands for: `import sys as s` gives `s` -> `sys`, `from typing
+    import TYPE_CHECKING as TC` gives `TC` -> `typing.TYPE_CHECKING`."""
+    tree = python_ast(source)
+    return {} if tree is None else dict(pair for node in ast.walk(tree) for pair in _imported(node))
+
+
+def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(local name, what it stands for) for each name an import statement binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield local, alias.name if alias.asname else local
+    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        for alias in node.names:
+            yield alias.asname or alias.name, f"{node.module}.{alias.name}"

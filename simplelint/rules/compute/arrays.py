@@ -11,16 +11,16 @@ names per `for` loop and comprehension, by node id.
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from simplelint.rule import FileContext, ast_summary, python_ast
+from simplelint.rule import FileContext, ast_summary
 from simplelint.engine.traversal import children
+from simplelint.rules.naming import imported_names
 
 ARRAY, LENGTH, GENERATOR = "array", "length", "generator"
 # numpy functions whose result is an array (for the ufuncs: when given one; loops never iterate a scalar).
@@ -65,20 +65,7 @@ Scope = Union[cst.FunctionDef, cst.Lambda]
 def module_names(source: bytes) -> Mapping[str, str]:
     """Local name -> what it stands for, for names imported from numpy, math and cmath: `import numpy as xp`
     gives `xp` -> `numpy`, `from numpy import zeros as z` gives `z` -> `numpy.zeros`."""
-    tree = python_ast(source)
-    found = dict(pair for node in (ast.walk(tree) if tree is not None else ()) for pair in _imported(node))
-    return {local: name for local, name in found.items() if name.split(".")[0] in MODULES}
-
-
-def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
-    """(local name, what it stands for) for each name an import statement binds."""
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            local = alias.asname or alias.name.split(".")[0]
-            yield local, alias.name if alias.asname else local
-    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        for alias in node.names:
-            yield alias.asname or alias.name, f"{node.module}.{alias.name}"
+    return {local: name for local, name in imported_names(source).items() if name.split(".")[0] in MODULES}
 
 
 def dotted(expr: cst.BaseExpression) -> Optional[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
 import libcst as cst
 
 from simplelint.engine.traversal import children
 from simplelint.rule import FileContext, ast_summary, python_ast
+from simplelint.rules.naming import imported_names
 from simplelint.rules.simplify.base import SimplifyRule, bool_literal, code_of, is_name, walk
 
 
@@ -44,25 +45,6 @@ def _bound_name(node: ast.AST) -> Optional[str]:
         if isinstance(value, str):
             return value
     return None
-
-
-@ast_summary
-def imported_names(source: bytes) -> Mapping[str, str]:
-    """What each name imported in the file stands for: `import sys as s` gives `s` -> `sys`, `from typing
-    import TYPE_CHECKING as TC` gives `TC` -> `typing.TYPE_CHECKING`."""
-    tree = python_ast(source)
-    return {} if tree is None else dict(pair for node in ast.walk(tree) for pair in _imported(node))
-
-
-def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
-    """(local name, what it stands for) for each name an import statement binds."""
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            local = alias.asname or alias.name.split(".")[0]
-            yield local, alias.name if alias.asname else local
-    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        for alias in node.names:
-            yield alias.asname or alias.name, f"{node.module}.{alias.name}"
 
 
 def qualified_name(expr: cst.BaseExpression, context: FileContext) -> Optional[str]:
