@@ -16,7 +16,7 @@ from simplelint import registry
 from simplelint.config.settings import Settings
 from simplelint.engine.edits import Rendered, edit_for
 from simplelint.engine.positions import LineIndex, node_ranges
-from simplelint.engine.result import FileResult, digest, file_violation, has_production_marker, read_source
+from simplelint.engine.result import FileResult, digest, file_violation, is_production, read_source
 from simplelint.engine.suppression import parse_noqa
 from simplelint.engine.traversal import traverse
 from simplelint.engine.violation import Edit, Fix, Violation
@@ -269,14 +269,13 @@ def _nesting_violation(path: str, line: int = 1) -> Violation:
 
 
 def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
-    production = settings.is_production(path) or has_production_marker(data)
     return FileContext(
         path=path,
         source=data,
         settings=settings,
         module_name=settings.module_name(path),
         is_test=settings.is_test(path),
-        is_production=production,
+        is_production=is_production(path, data, settings),
     )
 
 

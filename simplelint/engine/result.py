@@ -14,10 +14,14 @@ import stat
 import tokenize
 from dataclasses import dataclass, field
 from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
 from typing import Any, Optional
 
 from simplelint.engine.suppression import Noqa
 from simplelint.engine.violation import Violation
+
+if TYPE_CHECKING:
+    from simplelint.config.settings import Settings
 
 # A file marks itself as production code with this comment, on a line of its own, among its first lines.
 PRODUCTION_MARKER = re.compile(rb"^[ \t]*#[ \t]*simplelint:[ \t]*production[ \t]*$", re.M)
@@ -66,6 +70,19 @@ def has_production_marker(data: bytes) -> bool:
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
         pass  # the window ends inside a token, or the file is not Python: what came before was seen
     return False
+
+
+def file_has_production_marker(path: str) -> bool:
+    """Whether the file at `path` marks itself as production code (False when it cannot be read)."""
+    try:
+        return has_production_marker(read_source(path, MARKER_WINDOW))
+    except OSError:
+        return False
+
+
+def is_production(path: str, data: bytes, settings: Settings) -> bool:
+    """Production code: the `production` globs match the file, or its first lines mark it."""
+    return settings.is_production(path) or has_production_marker(data)
 
 
 def read_source(path: str, limit: int = -1) -> bytes:

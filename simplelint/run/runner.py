@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import registry
 from simplelint.config.settings import Settings
-from simplelint.engine.result import FileResult, digest, file_violation, has_production_marker, read_source
+from simplelint.engine.result import FileResult, digest, file_violation, is_production, read_source
 from simplelint.engine.suppression import apply as apply_noqa
 from simplelint.engine.suppression import unused as unused_noqa
 from simplelint.engine.violation import Violation
@@ -150,9 +150,8 @@ def _facts_only(settings: Settings, path: str, data: bytes, key: str, wanted: tu
     entries = [_cache(settings), _cache(facts_settings)]
     if not any(entry.has(path, key) for entry in entries):
         return None  # a worker analyses it
-    production = settings.is_production(path) or has_production_marker(data)  # as the engine's context says
     result = FileResult(path, key, module_name=settings.module_name(path), is_test=settings.is_test(path),
-                        is_production=production)  # fmt: skip
+                        is_production=is_production(path, data, settings))  # fmt: skip
     result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, facts_settings), wanted)
     return result
 

@@ -25,6 +25,7 @@ from simplelint.rules.production.contracts import (
     contracts,
     note,
 )
+from simplelint.engine.result import file_has_production_marker
 from simplelint.ruleinfo import FileFacts, Invalid, Project, ProjectRule, Valid
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
@@ -212,7 +213,9 @@ def project_paths(settings: Settings, files: list[str]) -> list[str]:
     under = [
         path
         for path in files
-        if settings.is_production(path) or any(settings.matches(c.modules, path) for c in named) or _has_marker(path)
+        if settings.is_production(path)
+        or any(settings.matches(c.modules, path) for c in named)
+        or file_has_production_marker(path)
     ]
     if not under:
         return []
@@ -267,13 +270,6 @@ def _script_folders(production: Iterable[str]) -> set[str]:
     return {os.path.dirname(os.path.abspath(path)) for path in production}
 
 
-def _has_marker(path: str) -> bool:
-    from simplelint.engine.result import MARKER_WINDOW, has_production_marker, read_source
-
-    try:
-        return has_production_marker(read_source(path, MARKER_WINDOW))
-    except OSError:
-        return False
 
 
 RULES = [PandasInProductionViaImport]

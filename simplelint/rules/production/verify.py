@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from simplelint.rules.production import verify_probe
 from simplelint.run.discovery import display_path
-from simplelint.engine.result import has_production_marker, read_source
+from simplelint.engine.result import file_has_production_marker
 from simplelint.rules.production.contracts import TABLE, Contract, contracts
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
@@ -80,7 +80,7 @@ def targets(files: Sequence[str], settings: Settings) -> list[Target]:
     for path in files:
         if path.endswith(".pyi"):
             continue
-        production = settings.is_production(path) or _has_marker(path)
+        production = settings.is_production(path) or file_has_production_marker(path)
         under = tuple(c for c in every if c.applies_to(settings, path, production))
         if not under:
             continue
@@ -90,13 +90,6 @@ def targets(files: Sequence[str], settings: Settings) -> list[Target]:
         sys_path = tuple(roots) if module else (folder, *roots)
         found.append(Target(path, module, sys_path, under))
     return found
-
-
-def _has_marker(path: str) -> bool:
-    try:
-        return has_production_marker(read_source(path, 2048))
-    except OSError:
-        return False
 
 
 def verify(
