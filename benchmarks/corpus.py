@@ -39,7 +39,7 @@ PINNED = {
 def fetch(name: str) -> Path:
     """The unpacked sdist folder of `name` at its pinned version."""
     version = PINNED[name]
-    CORPUS.mkdir(exist_ok=True)
+    CORPUS.mkdir(parents=True, exist_ok=True)
     for candidate in CORPUS.iterdir():
         if candidate.is_dir() and candidate.name.lower().replace("_", "-") == f"{name}-{version}":
             return candidate
