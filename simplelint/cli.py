@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
 
     from simplelint.adoption.baseline import Entry, LineReader, Outcome
     from simplelint.adoption.changed_lines import ChangedLines
+    from simplelint.config.nearest import Configs
     from simplelint.config.settings import Settings
     from simplelint.run.runner import RunResult
 
@@ -60,6 +61,8 @@ class Options(TypedDict, total=False):
     diff_from: Optional[str]
     html_dir: str
     timeout: float
+    show_settings: bool
+    show_files: bool
 
 
 Baseline = tuple[Path, dict[str, "Entry"]]  # the baseline file and its entries by fingerprint
@@ -211,6 +214,8 @@ def _project_options(command: Callable[..., None]) -> Callable[..., None]:
 @_BASELINE.check
 @click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
+@click.option("--show-settings", is_flag=True, help="Print the settings used for the first file and where they come from.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be checked, and exit.")
 def check(**options: Unpack[Options]) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
     start = time.perf_counter()
@@ -264,7 +269,12 @@ def _check(options: Options) -> int:
     from simplelint.run.discovery import explicitly_excluded
     from simplelint.run.runner import RunOptions, run
 
-    settings, files = _load(options)
+    configs, files = _load_all(options)
+    if options["show_settings"] or options["show_files"]:
+        return _show(options, configs, files)
+    settings = configs.primary
+    if options["verbose"]:
+        _say_configs(configs, files)
     name = options["stdin_filename"]
     stdin = (name or "-", sys.stdin.buffer.read()) if _reads_stdin(options) else None
     if stdin and settings.force_exclude and name and explicitly_excluded(name, settings):
@@ -284,7 +294,7 @@ def _check(options: Options) -> int:
     )
     progress = _Progress() if _shows_progress(options) else None
     try:
-        result = run(files, settings, run_options, stdin, progress)
+        result = run(files, configs, run_options, stdin, progress)
     finally:
         if progress is not None:
             progress.clear()
@@ -319,9 +329,43 @@ def _exit_code(result: RunResult, options: Options, changed: int) -> int:
     return 1 if result.violations else 0
 
 
+def _show(options: Options, configs: Configs, files: list[str]) -> int:
+    """`--show-files` (the files, sorted, as shown in findings) or `--show-settings` (those of the first file)."""
+    from simplelint.config.show import describe
+
+    if options["show_files"]:
+        for path in files:
+            click.echo(path)
+        return 0
+    paths = [p for p in options["paths"] if p != "-"] or ["."]
+    first = paths[0] if not os.path.isdir(paths[0]) else next(iter(files), paths[0])
+    click.echo(describe(first, configs.for_path(first)), nl=False)
+    return 0
+
+
+def _say_configs(configs: Configs, files: list[str]) -> None:
+    """Under -v: the config (and the files it extends) each file uses, counted per config when several do."""
+    from simplelint.config.show import origin
+
+    counts: dict[int, int] = {}
+    for path in files:
+        counts[id(configs.for_path(path))] = counts.get(id(configs.for_path(path)), 0) + 1
+    used = [s for s in configs.all() if id(s) in counts] or [configs.primary]
+    for settings in used:
+        count = f" for {plural(counts[id(settings)], 'file')}" if len(used) > 1 else ""
+        click.echo(f"simplelint: using {origin(settings)}{count}", err=True)
+
+
 def _load(options: Options) -> tuple[Settings, list[str]]:
-    """Resolved settings and the files to check, shared by `check`, `baseline` and `report`."""
-    from simplelint.config.load import CliOverrides, ConfigError, load_settings
+    """Resolved settings (of the folder the paths share) and the files to check."""
+    configs, files = _load_all(options)
+    return configs.primary, files
+
+
+def _load_all(options: Options) -> tuple[Configs, list[str]]:
+    """The settings of each file (its nearest config) and the files to check, shared by `check`, `baseline`
+    and `report`."""
+    from simplelint.config.load import CliOverrides, ConfigError, load_configs
     from simplelint.registry import UnknownSelector
     from simplelint.run.discovery import DiscoveryError, Said, discover
 
@@ -349,22 +393,29 @@ def _load(options: Options) -> tuple[Settings, list[str]]:
         coverage_file=options["coverage_file"],
         baseline=options.get("baseline"),
         compute_edits=options.get("output_format") in ("json", "json-lines", "sarif"),
+        collectors=_collectors(options),
     )
     said = Said()
     try:
-        settings = load_settings(config_anchor, overrides)
-        files = discover([p for p in paths if p != "-"], settings, said)
+        configs = load_configs(config_anchor, overrides)
+        files = discover([p for p in paths if p != "-"], configs, said)
+        if use_stdin:
+            configs.for_path(stdin_name or "-")  # its config's errors are usage errors too
     except (ConfigError, UnknownSelector, DiscoveryError) as error:
         raise UsageFailure(str(error)) from None
     for warning in said.warnings if not options.get("silent") else ():
         click.echo(f"warning: {warning}", err=True)
     for note in said.notes if options.get("verbose") else ():
         click.echo(f"note: {note}", err=True)
-    if options.get("output_format") == "html":
-        from simplelint.output.html_page import COLLECTORS
+    return configs, files
 
-        settings.collectors = COLLECTORS
-    return settings, files
+
+def _collectors(options: Options) -> tuple[str, ...]:
+    if options.get("output_format") != "html":
+        return ()
+    from simplelint.output.html_page import COLLECTORS
+
+    return COLLECTORS
 
 
 def _ignored_for_stdin(paths: list[str], options: Options) -> None:
@@ -577,8 +628,9 @@ def _run_all(options: Options) -> tuple[Settings, RunResult]:
     """Check the paths with no baseline or diff filter; internal errors are printed (the caller exits 2)."""
     from simplelint.run.runner import RunOptions, run
 
-    settings, files = _load(options)
-    result = run(files, settings, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
+    configs, files = _load_all(options)
+    settings = configs.primary
+    result = run(files, configs, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     return settings, result

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from simplelint import registry
 from simplelint.config.settings import DEFAULT_EXCLUDE, Settings, glob_error
@@ -18,6 +19,9 @@ from simplelint.config.toml_lines import line_of
 from simplelint.ruleinfo import ARRAY_OF_TABLES, GLOB, MODULE, PATH, SELECTOR, TABLE_OF_STRINGS, Option
 from simplelint.run.discovery import display_path
 from simplelint.wording import article
+
+if TYPE_CHECKING:
+    from simplelint.config.nearest import Configs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,6 +69,8 @@ TOP_LEVEL_KEYS: Mapping[str, Kind] = {
     "baseline": Kind(STRING, PATH),
     "coverage-file": Kind(STRING, PATH),
     "cache-dir": Kind(STRING, PATH),
+    # Another config file this one inherits (resolved against this file's folder), as ruff's `extend`.
+    "extend": Kind(STRING, PATH),
 }
 
 
@@ -94,12 +100,22 @@ def find_config(start: Path) -> Optional[Path]:
     """Nearest `simplelint.toml`, `.simplelint.toml` or `pyproject.toml` with `[tool.simplelint]`."""
     directory = start if start.is_dir() else start.parent
     for folder in (directory, *directory.parents):
-        for name in (".simplelint.toml", "simplelint.toml"):
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_table(pyproject):
-            return pyproject
+        found = config_in(str(folder))
+        if found is not None:
+            return Path(found)
+    return None
+
+
+def config_in(folder: str) -> Optional[str]:
+    """The config file of this folder itself, if any: `.simplelint.toml`, then `simplelint.toml`, then a
+    `pyproject.toml` with a `[tool.simplelint]` table (as ruff prefers `.ruff.toml`, `ruff.toml`)."""
+    for name in (".simplelint.toml", "simplelint.toml"):
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(pyproject) and _has_table(Path(pyproject)):
+        return pyproject
     return None
 
 
@@ -285,51 +301,212 @@ class CliOverrides:
     coverage_file: Optional[str] = None
     baseline: Optional[str] = None
     compute_edits: bool = False
+    # Fact collectors every file runs (the HTML report's), as Settings.collectors.
+    collectors: tuple[str, ...] = ()
 
 
 def load_settings(paths: Sequence[str], cli: CliOverrides, default_root: Optional[Path] = None) -> Settings:
-    """Resolve config once: file (nearest or --config), then inline --config overrides, then CLI flags.
+    """The settings of the folder the paths share (`load_configs(...).primary`): what a run with one config
+    for every file uses, and what the language server and scripts ask for."""
+    return load_configs(paths, cli, default_root).primary
+
+
+def load_configs(paths: Sequence[str], cli: CliOverrides, default_root: Optional[Path] = None) -> Configs:
+    """Which settings apply to each file: the nearest config above it (as ruff), or, with `--config FILE` or
+    `--isolated`, one for every file. `primary` (run-wide choices: the baseline, the report's root) is the
+    config of the folder all `paths` share, so it never depends on their order.
 
     Without a config file, paths are relative to `default_root` (the language server's workspace folder),
     else to the current directory."""
+    from simplelint.config.nearest import Configs
+
     inline = [parse_inline(c) for c in cli.config if not os.path.isfile(c)]
-    raw = _config_file(paths, cli)
-    for config in (raw, *inline):
+    for config in inline:
         validate(config)
+        if "extend" in config.data:
+            raise ConfigError(f"{config.origin}: `extend` can only be given in a config file")
     flags = {"select": cli.select or (), "extend-select": cli.extend_select, "ignore": cli.ignore}
     for name, selectors in flags.items():
         registry.validate(selectors, f"in '{name}' from the CLI")
-    root = raw.path.parent if raw.path else (default_root or Path.cwd()).resolve()
-    data = dict(raw.data)
+    default = (default_root or Path.cwd()).resolve()
+    file_configs = [c for c in cli.config if os.path.isfile(c)]
+    single: Optional[Path] = None
+    if file_configs:
+        single = Path(file_configs[-1]).resolve()
+    configs = Configs(lambda path: settings_of(path, cli, inline, default), default, single, cli.isolated)
+    configs.primary = configs.for_folder(_shared_folder(paths))
+    return configs
+
+
+def _shared_folder(paths: Sequence[str]) -> str:
+    """The deepest existing folder holding every path (the current directory for none, or stdin's `-`)."""
+    given = [os.path.abspath(p) for p in paths if p != "-"]
+    if not given:
+        return os.getcwd()
+    folder = os.path.commonpath(given)
+    while not os.path.isdir(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.getcwd()
+        folder = parent
+    return folder
+
+
+def settings_of(path: Optional[Path], cli: CliOverrides, inline: Sequence[RawConfig], default_root: Path) -> Settings:
+    """The settings of one config file (and the files it extends), then inline --config overrides, then CLI
+    flags; the defaults (rooted at `default_root`) for None."""
+    chain = load_chain(path) if path is not None else [RawConfig()]
+    root = path.parent if path is not None else default_root
+    datas = [_rebased(raw, root) for raw in chain]
+    data = _merged(datas)
     for extra in inline:
         # `--config "type-hints.x = true"` sets one option of the table, as ruff's does, not the whole table.
         for key, value in extra.data.items():
             table = data.get(key)
             data[key] = {**table, **value} if isinstance(table, dict) and isinstance(value, dict) else value
-    return _build(raw, data, root, cli)
+    # Each file of the chain selects as a layer of its own (as ruff combines `extend`ed selections); the inline
+    # overrides belong to the last.
+    layers = [_selection(d) for d in datas[:-1]] + [_selection({**datas[-1], **_selection_keys(inline)})]
+    sources = tuple(raw.path for raw in reversed(chain) if raw.path is not None)
+    return _build(chain[-1], data, root, cli, layers, sources)
 
 
-def _config_file(paths: Sequence[str], cli: CliOverrides) -> RawConfig:
-    """The last `--config FILE`, else (unless --isolated) the nearest config above the first path."""
-    file_configs = [c for c in cli.config if os.path.isfile(c)]
-    if file_configs:
-        return read_config(Path(file_configs[-1]).resolve())
-    if cli.isolated:
-        return RawConfig()
-    start = Path(paths[0] if paths and paths[0] != "-" else ".").resolve()
-    found = find_config(start if start.exists() else Path.cwd())
-    return read_config(found) if found else RawConfig()
+_SELECTION_KEYS = ("select", "extend-select", "ignore", "extend-ignore")
 
 
-def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) -> Settings:
-    layers = [
-        registry.SelectionLayer(
-            data.get("select"),
-            data.get("extend-select", []),
-            [*data.get("ignore", []), *data.get("extend-ignore", [])],
-        ),
-        registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore),
-    ]
+def _selection_keys(inline: Sequence[RawConfig]) -> dict[str, Any]:
+    return {key: value for raw in inline for key, value in raw.data.items() if key in _SELECTION_KEYS}
+
+
+def _selection(data: Mapping[str, Any]) -> registry.SelectionLayer:
+    ignore = [*data.get("ignore", []), *data.get("extend-ignore", [])]
+    return registry.SelectionLayer(data.get("select"), data.get("extend-select", []), ignore)
+
+
+def load_chain(path: Path) -> list[RawConfig]:
+    """The config file and those it `extend`s, the furthest first; each validated. A cycle or a missing file
+    is an error naming the file and line of the `extend` at fault."""
+    chain: list[RawConfig] = []
+    current: Optional[Path] = path
+    while current is not None:
+        raw = read_config(current)
+        validate(raw)
+        chain.append(raw)
+        named = raw.data.get("extend")
+        if named is None:
+            break
+        target = Path(os.path.normpath(current.parent / os.path.expanduser(named)))
+        seen = [c.path for c in chain]
+        if target in seen:
+            loop = " -> ".join(display_path(str(p)) for p in [*seen[seen.index(target) :], target])
+            raise ConfigError(f"{raw.where('extend')}: `extend` makes a cycle: {loop}")
+        if not target.is_file():
+            raise ConfigError(f"{raw.where('extend')}: `extend` names {named!r}, which does not exist ({target})")
+        current = target
+    return chain[::-1]
+
+
+def _merged(datas: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The chain's tables, the nearest file's keys winning (a rule family's table key by key); `extend-*`
+    lists and tables add up, as ruff's do."""
+    data: dict[str, Any] = {}
+    for layer in datas:
+        for key, value in layer.items():
+            before = data.get(key)
+            if key == "extend-exclude" and isinstance(before, list):
+                data[key] = [*before, *value]
+            elif isinstance(before, dict) and isinstance(value, dict) and key != "per-file-ignores":
+                data[key] = {**before, **value}
+            else:
+                data[key] = value
+    data.pop("extend", None)
+    return data
+
+
+def _rebased(raw: RawConfig, root: Path) -> dict[str, Any]:
+    """The table of a file of the chain, its globs and paths made relative to `root` (the folder of the config
+    that applies) rather than to its own folder."""
+    if raw.path is None or raw.path.parent == root:
+        return dict(raw.data)
+    folder = raw.path.parent
+    tables = registry.table_options()
+    data: dict[str, Any] = {}
+    for key, value in raw.data.items():
+        if key in TOP_LEVEL_KEYS:
+            rebased = _rebase_value(value, TOP_LEVEL_KEYS[key], folder, root)
+            if key in ("per-file-ignores", "extend-per-file-ignores"):
+                moved = {_rebase_glob(pattern, folder, root): codes for pattern, codes in value.items()}
+                rebased = {pattern: codes for pattern, codes in moved.items() if pattern is not None}
+            data[key] = rebased
+        elif key in tables and isinstance(value, dict):
+            data[key] = {name: _rebase_option(item, tables[key].get(name), folder, root) for name, item in value.items()}
+        else:
+            data[key] = value
+    return data
+
+
+def _rebase_option(value: Any, option: Optional[Option], folder: Path, root: Path) -> Any:
+    if option is None:
+        return value
+    if option.items and isinstance(value, list):
+        return [
+            {k: _rebase_option(v, option.items.get(k), folder, root) for k, v in item.items()} for item in value
+        ]
+    return _rebase_value(value, Kind.of(option), folder, root)
+
+
+def _rebase_value(value: Any, kind: Kind, folder: Path, root: Path) -> Any:
+    if kind.strings == PATH and isinstance(value, str):
+        return str(folder / value)
+    if kind.strings == PATH and isinstance(value, list):
+        return [str(folder / v) for v in value]
+    if kind.strings == GLOB and isinstance(value, list):
+        return [p for p in (_rebase_glob(v, folder, root) for v in value) if p is not None]
+    return value
+
+
+def _rebase_glob(pattern: str, folder: Path, root: Path) -> Optional[str]:
+    """A gitignore-style pattern written relative to `folder`, relative to `root` instead; None when it can
+    match nothing under `root`. Patterns without an inner slash (`build`, `*.pyi`) match at any depth: kept."""
+    negated, body = (True, pattern[1:]) if pattern.startswith("!") else (False, pattern)
+    if "/" not in body.rstrip("/") or body.startswith("**/"):
+        return pattern
+    body = body.lstrip("/")
+    prefix = "!" if negated else ""
+    if _inside(root, folder):
+        parts = body.split("/")
+        for step in os.path.relpath(root, folder).split(os.sep):
+            if not parts or not parts[0] and len(parts) == 1:
+                return None
+            if parts[0] == "**":
+                return prefix + "/".join(parts)
+            if not fnmatch.fnmatchcase(step, parts[0]):
+                return None
+            parts.pop(0)
+        rest = "/".join(parts)
+        return prefix + "/" + rest if rest.strip("/") else None
+    if _inside(folder, root):
+        below = os.path.relpath(folder, root).replace(os.sep, "/")
+        return prefix + "/" + re.sub(r"([*?\[\]!\\])", r"\\\1", below) + "/" + body
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _build(
+    raw: RawConfig,
+    data: dict[str, Any],
+    root: Path,
+    cli: CliOverrides,
+    layers: Optional[Sequence[registry.SelectionLayer]] = None,
+    sources: tuple[Path, ...] = (),
+) -> Settings:
+    """`layers`: the config's selections (one per file of an `extend` chain), before the command line's;
+    `sources`: the config files the settings come from, the applying one first."""
+    layers = [*(layers if layers is not None else [_selection(data)])]
+    layers.append(registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore))
     enabled = registry.resolve(layers)
     per_file: dict[str, list[str]] = {**data.get("per-file-ignores", {}), **data.get("extend-per-file-ignores", {})}
     for item in cli.per_file_ignores:
@@ -371,4 +548,6 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         coverage_file=path_of("coverage-file", cli.coverage_file),
         baseline=path_of("baseline", cli.baseline),
         compute_edits=cli.compute_edits,
+        collectors=cli.collectors,
+        sources=sources,
     )

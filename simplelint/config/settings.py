@@ -63,6 +63,9 @@ class Settings:
     facts_only: tuple[str, ...] = ()
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
+    # The config files these settings come from: the one that applies, then those it `extend`s (none: the
+    # defaults). What `--show-settings` and `-v` name; no part of a file's result.
+    sources: tuple[Path, ...] = ()
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
     _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 

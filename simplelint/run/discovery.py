@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from simplelint.config.settings import Settings, glob_error
 
 if TYPE_CHECKING:
     import pathspec  # imported where a .gitignore is read
+
+    from simplelint.config.nearest import Configs
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -83,27 +85,35 @@ def _ancestor_gitignores(folder: str, said: Optional[Said] = None) -> list[_GitI
     return []  # not inside a git repository: ignore files above the start folder do not apply
 
 
-def discover(paths: Sequence[str], settings: Settings, said: Optional[Said] = None) -> list[str]:
+def discover(paths: Sequence[str], settings: Union[Settings, Configs], said: Optional[Said] = None) -> list[str]:
     """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it.
+
+    With `Configs`, each folder's entries are judged by the settings of that folder's nearest config (a nested
+    config's excludes apply below it, as in ruff); the configs met are read as their folders are reached.
 
     What the walk had to pass over (an unreadable folder, a broken symlink, a folder with no Python file)
     is added to `said.warnings`: skipped silently, it would read as checked and clean; invalid `.gitignore`
     lines, skipped as git skips them, to `said.notes`.
     """
+    from simplelint.config.nearest import Configs
+
     said = Said() if said is None else said
+    configs = Configs.of(settings)
     found: dict[str, None] = {}
     for given in paths:
         if not os.path.lexists(given):
             raise DiscoveryError(f"{given}: No such file or directory (os error 2)")
         if os.path.isdir(given):
             count = 0
-            for file in _walk(given, settings, said):
+            for file in _walk(given, configs, said):
                 found[display_path(file)] = None
                 count += 1
             if not count:
                 said.warnings.append(f"No Python files found under {given}")
-        elif not (settings.force_exclude and explicitly_excluded(given, settings)):
-            found[display_path(given)] = None
+        else:
+            own = configs.for_path(given)
+            if not (own.force_exclude and explicitly_excluded(given, own)):
+                found[display_path(given)] = None
     return _one_name_per_file(sorted(found))
 
 
@@ -135,18 +145,19 @@ def explicitly_excluded(path: str, settings: Settings) -> bool:
     return False
 
 
-def _walk(top: str, settings: Settings, said: Said) -> Iterator[str]:
+def _walk(top: str, configs: Configs, said: Said) -> Iterator[str]:
     top = os.path.abspath(top)
-    ignores = _ancestor_gitignores(top, said) if settings.respect_gitignore else []
+    ignores = _ancestor_gitignores(top, said) if configs.for_folder(top).respect_gitignore else []
     seen: set[tuple[int, int]] = set()
-    yield from _walk_dir(top, settings, ignores, seen, said)
+    yield from _walk_dir(top, configs, ignores, seen, said)
 
 
 def _walk_dir(
-    folder: str, settings: Settings, ignores: list[_GitIgnore], seen: set[tuple[int, int]], said: Said
+    folder: str, configs: Configs, ignores: list[_GitIgnore], seen: set[tuple[int, int]], said: Said
 ) -> Iterator[str]:
     if not _first_visit(folder, seen):
         return
+    settings = configs.for_folder(folder)  # its entries are judged by the folder's own nearest config
     if settings.respect_gitignore:
         own = _load_gitignore(folder, said)
         ignores = [*ignores, own] if own else ignores
@@ -154,7 +165,7 @@ def _walk_dir(
         if settings.is_excluded(entry.path, is_dir) or any(i.ignores(entry.path, is_dir) for i in ignores):
             continue
         if is_dir:
-            yield from _walk_dir(entry.path, settings, ignores, seen, said)
+            yield from _walk_dir(entry.path, configs, ignores, seen, said)
         elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
             yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
         elif entry.is_symlink() and not os.path.exists(entry.path):

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequenc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from simplelint import registry
+from simplelint.config.nearest import Configs
 from simplelint.config.settings import Settings
 from simplelint.engine.result import FileResult, digest, file_violation, is_production, read_source
 from simplelint.engine.suppression import apply as apply_noqa
@@ -59,22 +60,24 @@ class RunResult:
         return self.find_notes()
 
 
-# Per worker: the settings for checked files and for files read only for their facts.
-_settings: Optional[Settings] = None
+# Per worker: the settings of each config the run uses (a task names its own by index), as plain data.
+_scopes: tuple[Settings, ...] = ()
 _options: Optional[RunOptions] = None
-# (path, the collectors to run when the file is read only for their facts; empty for a checked file)
-Task = tuple[str, tuple[str, ...]]
+# (path, the collectors to run when the file is read only for their facts (empty for a checked file), the
+# index of the file's settings in the run's scopes)
+Task = tuple[str, tuple[str, ...], int]
+Scopes = tuple[Settings, ...]
 
 
-def _use(settings: Settings, options: RunOptions) -> None:
+def _use(scopes: Scopes, options: RunOptions) -> None:
     """What checking needs in the process that checks: the settings, and room for deep trees."""
-    global _settings, _options
-    _settings, _options = settings, options
+    global _scopes, _options
+    _scopes, _options = scopes, options
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 
 
-def _init_worker(settings: Settings, options: RunOptions) -> None:
-    _use(settings, options)
+def _init_worker(scopes: Scopes, options: RunOptions) -> None:
+    _use(scopes, options)
     # Only in a worker, which ends with the run: a long-lived caller (tests, an editor's server) keeps its
     # collector as it set it. LibCST builds millions of small objects that refcounting frees (its trees hold
     # no cycles): collections scanning them found nothing to free and cost ~16% of a cold run's CPU. What is
@@ -84,9 +87,9 @@ def _init_worker(settings: Settings, options: RunOptions) -> None:
 
 
 def _check_file(task: Task) -> FileResult:
-    assert _settings is not None and _options is not None
-    path, facts = task
-    return check_one(path, None, _settings.for_facts(facts), _options)
+    assert _options is not None
+    path, facts, scope = task
+    return check_one(path, None, _scopes[scope].for_facts(facts), _options)
 
 
 def check_one(path: str, data: Optional[bytes], settings: Settings, options: RunOptions) -> FileResult:
@@ -128,8 +131,9 @@ def _wants_fix(result: FileResult, options: RunOptions) -> bool:
 _caches: dict[tuple[str, str], Cache] = {}
 
 
-def _cached(settings: Settings, task: Task, options: RunOptions) -> Optional[FileResult]:
-    path, facts = task
+def _cached(scopes: Scopes, task: Task, options: RunOptions) -> Optional[FileResult]:
+    path, facts, scope = task
+    settings = scopes[scope]
     try:
         data = read_source(path)
     except OSError:
@@ -215,7 +219,7 @@ def _cache(settings: Settings) -> Cache:
     return _caches[key]
 
 
-def _map(tasks: list[Task], settings: Settings, options: RunOptions) -> Iterator[FileResult]:
+def _map(tasks: list[Task], settings: Scopes, options: RunOptions) -> Iterator[FileResult]:
     if options.use_cache:
         # Cache hits are read here: a warm run (or pre-commit's one changed file) then starts no workers.
         misses = []
@@ -249,7 +253,7 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _in_pool(tasks: list[Task], settings: Settings, options: RunOptions, jobs: int) -> Iterator[FileResult]:
+def _in_pool(tasks: list[Task], settings: Scopes, options: RunOptions, jobs: int) -> Iterator[FileResult]:
     from simplelint.run.pool import WatchedPool
 
     name, budget = (lambda task: task[0]), _budget(options)
@@ -267,7 +271,7 @@ def _budget(options: RunOptions) -> Callable[[Task], Optional[float]]:
 
 
 def _timed_out(path: str, options: RunOptions) -> FileResult:
-    seconds = _budget(options)((path, ()))
+    seconds = _budget(options)((path, (), 0))
     message = (
         f"Analysing this file took longer than its budget ({seconds:.0f} s) and was stopped; the file was not"
         " checked. Please report it; meanwhile exclude it or raise --file-timeout"
@@ -293,41 +297,68 @@ def _size(task: Task) -> int:
         return 0
 
 
+@dataclass
+class _Group:
+    """The files of one config (one project root): checked with its settings, joined by its project stage."""
+
+    settings: Settings
+    files: list[str] = field(default_factory=list)
+    # Files checked by other means (stdin's source): not read for facts.
+    elsewhere: list[str] = field(default_factory=list)
+    # Files read only for the project rules' facts, with the collectors each is read for.
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    results: list[FileResult] = field(default_factory=list)
+
+
 def run(
     files: list[str],
-    settings: Settings,
+    settings: Union[Settings, Configs],
     options: RunOptions,
     stdin: Optional[tuple[str, bytes]] = None,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> RunResult:
-    """Check `files` (and stdin's source); `progress(done, total)` is called as each file is done."""
-    # Stdin's source stands for the file it is named after: that file is not read for facts as well.
-    results, extra = collect(files, settings, options, progress, [stdin[0]] if stdin else [])
+    """Check `files` (and stdin's source), each with the settings of its nearest config when `settings` is a
+    `Configs`; `progress(done, total)` is called as each file is done. Project rules join the files of each
+    config apart, as the projects they are."""
+    configs = Configs.of(settings)
+    groups = _grouped(files, configs, options, progress, [stdin[0]] if stdin else [])
     if stdin is not None:
-        results.append(check_one(stdin[0], stdin[1], settings, options))
-    results.sort(key=lambda r: r.path)
-    errors = [e for r in results for e in r.errors]
-    violations = [v for r in results for v in reported(r, settings)]
+        group = next(g for g in groups if stdin[0] in g.elsewhere)
+        group.results.append(check_one(stdin[0], stdin[1], group.settings, options))
+    everything = sorted((r for g in groups for r in g.results), key=lambda r: r.path)
+    errors = [e for r in everything for e in r.errors]
     said = Said()
+    violations: list[Violation] = []
+    checked: list[FileResult] = []
+    for group in groups:
+        violations += _group_findings(group, options, errors, said)
+        checked += [r for r in group.results if r.path not in group.extra]
+    violations.sort(key=lambda v: v.sort_key)
+    checked.sort(key=lambda r: r.path)
+
+    def notes() -> list[str]:
+        found = {note for g in groups for note in _notes(g.results, g.settings, set(g.extra))}
+        return sorted({*found, *said.notes})
+
+    return RunResult(checked, violations, errors, sum(r.fixed for r in checked), said.warnings, notes)
+
+
+def _group_findings(group: _Group, options: RunOptions, errors: list[str], said: Said) -> list[Violation]:
+    """One config's findings: its files' own, then its project stage's, then what `# noqa` leaves."""
+    settings = group.settings
+    # Stdin's source stands for the file it is named after: that file is not read for facts as well.
+    results = sorted(group.results, key=lambda r: r.path)
+    violations = [v for r in results for v in reported(r, settings)]
     violations += _project_stage_cached(results, settings, options, errors, said)
     # Files read only for their facts: their own findings and fixes are not this run's.
-    checked = [r for r in results if r.path not in extra]
-    violations = [v for v in violations if v.path not in extra]
-    violations = suppress(violations, checked, settings)
-    violations.sort(key=lambda v: v.sort_key)
-    return RunResult(
-        checked,
-        violations,
-        errors,
-        sum(r.fixed for r in checked),
-        warnings=said.warnings,
-        find_notes=lambda: sorted({*_notes(results, settings, set(extra)), *said.notes}),
-    )
+    checked = [r for r in results if r.path not in group.extra]
+    violations = [v for v in violations if v.path not in group.extra]
+    return suppress(violations, checked, settings)
 
 
 def collect(
     files: list[str],
-    settings: Settings,
+    settings: Union[Settings, Configs],
     options: RunOptions,
     progress: Optional[Callable[[int, int], None]] = None,
     elsewhere: Sequence[str] = (),
@@ -335,14 +366,36 @@ def collect(
     """The result of every file the run needs, unsorted: the files checked, then those the project rules read
     only for facts (also returned, with the collectors each is read for). `elsewhere` names files checked by
     other means (stdin's source): they are not read for facts."""
-    extra = _fact_paths([*files, *elsewhere], settings)
-    tasks: list[Task] = [(f, ()) for f in files] + list(extra.items())
-    results = []
-    for result in _map(tasks, settings, options):
-        results.append(result)
+    groups = _grouped(files, Configs.of(settings), options, progress, elsewhere)
+    return [r for g in groups for r in g.results], {p: c for g in groups for p, c in g.extra.items()}
+
+
+def _grouped(
+    files: list[str],
+    configs: Configs,
+    options: RunOptions,
+    progress: Optional[Callable[[int, int], None]],
+    elsewhere: Sequence[str],
+) -> list[_Group]:
+    """The files by config (ordered by root), each group with its facts-only files, every file's result in
+    its group: one pool (and one pass through the cache) for all of them."""
+    by_settings: dict[int, _Group] = {}
+    for path, named in [*((f, False) for f in files), *((e, True) for e in elsewhere)]:
+        own = configs.for_path(path)
+        group = by_settings.setdefault(id(own), _Group(own))
+        (group.elsewhere if named else group.files).append(path)
+    groups = sorted(by_settings.values(), key=lambda g: str(g.settings.root))
+    tasks: list[Task] = []
+    for index, group in enumerate(groups):
+        group.extra = _fact_paths([*group.files, *group.elsewhere], group.settings, configs, set(files))
+        tasks += [(f, (), index) for f in group.files] + [(p, c, index) for p, c in group.extra.items()]
+    # A path is one group's: checked there, or read for facts only by the project that owns it.
+    scope_of = {path: scope for path, _, scope in tasks}
+    for done, result in enumerate(_map(list(tasks), tuple(g.settings for g in groups), options), 1):
+        groups[scope_of.get(result.path, 0)].results.append(result)
         if progress is not None:
-            progress(len(results), len(tasks))
-    return results, extra
+            progress(done, len(tasks))
+    return groups
 
 
 def reported(result: FileResult, settings: Settings) -> list[Violation]:
@@ -367,14 +420,17 @@ def _notes(results: list[FileResult], settings: Settings, facts_only: set[str]) 
     return sorted({note for note in notes if note})
 
 
-def _fact_paths(files: list[str], settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Files read only for facts, with the collectors each is read for (only the rules that asked for it)."""
-    checked = set(files)
+def _fact_paths(
+    files: list[str], settings: Settings, configs: Configs, checked: set[str]
+) -> dict[str, tuple[str, ...]]:
+    """Files read only for facts, with the collectors each is read for (only the rules that asked for it):
+    only files of this config's project (a nested config's files are another project's)."""
+    checked = checked | set(files)
     extra: dict[str, set[str]] = {}
     for rule in _project_rules(settings):
         names = set(registry.catalog()[rule.code].facts)
         for path in rule.fact_paths(settings, files):
-            if path not in checked:
+            if path not in checked and configs.owns(settings, path):
                 extra.setdefault(path, set()).update(names)
     return {path: tuple(sorted(names)) for path, names in extra.items()}
 

@@ -1,0 +1,101 @@
+"""Which settings apply to each file: the nearest config above it, as ruff resolves a hierarchy of configs.
+
+Each config file is read (with the files it `extend`s) once, when the first folder under it is met; which
+config a folder has is looked up once per folder. Everything is resolved by discovery, before any source
+file is read, and the runner hands workers the resulting `Settings` as plain data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from simplelint.config.settings import Settings
+
+# The settings of a config file (None: the defaults).
+Build = Callable[[Optional[Path]], Settings]
+
+
+class Configs:
+    """The settings of every config met, by folder. With `single` (`--config FILE`) or `isolated`, one
+    config (or the defaults) applies to every file, as in ruff."""
+
+    def __init__(self, build: Build, default_root: Path, single: Optional[Path] = None, isolated: bool = False):
+        self._build = build
+        self.default_root = default_root
+        self._fixed = single is not None or isolated
+        self._single = single
+        self._settings: dict[Optional[str], Settings] = {}
+        self._owners: dict[str, Optional[str]] = {}  # folder -> its nearest config file (None: the defaults)
+        self._primary: Optional[Settings] = None
+
+    @classmethod
+    def one(cls, settings: Settings) -> Configs:
+        """These settings for every file (what a caller holding one `Settings` means)."""
+        configs = cls(lambda path: settings, Path(settings.root), isolated=True)
+        configs.primary = settings
+        return configs
+
+    @classmethod
+    def of(cls, settings: Union[Settings, Configs]) -> Configs:
+        return settings if isinstance(settings, Configs) else cls.one(settings)
+
+    @property
+    def primary(self) -> Settings:
+        """Run-wide choices (baseline file, report root, stdin's force-exclude) follow these settings."""
+        if self._primary is None:
+            self._primary = self.for_folder(os.getcwd())
+        return self._primary
+
+    @primary.setter
+    def primary(self, settings: Settings) -> None:
+        self._primary = settings
+
+    @property
+    def hierarchical(self) -> bool:
+        return not self._fixed
+
+    def config_of(self, folder: str) -> Optional[str]:
+        """The config file that applies in `folder` (an absolute path): its own, else its parent's. Cached per
+        folder, so a walk asks the file system once per folder."""
+        if self._fixed:
+            return str(self._single) if self._single is not None else None
+        if folder in self._owners:
+            return self._owners[folder]
+        from simplelint.config.load import config_in
+
+        found = config_in(folder)
+        if found is None:
+            parent = os.path.dirname(folder)
+            found = None if parent == folder else self.config_of(parent)
+        self._owners[folder] = found
+        return found
+
+    def for_folder(self, folder: str) -> Settings:
+        """The settings for files directly in `folder` (raises ConfigError for a config that does not load)."""
+        config = self.config_of(os.path.abspath(folder))
+        settings = self._settings.get(config)
+        if settings is None:
+            settings = self._settings[config] = self._build(Path(config) if config else None)
+        return settings
+
+    def for_path(self, path: str) -> Settings:
+        """The settings for one file (stdin's `-` takes the current directory's)."""
+        absolute = os.path.abspath(path)
+        return self.for_folder(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def owns(self, settings: Settings, path: str) -> bool:
+        """Whether `path`'s nearest config is the one these settings come from, without reading configs: the
+        project stage of one config reads no other project's files for facts."""
+        if self._fixed:
+            return True
+        config = self.config_of(os.path.dirname(os.path.abspath(path)))
+        return self._settings.get(config) is settings
+
+    def all(self) -> list[Settings]:
+        """Every settings resolved so far, by root."""
+        found = {id(s): s for s in self._settings.values()}
+        if self._primary is not None:
+            found.setdefault(id(self._primary), self._primary)
+        return sorted(found.values(), key=lambda s: str(s.root))
