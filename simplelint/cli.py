@@ -214,7 +214,7 @@ def _project_options(command: Callable[..., None]) -> Callable[..., None]:
 @_BASELINE.check
 @click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
-@click.option("--show-settings", is_flag=True, help="Print the settings used for the first file and where they come from.")
+@click.option("--show-settings", is_flag=True, help="Print the first file's settings and their config files.")
 @click.option("--show-files", is_flag=True, help="Print the files that would be checked, and exit.")
 def check(**options: Unpack[Options]) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
@@ -339,7 +339,8 @@ def _show(options: Options, configs: Configs, files: list[str]) -> int:
         return 0
     paths = [p for p in options["paths"] if p != "-"] or ["."]
     first = paths[0] if not os.path.isdir(paths[0]) else next(iter(files), paths[0])
-    click.echo(describe(first, configs.for_path(first)), nl=False)
+    settings = configs.for_folder(first) if os.path.isdir(first) else configs.for_path(first)
+    click.echo(describe(first, settings), nl=False)
     return 0
 
 

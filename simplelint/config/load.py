@@ -7,7 +7,7 @@ import fnmatch
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
@@ -31,6 +31,10 @@ else:  # pragma: no cover - exercised on older Pythons only
 
 class ConfigError(Exception):
     pass
+
+
+# The names a folder's config file can have, the first found winning.
+CONFIG_NAMES = (".simplelint.toml", "simplelint.toml", "pyproject.toml")
 
 
 LIST = "list of strings"
@@ -96,26 +100,15 @@ class RawConfig:
         return f"{self.origin}:{line}" if line else self.origin
 
 
-def find_config(start: Path) -> Optional[Path]:
-    """Nearest `simplelint.toml`, `.simplelint.toml` or `pyproject.toml` with `[tool.simplelint]`."""
-    directory = start if start.is_dir() else start.parent
-    for folder in (directory, *directory.parents):
-        found = config_in(str(folder))
-        if found is not None:
-            return Path(found)
-    return None
-
-
-def config_in(folder: str) -> Optional[str]:
+def config_in(folder: str, names: Optional[Container[str]] = None) -> Optional[str]:
     """The config file of this folder itself, if any: `.simplelint.toml`, then `simplelint.toml`, then a
-    `pyproject.toml` with a `[tool.simplelint]` table (as ruff prefers `.ruff.toml`, `ruff.toml`)."""
-    for name in (".simplelint.toml", "simplelint.toml"):
+    `pyproject.toml` with a `[tool.simplelint]` table (as ruff prefers `.ruff.toml`, `ruff.toml`). `names`: the
+    folder's entries when the caller listed them (a walk does), saving a look at the disk for each name."""
+    for name in CONFIG_NAMES:
         candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate):
+        present = name in names if names is not None else os.path.isfile(candidate)
+        if present and (name != "pyproject.toml" or _has_table(Path(candidate))):
             return candidate
-    pyproject = os.path.join(folder, "pyproject.toml")
-    if os.path.isfile(pyproject) and _has_table(Path(pyproject)):
-        return pyproject
     return None
 
 
@@ -367,8 +360,9 @@ def settings_of(path: Optional[Path], cli: CliOverrides, inline: Sequence[RawCon
     # Each file of the chain selects as a layer of its own (as ruff combines `extend`ed selections); the inline
     # overrides belong to the last.
     layers = [_selection(d) for d in datas[:-1]] + [_selection({**datas[-1], **_selection_keys(inline)})]
-    sources = tuple(raw.path for raw in reversed(chain) if raw.path is not None)
-    return _build(chain[-1], data, root, cli, layers, sources)
+    settings = _build(chain[-1], data, root, cli, layers)
+    settings.sources = tuple(raw.path for raw in reversed(chain) if raw.path is not None)
+    return settings
 
 
 _SELECTION_KEYS = ("select", "extend-select", "ignore", "extend-ignore")
@@ -439,7 +433,8 @@ def _rebased(raw: RawConfig, root: Path) -> dict[str, Any]:
                 rebased = {pattern: codes for pattern, codes in moved.items() if pattern is not None}
             data[key] = rebased
         elif key in tables and isinstance(value, dict):
-            data[key] = {name: _rebase_option(item, tables[key].get(name), folder, root) for name, item in value.items()}
+            options = tables[key]
+            data[key] = {name: _rebase_option(item, options.get(name), folder, root) for name, item in value.items()}
         else:
             data[key] = value
     return data
@@ -468,27 +463,28 @@ def _rebase_value(value: Any, kind: Kind, folder: Path, root: Path) -> Any:
 def _rebase_glob(pattern: str, folder: Path, root: Path) -> Optional[str]:
     """A gitignore-style pattern written relative to `folder`, relative to `root` instead; None when it can
     match nothing under `root`. Patterns without an inner slash (`build`, `*.pyi`) match at any depth: kept."""
-    negated, body = (True, pattern[1:]) if pattern.startswith("!") else (False, pattern)
+    prefix, body = ("!", pattern[1:]) if pattern.startswith("!") else ("", pattern)
     if "/" not in body.rstrip("/") or body.startswith("**/"):
         return pattern
     body = body.lstrip("/")
-    prefix = "!" if negated else ""
-    if _inside(root, folder):
-        parts = body.split("/")
-        for step in os.path.relpath(root, folder).split(os.sep):
-            if not parts or not parts[0] and len(parts) == 1:
-                return None
-            if parts[0] == "**":
-                return prefix + "/".join(parts)
-            if not fnmatch.fnmatchcase(step, parts[0]):
-                return None
-            parts.pop(0)
-        rest = "/".join(parts)
-        return prefix + "/" + rest if rest.strip("/") else None
     if _inside(folder, root):
         below = os.path.relpath(folder, root).replace(os.sep, "/")
         return prefix + "/" + re.sub(r"([*?\[\]!\\])", r"\\\1", below) + "/" + body
-    return None
+    rest = _below(body.split("/"), os.path.relpath(root, folder).split(os.sep)) if _inside(root, folder) else None
+    return prefix + rest if rest else None
+
+
+def _below(parts: list[str], steps: list[str]) -> Optional[str]:
+    """What is left of an anchored pattern's `parts` once they matched the folders `steps` down (anchored
+    again), or None when they cannot lead there or name those folders themselves."""
+    for step in steps:
+        if parts and parts[0] == "**":
+            return "/".join(parts)
+        if not parts or not fnmatch.fnmatchcase(step, parts[0]):
+            return None
+        parts = parts[1:]
+    rest = "/".join(parts)
+    return "/" + rest if rest.strip("/") else None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -501,10 +497,8 @@ def _build(
     root: Path,
     cli: CliOverrides,
     layers: Optional[Sequence[registry.SelectionLayer]] = None,
-    sources: tuple[Path, ...] = (),
 ) -> Settings:
-    """`layers`: the config's selections (one per file of an `extend` chain), before the command line's;
-    `sources`: the config files the settings come from, the applying one first."""
+    """`layers`: the config's selections (one per file of an `extend` chain), before the command line's."""
     layers = [*(layers if layers is not None else [_selection(data)])]
     layers.append(registry.SelectionLayer(cli.select, cli.extend_select, cli.ignore))
     enabled = registry.resolve(layers)
@@ -549,5 +543,4 @@ def _build(
         baseline=path_of("baseline", cli.baseline),
         compute_edits=cli.compute_edits,
         collectors=cli.collectors,
-        sources=sources,
     )

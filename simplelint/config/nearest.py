@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Container
 from typing import Callable, Optional, Union
 
 from simplelint.config.settings import Settings
@@ -21,7 +22,7 @@ class Configs:
     """The settings of every config met, by folder. With `single` (`--config FILE`) or `isolated`, one
     config (or the defaults) applies to every file, as in ruff."""
 
-    def __init__(self, build: Build, default_root: Path, single: Optional[Path] = None, isolated: bool = False):
+    def __init__(self, build: Build, default_root: Path, single: Optional[Path] = None, isolated: bool = False) -> None:
         self._build = build
         self.default_root = default_root
         self._fixed = single is not None or isolated
@@ -52,38 +53,33 @@ class Configs:
     def primary(self, settings: Settings) -> None:
         self._primary = settings
 
-    @property
-    def hierarchical(self) -> bool:
-        return not self._fixed
-
-    def config_of(self, folder: str) -> Optional[str]:
+    def config_of(self, folder: str, names: Optional[Container[str]] = None) -> Optional[str]:
         """The config file that applies in `folder` (an absolute path): its own, else its parent's. Cached per
-        folder, so a walk asks the file system once per folder."""
+        folder, so a walk asks once per folder; `names` are the folder's entries when the caller has them."""
         if self._fixed:
             return str(self._single) if self._single is not None else None
         if folder in self._owners:
             return self._owners[folder]
         from simplelint.config.load import config_in
 
-        found = config_in(folder)
+        found = config_in(folder, names)
         if found is None:
             parent = os.path.dirname(folder)
             found = None if parent == folder else self.config_of(parent)
         self._owners[folder] = found
         return found
 
-    def for_folder(self, folder: str) -> Settings:
+    def for_folder(self, folder: str, names: Optional[Container[str]] = None) -> Settings:
         """The settings for files directly in `folder` (raises ConfigError for a config that does not load)."""
-        config = self.config_of(os.path.abspath(folder))
+        config = self.config_of(os.path.abspath(folder), names)
         settings = self._settings.get(config)
         if settings is None:
             settings = self._settings[config] = self._build(Path(config) if config else None)
         return settings
 
     def for_path(self, path: str) -> Settings:
-        """The settings for one file (stdin's `-` takes the current directory's)."""
-        absolute = os.path.abspath(path)
-        return self.for_folder(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+        """The settings for one file, those of the folder it is in (stdin's `-` takes the current directory's)."""
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
 
     def owns(self, settings: Settings, path: str) -> bool:
         """Whether `path`'s nearest config is the one these settings come from, without reading configs: the

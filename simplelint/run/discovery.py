@@ -110,10 +110,8 @@ def discover(paths: Sequence[str], settings: Union[Settings, Configs], said: Opt
                 count += 1
             if not count:
                 said.warnings.append(f"No Python files found under {given}")
-        else:
-            own = configs.for_path(given)
-            if not (own.force_exclude and explicitly_excluded(given, own)):
-                found[display_path(given)] = None
+        elif not _dropped(given, configs.for_path(given)):
+            found[display_path(given)] = None
     return _one_name_per_file(sorted(found))
 
 
@@ -132,6 +130,11 @@ def _one_name_per_file(paths: list[str]) -> list[str]:
         if key not in names or (os.path.islink(names[key]) and not os.path.islink(path)):
             names[key] = path
     return sorted(names.values())
+
+
+def _dropped(path: str, settings: Settings) -> bool:
+    """Whether a file named on the command line is left out: only by --force-exclude (its own config's)."""
+    return settings.force_exclude and explicitly_excluded(path, settings)
 
 
 def explicitly_excluded(path: str, settings: Settings) -> bool:
@@ -157,11 +160,13 @@ def _walk_dir(
 ) -> Iterator[str]:
     if not _first_visit(folder, seen):
         return
-    settings = configs.for_folder(folder)  # its entries are judged by the folder's own nearest config
+    entries = _entries(folder, said.warnings)
+    # Its entries are judged by the folder's own nearest config (found from the names just listed).
+    settings = configs.for_folder(folder, {entry.name for entry, is_dir in entries if not is_dir})
     if settings.respect_gitignore:
         own = _load_gitignore(folder, said)
         ignores = [*ignores, own] if own else ignores
-    for entry, is_dir in _entries(folder, said.warnings):
+    for entry, is_dir in entries:
         if settings.is_excluded(entry.path, is_dir) or any(i.ignores(entry.path, is_dir) for i in ignores):
             continue
         if is_dir:
