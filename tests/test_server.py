@@ -364,6 +364,26 @@ async def test_config_change_reloads_and_a_bad_config_is_shown(client: LanguageC
     assert "SL116" not in codes(found)
 
 
+async def test_each_document_uses_its_nearest_config(client: LanguageClient, tmp_path: Path) -> None:
+    """The monorepo of tests/test_monorepo.py as one workspace folder: each document gets what `simplelint check`
+    reports for its file (its own package's config, SL301 joined per config), then a nested config's change."""
+    root = tmp_path / "monorepo"
+    shutil.copytree(FIXTURES / "monorepo", root)
+    await initialize(client, root)
+    plain = open_document(client, root / "pkg_plain" / "plain" / "core.py")
+    own = open_document(client, root / "pkg_own" / "own" / "core.py")
+    ext = open_document(client, root / "pkg_ext" / "ext" / "core.py")
+    assert sorted(codes(await diagnostics(client, plain, has("SL301")))) == ["SL105", "SL201", "SL202", "SL301"]
+    assert codes(await diagnostics(client, own, has("SL301"))) == ["SL301"]  # pkg_own's config: no SL2
+    found = await diagnostics(client, ext, has("SL105"))
+    assert sorted(codes(found)) == ["SL105", "SL201"] and "(5 > 4)" in found[0].message + found[1].message
+    config = root / "pkg_own" / "simplelint.toml"
+    config.write_text('select = ["SL1", "SL2"]\n', encoding="utf-8")
+    event = types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[event]))
+    await diagnostics(client, own, lambda found: sorted(codes(found)) == ["SL201", "SL202"])
+
+
 async def test_a_folder_added_later_is_loaded(client: LanguageClient, project: Path) -> None:
     await initialize(client, None)
     added = types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=project.as_uri(), name="p")], removed=[])

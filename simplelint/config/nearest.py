@@ -74,7 +74,9 @@ class Configs:
         config = self.config_of(os.path.abspath(folder), names)
         settings = self._settings.get(config)
         if settings is None:
-            settings = self._settings[config] = self._build(Path(config) if config else None)
+            # The first settings stored win: two threads (the language server's) building the same config at
+            # once still share one object, which `owns` and the runner's groups compare by identity.
+            settings = self._settings.setdefault(config, self._build(Path(config) if config else None))
         return settings
 
     def for_path(self, path: str) -> Settings:

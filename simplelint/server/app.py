@@ -143,11 +143,11 @@ class Session:
 
     def _folder(self, root: Path, whole_project: bool = True) -> Folder:
         try:
-            settings = read_settings(root)
+            configs = read_settings(root)
         except (ConfigError, UnknownSelector) as error:
             self.show(types.MessageType.Error, f"simplelint: {error} (using the default settings until it is fixed)")
-            settings = default_settings(root)
-        return Folder(root, settings, whole_project)
+            configs = default_settings(root)
+        return Folder(root, configs.primary, whole_project, configs=configs)
 
     async def initialized(self, params: types.InitializedParams) -> None:
         for folder in self.folders:
@@ -201,7 +201,7 @@ class Session:
             return
         folder.generation += 1
         folder.recent = {}
-        generation, settings = folder.generation, folder.settings
+        generation, settings = folder.generation, folder.configs or folder.settings
 
         def load() -> None:
             started = time.monotonic()
@@ -223,7 +223,7 @@ class Session:
         if generation != folder.generation:
             return  # a newer load is on its way
         started = time.monotonic()
-        join = new_join(folder.settings)
+        join = new_join(folder.configs or folder.settings)
         for file in facts:
             join.update(file)
         for path, newer in folder.recent.items():
@@ -363,7 +363,7 @@ class Session:
         if (version is not None and version != current) or (document.linted and document.linted.version == current):
             return
         if document.excluded is None:  # reads .gitignore files: once, not on every keystroke
-            document.excluded = excluded(document.path, document.folder.settings)
+            document.excluded = excluded(document.path, document.folder.settings_for(document.path))
         if document.excluded:
             document.linted = None
             self._publish(uri, current, [])
@@ -390,7 +390,7 @@ class Session:
             return
         folder = document.folder
         project = folder.findings.get(document.path, [])
-        found = shown(linted, project, document.base_text, document.path, folder.settings)
+        found = shown(linted, project, document.base_text, document.path, folder.settings_for(document.path))
         if linted.published and [item.diagnostic for item in found] == [item.diagnostic for item in linted.shown]:
             return
         linted.shown, linted.published = found, True
@@ -417,7 +417,7 @@ class Session:
                 continue  # outside the workspace: no project reads it
             facts = None
             if kind != types.FileChangeType.Deleted and os.path.isfile(path):
-                facts = facts_of(check_one(path, None, folder.settings, RunOptions()))
+                facts = facts_of(check_one(path, None, folder.settings_for(path), RunOptions()))
             if self._file_changed(folder, path, facts) and folder not in stale:
                 stale.append(folder)
         for folder in stale:
@@ -429,13 +429,16 @@ class Session:
             if not any(_configures(config, folder.root) for config in configs):
                 continue
             try:
-                settings = read_settings(folder.root)
+                read = read_settings(folder.root)
+                nested = [c for c in configs if _below(c, folder.root)]
+                for config in nested:  # a nested config's errors are said now, not as its files are linted
+                    read.for_folder(os.path.dirname(config))
             except (ConfigError, UnknownSelector) as error:
                 self.show(types.MessageType.Error, f"simplelint: {error} (the last good settings stay in use)")
                 continue
-            if settings == folder.settings:
+            if read.primary == folder.settings and not nested:
                 continue
-            folder.settings = settings
+            folder.settings, folder.configs = read.primary, read
             self.log(types.MessageType.Info, f"simplelint: settings of {folder.root} read again")
             for document in list(self.documents.values()):
                 if document.folder is folder:
@@ -458,7 +461,7 @@ class Session:
             if linted is None:
                 return None
             items = [item for item in linted.shown if actions.overlaps(item.diagnostic.range, params.range)]
-            settings = document.folder.settings
+            settings = document.folder.settings_for(document.path)
             edits = [fix_edits(linted, document.path, settings, item.violation) if quick else () for item in items]
             return linted, list(zip(items, edits))
 
@@ -507,7 +510,7 @@ class Session:
             linted = self._current(document.uri)
             if linted is None:
                 return None
-            edit, errors = actions.fix_all_edit(document.path, linted, document.folder.settings)
+            edit, errors = actions.fix_all_edit(document.path, linted, document.folder.settings_for(document.path))
             for error in errors:
                 self.log(types.MessageType.Warning, f"simplelint: {error}")
             return actions.workspace_edit(document.uri, linted.version, [edit], versioned) if edit else None
@@ -530,9 +533,14 @@ class Session:
 
 
 def _configures(config: str, root: Path) -> bool:
-    """Whether a config file there can be the one a folder reads: in the folder or above it."""
+    """Whether a config file there can be one a folder's files use: in the folder, above it, or below it (a
+    package's own config)."""
     folder = Path(config).resolve().parent
-    return root == folder or folder in root.parents
+    return root == folder or folder in root.parents or _below(config, root)
+
+
+def _below(config: str, root: Path) -> bool:
+    return root in Path(config).resolve().parent.parents
 
 
 def build() -> tuple[LanguageServer, Session]:

@@ -109,7 +109,7 @@ def lint(document: Document, version: int, text: str, position_encoding: str) ->
     from simplelint.engine.analysis import analyse  # LibCST: loaded with the first document
 
     data, encoding = encode(text)
-    analysis = analyse(document.path, data, document.folder.settings)
+    analysis = analyse(document.path, data, document.folder.settings_for(document.path))
     return Linted(version, text, encoding, analysis.result, Lines(text, position_encoding), analysis)
 
 
