@@ -347,6 +347,7 @@ def _show(options: Options, configs: Configs, files: list[str]) -> int:
 def _say_configs(configs: Configs, files: list[str]) -> None:
     """Under -v: the config (and the files it extends) each file uses, counted per config when several do."""
     from simplelint.config.show import origin
+    from simplelint.run.discovery import display_path
 
     counts: dict[int, int] = {}
     for path in files:
@@ -355,6 +356,10 @@ def _say_configs(configs: Configs, files: list[str]) -> None:
     for settings in used:
         count = f" for {plural(counts[id(settings)], 'file')}" if len(used) > 1 else ""
         click.echo(f"simplelint: using {origin(settings)}{count}", err=True)
+    if len(used) > 1:  # which file has which, as ruff's verbose log says
+        for path in files:
+            sources = configs.for_path(path).sources
+            click.echo(f"simplelint: {path}: {display_path(str(sources[0])) if sources else 'defaults'}", err=True)
 
 
 def _load(options: Options) -> tuple[Settings, list[str]]:

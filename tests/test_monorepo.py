@@ -174,6 +174,8 @@ def test_verbose_names_the_config_of_each_file(repo: Path, monkeypatch: pytest.M
     assert "simplelint: using config pyproject.toml for 3 files\n" in err
     assert "simplelint: using config pkg_ext/pyproject.toml (extends pyproject.toml) for 4 files\n" in err
     assert "simplelint: using config pkg_own/simplelint.toml for 4 files\n" in err
+    assert "simplelint: pkg_ext/ext/core.py: pkg_ext/pyproject.toml\n" in err
+    assert "simplelint: pkg_plain/plain/core.py: pyproject.toml\n" in err
     monkeypatch.chdir(repo / "pkg_own")
     _, _, err = invoke("check", "--no-cache", "-v", "own")
     assert "simplelint: using config simplelint.toml\n" in err
@@ -268,3 +270,24 @@ def test_globs_of_a_config_below_the_root_are_anchored_in_its_folder() -> None:
 
     assert _rebase_glob("gen/*.py", Path("/repo/shared"), Path("/repo")) == "/shared/gen/*.py"
     assert _rebase_glob("gen/*.py", Path("/repo/we[ir]d"), Path("/repo")) == r"/we\[ir\]d/gen/*.py"
+
+
+def test_config_lookup_is_once_per_folder(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each folder is asked for its config once, whatever number of files it holds and however often the
+    run asks for a file's settings afterwards (the runner asks for each file)."""
+    from simplelint.config import load
+    from simplelint.config.load import CliOverrides, load_configs
+    from simplelint.run.discovery import discover
+
+    asked: list[str] = []
+    real = load.config_in
+    monkeypatch.setattr(load, "config_in", lambda folder, names=None: asked.append(folder) or real(folder, names))
+    for index in range(20):
+        write(repo / "pkg_plain" / "plain" / f"m{index}.py", "X = 1\n")
+    configs = load_configs(["."], CliOverrides())
+    files = discover(["."], configs)
+    for path in files * 3:
+        configs.for_path(path)
+    assert len(asked) == len(set(asked))  # never twice for one folder
+    walked = {folder for folder, _, _ in os.walk(repo) if "generated" not in folder or "pkg_own" in folder}
+    assert set(asked) == walked and len(files) == 31  # pkg_ext/generated is excluded: not even looked at
