@@ -281,7 +281,7 @@ def test_config_lookup_is_once_per_folder(repo: Path, monkeypatch: pytest.Monkey
 
     asked: list[str] = []
     real = load.config_in
-    monkeypatch.setattr(load, "config_in", lambda folder, names=None: asked.append(folder) or real(folder, names))
+    monkeypatch.setattr(load, "config_in", lambda folder, names: asked.append(folder) or real(folder, names))
     for index in range(20):
         write(repo / "pkg_plain" / "plain" / f"m{index}.py", "X = 1\n")
     configs = load_configs(["."], CliOverrides())

@@ -104,10 +104,11 @@ def config_in(folder: str, names: Optional[Container[str]] = None) -> Optional[s
     """The config file of this folder itself, if any: `.simplelint.toml`, then `simplelint.toml`, then a
     `pyproject.toml` with a `[tool.simplelint]` table (as ruff prefers `.ruff.toml`, `ruff.toml`). `names`: the
     folder's entries when the caller listed them (a walk does), saving a look at the disk for each name."""
-    for name in CONFIG_NAMES:
+    for name in CONFIG_NAMES if names is None else [n for n in CONFIG_NAMES if n in names]:
         candidate = os.path.join(folder, name)
-        present = name in names if names is not None else os.path.isfile(candidate)
-        if present and (name != "pyproject.toml" or _has_table(Path(candidate))):
+        if (names is not None or os.path.isfile(candidate)) and (
+            name != "pyproject.toml" or _has_table(Path(candidate))
+        ):
             return candidate
     return None
 
@@ -326,7 +327,7 @@ def load_configs(paths: Sequence[str], cli: CliOverrides, default_root: Optional
     single: Optional[Path] = None
     if file_configs:
         single = Path(file_configs[-1]).resolve()
-    configs = Configs(lambda path: settings_of(path, cli, inline, default), default, single, cli.isolated)
+    configs = Configs(lambda path: settings_of(path, cli, inline, default), config_in, default, single, cli.isolated)
     configs.primary = configs.for_folder(_shared_folder(paths))
     return configs
 

@@ -8,33 +8,39 @@ file is read, and the runner hands workers the resulting `Settings` as plain dat
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Container
+from pathlib import Path
 from typing import Callable, Optional, Union
 
 from simplelint.config.settings import Settings
 
 # The settings of a config file (None: the defaults).
 Build = Callable[[Optional[Path]], Settings]
+# A folder's own config file, if any, given the folder and (when listed) its entries' names.
+Find = Callable[[str, Optional[Container[str]]], Optional[str]]
 
 
 class Configs:
     """The settings of every config met, by folder. With `single` (`--config FILE`) or `isolated`, one
     config (or the defaults) applies to every file, as in ruff."""
 
-    def __init__(self, build: Build, default_root: Path, single: Optional[Path] = None, isolated: bool = False) -> None:
+    def __init__(
+        self, build: Build, find: Find, default_root: Path, single: Optional[Path] = None, isolated: bool = False
+    ) -> None:
         self._build = build
+        self._find = find
         self.default_root = default_root
         self._fixed = single is not None or isolated
         self._single = single
         self._settings: dict[Optional[str], Settings] = {}
         self._owners: dict[str, Optional[str]] = {}  # folder -> its nearest config file (None: the defaults)
+        self._by_folder: dict[str, Settings] = {}  # folder, as asked for -> its settings
         self._primary: Optional[Settings] = None
 
     @classmethod
     def one(cls, settings: Settings) -> Configs:
         """These settings for every file (what a caller holding one `Settings` means)."""
-        configs = cls(lambda path: settings, Path(settings.root), isolated=True)
+        configs = cls(lambda path: settings, lambda folder, names: None, Path(settings.root), isolated=True)
         configs.primary = settings
         return configs
 
@@ -60,9 +66,7 @@ class Configs:
             return str(self._single) if self._single is not None else None
         if folder in self._owners:
             return self._owners[folder]
-        from simplelint.config.load import config_in
-
-        found = config_in(folder, names)
+        found = self._find(folder, names)
         if found is None:
             parent = os.path.dirname(folder)
             found = None if parent == folder else self.config_of(parent)
@@ -70,24 +74,32 @@ class Configs:
         return found
 
     def for_folder(self, folder: str, names: Optional[Container[str]] = None) -> Settings:
-        """The settings for files directly in `folder` (raises ConfigError for a config that does not load)."""
-        config = self.config_of(os.path.abspath(folder), names)
-        settings = self._settings.get(config)
+        """The settings for files directly in `folder` (raises ConfigError for a config that does not load).
+        Remembered by the folder as given: a run asks for each of its files (a run keeps its current
+        directory, and the language server gives absolute paths)."""
+        settings = self._by_folder.get(folder)
         if settings is None:
-            # The first settings stored win: two threads (the language server's) building the same config at
-            # once still share one object, which `owns` and the runner's groups compare by identity.
-            settings = self._settings.setdefault(config, self._build(Path(config) if config else None))
+            config = self.config_of(os.path.abspath(folder), names)
+            settings = self._settings.get(config)
+            if settings is None:
+                # The first settings stored win: two threads (the language server's) building one config at
+                # once still share one object, which `owns` and the runner's groups compare by identity.
+                settings = self._settings.setdefault(config, self._build(Path(config) if config else None))
+            self._by_folder[folder] = settings
         return settings
 
     def for_path(self, path: str) -> Settings:
         """The settings for one file, those of the folder it is in (stdin's `-` takes the current directory's)."""
-        return self.for_folder(os.path.dirname(os.path.abspath(path)))
+        return self.for_folder(os.path.dirname(path) or ".")
 
     def owns(self, settings: Settings, path: str) -> bool:
         """Whether `path`'s nearest config is the one these settings come from, without reading configs: the
         project stage of one config reads no other project's files for facts."""
         if self._fixed:
             return True
+        known = self._by_folder.get(os.path.dirname(path) or ".")
+        if known is not None:
+            return known is settings
         config = self.config_of(os.path.dirname(os.path.abspath(path)))
         return self._settings.get(config) is settings
 
