@@ -291,3 +291,28 @@ def test_config_lookup_is_once_per_folder(repo: Path, monkeypatch: pytest.Monkey
     assert len(asked) == len(set(asked))  # never twice for one folder
     walked = {folder for folder, _, _ in os.walk(repo) if "generated" not in folder or "pkg_own" in folder}
     assert set(asked) == walked and len(files) == 31  # pkg_ext/generated is excluded: not even looked at
+
+
+def test_extended_paths_and_globs_stay_relative_to_the_file_that_wrote_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simplelint.config.load import CliOverrides, load_configs
+
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.simplelint]\nsrc = ["lib"]\nproduction = ["pkg/jobs/*.py", "other/*.py", "*_job.py"]\n'
+        'extend-exclude = ["pkg/gen/"]\n\n[tool.simplelint.tests]\npatterns = ["pkg/checks/**"]\n',
+    )
+    child = '[tool.simplelint]\nextend = "../pyproject.toml"\nextend-exclude = ["x"]\n'
+    write(tmp_path / "pkg" / "pyproject.toml", child)
+    settings = load_configs(["pkg"], CliOverrides()).primary
+    assert settings.root == tmp_path / "pkg"
+    assert settings.sources == (tmp_path / "pkg" / "pyproject.toml", tmp_path / "pyproject.toml")
+    assert settings.src == (tmp_path / "lib",)
+    assert settings.production == ("/jobs/*.py", "*_job.py")
+    assert settings.extend_exclude == ("/gen/", "x")  # inherited first, then its own
+    assert settings.options["tests"]["patterns"] == ["/checks/**"]
+    assert settings.is_production(tmp_path / "pkg" / "jobs" / "run.py")
+    assert settings.is_test(tmp_path / "pkg" / "checks" / "t.py")
+    assert settings.is_excluded(tmp_path / "pkg" / "gen", is_dir=True)
