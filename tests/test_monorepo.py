@@ -316,3 +316,10 @@ def test_extended_paths_and_globs_stay_relative_to_the_file_that_wrote_them(
     assert settings.is_production(tmp_path / "pkg" / "jobs" / "run.py")
     assert settings.is_test(tmp_path / "pkg" / "checks" / "t.py")
     assert settings.is_excluded(tmp_path / "pkg" / "gen", is_dir=True)
+
+
+def test_a_baseline_of_the_monorepo_hides_every_finding_in_any_order(repo: Path) -> None:
+    code, out, _ = invoke("baseline", "--no-cache", *PACKAGES)
+    assert code == 0 and out.startswith(f"Wrote {repo / '.simplelint-baseline.json'}: 9 findings baselined")
+    for order in (PACKAGES, PACKAGES[::-1]):
+        assert invoke("check", "--no-cache", *order) == (0, "All checks passed!\n", "")
