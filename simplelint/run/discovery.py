@@ -14,7 +14,8 @@ from simplelint.config.settings import Settings, glob_error
 if TYPE_CHECKING:
     import pathspec  # imported where a .gitignore is read
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+# Notebooks are found too, as ruff finds them; `extend-include` globs add more files (e.g. "*.pyw").
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 class DiscoveryError(Exception):
@@ -155,7 +156,7 @@ def _walk_dir(
             continue
         if is_dir:
             yield from _walk_dir(entry.path, settings, ignores, seen, said)
-        elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
+        elif (entry.name.endswith(PYTHON_SUFFIXES) or settings.is_included(entry.path)) and _is_file(entry):
             yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
         elif entry.is_symlink() and not os.path.exists(entry.path):
             broken = "broken symbolic link (its target does not exist); skipped"
