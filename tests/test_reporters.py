@@ -44,6 +44,9 @@ def _violations() -> list[Violation]:
         Violation("SL992", "demo-escapes", odd, "pkg/odd,name:1.py", 1, 1, 2, 4, snippet="x = 1"),
         Violation("SL992", "demo-escapes", odd, "pkg/odd,name:1.py", 5, 1, 5, 6, snippet="x = 1"),
         Violation("SL993", "demo-safe-fix", "`print` found", "pkg/sub/b.py", 10, 9, 10, 14, safe, "C.m", "print"),
+        # In a notebook: cell 3's line 2, which is line 40 of the JSON text.
+        Violation("SL993", "demo-safe-fix", "`print` found", "nb/explore.ipynb", 2, 5, 2, 10, safe, "", "print",
+                  cell=3, file_position=(40, 10, 40, 15)),  # fmt: skip
     ]
 
 
