@@ -35,6 +35,10 @@ _MARKED = re.compile(r"\.\.\.  # <simplelint magic (\d+)>$")
 _CONTINUED = "# <simplelint magic {}>"
 _CONTINUED_LINE = re.compile(r"^([ \t]*)# <simplelint magic (\d+)>$")
 _ANY_MARK = re.compile(r"<simplelint magic (\d+)>")
+# What `_scan` looks at in code: a comment, an opening quote, or any other character but a blank.
+_CODE_TOKEN = re.compile(r"#|'''|\"\"\"|'|\"|\S")
+_STRING_ENDS = {q: re.compile(r"(?:[^\\]|\\.)*?" + q) for q in ("'''", '"""', "'", '"')}
+_BRACKETS = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 # `files = !ls`, `a, b = %sx cmd`: names and an `=` before the magic (never valid Python otherwise).
 _ASSIGNED_MAGIC = re.compile(r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*(?=[!%])")
 # Line magics IPython runs without `%` when automagic is on, as ruff lists them: a cell starting with one
@@ -131,21 +135,26 @@ def load(data: bytes) -> Notebook:
         upgrade = "`jupyter nbconvert --to notebook` upgrades one"
         raise NotebookError(f"nbformat {version!r}; only nbformat 4 notebooks are read ({upgrade})")
     notebook = Notebook(text)
-    if not _is_python(document):
-        return notebook  # an R or Julia notebook: nothing to check
-    spans = _source_spans(text)
-    for index, raw in enumerate(document["cells"]):
-        if not isinstance(raw, dict) or raw.get("cell_type") != "code":
-            continue
-        source = raw.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        if not isinstance(source, str) or index not in spans or _is_magic_cell(source):
-            continue
-        span, items = spans[index]
-        masked, masks = _mask(source, sum(len(cell.masks) for cell in notebook.cells))
-        starts = [start + 1 for start, _ in items] if items else [span[0] + 1]
-        notebook.cells.append(Cell(index + 1, source, masked, masks, span, items, starts))
+    if _is_python(document):  # not an R or Julia notebook
+        spans = _source_spans(text)
+        for index, source in _code_sources(document["cells"]):
+            if index in spans:
+                span, items = spans[index]
+                masked, masks = _mask(source, sum(len(cell.masks) for cell in notebook.cells))
+                starts = [start + 1 for start, _ in items] if items else [span[0] + 1]
+                notebook.cells.append(Cell(index + 1, source, masked, masks, span, items, starts))
     return notebook
+
+
+def _code_sources(cells: list[Any]) -> list[tuple[int, str]]:
+    """(index, source) of the code cells that are Python (not a cell magic)."""
+    found = []
+    for index, raw in enumerate(cells):
+        source = raw.get("source", "") if isinstance(raw, dict) and raw.get("cell_type") == "code" else None
+        source = "".join(source) if isinstance(source, list) else source
+        if isinstance(source, str) and not _is_magic_cell(source):
+            found.append((index, source))
+    return found
 
 
 def _is_python(document: dict[str, Any]) -> bool:
@@ -189,38 +198,29 @@ class _Scan:
 def _scan(line: str, state: _Scan) -> _Scan:
     """The state after `line` (Python's tokens approximated: strings, comments, brackets, backslashes)."""
     depth, quote, last = state.depth, state.quote, ""
-    i, n = 0, len(line)
     body = line.rstrip("\r\n")
-    n = len(body)
-    while i < n:
-        char = body[i]
+    i = 0
+    while i < len(body):
         if quote:
-            if char == "\\":
-                i += 2
-                continue
-            if body.startswith(quote, i):
-                i += len(quote)
-                quote = ""
-                continue
-            i += 1
+            i, quote = _string_end(body, i, quote)
             continue
-        if char == "#":
+        token = _CODE_TOKEN.search(body, i)
+        if token is None or token.group() == "#":
             break
-        if char in "\"'":
-            quote = char * 3 if body.startswith(char * 3, i) else char
-            i += len(quote)
-            continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-        if not char.isspace():
-            last = char
-        i += 1
+        i, text = token.end(), token.group()
+        quote = text if text in _STRING_ENDS else ""
+        depth = max(0, depth + _BRACKETS.get(text, 0))
+        last = text
     continued = body.endswith("\\") and (not quote or len(quote) == 1)
     if len(quote) == 1 and not continued:
         quote = ""  # an unterminated one-line string: a syntax error the parser reports
     return _Scan(depth, quote, continued, last)
+
+
+def _string_end(body: str, i: int, quote: str) -> tuple[int, str]:
+    """Past the string's closing quote (escapes skipped), or at the line's end still inside it."""
+    end = _STRING_ENDS[quote].match(body, i)
+    return (end.end(), "") if end else (len(body), quote)
 
 
 def _mask(source: str, first_marker: int) -> tuple[str, dict[int, str]]:
@@ -300,17 +300,14 @@ def _source_spans(text: str) -> dict[int, tuple[tuple[int, int], list[tuple[int,
     """Per cell index: the offsets of its `source` value, and of each string of it when it is a list."""
     found: dict[int, tuple[tuple[int, int], list[tuple[int, int]]]] = {}
     i = _skip(text, 0)
-    for key, start in _members(text, i):
-        if key != "cells":
-            continue
-        for index, item_start in enumerate(_elements(text, start)):
-            if text[item_start] != "{":
-                continue
-            for cell_key, value_start in _members(text, item_start):
-                if cell_key == "source":
-                    end = _value_end(text, value_start)
-                    items = list(_string_items(text, value_start)) if text[value_start] == "[" else []
-                    found[index] = ((value_start, end), items)
+    cells = [start for key, start in _members(text, i) if key == "cells"]
+    for index, item_start in enumerate(_elements(text, cells[-1]) if cells else []):
+        members = _members(text, item_start) if text[item_start] == "{" else []
+        sources = [start for key, start in members if key == "source"]
+        if sources:
+            start = sources[-1]  # the last of duplicate keys is json.loads's
+            items = list(_string_items(text, start)) if text[start] == "[" else []
+            found[index] = ((start, _value_end(text, start)), items)
     return found
 
 
