@@ -288,3 +288,10 @@ def test_sources_written_in_the_files_own_style() -> None:
     empty = nb.load(_notebook([]))  # type: ignore[arg-type]
     written = empty.with_python("# <simplelint notebook cell 1>\nx = 1\n")
     assert json.loads(written)["cells"][0]["source"] == ["x = 1"]
+
+
+def test_html_report_names_the_cell_and_shows_the_json_line(project: Path) -> None:
+    assert invoke("--no-cache", "--output-format", "html", "-o", "report.html", ".")[0] == 1
+    page = (project / "report.html").read_text(encoding="utf-8")
+    assert "notebooks/sales.ipynb:cell 5:6:15" in page
+    assert "for region in regions.keys():" in page
