@@ -9,12 +9,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
+import libcst as cst
 import pytest
 from click.testing import CliRunner
 
 from simplelint.cli import main
 from simplelint.engine import notebook as nb
+from simplelint.rule import NodeFix, Rule
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "sales.ipynb"
 # What the fixture holds: cell 5 iterates `regions.keys()` (a safe fix), cell 6 is a `%%time` cell magic whose
@@ -295,3 +298,29 @@ def test_html_report_names_the_cell_and_shows_the_json_line(project: Path) -> No
     page = (project / "report.html").read_text(encoding="utf-8")
     assert "notebooks/sales.ipynb:cell 5:6:15" in page
     assert "for region in regions.keys():" in page
+
+
+class _ReplaceStatement(Rule):
+    """A test-only rule whose fix rebuilds a whole statement without its leading lines: at the top of a cell
+    it takes the line that starts the cell away, so the fix crosses a cell boundary."""
+
+    code = "SL989"
+    name = "replace-statement"
+    summary = "A `drop_me()` statement"
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if "drop_me" in cst.Module([node]).code:
+            self.report(node, "`drop_me()` found", NodeFix(node, cst.parse_statement("kept()\n"), "Call `kept()`"))
+
+
+def test_a_fix_across_a_cell_boundary_is_not_applied(project: Path, add_rules: Callable[..., None]) -> None:
+    add_rules(_ReplaceStatement)
+    path = project / "crossing.ipynb"
+    path.write_bytes(_notebook("a = 1\n", "drop_me()\nb = 2\n", "c = 3\nif c:\n    drop_me()\n"))
+    before = path.read_bytes()
+    code, out, err = invoke("--no-cache", "--select", "SL989", "--fix", "--output-format", "concise", "crossing.ipynb")
+    assert (code, err) == (1, "")  # not an error: the finding stays, unfixed
+    assert out == "crossing.ipynb:cell 2:1:1: SL989 [*] `drop_me()` found\nFound 2 errors (1 fixed, 1 remaining).\n"
+    sources = [cell["source"] for cell in json.loads(path.read_bytes())["cells"]]
+    assert sources == ["a = 1\n", "drop_me()\nb = 2\n", "c = 3\nif c:\n    kept()\n"]  # the one inside a cell: fixed
+    assert path.read_bytes() != before
