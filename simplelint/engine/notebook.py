@@ -352,7 +352,7 @@ def _string_items(text: str, i: int) -> list[tuple[int, int]]:
 
 def _render_source(text: str, cell: Cell, source: str) -> str:
     """`source` as JSON in the style of the cell's current value: unchanged lines keep their exact text."""
-    ascii_only = not any(ord(c) > 127 for c in text) and "\\u" in text
+    ascii_only = text.isascii() and "\\u" in text  # written with ensure_ascii, else as nbformat writes
 
     def dumped(line: str) -> str:
         return json.dumps(line, ensure_ascii=ascii_only)
