@@ -324,3 +324,16 @@ def test_a_fix_across_a_cell_boundary_is_not_applied(project: Path, add_rules: C
     sources = [cell["source"] for cell in json.loads(path.read_bytes())["cells"]]
     assert sources == ["a = 1\n", "drop_me()\nb = 2\n", "c = 3\nif c:\n    kept()\n"]  # the one inside a cell: fixed
     assert path.read_bytes() != before
+
+
+def test_project_findings_in_a_notebook_get_cell_positions(project: Path) -> None:
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "pkg" / "helper.py").write_text("import pandas\n", encoding="utf-8")
+    (project / "jobs").mkdir()
+    (project / "jobs" / "run.ipynb").write_bytes(_notebook("# setup\n", "%load_ext autoreload\nimport os\nfrom pkg import helper\n"))
+    (project / "pyproject.toml").write_text('[tool.simplelint]\nproduction = ["jobs/*.ipynb"]\n', encoding="utf-8")
+    expected = ["jobs/run.ipynb:cell 2:3:1: SL402 Production code imports pandas through pkg.helper -> pandas"]
+    cold = concise("--no-cache", "--select", "SL4", ".")
+    assert [line[: len(expected[0])] for line in cold] == expected
+    assert concise("--select", "SL4", ".") == cold == concise("--select", "SL4", ".")  # the project stage's cache
