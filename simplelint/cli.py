@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
     from simplelint.adoption.changed_lines import ChangedLines
     from simplelint.config.nearest import Configs
     from simplelint.config.settings import Settings
+    from simplelint.engine.violation import Violation
     from simplelint.run.runner import RunResult
 
 
@@ -566,6 +567,17 @@ def _lines_reader(stdin: Optional[tuple[str, bytes]]) -> LineReader:
     return read
 
 
+def _cell_reader(stdin: Optional[tuple[str, bytes]]) -> Callable[[Violation], list[str]]:
+    """A notebook finding's cell's lines, for `full` output (from the notebook as it is now: fixed, if it was)."""
+    from simplelint.engine.notebook import cell_lines
+
+    def read(violation: Violation) -> list[str]:
+        data = stdin[1] if stdin and violation.path == stdin[0] else _read(violation.path)
+        return cell_lines(data or b"", violation.cell or 0)
+
+    return read
+
+
 def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]], settings: Settings) -> None:
     from simplelint.output import ReportContext, renderer
 
@@ -580,6 +592,7 @@ def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, byte
         root=str(settings.root),
         files=result.files,
         settings=settings,
+        read_cell=_cell_reader(stdin),
     )
     if fixing_stdin and stdin is not None:
         fixed = next((f.new_source for f in result.files if f.path == stdin[0] and f.new_source), stdin[1])

@@ -93,6 +93,10 @@ def write_pyproject(project: Path, body: str) -> None:
             "[tool.other]\nselect = 1\n\n[tool.simplelint]\nselect = 'SL1'",
             "pyproject.toml:5: `select` in [tool.simplelint] must be a list of strings, got 'SL1'.",
         ),
+        (
+            "[tool.simplelint]\nextend-include = ['*.pyw', '[z-a]']",
+            "pyproject.toml:2: `extend-include` in [tool.simplelint] has an invalid glob '[z-a]': not a gitignore-style pattern.",
+        ),
     ],
 )
 def test_malformed_config_is_a_clean_error_at_its_line(project: Path, body: str, expected: str) -> None:

@@ -34,7 +34,7 @@ def _hook() -> dict[str, Any]:
 def test_hook_manifest() -> None:
     hook = _hook()
     assert hook["entry"] == "simplelint check --force-exclude"
-    assert (hook["language"], hook["types_or"], hook["require_serial"]) == ("python", ["python", "pyi"], False)
+    assert (hook["language"], hook["types_or"], hook["require_serial"]) == ("python", ["python", "pyi", "jupyter"], False)
 
 
 def test_hook_entry_skips_excluded_files_named_explicitly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

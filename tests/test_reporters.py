@@ -47,6 +47,14 @@ def _violations() -> list[Violation]:
     ]
 
 
+def _with_notebook() -> list[Violation]:
+    """The violations, and one in a notebook: cell 3's line 2, which is line 40 of its JSON text."""
+    safe = _violations()[-1].fix
+    in_cell = Violation("SL993", "demo-safe-fix", "`print` found", "nb/explore.ipynb", 2, 5, 2, 10, safe, "", "print",
+                        cell=3, file_position=(40, 10, 40, 15))  # fmt: skip
+    return [*_violations(), in_cell]
+
+
 def _render(name: str, violations: list[Violation]) -> str:
     return renderer(name)(violations, ReportContext())
 
@@ -60,7 +68,7 @@ def _validate_sarif(text: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", MACHINE_FORMATS)
 def test_snapshot(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sarif, "__version__", "9.9.9")
-    text = _render(name, _violations())
+    text = _render(name, _with_notebook())
     snapshot = SNAPSHOTS / f"reporters.{name}.txt"
     if os.environ.get("SIMPLELINT_UPDATE_SNAPSHOTS"):
         snapshot.parent.mkdir(exist_ok=True)
@@ -244,8 +252,9 @@ def test_junit_replaces_characters_xml_cannot_hold() -> None:
 def test_json_has_ruff_fields_plus_name() -> None:
     first = json.loads(_render("json", _violations()))[0]
     assert set(first) == {
-        "code", "name", "message", "filename", "location", "end_location", "fix", "noqa_row", "url"
+        "cell", "code", "name", "message", "filename", "location", "end_location", "fix", "noqa_row", "url"
     }
+    assert first["cell"] is None  # as ruff: the field is there for every finding, set in a notebook
     assert first["fix"] == {
         "applicability": "unsafe",
         "message": "Add return type annotation `-> None`",

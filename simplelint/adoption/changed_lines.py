@@ -47,8 +47,12 @@ class ChangedLines:
         changed = self.lines.get(path)
         if not changed:
             return False
-        if any(line in changed for line in range(violation.line, violation.end_line + 1)):
+        # A notebook's finding: the lines of its JSON text that hold the cell's lines, as git's diff counts them.
+        first, _, last, _ = violation.in_file
+        if any(line in changed for line in range(first, last + 1)):
             return True
+        if violation.cell is not None:
+            return False
         span = self._definition(path, violation)
         return span is not None and any(line in changed for line in range(span[0], span[1] + 1))
 

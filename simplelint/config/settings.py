@@ -48,6 +48,8 @@ class Settings:
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    # Globs of more files to check in folders, besides *.py, *.pyi and *.ipynb (ruff's `extend-include`).
+    extend_include: tuple[str, ...] = ()
     force_exclude: bool = False
     respect_gitignore: bool = True
     src: tuple[Path, ...] = ()
@@ -122,6 +124,10 @@ class Settings:
     @cached_property
     def _ignore_specs(self) -> list[tuple[Matcher, frozenset[str]]]:
         return [(_spec([pattern]), codes) for pattern, codes in self.per_file_ignores]
+
+    def is_included(self, path: str | Path) -> bool:
+        """Whether `extend-include` names the file (the default suffixes are discovery's)."""
+        return bool(self.extend_include) and self._match(_matcher(self.extend_include), path)
 
     def is_excluded(self, path: str | Path, is_dir: bool = False) -> bool:
         return self._match(self._exclude_spec, path, is_dir)

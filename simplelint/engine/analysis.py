@@ -15,6 +15,8 @@ import libcst as cst
 from simplelint import registry
 from simplelint.config.settings import Settings
 from simplelint.engine.edits import Rendered, edit_for
+from simplelint.engine.notebook import NotebookError, is_notebook
+from simplelint.engine.notebook import load as load_notebook
 from simplelint.engine.positions import LineIndex, node_ranges
 from simplelint.engine.result import FileResult, digest, file_violation, is_production, read_source
 from simplelint.engine.suppression import parse_noqa
@@ -273,13 +275,38 @@ def context_for(path: str, data: bytes, settings: Settings) -> FileContext:
         path=path,
         source=data,
         settings=settings,
-        module_name=settings.module_name(path),
+        module_name=None if is_notebook(path) else settings.module_name(path),  # a notebook is not importable
         is_test=settings.is_test(path),
         is_production=is_production(path, data, settings),
     )
 
 
 def analyse(path: str, data: bytes, settings: Settings, codes: Optional[frozenset[str]] = None) -> Analysis:
+    """Analyse a file's bytes: Python source, or a notebook's JSON (its code cells, see engine.notebook)."""
+    if is_notebook(path):
+        return _analyse_notebook(path, data, settings, codes)
+    return analyse_python(path, data, settings, codes)
+
+
+def _analyse_notebook(path: str, data: bytes, settings: Settings, codes: Optional[frozenset[str]]) -> Analysis:
+    """The notebook's code cells analysed as one module; its result keyed on the notebook's own bytes, with
+    the table that turns positions in that module into cells' (the runner translates them after suppressions,
+    so `# noqa` in a cell works as in a file)."""
+    try:
+        notebook = load_notebook(data)
+    except NotebookError as error:
+        result = FileResult(path, digest(data), is_test=settings.is_test(path))
+        result.is_production = settings.is_production(path)
+        result.violations.append(file_violation("SL002", path, f"Cannot read notebook: {error}"))
+        return Analysis(result)
+    analysis = analyse_python(path, notebook.python.encode("utf-8"), settings, codes)
+    analysis.result.digest = digest(data)
+    analysis.result.notebook = notebook.table()
+    return analysis
+
+
+def analyse_python(path: str, data: bytes, settings: Settings, codes: Optional[frozenset[str]] = None) -> Analysis:
+    """Analyse Python source (for a notebook: its cells joined as `engine.notebook` joins them)."""
     codes = settings.codes_for(path) if codes is None else codes
     context = context_for(path, data, settings)
     result = FileResult(

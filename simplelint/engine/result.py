@@ -17,6 +17,7 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 from typing import Any, Optional
 
+from simplelint.engine.notebook import is_notebook
 from simplelint.engine.suppression import Noqa
 from simplelint.engine.violation import Violation
 
@@ -44,6 +45,9 @@ class FileResult:
     fixed: int = 0
     new_source: Optional[bytes] = None
     read_digest: Optional[str] = None
+    # A notebook's: per line of the module its code cells make, [cell, line in cell, JSON line, JSON column]
+    # (engine.notebook); None for a Python file.
+    notebook: Optional[list[list[int]]] = None
 
 
 def digest(data: bytes) -> str:
@@ -81,8 +85,9 @@ def file_has_production_marker(path: str) -> bool:
 
 
 def is_production(path: str, data: bytes, settings: Settings) -> bool:
-    """Production code: the `production` globs match the file, or its first lines mark it."""
-    return settings.is_production(path) or has_production_marker(data)
+    """Production code: the `production` globs match the file, or its first lines mark it (a notebook is
+    production only when the globs name it: papermill runs some)."""
+    return settings.is_production(path) or (not is_notebook(path) and has_production_marker(data))
 
 
 def read_source(path: str, limit: int = -1) -> bytes:

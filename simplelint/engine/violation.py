@@ -43,10 +43,26 @@ class Violation:
     context: str = ""
     snippet: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # In a notebook: the cell (1-based among all its cells), `line`/`column` then being the cell's; and where
+    # the flagged line is in the notebook's JSON text (line, column, end line, end column), for the formats
+    # that point into the file itself (sarif, github, gitlab, junit) and for --diff-from.
+    cell: Optional[int] = None
+    file_position: Optional[tuple[int, int, int, int]] = None
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
+
+    @property
+    def where(self) -> str:
+        """`line:column`, or `cell N:line:column` in a notebook, as ruff prints them."""
+        place = f"{self.line}:{self.column}"
+        return f"cell {self.cell}:{place}" if self.cell is not None else place
+
+    @property
+    def in_file(self) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) in the file's own text: a notebook's JSON for a cell's finding."""
+        return self.file_position or (self.line, self.column, self.end_line, self.end_column)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,4 +72,5 @@ class Violation:
         fix = data.get("fix")
         if fix is not None:
             fix = Fix(fix["message"], fix["applicability"], tuple(Edit(**e) for e in fix["edits"]))
-        return cls(**{**data, "fix": fix})
+        position = data.get("file_position")
+        return cls(**{**data, "fix": fix, "file_position": tuple(position) if position else None})

@@ -18,7 +18,8 @@ from typing import Optional, Union
 import libcst as cst
 
 from simplelint.config.settings import Settings
-from simplelint.engine.analysis import Analysis, analyse
+from simplelint.engine.analysis import Analysis, analyse, analyse_python
+from simplelint.engine import notebook as notebooks
 from simplelint.engine.edits import Rendered, apply_fixes, edit_for
 from simplelint.engine.result import FileResult
 from simplelint.engine.traversal import children
@@ -59,6 +60,11 @@ class _Fixing:
     applied: int = 0
     rejected: set[Key] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
+    notebook: Optional[notebooks.Notebook] = None  # the notebook whose code cells `data` is
+
+
+# Why a fix was dropped without it being simplelint's bug: in a notebook, it reached into another cell.
+CROSSES_CELLS = "crosses a notebook cell boundary"
 
 
 def outermost(module: cst.Module, fixes: list[NodeFix]) -> list[NodeFix]:
@@ -114,14 +120,14 @@ def _round_trip(path: str, data: bytes, settings: Settings) -> tuple[Analysis, b
     LibCST loses blank lines before an indented blank or comment line at the end of a file: such a footer
     is set aside and put back after fixing. The dropped suffix is None when LibCST loses anything else.
     """
-    analysis = analyse(path, data, settings)
+    analysis = analyse_python(path, data, settings)
     if analysis.module is None:
         return analysis, b"", b""
     suffix = lost_suffix(analysis.module, data)
     body = without_footer(data) if suffix is None else data
     if body == data:
         return analysis, b"", suffix
-    trimmed = analyse(path, body, settings)
+    trimmed = analyse_python(path, body, settings)
     suffix = lost_suffix(trimmed.module, body) if trimmed.module is not None else None
     if suffix is None:
         return analysis, b"", None
@@ -130,8 +136,29 @@ def _round_trip(path: str, data: bytes, settings: Settings) -> tuple[Analysis, b
 
 def fix_source(path: str, data: bytes, settings: Settings, unsafe: bool) -> FileResult:
     """Fix until nothing applicable is left (at most MAX_PASSES); returns the final analysis's result."""
+    if notebooks.is_notebook(path):
+        return _fix_notebook(path, data, settings, unsafe)
+    return _fix_python(path, data, settings, unsafe)
+
+
+def _fix_notebook(path: str, data: bytes, settings: Settings, unsafe: bool) -> FileResult:
+    """Fix a notebook's code cells as one module; only the changed cells' sources are written back."""
+    try:
+        notebook = notebooks.load(data)
+    except notebooks.NotebookError:
+        return analyse(path, data, settings).result  # its SL002 says why; nothing to fix
+    result = _fix_python(path, notebook.python.encode("utf-8"), settings, unsafe, notebook)
+    fixed = notebook.with_python((result.new_source or b"").decode("utf-8")).encode("utf-8")
+    result.new_source = fixed
+    result.notebook = notebooks.load(fixed).table()
+    return result
+
+
+def _fix_python(
+    path: str, data: bytes, settings: Settings, unsafe: bool, notebook: Optional[notebooks.Notebook] = None
+) -> FileResult:
     analysis, footer, suffix = _round_trip(path, data, settings)
-    state = _Fixing(path, settings, unsafe, data[: len(data) - len(footer)], analysis)
+    state = _Fixing(path, settings, unsafe, data[: len(data) - len(footer)], analysis, notebook=notebook)
     if suffix is None:
         state.errors.append(f"{path}: not fixed: LibCST does not reproduce this file byte for byte")
     else:
@@ -179,6 +206,8 @@ def _good_ones(state: _Fixing, chosen: list[Candidate]) -> list[Candidate]:
             good.append(candidate)
             continue
         state.rejected.add(candidate.key)
+        if outcome == CROSSES_CELLS:
+            continue  # not applied, as ruff leaves such a fix; the finding is still reported
         violation = candidate.violation
         state.errors.append(
             f"{state.path}:{violation.line}:{violation.column}: {violation.code} fix dropped, it {outcome}: "
@@ -198,12 +227,23 @@ def _attempt(state: _Fixing, chosen: list[Candidate], proven: bool = False) -> U
         return "changes nothing"
     if state.compiles and not compiles(data, state.path):
         return "would not compile"
-    after = analyse(state.path, data, state.settings)
+    after = analyse_python(state.path, data, state.settings)
     if after.module is None:
         return "would not parse"
     if not proven and not _findings_gone(state.analysis, after, chosen):
         return "leaves its finding in place"
-    return data, after
+    return _within_cells(state, data) or (data, after)
+
+
+def _within_cells(state: _Fixing, data: bytes) -> Optional[str]:
+    """CROSSES_CELLS when fixed notebook code no longer cuts back into its cells (or lost a masked magic)."""
+    if state.notebook is None:
+        return None
+    try:
+        state.notebook.with_python(data.decode("utf-8"))
+    except (notebooks.NotebookError, UnicodeDecodeError):
+        return CROSSES_CELLS
+    return None
 
 
 def _findings_gone(before: Analysis, after: Analysis, chosen: list[Candidate]) -> bool:

@@ -38,6 +38,8 @@ class ReportContext:
     # Per-file results (facts included) and settings, for reports that show more than findings (html).
     files: list[FileResult] = field(default_factory=list)
     settings: Optional[Settings] = None
+    # A notebook finding's cell's lines (`full` shows the line in its cell).
+    read_cell: Callable[[Violation], list[str]] = field(default=lambda violation: [])
 
 
 Renderer = Callable[[list["Violation"], ReportContext], str]

@@ -20,10 +20,10 @@ def render(violations: list[Violation], context: ReportContext) -> str:
 
 def _command(violation: Violation) -> str:
     path = common.portable_path(violation.path)
-    line, column = violation.line, violation.column
+    # In a notebook the annotation goes on the JSON line that holds the cell's line; the text names the cell.
+    line, column, end_line, end_column = violation.in_file
     title = _property(f"simplelint ({violation.code})")
     properties = (
-        f"title={title},file={_property(path)},line={line},col={column},"
-        f"endLine={violation.end_line},endColumn={violation.end_column}"
+        f"title={title},file={_property(path)},line={line},col={column},endLine={end_line},endColumn={end_column}"
     )
-    return f"::error {properties}::{_data(f'{path}:{line}:{column}: {violation.code} {violation.message}')}"
+    return f"::error {properties}::{_data(f'{path}:{violation.where}: {violation.code} {violation.message}')}"

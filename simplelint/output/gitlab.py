@@ -26,6 +26,7 @@ def _issue(violation: Violation, fingerprint: str) -> dict[str, Any]:
         "severity": SEVERITY.get(violation.code, "major"),
         "location": {
             "path": common.portable_path(violation.path),
-            "lines": {"begin": violation.line, "end": max(violation.end_line, violation.line)},
+            # In a notebook: the lines of its JSON text that hold the flagged cell lines.
+            "lines": {"begin": violation.in_file[0], "end": max(violation.in_file[2], violation.in_file[0])},
         },
     }

@@ -296,9 +296,11 @@ def _location_key(path: str, line: int) -> str:
 
 def _excerpt(violation: Violation, read_lines: Callable[[str], list[str]]) -> str:
     lines = read_lines(violation.path)
-    # The flagged lines, and the next one when the finding fits on one line (a name, a parameter).
-    last = min(max(violation.end_line, violation.line + 1), violation.line + EXCERPT_LINES - 1, len(lines))
-    shown = [f"{n:>5} | {lines[n - 1].rstrip()[:160]}" for n in range(violation.line, last + 1) if n > 0]
+    # The flagged lines, and the next one when the finding fits on one line (a name, a parameter); in a
+    # notebook, the lines of its JSON text that hold them.
+    line, _, end_line, _ = violation.in_file
+    last = min(max(end_line, line + 1), line + EXCERPT_LINES - 1, len(lines))
+    shown = [f"{n:>5} | {lines[n - 1].rstrip()[:160]}" for n in range(line, last + 1) if n > 0]
     return esc("\n".join(shown))
 
 
@@ -332,7 +334,7 @@ def _findings(violations: list[Violation], read_lines: Callable[[str], list[str]
         rows.append(
             f'<tr class="{esc(family_of(v.code)).replace(" ", "-").lower()}"><td class="code">{esc(v.code)}</td>'
             f"<td>{esc(v.name)}</td><td>{esc(family_of(v.code))}</td>"
-            f'<td class="path" data-v="{esc(_location_key(v.path, v.line))}">{esc(v.path)}:{v.line}:{v.column}</td>'
+            f'<td class="path" data-v="{esc(_location_key(v.path, v.line))}">{esc(v.path)}:{esc(v.where)}</td>'
             f"<td>{esc(v.message)}</td><td><pre>{_excerpt(v, read_lines)}</pre></td></tr>"
         )
     head = [("Code", "text"), ("Rule", "text"), ("Family", "text"), ("Location", "text"), ("Message", "text")]

@@ -25,6 +25,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
             ],
         }
     return {
+        "cell": violation.cell,  # in a notebook (1-based, markdown cells counted), as ruff; rows are the cell's
         "code": violation.code,
         "name": violation.name,
         "message": violation.message,

@@ -44,6 +44,8 @@ def _case(suite: ET.Element, path: str, violation: Violation) -> None:
     message = _NOT_XML.sub("\ufffd", violation.message)
     classname = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
     attributes = {"name": f"{PACKAGE}.{violation.code}", "classname": classname}
-    case = ET.SubElement(suite, "testcase", attributes, line=str(violation.line), column=str(violation.column))
+    line, column = violation.in_file[:2]  # in a notebook, the JSON text's; the text names the cell's
+    case = ET.SubElement(suite, "testcase", attributes, line=str(line), column=str(column))
     failure = ET.SubElement(case, "failure", message=message)
-    failure.text = f"line {violation.line}, col {violation.column}, {message}"
+    cell = f"cell {violation.cell}, " if violation.cell is not None else ""
+    failure.text = f"{cell}line {violation.line}, col {violation.column}, {message}"

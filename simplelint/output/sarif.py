@@ -79,7 +79,8 @@ def _result(violation: Violation, rule_index: int, fingerprint: str) -> dict[str
     location = {
         "physicalLocation": {
             "artifactLocation": _artifact(violation.path),
-            "region": _region(violation.line, violation.column, violation.end_line, violation.end_column),
+            # In a notebook: where the cell's line is in the JSON text, the cell's own place as properties.
+            "region": _region(*violation.in_file),
         }
     }
     result: dict[str, Any] = {
@@ -90,7 +91,9 @@ def _result(violation: Violation, rule_index: int, fingerprint: str) -> dict[str
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},
     }
-    if violation.fix is not None and violation.fix.edits:
+    if violation.cell is not None:
+        result["properties"] = {"cell": violation.cell, "cellLine": violation.line, "cellColumn": violation.column}
+    elif violation.fix is not None and violation.fix.edits:  # a cell's edits are not the JSON text's
         result["fixes"] = [_fix(violation.path, violation.fix)]
     return result
 

@@ -18,7 +18,7 @@ def _fixable(violation: Violation, context: ReportContext) -> bool:
 
 
 def _header(violation: Violation, context: ReportContext) -> str:
-    where = _paint(shown_path(violation.path), BOLD, context) + f":{violation.line}:{violation.column}:"
+    where = _paint(shown_path(violation.path), BOLD, context) + f":{violation.where}:"
     marker = " [*]" if _fixable(violation, context) else ""
     return f"{where} {_paint(violation.code, RED + BOLD, context)}{marker} {violation.message}"
 
@@ -31,7 +31,7 @@ def full(violations: list[Violation], context: ReportContext) -> str:
     out = []
     for violation in violations:
         out.append(_header(violation, context))
-        lines = context.read_lines(violation.path)
+        lines = context.read_lines(violation.path) if violation.cell is None else context.read_cell(violation)
         if 0 < violation.line <= len(lines):
             text = lines[violation.line - 1].rstrip("\r\n").expandtabs(1)
             number = str(violation.line)

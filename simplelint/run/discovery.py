@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
     from simplelint.config.nearest import Configs
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+# Notebooks are found too, as ruff finds them; `extend-include` globs add more files (e.g. "*.pyw").
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 class DiscoveryError(Exception):
@@ -171,11 +172,16 @@ def _walk_dir(
             continue
         if is_dir:
             yield from _walk_dir(entry.path, configs, ignores, seen, said)
-        elif entry.name.endswith(PYTHON_SUFFIXES) and _is_file(entry):
-            yield entry.path  # not a FIFO or a socket named x.py: reading those blocks or fails
+        elif _wanted(entry, settings):
+            yield entry.path
         elif entry.is_symlink() and not os.path.exists(entry.path):
             broken = "broken symbolic link (its target does not exist); skipped"
             said.warnings.append(f"{display_path(entry.path)}: {broken}")
+
+
+def _wanted(entry: os.DirEntry[str], settings: Settings) -> bool:
+    """A Python file or notebook (or what `extend-include` names) that is a file, not a FIFO or a socket."""
+    return (entry.name.endswith(PYTHON_SUFFIXES) or settings.is_included(entry.path)) and _is_file(entry)
 
 
 def _first_visit(folder: str, seen: set[tuple[int, int]]) -> bool:

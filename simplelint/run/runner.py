@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 from simplelint import registry
 from simplelint.config.nearest import Configs
 from simplelint.config.settings import Settings
+from simplelint.engine.notebook import in_cells as cell_position
+from simplelint.engine.notebook import is_notebook
 from simplelint.engine.result import FileResult, digest, file_violation, is_production, read_source
 from simplelint.engine.suppression import apply as apply_noqa
 from simplelint.engine.suppression import unused as unused_noqa
@@ -154,7 +156,8 @@ def _facts_only(settings: Settings, path: str, data: bytes, key: str, wanted: tu
     entries = [_cache(settings), _cache(facts_settings)]
     if not any(entry.has(path, key) for entry in entries):
         return None  # a worker analyses it
-    result = FileResult(path, key, module_name=settings.module_name(path), is_test=settings.is_test(path),
+    module_name = None if is_notebook(path) else settings.module_name(path)
+    result = FileResult(path, key, module_name=module_name, is_test=settings.is_test(path),
                         is_production=is_production(path, data, settings))  # fmt: skip
     result.facts = _CachedFacts(lambda: _read_facts(entries, path, key, facts_settings), wanted)
     return result
@@ -353,7 +356,7 @@ def _group_findings(group: _Group, options: RunOptions, errors: list[str], said:
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in group.extra]
     violations = [v for v in violations if v.path not in group.extra]
-    return suppress(violations, checked, settings)
+    return in_cells(suppress(violations, checked, settings), checked)
 
 
 def collect(
@@ -523,6 +526,15 @@ def _collections_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def in_cells(violations: list[Violation], results: Iterable[FileResult]) -> list[Violation]:
+    """Notebooks' findings with cells' positions: the engine, noqa and the project stage work in the module
+    their code cells make; what is shown is the cell and the line in it (engine.notebook)."""
+    tables = {result.path: result.notebook for result in results if result.notebook}
+    if not tables:
+        return violations
+    return [cell_position(v, tables[v.path]) if v.path in tables else v for v in violations]
 
 
 def suppress(violations: list[Violation], results: Iterable[FileResult], settings: Settings) -> list[Violation]:

@@ -78,8 +78,8 @@ def targets(files: Sequence[str], settings: Settings) -> list[Target]:
     roots = [str(root) for root in settings.src if root.is_dir()]
     found = []
     for path in files:
-        if path.endswith(".pyi"):
-            continue
+        if path.endswith((".pyi", ".ipynb")):
+            continue  # a stub never runs; a notebook is not imported (its cells run in a kernel)
         production = settings.is_production(path) or file_has_production_marker(path)
         under = tuple(c for c in every if c.applies_to(settings, path, production))
         if not under:

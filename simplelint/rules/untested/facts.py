@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Union
 
+from simplelint.engine.notebook import is_notebook
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
 
@@ -188,7 +189,10 @@ class UntestedFacts(AstFactCollector):
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
-        return not context.path.endswith(".pyi")  # a stub never runs, and would shadow its module's classes
+        # A stub never runs, and would shadow its module's classes. A notebook is not importable: its functions
+        # are no project's to test, and its calls test nothing, unless the test patterns name it (then, as a
+        # test file, its calls count as tests').
+        return not context.path.endswith(".pyi") and (not is_notebook(context.path) or context.is_test)
 
     @classmethod
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
