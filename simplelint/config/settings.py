@@ -41,6 +41,16 @@ DEFAULT_EXCLUDE = (
 )
 
 
+@dataclass(frozen=True)
+class Goal:
+    """A gate of `[tool.simplelint.gates]`: its key, the configured value, and where it is set."""
+
+    key: str  # "min-type-coverage", "min-tested-share" or "max-average-complexity"
+    value: float
+    path: str  # the config file as shown, "" for a `--config` override
+    line: int
+
+
 @dataclass
 class Settings:
     root: Path
@@ -63,6 +73,8 @@ class Settings:
     facts_only: tuple[str, ...] = ()
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
+    # `[tool.simplelint.gates]`: measured over the whole run, never per file (so not in the cache key).
+    gates: tuple[Goal, ...] = ()
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
     _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
+    from simplelint.adoption.gates import Measures
     from simplelint.config.settings import Settings
     from simplelint.engine.result import FileResult
     from simplelint.engine.violation import Violation
@@ -38,6 +39,8 @@ class ReportContext:
     # Per-file results (facts included) and settings, for reports that show more than findings (html).
     files: list[FileResult] = field(default_factory=list)
     settings: Optional[Settings] = None
+    # The run's gate numbers (simplelint.adoption.gates.Measures), shown by the HTML report.
+    measures: Optional[Measures] = None
 
 
 Renderer = Callable[[list["Violation"], ReportContext], str]

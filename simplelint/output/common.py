@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Optional
 
 from simplelint.engine.violation import Violation
 
-# Where the project and each rule's docs are published. None until they are: no link is invented.
+# Overrides of where the project and each rule's docs are (a template with {code} and {name}); by default both
+# come from the installed package's `[project.urls]` (see `project_url` and `rule_url`).
 HOMEPAGE: Optional[str] = None
-RULE_DOCS: Optional[str] = None  # a template with {code} and {name}, e.g. ".../rules/{name}/"
+RULE_DOCS: Optional[str] = None
+# `[project.urls]` keys naming the repository, in the order tried.
+REPOSITORY_KEYS = ("Repository", "Source", "Homepage")
 
 
 # Bytes of a file name that are not UTF-8 (the file system's `\udce9`) and control characters but the tab
@@ -43,8 +47,38 @@ def portable_path(path: str) -> str:
     return shown_path(normal_path(path))
 
 
+@lru_cache(maxsize=1)
+def project_urls() -> dict[str, str]:
+    """`[project.urls]` of the installed simplelint (its metadata's `Project-URL` lines), by label."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        lines = metadata("simplelint").get_all("Project-URL") or []
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return {}
+    labels = (line.partition(",") for line in lines)
+    return {label.strip(): url.strip().rstrip("/") for label, _, url in labels}
+
+
+def project_url() -> Optional[str]:
+    """The project's home (SARIF's `informationUri`)."""
+    urls = project_urls()
+    return HOMEPAGE or urls.get("Homepage") or next((urls[k] for k in REPOSITORY_KEYS if k in urls), None)
+
+
 def rule_url(code: str, name: str) -> Optional[str]:
-    return RULE_DOCS.format(code=code, name=name) if RULE_DOCS else None
+    """A built-in rule's page, `docs/rules/<code>.md` in the repository at this version's tag
+    (`<Repository>/blob/v<version>/docs/rules/SL101.md`): the page matches the installed rules. None for a
+    plugin's rule or a gate, and when the package names no repository: no link is invented."""
+    if RULE_DOCS:
+        return RULE_DOCS.format(code=code, name=name)
+    from simplelint import __version__, registry
+
+    urls = project_urls()
+    repository = next((urls[k] for k in REPOSITORY_KEYS if k in urls), None)
+    if repository is None or not registry.is_builtin(code):
+        return None
+    return f"{repository}/blob/v{__version__}/docs/rules/{code}.md"
 
 
 def _digest(text: str) -> str:

@@ -9,4 +9,4 @@ from simplelint.output.html_page import render as render_page
 
 def render(violations: list[Violation], context: ReportContext) -> str:
     enabled = context.settings.enabled if context.settings is not None else frozenset()
-    return render_page(violations, context.files, enabled, context.read_lines, context.root or "")
+    return render_page(violations, context.files, enabled, context.read_lines, context.root or "", context.measures)

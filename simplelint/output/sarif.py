@@ -23,8 +23,9 @@ def render(violations: list[Violation], context: ReportContext) -> str:
     fingerprints = common.unique_fingerprints(violations)
     results = [_result(v, index[v.code], key) for v, key in zip(violations, fingerprints)]
     driver: dict[str, Any] = {"name": "simplelint", "version": __version__, "semanticVersion": __version__}
-    if common.HOMEPAGE:
-        driver["informationUri"] = common.HOMEPAGE
+    homepage = common.project_url()
+    if homepage:
+        driver["informationUri"] = homepage
     driver["rules"] = rules
     # Columns count characters (code points), not SARIF's default UTF-16 code units.
     run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}

@@ -21,6 +21,7 @@ from simplelint.ruleinfo import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 
 if TYPE_CHECKING:
+    from simplelint.adoption.gates import Measures
     from simplelint.run.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
@@ -51,6 +52,8 @@ class RunResult:
     # From project rules, always shown (e.g. coverage data older than the files).
     warnings: list[str] = field(default_factory=list)
     find_notes: Callable[[], list[str]] = list
+    # The gates' numbers (simplelint.adoption.gates), measured when the settings have gates or collect metrics.
+    measures: Optional[Measures] = None
 
     @cached_property
     def notes(self) -> list[str]:
@@ -309,9 +312,11 @@ def run(
     errors = [e for r in results for e in r.errors]
     violations = [v for r in results for v in reported(r, settings)]
     said = Said()
-    violations += _project_stage_cached(results, settings, options, errors, said)
+    project_found = _project_stage_cached(results, settings, options, errors, said)
+    violations += project_found
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in extra]
+    measures = _measures(checked, project_found, settings)
     violations = [v for v in violations if v.path not in extra]
     violations = suppress(violations, checked, settings)
     violations.sort(key=lambda v: v.sort_key)
@@ -322,7 +327,15 @@ def run(
         sum(r.fixed for r in checked),
         warnings=said.warnings,
         find_notes=lambda: sorted({*_notes(results, settings, set(extra)), *said.notes}),
+        measures=measures,
     )
+
+
+def _measures(checked: list[FileResult], project_found: list[Violation], settings: Settings) -> Optional[Measures]:
+    """The gates' numbers (and the HTML report's), when this run has gates or writes that report."""
+    from simplelint.adoption import gates
+
+    return gates.measure(checked, project_found, settings) if gates.wanted(settings) else None
 
 
 def collect(
