@@ -465,22 +465,28 @@ def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, opti
         if improved:
             note += f" Lowered {plural(improved, 'value')} of metric findings that improved."
     elif outcome.fixed or improved:
-        parts, actions = [], []
-        if outcome.fixed:
-            was, them = ("was", "it") if outcome.fixed == 1 else ("were", "them")
-            parts.append(f"{plural(outcome.fixed, 'baselined finding')} {was} fixed")
-            actions.append(f"drop {them}")
-        if improved:
-            parts.append(f"{plural(improved, 'baselined metric finding')} improved")
-            actions.append(f"lower {'its value' if improved == 1 else 'their values'}")
-        note = (
-            f"simplelint: {' and '.join(parts)}; "
-            f"run `simplelint check --update-baseline` to {' and '.join(actions)} {'from' if outcome.fixed else 'in'} {path}."
-        )
+        note = _pending_note(path, outcome.fixed, improved)
     else:
         return
     if not options["silent"]:
         click.echo(note, err=True)
+
+
+def _pending_note(path: Path, fixed: int, improved: int) -> str:
+    """What --update-baseline would record: fixed findings to drop, improved metric values to lower."""
+    parts, actions = [], []
+    if fixed:
+        was, them = ("was", "it") if fixed == 1 else ("were", "them")
+        parts.append(f"{plural(fixed, 'baselined finding')} {was} fixed")
+        actions.append(f"drop {them}")
+    if improved:
+        parts.append(f"{plural(improved, 'baselined metric finding')} improved")
+        actions.append(f"lower {'its value' if improved == 1 else 'their values'}")
+    where = "from" if fixed else "in"
+    return (
+        f"simplelint: {' and '.join(parts)}; "
+        f"run `simplelint check --update-baseline` to {' and '.join(actions)} {where} {path}."
+    )
 
 
 def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> int:

@@ -77,7 +77,9 @@ def wanted(settings: Settings) -> bool:
 
 def collectors(settings: Settings) -> tuple[str, ...]:
     """The settings' collectors with the one the gates read."""
-    return settings.collectors if METRICS_COLLECTOR in settings.collectors else (*settings.collectors, METRICS_COLLECTOR)
+    if METRICS_COLLECTOR in settings.collectors:
+        return settings.collectors
+    return (*settings.collectors, METRICS_COLLECTOR)
 
 
 def measure(files: Iterable[FileResult], project_findings: Iterable[Violation], settings: Settings) -> Measures:

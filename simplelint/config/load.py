@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import sys
@@ -275,7 +276,7 @@ def _validate_gates(raw: RawConfig, value: Any) -> None:
         if key not in GATES:
             raise _unknown_key(raw, (GATES_TABLE, key), list(GATES), f"[{table}]")
         where = f"{raw.where(GATES_TABLE, key)}: `{key}` in [{table}]"
-        if not isinstance(goal, (int, float)) or isinstance(goal, bool) or goal != goal:  # NaN is no goal
+        if not isinstance(goal, (int, float)) or isinstance(goal, bool) or math.isnan(goal):
             raise ConfigError(f"{where} must be a number, got {_shown(goal)}.")
         largest = GATES[key][1]
         if goal < 0 or (largest is not None and goal > largest):

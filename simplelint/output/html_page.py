@@ -383,17 +383,15 @@ def render(
     enabled: frozenset[str],
     read_lines: Callable[[str], list[str]],
     root: str,
-    measures: Optional[Measures] = None,
 ) -> str:
-    """The page; `measures` are the run's (`RunResult.measures`), else measured here from the files' facts and
-    the findings with the default options."""
-    if measures is None:
-        from pathlib import Path
+    """The page, its gate numbers measured from the files' facts and the findings with default options (a run
+    passes its own `RunResult.measures` to `page`, as the `html` format does)."""
+    from pathlib import Path
 
-        from simplelint.adoption.gates import measure
-        from simplelint.config.settings import Settings
+    from simplelint.adoption.gates import measure
+    from simplelint.config.settings import Settings
 
-        measures = measure(files, violations, Settings(Path(root or "."), enabled=enabled))
+    measures = measure(files, violations, Settings(Path(root or "."), enabled=enabled))
     return page(build(violations, files, enabled), read_lines, root, measures)
 
 
