@@ -128,6 +128,9 @@ def test_sarif_and_github_carry_failed_gates(failing: Path) -> None:
     results = log["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["gate"] * 3
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pyproject.toml"
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert (rule["id"], rule["name"], "helpUri" in rule) == ("gate", "gate", False)
+    assert rule["shortDescription"]["text"] == "A goal of [tool.simplelint.gates] is not met"
     github = check("--no-cache", "--output-format", "github", ".").stdout
     assert "::error title=simplelint (gate),file=pyproject.toml,line=5," in github
 
