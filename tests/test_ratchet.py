@@ -119,3 +119,12 @@ def test_ratchet_in_a_real_subprocess(project: Path) -> None:
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 1
     assert done.stdout.splitlines()[0] == "a.py:1:5: SL101 `route` is too complex (5 -> 6 (> 3))"
+
+
+def test_a_warm_run_reports_growth_as_an_uncached_one(project: Path, tmp_path: Path) -> None:
+    cli("baseline", *FLAGS, ".")
+    (project / "a.py").write_text(source(6), encoding="utf-8")
+    cached = [flag for flag in FLAGS if flag != "--no-cache"] + ["--cache-dir", str(tmp_path / "cache")]
+    runs = [cli("check", *flags, "--output-format", "concise", ".") for flags in (FLAGS, cached, cached)]
+    assert [r.stdout for r in runs] == [runs[0].stdout] * 3
+    assert "(5 -> 7 (> 3))" in runs[0].stdout
