@@ -189,3 +189,15 @@ def test_gates_in_a_real_subprocess(failing: Path) -> None:
     (failing / "pyproject.toml").write_text(CONFIG.format(**PASSING), encoding="utf-8")
     done = subprocess.run(command, cwd=failing, capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout) == (0, "All checks passed!\n")
+
+
+def test_a_value_just_short_of_its_goal_never_shows_as_the_goal() -> None:
+    from simplelint.adoption.gates import Measures, evaluate
+    from simplelint.config.settings import Goal
+
+    measures = Measures(typed=79_996, slots=100_000, functions=1000, complexity=2004)
+    goals = [Goal("min-type-coverage", 80, "pyproject.toml", 3), Goal("max-average-complexity", 2, "pyproject.toml", 4)]
+    assert [verdict.line(measures) for verdict in evaluate(measures, goals)] == [
+        "min-type-coverage: 79.996% < 80% (annotate 4 more parameters or returns)",
+        "max-average-complexity: 2.004 > 2 (remove 4 decision points across 1000 functions)",
+    ]

@@ -132,17 +132,22 @@ class Verdict:
             return f"{key}: not measured, {_unmeasured(key)} (goal {_shown(key, goal)})"
         at_least = GATES[key][0]
         relation = (">=" if at_least else "<=") if self.passed else ("<" if at_least else ">")
-        text = f"{key}: {_shown(key, self.value)} {relation} {_shown(key, goal)}"
+        text = f"{key}: {_shown(key, self.value, goal)} {relation} {_shown(key, goal)}"
         return text if self.passed else f"{text} ({_advice(key, goal, measures)})"
 
 
-def _shown(key: str, value: float) -> str:
-    """A share as `71.3%` (`80%` when whole), an average as `3.14` (`3` when whole, as goals are written)."""
+def _shown(key: str, value: float, goal: Optional[float] = None) -> str:
+    """A share as `71.3%` (`80%` when whole), an average as `3.14` (`3` when whole, as goals are written); with
+    more digits where rounding would show a value that differs from the goal as the goal (79.996% -> 80.0%)."""
+    percent = "" if key == "max-average-complexity" else "%"
     if value == int(value):
-        text = f"{value:.0f}"
-    else:
-        text = f"{value:.2f}" if key == "max-average-complexity" else f"{value:.1f}"
-    return text if key == "max-average-complexity" else f"{text}%"
+        return f"{value:.0f}{percent}"
+    digits = 2 if key == "max-average-complexity" else 1
+    text = f"{value:.{digits}f}"
+    while goal is not None and float(text) == goal and digits < 6:
+        digits += 1
+        text = f"{value:.{digits}f}"
+    return text + percent
 
 
 def _unmeasured(key: str) -> str:
