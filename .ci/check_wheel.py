@@ -29,12 +29,13 @@ def fail(message: str) -> None:
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
 def build(folder: Path) -> Path:
     shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' staging folder: stale files would ship
-    done = run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(folder), str(ROOT)], ROOT)
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(folder), str(ROOT)]
+    done = run(pip_wheel, ROOT)
     if done.returncode:
         fail(f"pip wheel: {done.stderr}")
     (wheel,) = folder.glob("simplelint-*.whl")
@@ -72,12 +73,22 @@ def compare(installed: Path, scratch: Path) -> None:
     """The wheel's simplelint against this checkout's, on a copy of the fixture (nothing written into the tree)."""
     project = scratch / "pipeline_project"
     shutil.copytree(FIXTURE, project)
-    for label, args in (("check", CHECK), ("explain", ["explain", "SL101"]), ("rules", ["rules", "--output-format", "json"])):
+    # JSON too: each finding's `url`, from the wheel's metadata there and from pyproject.toml here, must agree.
+    json_check = [*CHECK[:-2], "json", "."]
+    commands = (
+        ("check", CHECK),
+        ("json", json_check),
+        ("explain", ["explain", "SL101"]),
+        ("rules", ["rules", "--output-format", "json"]),
+    )
+    for label, args in commands:
         wheel = run([str(installed), *args], project)
         checkout = run([sys.executable, "-m", "simplelint", *args], project)
         if (wheel.returncode, wheel.stdout) != (checkout.returncode, checkout.stdout):
             fail(f"`simplelint {' '.join(args)}` differs: wheel exit {wheel.returncode}, checkout exit "
                  f"{checkout.returncode}\n--- wheel\n{wheel.stdout}{wheel.stderr}\n--- checkout\n{checkout.stdout}")
+        if label == "json" and '"url": "https://' not in wheel.stdout:
+            fail("the wheel's JSON findings carry no `url` (is [project.urls] Repository in pyproject.toml?)")
         if label == "check" and wheel.returncode != 1:  # the fixture has findings by design
             fail(f"`simplelint check` on the fixture exited {wheel.returncode}, expected 1: {wheel.stderr}")
     print(f"check_wheel: the installed wheel checks {FIXTURE.name} as the checkout does ({CHECK[-1]!r}, exit 1)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from functools import lru_cache
 from typing import Optional
 
@@ -49,15 +50,42 @@ def portable_path(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def project_urls() -> dict[str, str]:
-    """`[project.urls]` of the installed simplelint (its metadata's `Project-URL` lines), by label."""
+    """`[project.urls]` by label: from the checkout's pyproject.toml when simplelint runs from one (an editable
+    install's metadata is as old as its install), else from the installed metadata's `Project-URL` lines."""
+    checkout = _checkout_urls()
+    if checkout is not None:
+        return checkout
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
         lines = metadata("simplelint").get_all("Project-URL") or []
-    except PackageNotFoundError:  # run from a source tree that is not installed
+    except PackageNotFoundError:
         return {}
     labels = (line.partition(",") for line in lines)
     return {label.strip(): url.strip().rstrip("/") for label, _, url in labels}
+
+
+def _checkout_urls() -> Optional[dict[str, str]]:
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - older Pythons only
+        import tomli as tomllib
+
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except tomllib.TOMLDecodeError:
+        return None
+    if not isinstance(project, dict) or project.get("name") != "simplelint":
+        return None  # another project's file above an installed simplelint
+    urls = project.get("urls", {})
+    return {str(k): str(v).rstrip("/") for k, v in urls.items()} if isinstance(urls, dict) else {}
 
 
 def project_url() -> Optional[str]:
