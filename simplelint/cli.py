@@ -300,6 +300,7 @@ def _check(options: Options) -> int:
         if progress is not None:
             progress.clear()
     _adopt(result, options, baseline, touched, stdin)
+    _gates(result, options, settings)
     changed = _write_fixes(result, options, stdin)
     _print_messages(result, options, settings)  # after the writes: a fix that cannot be written is an error
     _report(result, options, stdin, settings)
@@ -486,11 +487,32 @@ def _adopt(
         result.violations = keep_changed(result.violations, touched)
 
 
+def _gates(result: RunResult, options: Options, settings: Settings) -> None:
+    """A failed gate is a finding (after the baseline and --diff-from: a gate measures the whole run); a passed
+    one is said under --verbose. Not measured when a rule's internal error left findings out."""
+    from simplelint.adoption import gates
+
+    if not settings.gates or result.measures is None or result.errors:
+        return
+    measures = result.measures
+    failed = []
+    for verdict in gates.evaluate(measures, settings.gates):
+        if not verdict.passed:
+            failed.append(gates.as_violation(verdict, measures))
+        elif verdict.value is None and verdict.goal.key == "min-tested-share" and measures.judged is None:
+            if not options["silent"]:  # a goal that cannot be measured must not pass unseen
+                click.echo(f"warning: gate {verdict.line(measures)}", err=True)
+        elif options["verbose"]:
+            click.echo(f"simplelint: gate {verdict.line(measures)}", err=True)
+    result.violations += failed
+
+
 def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, options: Options) -> None:
     from simplelint.adoption import baseline
 
     if options["verbose"]:
         click.echo(f"simplelint: {plural(outcome.hidden, 'finding')} hidden by the baseline {path}", err=True)
+    improved = outcome.improved(entries)
     if options["update_baseline"]:
         try:
             left = baseline.update(path, entries, outcome)
@@ -498,16 +520,31 @@ def _baseline_note(path: Path, entries: dict[str, Entry], outcome: Outcome, opti
             raise UsageFailure(f"cannot update the baseline {path}: {error.strerror or error}") from None
         remain = "remains" if left == 1 else "remain"
         note = f"simplelint: removed {plural(outcome.fixed, 'fixed finding')} from {path}; {left} {remain}."
-    elif outcome.fixed:
-        was, them = ("was", "it") if outcome.fixed == 1 else ("were", "them")
-        note = (
-            f"simplelint: {plural(outcome.fixed, 'baselined finding')} {was} fixed; "
-            f"run `simplelint check --update-baseline` to drop {them} from {path}."
-        )
+        if improved:
+            note += f" Lowered {plural(improved, 'value')} of metric findings that improved."
+    elif outcome.fixed or improved:
+        note = _pending_note(path, outcome.fixed, improved)
     else:
         return
     if not options["silent"]:
         click.echo(note, err=True)
+
+
+def _pending_note(path: Path, fixed: int, improved: int) -> str:
+    """What --update-baseline would record: fixed findings to drop, improved metric values to lower."""
+    parts, actions = [], []
+    if fixed:
+        was, them = ("was", "it") if fixed == 1 else ("were", "them")
+        parts.append(f"{plural(fixed, 'baselined finding')} {was} fixed")
+        actions.append(f"drop {them}")
+    if improved:
+        parts.append(f"{plural(improved, 'baselined metric finding')} improved")
+        actions.append(f"lower {'its value' if improved == 1 else 'their values'}")
+    where = "from" if fixed else "in"
+    return (
+        f"simplelint: {' and '.join(parts)}; "
+        f"run `simplelint check --update-baseline` to {' and '.join(actions)} {where} {path}."
+    )
 
 
 def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> int:
@@ -593,6 +630,7 @@ def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, byte
         files=result.files,
         settings=settings,
         read_cell=_cell_reader(stdin),
+        measures=result.measures,
     )
     if fixing_stdin and stdin is not None:
         fixed = next((f.new_source for f in result.files if f.path == stdin[0] and f.new_source), stdin[1])
@@ -687,7 +725,8 @@ def report(**options: Unpack[Options]) -> None:
 
     settings, result = _run_all({**options, "output_format": "html"})
     context = ReportContext(
-        read_lines=_lines_reader(None), root=str(settings.root), files=result.files, settings=settings
+        read_lines=_lines_reader(None), root=str(settings.root), files=result.files, settings=settings,
+        measures=result.measures,
     )
     target = Path(options["html_dir"]) / "index.html"
     try:

@@ -313,6 +313,55 @@ def explanation(code: str) -> str:
     return text
 
 
+# The checkout's rule pages (not part of the installed package): JSON `url` and SARIF `helpUri` link to them.
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+
+
+def is_builtin(code: str) -> bool:
+    entry = catalog().get(code)
+    return entry is not None and entry.source.startswith("simplelint.rules.")
+
+
+def rule_pages() -> dict[str, str]:
+    """`docs/rules/<file>` -> its text: one page per built-in rule (`simplelint explain`'s text, from the
+    docstring and the declarations) and an index, README.md."""
+    entries = [RuleEntry.from_json(entry) for entry in builtin_manifest()]
+    pages = {f"{entry.code}.md": explanation(entry.code) + "\n" for entry in entries}
+    rows = [f"| [{e.code}]({e.code}.md) | {e.name} | {_family_name(e.code)} | {e.summary} |" for e in entries]
+    index = [
+        "# Rules",
+        "",
+        "Generated from the rules' docstrings by `python -m simplelint.registry`; do not edit by hand.",
+        "",
+        "| code | name | family | summary |",
+        "|---|---|---|---|",
+        *rows,
+    ]
+    pages["README.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+def _family_name(code: str) -> str:
+    family = family_of(code)
+    return family.name if family else "plugin"
+
+
+def write_rule_pages(folder: Path = DOCS) -> None:
+    """Write the pages and remove pages of rules that are gone (a test checks the folder is in step)."""
+    from simplelint.fileio import write_atomic
+
+    pages = rule_pages()
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in sorted(folder.glob("*.md")):
+        if stale.name not in pages:
+            stale.unlink()
+    for name, text in pages.items():
+        write_atomic(str(folder / name), text.encode("utf-8"), create=True)
+
+
 if __name__ == "__main__":
     MANIFEST.write_text(json.dumps(builtin_manifest(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {MANIFEST}")
+    if DOCS.parent.is_dir():  # a checkout, not an installed package
+        write_rule_pages()
+        print(f"wrote {DOCS}")

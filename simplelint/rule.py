@@ -14,7 +14,7 @@ anything else is reported as the rule's internal error for that file, and the ot
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional, Union
 
 import libcst as cst
@@ -67,6 +67,8 @@ class Report:
     scope: str
     code: str
     name: str
+    # Carried into `Violation.extra`: a metric rule's measured `value` and its `limit` (the baseline's ratchet).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _refuse_attribute_visitors(cls: type) -> None:
@@ -112,9 +114,12 @@ class Rule(RuleInfo, cst.BatchableCSTVisitor):
         """Cheap pre-filter on the file (e.g. its text mentions a module): skipped rules cost nothing."""
         return True
 
-    def report(self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None) -> None:
+    def report(
+        self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None, *, extra: Optional[dict[str, Any]] = None
+    ) -> None:
+        """Report `node`; `extra` (JSON data) rides along in the violation, e.g. a metric's `value` and `limit`."""
         self.context.reports.append(
-            Report(node, message, fix, ".".join(self.context.scope), self.code, self.name)
+            Report(node, message, fix, ".".join(self.context.scope), self.code, self.name, dict(extra or {}))
         )
 
 

@@ -159,3 +159,59 @@ def test_try_repo_uses_uncommitted_changes(pre_commit_env: dict[str, str], tmp_p
     result = _pre_commit(pre_commit_env, project, "try-repo", str(clone), "simplelint", "--all-files")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "dirty-hook" in result.stdout and "bad.py:1:12: SL001" in result.stdout
+
+
+# --- the README's snippet, as written --------------------------------------------------------------------------
+
+
+def _readme_snippet() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Pre-commit") :]
+    return section[section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))]
+
+
+def test_readme_snippet_names_this_repository_its_release_tag_and_its_hook() -> None:
+    import re
+
+    from simplelint import __version__
+
+    config = yaml.safe_load(_readme_snippet())
+    (repo,) = config["repos"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    repository = re.search(r'^Repository = "([^"]+)"', pyproject, re.M)
+    assert repository and repo["repo"] == repository.group(1)
+    assert repo["rev"] == f"v{__version__}"  # the tag a release of this version gets
+    assert [hook["id"] for hook in repo["hooks"]] == [_hook()["id"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["as written", "with the commented --fix lines"])
+def test_readme_snippet_works_against_this_repository(pre_commit_env: dict[str, str], tmp_path: Path,
+                                                      variant: str) -> None:  # fmt: skip
+    """The snippet verbatim, but for its repo and rev: this checkout and its HEAD stand in for the published
+    repository and the release tag (which do not exist before a release)."""
+    text = _readme_snippet()
+    from_readme = yaml.safe_load(text)["repos"][0]
+    text = text.replace(f"repo: {from_readme['repo']}", f"repo: {ROOT}")
+    text = text.replace(f"rev: {from_readme['rev']}", f"rev: {_git('rev-parse', 'HEAD', cwd=ROOT)}")
+    if variant != "as written":
+        text = text.replace("      - id: simplelint\n      # - id", "      # - id").replace("      # - id", "      - id")
+        text = text.replace("      #   args", "        args")
+    project = tmp_path / "p"
+    project.mkdir()
+    _git("init", "-q", ".", cwd=project)
+    mod = "def f(x: int) -> int:\n    if x:\n        return 1\n    else:\n        return 2\n"
+    files = {".pre-commit-config.yaml": text, "mod.py": mod}
+    for name, content in files.items():
+        (project / name).write_text(content, encoding="utf-8")
+    _git("add", ".", cwd=project)
+    hooks = yaml.safe_load(text)["repos"][0]["hooks"]
+    assert len(hooks) == 1 and hooks[0].get("args", []) == ([] if variant == "as written" else ["--fix"])
+    result = _pre_commit(pre_commit_env, project, "run", "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    if variant == "as written":
+        assert "mod.py:4:5: SL113" in result.stdout and (project / "mod.py").read_text(encoding="utf-8") == mod
+    else:
+        assert "files were modified by this hook" in result.stdout
+        fixed = "def f(x: int) -> int:\n    if x:\n        return 1\n    return 2\n"
+        assert (project / "mod.py").read_text(encoding="utf-8") == fixed

@@ -135,8 +135,8 @@ def test_statistics_per_package_and_without_facts() -> None:
     from simplelint.engine.violation import Violation
 
     files = [FileResult("a/x.py", "d", facts={"function-metrics": [
-        {"name": "f", "line": 1, "annotated": True, "cyclomatic": 3, "cognitive": 2},
-        {"name": "g", "line": 5, "annotated": False, "cyclomatic": None, "cognitive": None},
+        {"name": "f", "line": 1, "annotated": True, "typed": 2, "slots": 2, "cyclomatic": 3, "cognitive": 2},
+        {"name": "g", "line": 5, "annotated": False, "typed": 1, "slots": 3, "cyclomatic": None, "cognitive": None},
     ]}), FileResult("a/y.py", "d"), FileResult("b/z.py", "d", is_test=True)]  # fmt: skip
     found = [Violation("SL301", "untested", "m", "a/x.py", 5, 5, 5, 6, context="g")]
     found += [Violation("PLUG1", "plugin", "m", "a/y.py", 1, 1, 1, 2)]
@@ -145,7 +145,9 @@ def test_statistics_per_package_and_without_facts() -> None:
     assert model.packages["a"].families == {"Tests": 1, OTHER: 1}
     assert model.total.worst == 3 and model.total.files == 3
     text = render(found, files, frozenset({"SL301"}), lambda path: [], "root")
-    assert card(text, "annotated") == "50.0%" and card(text, "tested") == "50.0%"
+    # The gates' numbers: 3 of 5 parameters and returns; no SL301 facts, so no share of functions tested.
+    assert card(text, "annotated") == "60.0%" and card(text, "tested") == "–"
+    assert card(text, "mean-complexity") == "3.00"  # g has no measured complexity
     context = ReportContext(files=files, settings=None)
     assert card(render_html(found, context), "tested") == "–"  # no settings: SL3 rules not known to be on
     assert card(page(build([], [], frozenset()), lambda path: [], "root"), "tested") == "–"

@@ -20,7 +20,7 @@ import libcst.matchers as m
 import pytest
 from click.testing import CliRunner
 
-from simplelint import registry
+from simplelint import __version__, registry
 from simplelint.cli import main
 from simplelint.output import ReportContext, common, renderer, sarif
 from simplelint.rule import NodeFix, Rule
@@ -134,7 +134,15 @@ def test_sarif_rule_metadata_comes_from_the_rule_docs() -> None:
     assert "## What it does" not in rule["fullDescription"]["text"]
     assert rule["help"]["markdown"] == InvalidSyntax.docs()
     assert rule["defaultConfiguration"]["level"] == "error"
-    assert "helpUri" not in rule  # no docs site is published yet, and no link is invented
+    # The rule's page in the repository named by pyproject.toml's [project.urls], at this version's tag.
+    assert rule["helpUri"] == f"https://github.com/simplelint/simplelint/blob/v{__version__}/docs/rules/SL001.md"
+
+
+def test_plugin_rules_get_no_invented_link() -> None:
+    log = _validate_sarif(_render("sarif", _violations()))  # SL99x: not built-in rules, no page of ours
+    assert all("helpUri" not in rule for rule in log["runs"][0]["tool"]["driver"]["rules"])
+    assert log["runs"][0]["tool"]["driver"]["informationUri"] == "https://github.com/simplelint/simplelint"
+    assert [record["url"] for record in json.loads(_render("json", _violations()))] == [None] * 4
 
 
 def test_links_appear_once_docs_are_published(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from simplelint import registry
-from simplelint.config.settings import DEFAULT_EXCLUDE, Settings, glob_error
+from simplelint.config.settings import DEFAULT_EXCLUDE, Goal, Settings, glob_error
 from simplelint.config.toml_lines import Path as KeyPath
 from simplelint.config.toml_lines import line_of
 from simplelint.ruleinfo import ARRAY_OF_TABLES, GLOB, MODULE, PATH, SELECTOR, TABLE_OF_STRINGS, Option
@@ -260,6 +261,9 @@ def _check_type(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Kin
         raise ConfigError(f"{raw.where(*keys)}: `{keys[-1]}` in {table} must be {expected}, got {_shown(value)}.")
 
 
+GATES_TABLE = "gates"
+
+
 def validate(raw: RawConfig) -> None:
     tables = registry.table_options()
     for key, value in raw.data.items():
@@ -267,8 +271,28 @@ def validate(raw: RawConfig) -> None:
             _check_value(raw, "[tool.simplelint]", (key,), value, TOP_LEVEL_KEYS[key])
         elif key in tables:
             _validate_table(raw, key, value, tables[key])
+        elif key == GATES_TABLE:
+            _validate_gates(raw, value)
         else:
-            raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables], "[tool.simplelint]")
+            raise _unknown_key(raw, (key,), [*TOP_LEVEL_KEYS, *tables, GATES_TABLE], "[tool.simplelint]")
+
+
+def _validate_gates(raw: RawConfig, value: Any) -> None:
+    """`[tool.simplelint.gates]`: each key a number, a share from 0 to 100 or an average from 0."""
+    from simplelint.adoption.gates import GATES
+
+    table = f"tool.simplelint.{GATES_TABLE}"
+    _expect_table(raw, (GATES_TABLE,), value, table)
+    for key, goal in value.items():
+        if key not in GATES:
+            raise _unknown_key(raw, (GATES_TABLE, key), list(GATES), f"[{table}]")
+        where = f"{raw.where(GATES_TABLE, key)}: `{key}` in [{table}]"
+        if not isinstance(goal, (int, float)) or isinstance(goal, bool) or math.isnan(goal):
+            raise ConfigError(f"{where} must be a number, got {_shown(goal)}.")
+        largest = GATES[key][1]
+        if goal < 0 or (largest is not None and goal > largest):
+            bounds = f"from 0 to {largest:g} (a percentage)" if largest is not None else "from 0"
+            raise ConfigError(f"{where} must be a number {bounds}, got {goal}.")
 
 
 def _validate_table(raw: RawConfig, key: str, value: Any, options: Mapping[str, Option]) -> None:
@@ -529,7 +553,7 @@ def _build(
             return Path(cli_value).resolve()
         return root / data[key] if key in data else None
 
-    return Settings(
+    settings = Settings(
         root=root,
         enabled=enabled,
         per_file_ignores=tuple(ignores),
@@ -546,4 +570,26 @@ def _build(
         baseline=path_of("baseline", cli.baseline),
         compute_edits=cli.compute_edits,
         collectors=cli.collectors,
+        gates=_goals(raw, data.get(GATES_TABLE, {})),
     )
+    if settings.gates:
+        from simplelint.adoption.gates import collectors
+
+        settings.collectors = collectors(settings)
+    return settings
+
+
+def _goals(raw: RawConfig, table: Mapping[str, float]) -> tuple[Goal, ...]:
+    """The gates in the order of GATES, each at its key's line in the config file (a `--config` override: the
+    file's gates table or first line; `--config` itself without a file)."""
+    from simplelint.adoption.gates import GATES
+
+    goals = []
+    for key in GATES:
+        if key not in table:
+            continue
+        line = None
+        if raw.path is not None:
+            line = line_of(raw.text, (*raw.root, GATES_TABLE, key)) or line_of(raw.text, (*raw.root, GATES_TABLE))
+        goals.append(Goal(key, float(table[key]), raw.origin if raw.path is not None else "--config", line or 1))
+    return tuple(goals)

@@ -41,6 +41,16 @@ DEFAULT_EXCLUDE = (
 )
 
 
+@dataclass(frozen=True)
+class Goal:
+    """A gate of `[tool.simplelint.gates]`: its key, the configured value, and where it is set."""
+
+    key: str  # "min-type-coverage", "min-tested-share" or "max-average-complexity"
+    value: float
+    path: str  # the config file as shown, "" for a `--config` override
+    line: int
+
+
 @dataclass
 class Settings:
     root: Path
@@ -68,6 +78,8 @@ class Settings:
     # The config files these settings come from: the one that applies, then those it `extend`s (none: the
     # defaults). What `--show-settings` and `-v` name; no part of a file's result.
     sources: tuple[Path, ...] = ()
+    # `[tool.simplelint.gates]`: measured over the whole run, never per file (so not in the cache key).
+    gates: tuple[Goal, ...] = ()
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
     _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -483,6 +483,7 @@ def _violation(
         fix,
         context=report.scope,
         snippet=_snippet(module, report.node),
+        extra=report.extra,
     )
 
 

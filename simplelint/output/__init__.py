@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
+    from simplelint.adoption.gates import Measures
     from simplelint.config.settings import Settings
     from simplelint.engine.result import FileResult
     from simplelint.engine.violation import Violation
@@ -40,6 +41,8 @@ class ReportContext:
     settings: Optional[Settings] = None
     # A notebook finding's cell's lines (`full` shows the line in its cell).
     read_cell: Callable[[Violation], list[str]] = field(default=lambda violation: [])
+    # The run's gate numbers (simplelint.adoption.gates.Measures), shown by the HTML report.
+    measures: Optional[Measures] = None
 
 
 Renderer = Callable[[list["Violation"], ReportContext], str]

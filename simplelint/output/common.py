@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+from functools import lru_cache
 from typing import Optional
 
 from simplelint.engine.violation import Violation
 
-# Where the project and each rule's docs are published. None until they are: no link is invented.
+# Overrides of where the project and each rule's docs are (a template with {code} and {name}); by default both
+# come from the installed package's `[project.urls]` (see `project_url` and `rule_url`).
 HOMEPAGE: Optional[str] = None
-RULE_DOCS: Optional[str] = None  # a template with {code} and {name}, e.g. ".../rules/{name}/"
+RULE_DOCS: Optional[str] = None
+# `[project.urls]` keys naming the repository, in the order tried.
+REPOSITORY_KEYS = ("Repository", "Source", "Homepage")
 
 
 # Bytes of a file name that are not UTF-8 (the file system's `\udce9`) and control characters but the tab
@@ -43,8 +48,65 @@ def portable_path(path: str) -> str:
     return shown_path(normal_path(path))
 
 
+@lru_cache(maxsize=1)
+def project_urls() -> dict[str, str]:
+    """`[project.urls]` by label: from the checkout's pyproject.toml when simplelint runs from one (an editable
+    install's metadata is as old as its install), else from the installed metadata's `Project-URL` lines."""
+    checkout = _checkout_urls()
+    if checkout is not None:
+        return checkout
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        lines = metadata("simplelint").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return {}
+    labels = (line.partition(",") for line in lines)
+    return {label.strip(): url.strip().rstrip("/") for label, _, url in labels}
+
+
+def _checkout_urls() -> Optional[dict[str, str]]:
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - older Pythons only
+        import tomli as tomllib
+
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except tomllib.TOMLDecodeError:
+        return None
+    if not isinstance(project, dict) or project.get("name") != "simplelint":
+        return None  # another project's file above an installed simplelint
+    urls = project.get("urls", {})
+    return {str(k): str(v).rstrip("/") for k, v in urls.items()} if isinstance(urls, dict) else {}
+
+
+def project_url() -> Optional[str]:
+    """The project's home (SARIF's `informationUri`)."""
+    urls = project_urls()
+    return HOMEPAGE or urls.get("Homepage") or next((urls[k] for k in REPOSITORY_KEYS if k in urls), None)
+
+
 def rule_url(code: str, name: str) -> Optional[str]:
-    return RULE_DOCS.format(code=code, name=name) if RULE_DOCS else None
+    """A built-in rule's page, `docs/rules/<code>.md` in the repository at this version's tag
+    (`<Repository>/blob/v<version>/docs/rules/SL101.md`): the page matches the installed rules. None for a
+    plugin's rule or a gate, and when the package names no repository: no link is invented."""
+    if RULE_DOCS:
+        return RULE_DOCS.format(code=code, name=name)
+    from simplelint import __version__, registry
+
+    urls = project_urls()
+    repository = next((urls[k] for k in REPOSITORY_KEYS if k in urls), None)
+    if repository is None or not registry.is_builtin(code):
+        return None
+    return f"{repository}/blob/v{__version__}/docs/rules/{code}.md"
 
 
 def _digest(text: str) -> str:

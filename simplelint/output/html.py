@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from simplelint.engine.violation import Violation
 from simplelint.output import ReportContext
+from simplelint.output.html_page import build, page
 from simplelint.output.html_page import render as render_page
 
 
 def render(violations: list[Violation], context: ReportContext) -> str:
     enabled = context.settings.enabled if context.settings is not None else frozenset()
-    return render_page(violations, context.files, enabled, context.read_lines, context.root or "")
+    if context.measures is None:
+        return render_page(violations, context.files, enabled, context.read_lines, context.root or "")
+    model = build(violations, context.files, enabled)
+    return page(model, context.read_lines, context.root or "", context.measures)

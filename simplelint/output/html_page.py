@@ -1,7 +1,8 @@
 """The health report: one self-contained HTML page (inline CSS, inline SVG charts, a small sorting script).
 
-It shows, per package (folder) and module (file): findings by family, type-hint coverage (share of functions
-fully annotated), the share of functions tested (functions minus those SL3xx flags), complexity hotspots and
+It shows the gates' numbers (simplelint.adoption.gates: parameters and returns annotated, public functions
+tested, mean cyclomatic complexity) and, per package (folder) and module (file): findings by family, the share
+of functions fully annotated, the share of functions tested (functions minus those SL3xx flags), hotspots and
 the complexity distribution, then a sortable table of findings with their source. Nothing is fetched from
 the network, and every piece of text from the checked code is escaped.
 """
@@ -17,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from simplelint import __version__, registry
+from simplelint.adoption.gates import Measures
 from simplelint.engine.violation import Violation
 from simplelint.output.common import shown_path
 from simplelint.output.metrics import FUNCTIONS
@@ -145,22 +147,30 @@ def _bucket_label(low: int, high: Optional[int]) -> str:
 # ---- page pieces: each returns escaped HTML ----
 
 
-def _cards(model: Model) -> str:
+def _cards(model: Model, measures: Measures) -> str:
+    """The key numbers; type-hint coverage, functions tested and mean cyclomatic are the gates' own
+    (`simplelint.adoption.gates`), so the page and `[tool.simplelint.gates]` never disagree."""
     total = model.total
     measured = [f for f in model.functions if f["cyclomatic"] is not None]
     median = statistics.median(f["cyclomatic"] for f in measured) if measured else None
     over = sum(1 for f in measured if f["cyclomatic"] > 10)
-    tested = percent(total.functions - total.untested, total.functions) if model.tests_measured else None
+    tested = measures.tested_share
+    judged = measures.judged or 0
+    mean = measures.average_complexity
     cards = [
         ("files", "Files checked", f"{total.files:,}", ""),
         ("findings", "Findings", f"{total.findings:,}", ", ".join(f"{n}: {c:,}" for n, c in _families(total))),
         ("functions", "Functions", f"{total.functions:,}", "in code outside the test suite"),
-        ("annotated", "Type-hint coverage", show_percent(percent(total.annotated, total.functions)),
-         f"{total.annotated:,} of {plural(total.functions, 'function', grouped=True)} fully annotated"),
+        ("annotated", "Type-hint coverage", show_percent(measures.type_coverage),
+         f"{measures.typed:,} of {measures.slots:,} parameters and returns annotated; {total.annotated:,} of "
+         f"{plural(total.functions, 'function', grouped=True)} fully"),
         ("tested", "Functions tested", show_percent(tested),
-         "SL3 rules not enabled" if tested is None else f"{total.functions - total.untested:,} of {total.functions:,}"),
+         "SL3 rules not enabled" if tested is None
+         else f"{judged - measures.untested:,} of {plural(judged, 'public function', grouped=True)}"),
         ("complexity", "Median cyclomatic", "–" if median is None else f"{median:g}",
          f"{plural(over, 'function', grouped=True)} above 10" if measured else "no complexity data"),
+        ("mean-complexity", "Mean cyclomatic", "–" if mean is None else f"{mean:.2f}",
+         f"over {plural(measures.functions, 'function', grouped=True)} outside the test suite"),
     ]  # fmt: skip
     return "".join(
         f'<div class="card" id="card-{key}"><div class="label">{esc(label)}</div>'
@@ -346,11 +356,11 @@ def _findings(violations: list[Violation], read_lines: Callable[[str], list[str]
     return controls + _table("findings", head, "".join(rows))
 
 
-def page(model: Model, read_lines: Callable[[str], list[str]], root: str) -> str:
+def page(model: Model, read_lines: Callable[[str], list[str]], root: str, measures: Optional[Measures] = None) -> str:
     total, tested = model.total, model.tests_measured
     hotspots = _hotspots(model.functions, tested)
     sections = [
-        f'<section class="cards">{_cards(model)}</section>',
+        f'<section class="cards">{_cards(model, measures or Measures())}</section>',
         '<section class="charts"><div><h2>Findings by family</h2>'
         f"{_family_chart(total)}</div><div><h2>Complexity distribution</h2>"
         f"{_distribution_chart(model.functions)}</div></section>",
@@ -376,7 +386,15 @@ def render(
     read_lines: Callable[[str], list[str]],
     root: str,
 ) -> str:
-    return page(build(violations, files, enabled), read_lines, root)
+    """The page, its gate numbers measured from the files' facts and the findings with default options (a run
+    passes its own `RunResult.measures` to `page`, as the `html` format does)."""
+    from pathlib import Path
+
+    from simplelint.adoption.gates import measure
+    from simplelint.config.settings import Settings
+
+    measures = measure(files, violations, Settings(Path(root or "."), enabled=enabled))
+    return page(build(violations, files, enabled), read_lines, root, measures)
 
 
 CSS = """

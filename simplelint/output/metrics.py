@@ -1,4 +1,4 @@
-"""Per-function facts for the health report: qualified name, line, full annotation and complexity.
+"""Per-function facts for the health report and the gates: qualified name, line, annotations and complexity.
 
 The collector runs in the engine's single traversal when a report asks for it (`Settings.collectors`), so
 the report costs no second parse, and its facts are cached with the file's other results. Complexity is
@@ -21,15 +21,17 @@ FUNCTIONS = "function-metrics"
 METRICS = {"cyclomatic": "SL101", "cognitive": "SL102"}
 
 
-def _annotated(node: cst.FunctionDef, is_method: bool) -> bool:
-    """Every parameter (but a method's `self`/`cls`) and the return carry an annotation."""
+def _slots(node: cst.FunctionDef, is_method: bool) -> tuple[int, int]:
+    """(annotated, annotatable) among the parameters (but a method's `self`/`cls`) and the return: what the
+    `min-type-coverage` gate and the report's type-hint coverage count (as SL201/SL202 ask, one each)."""
     params = node.params
     positional = [*params.posonly_params, *params.params]
     if is_method and positional and "staticmethod" not in decorator_names(node):
         positional = positional[1:]
     star = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     every = [*positional, *star, *params.kwonly_params]
-    return node.returns is not None and all(p.annotation is not None for p in every)
+    annotated = sum(p.annotation is not None for p in every) + (node.returns is not None)
+    return annotated, len(every) + 1
 
 
 class _Recorder(NamedTuple):
@@ -59,7 +61,8 @@ def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], object]]:
 
 
 class FunctionMetrics(FactCollector):
-    """Each function's qualified name, line, whether fully annotated, and its cyclomatic/cognitive complexity."""
+    """Each function's qualified name, line, annotated and annotatable parameters and return (`typed`, `slots`;
+    `annotated` when all are), and its cyclomatic/cognitive complexity."""
 
     name = FUNCTIONS
 
@@ -90,7 +93,9 @@ class FunctionMetrics(FactCollector):
         self._kinds.append("def")
         self.context.want_position(node.name)
         # The engine has pushed this function's name on the scope already.
-        self._found.append((node, {"name": ".".join(self.context.scope), "annotated": _annotated(node, is_method)}))
+        typed, slots = _slots(node, is_method)
+        fact = {"name": ".".join(self.context.scope), "annotated": typed == slots, "typed": typed, "slots": slots}
+        self._found.append((node, fact))
         self._call("visit_FunctionDef", node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:

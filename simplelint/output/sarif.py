@@ -23,8 +23,9 @@ def render(violations: list[Violation], context: ReportContext) -> str:
     fingerprints = common.unique_fingerprints(violations)
     results = [_result(v, index[v.code], key) for v, key in zip(violations, fingerprints)]
     driver: dict[str, Any] = {"name": "simplelint", "version": __version__, "semanticVersion": __version__}
-    if common.HOMEPAGE:
-        driver["informationUri"] = common.HOMEPAGE
+    homepage = common.project_url()
+    if homepage:
+        driver["informationUri"] = homepage
     driver["rules"] = rules
     # Columns count characters (code points), not SARIF's default UTF-16 code units.
     run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
@@ -40,10 +41,14 @@ def _rules(violations: list[Violation]) -> list[dict[str, Any]]:
     return [_rule(code, first[code]) for code in sorted(first)]
 
 
+# A failed gate (simplelint.adoption.gates) is a result of this pseudo-rule, at the gate's key in the config.
+GATE_SUMMARY = "A goal of [tool.simplelint.gates] is not met"
+
+
 def _rule(code: str, violation: Violation) -> dict[str, Any]:
     info = registry.rule_class(code) if code in registry.catalog() else None
-    name = info.name if info else violation.name
-    summary = info.summary if info else name
+    name = info.name if info else code if code == "gate" else violation.name
+    summary = info.summary if info else GATE_SUMMARY if code == "gate" else name
     docs = info.docs() if info else summary
     family = registry.family_of(code)
     rule: dict[str, Any] = {

@@ -24,6 +24,7 @@ from simplelint.ruleinfo import FileFacts, Project, ProjectRule
 from simplelint.rules.core import FILE_LEVEL
 
 if TYPE_CHECKING:
+    from simplelint.adoption.gates import Measures
     from simplelint.run.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
@@ -54,6 +55,8 @@ class RunResult:
     # From project rules, always shown (e.g. coverage data older than the files).
     warnings: list[str] = field(default_factory=list)
     find_notes: Callable[[], list[str]] = list
+    # The gates' numbers (simplelint.adoption.gates), measured when the settings have gates or collect metrics.
+    measures: Optional[Measures] = None
 
     @cached_property
     def notes(self) -> list[str]:
@@ -333,30 +336,45 @@ def run(
     said = Said()
     violations: list[Violation] = []
     checked: list[FileResult] = []
+    project_found: list[Violation] = []
     for group in groups:
-        violations += _group_findings(group, options, errors, said)
+        violations += _group_findings(group, options, errors, said, project_found)
         checked += [r for r in group.results if r.path not in group.extra]
     violations.sort(key=lambda v: v.sort_key)
     checked.sort(key=lambda r: r.path)
+    # Gates measure the whole run, against the config of the folder all paths share (as the baseline does).
+    measures = _measures(checked, project_found, configs.primary)
 
     def notes() -> list[str]:
         found = {note for g in groups for note in _notes(g.results, g.settings, set(g.extra))}
         return sorted({*found, *said.notes})
 
-    return RunResult(checked, violations, errors, sum(r.fixed for r in checked), said.warnings, notes)
+    return RunResult(checked, violations, errors, sum(r.fixed for r in checked), said.warnings, notes, measures)
 
 
-def _group_findings(group: _Group, options: RunOptions, errors: list[str], said: Said) -> list[Violation]:
-    """One config's findings: its files' own, then its project stage's, then what `# noqa` leaves."""
+def _group_findings(
+    group: _Group, options: RunOptions, errors: list[str], said: Said, project_found: list[Violation]
+) -> list[Violation]:
+    """One config's findings: its files' own, then its project stage's (also added to `project_found`, before
+    `# noqa`, for the gates), then what `# noqa` leaves."""
     settings = group.settings
     # Stdin's source stands for the file it is named after: that file is not read for facts as well.
     results = sorted(group.results, key=lambda r: r.path)
     violations = [v for r in results for v in reported(r, settings)]
-    violations += _project_stage_cached(results, settings, options, errors, said)
+    found = _project_stage_cached(results, settings, options, errors, said)
+    project_found += found
+    violations += found
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in group.extra]
     violations = [v for v in violations if v.path not in group.extra]
     return in_cells(suppress(violations, checked, settings), checked)
+
+
+def _measures(checked: list[FileResult], project_found: list[Violation], settings: Settings) -> Optional[Measures]:
+    """The gates' numbers (and the HTML report's), when this run has gates or writes that report."""
+    from simplelint.adoption import gates
+
+    return gates.measure(checked, project_found, settings) if gates.wanted(settings) else None
 
 
 def collect(

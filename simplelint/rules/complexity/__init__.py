@@ -94,7 +94,8 @@ class MetricRule(Rule):
     def check(self, node: cst.FunctionDef, value: int) -> None:
         limit = self.config[self.option]
         if value > limit:
-            self.report(node.name, self.template.format(name=node.name.value, value=value, limit=limit))
+            message = self.template.format(name=node.name.value, value=value, limit=limit)
+            self.report(node.name, message, extra={"value": value, "limit": limit})
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Optional
+from typing import Any, Optional
 
 import libcst as cst
 
@@ -54,8 +54,10 @@ def drops_comment(fix: NodeFix) -> bool:
 class SimplifyRule(Rule):
     """An SL11x rule: its fixes never drop a comment; where one would, the finding comes without a fix."""
 
-    def report(self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None) -> None:
-        super().report(node, message, None if fix is not None and drops_comment(fix) else fix)
+    def report(
+        self, node: cst.CSTNode, message: str, fix: Optional[NodeFix] = None, *, extra: Optional[dict[str, Any]] = None
+    ) -> None:
+        super().report(node, message, None if fix is not None and drops_comment(fix) else fix, extra=extra)
 
 
 def bool_literal(node: cst.BaseExpression) -> Optional[bool]:

@@ -98,13 +98,26 @@ def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
 
 def _definitions(project: Project) -> Iterator[Definition]:
     """Every function of the project, as its facts say (SL302 needs no join)."""
-    for file, facts in project.facts(UntestedFacts.name):
+    return definitions_in(project.files)
+
+
+def definitions_in(files: Iterable[FileFacts]) -> Iterator[Definition]:
+    """Every function of these files, as their UntestedFacts say."""
+    for file in files:
+        if UntestedFacts.name not in file.facts:
+            continue
+        facts = file.facts[UntestedFacts.name]
         for qualname, flags, line, column, end_line, end_column, start, end, returns, _, _ in facts["d"]:
             position = (line, column, end_line, end_column)
             yield Definition(file.path, qualname, flags, position, (start, end), file.is_test, returns, [], [])
 
 
 # --- findings ------------------------------------------------------------------------------------------
+
+
+def judged(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Iterator[Definition]:
+    """The functions SL301/SL302 judge under these options (the `min-tested-share` gate's whole)."""
+    return _candidates(definitions, options)
 
 
 def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Iterator[Definition]:
