@@ -33,6 +33,8 @@ LIST = "list of strings"
 STRING = "string"
 BOOL = "boolean"
 PER_FILE = "table of glob -> list of codes"
+SEVERITY = 'table of selector -> "error" or "warning"'
+LEVELS = ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ TOP_LEVEL_KEYS: Mapping[str, Kind] = {
     "baseline": Kind(STRING, PATH),
     "coverage-file": Kind(STRING, PATH),
     "cache-dir": Kind(STRING, PATH),
+    "severity": Kind(SEVERITY, SELECTOR),
 }
 
 
@@ -177,6 +180,9 @@ def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Ki
     `table` names where the key is, as errors say it: `[tool.simplelint]`, or a contract of a table.
     """
     _check_type(raw, table, keys, value, kind)
+    if kind.type_name == SEVERITY:
+        _check_severity(raw, keys, value)
+        return
     strings = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
     if kind.strings == SELECTOR:
         _check_selectors(raw, keys, strings, f"in '{keys[-1]}'")
@@ -191,6 +197,15 @@ def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Ki
     if kind.type_name == PER_FILE:
         for pattern, selectors in value.items():
             _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
+
+
+def _check_severity(raw: RawConfig, keys: KeyPath, value: dict[str, str]) -> None:
+    """`[tool.simplelint.severity]`: each key a selector, each value a level; errors at the key's own line."""
+    for selector, level in value.items():
+        _check_selectors(raw, (*keys, selector), [selector], f"in '{keys[-1]}'")
+        if level not in LEVELS:
+            where = f"{raw.where(*keys, selector)}: `{selector}` in [tool.simplelint.{keys[-1]}]"
+            raise ConfigError(f'{where} must be "error" or "warning", got {_shown(level)}.')
 
 
 def _check_tables(raw: RawConfig, table: str, keys: KeyPath, value: list[dict[str, Any]], option: Option) -> None:
@@ -232,7 +247,7 @@ def _is(expected: str, value: Any) -> bool:
     """Whether `value` has the type an option declares (by its name, as errors show it)."""
     if expected == LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if expected == TABLE_OF_STRINGS:
+    if expected in (TABLE_OF_STRINGS, SEVERITY):
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     if expected == ARRAY_OF_TABLES:
         return isinstance(value, list) and all(isinstance(v, dict) for v in value)
@@ -371,4 +386,5 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         coverage_file=path_of("coverage-file", cli.coverage_file),
         baseline=path_of("baseline", cli.baseline),
         compute_edits=cli.compute_edits,
+        warning_codes=registry.warning_codes(data.get("severity", {})),
     )

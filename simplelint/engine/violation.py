@@ -43,6 +43,8 @@ class Violation:
     context: str = ""
     snippet: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # "error" or "warning", from `[tool.simplelint.severity]`: set as the run ends (never cached as such).
+    severity: str = "error"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

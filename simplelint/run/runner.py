@@ -314,6 +314,8 @@ def run(
     checked = [r for r in results if r.path not in extra]
     violations = [v for v in violations if v.path not in extra]
     violations = suppress(violations, checked, settings)
+    for violation in violations:
+        violation.severity = settings.severity_of(violation.code)
     violations.sort(key=lambda v: v.sort_key)
     return RunResult(
         checked,
