@@ -42,6 +42,7 @@ class FileResult:
     # Set by --fix/--diff: how many fixes were applied, the resulting bytes (which `digest` then describes)
     # and the digest of the bytes read, which must still be on disk when the fix is written.
     fixed: int = 0
+    fixed_codes: dict[str, int] = field(default_factory=dict)  # how many of `fixed` each code's fixes made
     new_source: Optional[bytes] = None
     read_digest: Optional[str] = None
 

@@ -56,7 +56,7 @@ class _Fixing:
     analysis: Analysis
     compiles: bool = False  # the original compiles, so every fixed version must
     suffix: bytes = b""  # bytes LibCST drops at the very end (a last `\r`), put back on every version
-    applied: int = 0
+    applied: Counter[str] = field(default_factory=Counter)  # fixes applied, by code
     rejected: set[Key] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
 
@@ -141,7 +141,8 @@ def fix_source(path: str, data: bytes, settings: Settings, unsafe: bool) -> File
             if not _fix_pass(state):
                 break
     result = state.analysis.result
-    result.fixed = state.applied
+    result.fixed = sum(state.applied.values())
+    result.fixed_codes = dict(state.applied)
     result.new_source = state.data + footer
     result.errors.extend(state.errors)
     return result
@@ -166,7 +167,7 @@ def _fix_pass(state: _Fixing) -> bool:
             outcome = _attempt(state, chosen)
     if isinstance(outcome, tuple):
         state.data, state.analysis = outcome
-        state.applied += len(chosen)
+        state.applied.update(c.violation.code for c in chosen)
     return True
 
 
