@@ -303,3 +303,17 @@ def test_help_lists_the_groups_in_order() -> None:
     GroupedCommand.format_options(check, context, formatter)  # the options part of the help, as printed above
     shown = formatter.getvalue()
     assert shown.startswith("Rule selection:\n  --select TEXT") and "\nMiscellaneous:\n  --config" in shown
+
+
+def test_the_readme_config_example_is_valid_and_its_severity_applies(in_tmp: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml", readme.index("## Configuration")) + len("```toml")
+    (in_tmp / "pyproject.toml").write_text(readme[start : readme.index("```", start)], encoding="utf-8")
+    (in_tmp / "a.py").write_text("def f(x: int):\n    return x\n", encoding="utf-8")
+    (in_tmp / "b.py").write_text("", encoding="utf-8")
+    assert invoke("baseline", "--no-cache", "--baseline", "empty.json", "b.py")[0] == 0  # the file it names
+    (in_tmp / ".simplelint-baseline.json").write_bytes((in_tmp / "empty.json").read_bytes())
+    code, out, err = invoke("check", "--no-cache", "--output-format", "concise", "a.py")
+    assert code == 0 and "error" not in err  # (a warning: the example names coverage data not made here)
+    assert out.startswith("a.py:1:5: SL202 [warning] Missing return type annotation")
+    assert out.endswith("\nFound 0 errors and 1 warning.\n")
