@@ -317,3 +317,10 @@ def test_the_readme_config_example_is_valid_and_its_severity_applies(in_tmp: Pat
     assert code == 0 and "error" not in err  # (a warning: the example names coverage data not made here)
     assert out.startswith("a.py:1:5: SL202 [warning] Missing return type annotation")
     assert out.endswith("\nFound 0 errors and 1 warning.\n")
+
+
+def test_a_finding_covered_by_a_noqa_where_its_string_ends_is_not_fixed(in_tmp: Path) -> None:
+    source = 'def g(x: str) -> bool:\n    return not not x == """a\n    b"""  # noqa: SL120\n'
+    (in_tmp / "a.py").write_text(source, encoding="utf-8")
+    assert invoke("check", "--no-cache", "--fix", "a.py") == (0, "All checks passed!\n", "")
+    assert (in_tmp / "a.py").read_text(encoding="utf-8") == source

@@ -246,7 +246,7 @@ def _applicable(state: _Fixing) -> list[Candidate]:
         if fix is None or (fix.unsafe and not state.unsafe) or key_of(violation) in state.rejected:
             continue
         if any(
-            (d.file_level or d.line == violation.line) and d.matches(violation.code) for d in analysis.result.noqa
+            (d.file_level or d.covers(violation.line)) and d.matches(violation.code) for d in analysis.result.noqa
         ):
             continue  # a suppressed finding is not fixed
         found.append(Candidate(fix, violation))
