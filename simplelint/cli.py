@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the modules themselves are imported when needed: `--version
     from simplelint.config.nearest import Configs
     from simplelint.config.settings import Settings
     from simplelint.engine.violation import Violation
+    from simplelint.engine.result import FileResult
+    from simplelint.output import ReportContext
     from simplelint.run.runner import RunResult
 
 
@@ -39,6 +41,10 @@ class Options(TypedDict, total=False):
     fix: bool
     unsafe_fixes: bool
     diff: bool
+    fix_only: bool
+    show_fixes: bool
+    exit_non_zero_on_fix: bool
+    add_noqa: bool
     output_format: str
     output_file: Optional[str]
     config: tuple[str, ...]
@@ -180,7 +186,38 @@ def _project_options(command: Callable[..., None]) -> Callable[..., None]:
     return _PATHS(command)
 
 
-@main.command()
+# `check --help` lists its options under these headings, in this order, as ruff's does.
+OPTION_GROUPS: dict[str, tuple[str, ...]] = {
+    "Rule selection": ("select", "extend_select", "ignore", "per_file_ignores", "report_unused_noqa"),
+    "Fixes": ("fix", "unsafe_fixes", "diff", "fix_only", "show_fixes", "exit_non_zero_on_fix"),
+    "File selection": ("force_exclude", "stdin_filename", "show_files"),
+    "Output": ("output_format", "output_file", "statistics", "quiet", "silent", "verbose", "color"),
+    "Adoption": ("baseline", "update_baseline", "diff_from", "add_noqa"),
+    "Miscellaneous": (
+        "config", "isolated", "show_settings", "exit_zero", "jobs", "no_cache", "cache_dir", "file_timeout", "coverage_file", "help",
+    ),
+}  # fmt: skip
+MISCELLANEOUS = "Miscellaneous"
+
+
+class GroupedCommand(click.Command):
+    """A command whose help lists its options by group (OPTION_GROUPS); an option no group names is shown
+    under Miscellaneous (and fails tests/test_cli_flags.py until it is given a group)."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        group_of = {name: group for group, names in OPTION_GROUPS.items() for name in names}
+        rows: dict[str, list[tuple[str, str]]] = {group: [] for group in OPTION_GROUPS}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx) if isinstance(param, click.Option) else None
+            if record is not None:
+                rows[group_of.get(param.name or "", MISCELLANEOUS)].append(record)
+        for group, records in rows.items():
+            if records:
+                with formatter.section(group):
+                    formatter.write_dl(records)
+
+
+@main.command(cls=GroupedCommand)
 @_PATHS
 @_SELECT.check
 @_EXTEND_SELECT.check
@@ -189,6 +226,9 @@ def _project_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--fix", is_flag=True, help="Apply safe fixes.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (and show) fixes that may change behaviour.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--fix-only", is_flag=True, help="Apply fixes and report nothing that remains (implies --fix); exit 0.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes applied (or, without --fix, available) per file.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 if any file was fixed, even if nothing remains.")
 @click.option("--output-format", type=click.Choice(list(FORMATS)), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @_CONFIG.check
@@ -217,6 +257,7 @@ def _project_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
 @click.option("--show-settings", is_flag=True, help="Print the first file's settings and their config files.")
 @click.option("--show-files", is_flag=True, help="Print the files that would be checked, and exit.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line with a finding; exit 0.")
 def check(**options: Unpack[Options]) -> None:
     """Check PATHS (files or folders; '-' for stdin) and report findings."""
     start = time.perf_counter()
@@ -266,10 +307,23 @@ def _file_timeout(seconds: Optional[float]) -> Optional[float]:
     return seconds or None  # 0: no budget
 
 
+def _flags(options: Options) -> None:
+    """`--fix-only` implies `--fix`; `--add-noqa` writes comments, so no fix may be written with it (ruff)."""
+    if options["add_noqa"]:
+        given = {"--fix": options["fix"], "--diff": options["diff"], "--fix-only": options["fix_only"]}
+        for name in (name for name, value in given.items() if value):
+            raise UsageFailure(f"--add-noqa cannot be used with {name}")
+        if _reads_stdin(options):
+            raise UsageFailure("--add-noqa writes to files; it cannot be used with standard input")
+    if options["fix_only"]:
+        options["fix"] = True
+
+
 def _check(options: Options) -> int:
     from simplelint.run.discovery import explicitly_excluded
     from simplelint.run.runner import RunOptions, run
 
+    _flags(options)
     configs, files = _load_all(options)
     if options["show_settings"] or options["show_files"]:
         return _show(options, configs, files)
@@ -300,11 +354,24 @@ def _check(options: Options) -> int:
         if progress is not None:
             progress.clear()
     _adopt(result, options, baseline, touched, stdin)
+    if options["add_noqa"]:
+        return _add_noqa(result, options, settings)
     _gates(result, options, settings)
     changed = _write_fixes(result, options, stdin)
     _print_messages(result, options, settings)  # after the writes: a fix that cannot be written is an error
-    _report(result, options, stdin, settings)
+    _report(result, options, stdin, settings, changed)
     return _exit_code(result, options, changed)
+
+
+def _add_noqa(result: RunResult, options: Options, settings: Settings) -> int:
+    """Write `# noqa` comments for the findings reported; exit 0, or 2 when a file could not be written."""
+    from simplelint.adoption.add_noqa import add_noqa
+
+    added = add_noqa(result.violations, result.files, result.errors)
+    _print_messages(result, options, settings)
+    if added and not options["silent"]:
+        click.echo(f"Added {plural(added, 'noqa directive')}.", err=True)
+    return 2 if result.errors else 0
 
 
 def _print_messages(result: RunResult, options: Options, settings: Settings) -> None:
@@ -321,14 +388,20 @@ def _print_messages(result: RunResult, options: Options, settings: Settings) -> 
         click.echo(message, err=True)
 
 
-def _exit_code(result: RunResult, options: Options, changed: int) -> int:
+def _exit_code(result: RunResult, options: Options, changed: list[FileResult]) -> int:
+    """2 on errors; with --diff, 1 when a file would change; else 1 for a finding of severity "error" (not for
+    warnings), or with --exit-non-zero-on-fix for a file fixed; --fix-only reports no finding (ruff)."""
     if result.errors:
         return 2
     if options["diff"]:
         return 1 if changed else 0
     if options["exit_zero"]:
         return 0
-    return 1 if result.violations else 0
+    if options["exit_non_zero_on_fix"] and changed:
+        return 1
+    if options["fix_only"]:
+        return 0
+    return 1 if any(v.severity == "error" for v in result.violations) else 0
 
 
 def _show(options: Options, configs: Configs, files: list[str]) -> int:
@@ -547,23 +620,35 @@ def _pending_note(path: Path, fixed: int, improved: int) -> str:
     )
 
 
-def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> int:
-    """Write fixed files (or print the diff); returns how many files would change."""
+def _write_fixes(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]]) -> list[FileResult]:
+    """Write fixed files (or print the diff); returns the files changed (with --diff: that would change)."""
+    changed = []
+    for file in result.files:
+        if file.new_source is None or not file.fixed:
+            continue
+        if _write_one(file, file.new_source, options, stdin, result.errors):
+            changed.append(file)
+        else:
+            result.fixed -= file.fixed
+    return changed
+
+
+def _write_one(
+    file: FileResult, new_source: bytes, options: Options, stdin: Optional[tuple[str, bytes]], errors: list[str]
+) -> bool:
+    """Write one fixed file (or print its diff); False when it stays as it was."""
     from simplelint.engine.result import digest
 
-    changed = [(file, file.new_source) for file in result.files if file.new_source is not None and file.fixed]
-    for file, new_source in changed:
-        from_stdin = stdin is not None and file.path == stdin[0]  # printed as the report, not written
-        original = stdin[1] if stdin is not None and from_stdin else _read(file.path)
-        if original is None or (not from_stdin and digest(original) != file.read_digest):
-            # Writing (or showing a diff against) what was read would undo the change made since.
-            result.errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
-            result.fixed -= file.fixed
-        elif options["diff"]:
-            click.echo(_unified_diff(file.path, original, new_source), nl=False)
-        elif not from_stdin and not _write_fixed(file.path, new_source, result.errors):
-            result.fixed -= file.fixed
-    return len(changed)
+    from_stdin = stdin is not None and file.path == stdin[0]  # printed as the report, not written
+    original = stdin[1] if stdin is not None and from_stdin else _read(file.path)
+    if original is None or (not from_stdin and digest(original) != file.read_digest):
+        # Writing (or showing a diff against) what was read would undo the change made since.
+        errors.append(f"{file.path}: changed while simplelint was fixing it; not overwritten")
+        return False
+    if options["diff"]:
+        click.echo(_unified_diff(file.path, original, new_source), nl=False)
+        return True
+    return from_stdin or _write_fixed(file.path, new_source, errors)
 
 
 def _write_fixed(path: str, new_source: bytes, errors: list[str]) -> bool:
@@ -615,7 +700,13 @@ def _cell_reader(stdin: Optional[tuple[str, bytes]]) -> Callable[[Violation], li
     return read
 
 
-def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, bytes]], settings: Settings) -> None:
+def _report(
+    result: RunResult,
+    options: Options,
+    stdin: Optional[tuple[str, bytes]],
+    settings: Settings,
+    changed: list[FileResult],
+) -> None:
     from simplelint.output import ReportContext, renderer
 
     fixing_stdin = stdin is not None and (options["fix"]) and not options["diff"]
@@ -638,19 +729,29 @@ def _report(result: RunResult, options: Options, stdin: Optional[tuple[str, byte
         sys.stdout.flush()
     if options["silent"] or options["diff"]:
         return
-    fmt = options["output_format"]
-    if options["statistics"]:
-        from simplelint.output.text import statistics
-
-        text = statistics(result.violations, context)
-    else:
-        text = renderer(fmt)(result.violations, context)
-    if fmt in ("full", "concise") and not options["quiet"]:
-        text += _summary(result, options)
+    text = _report_text(result, options, context, changed)
     if out_path:
         _write_report(Path(out_path), text)
     else:
         click.echo(text, nl=False, err=fixing_stdin, color=context.color)
+
+
+def _report_text(result: RunResult, options: Options, context: ReportContext, changed: list[FileResult]) -> str:
+    from simplelint.output import renderer
+
+    fmt = options["output_format"]
+    shown = [] if options["fix_only"] else result.violations  # --fix-only: what remains is not reported
+    if options["statistics"]:
+        from simplelint.output.text import statistics
+
+        text = statistics(shown, context)
+    else:
+        text = renderer(fmt)(shown, context)
+    if fmt in ("full", "concise") and not options["quiet"]:
+        if options["show_fixes"]:
+            text += _fix_listing(result, options, changed)
+        text += _fix_only_summary(result) if options["fix_only"] else _summary(result, options)
+    return text
 
 
 def _write_report(path: Path, text: str) -> None:
@@ -662,13 +763,59 @@ def _write_report(path: Path, text: str) -> None:
         raise UsageFailure(f"cannot write {path}: {error.strerror or error}") from None
 
 
+def _fix_listing(result: RunResult, options: Options, changed: list[FileResult]) -> str:
+    """`--show-fixes`, as ruff prints it: "Fixed N errors:", then per file `- path:` and `count × CODE (name)`
+    by count; without --fix, the fixes available ("Would fix N errors:")."""
+    from simplelint.output.common import shown_path
+    from simplelint.registry import catalog
+
+    applied = options["fix"] and not options["diff"]
+    per_file = {file.path: dict(file.fixed_codes) for file in changed} if applied else _available(result, options)
+    total = sum(sum(counts.values()) for counts in per_file.values())
+    if not total:
+        return ""
+    width = len(str(max(count for counts in per_file.values() for count in counts.values())))
+    lines = ["", f"{'Fixed' if applied else 'Would fix'} {plural(total, 'error')}:"]
+    for path in sorted(per_file):
+        lines.append(f"- {shown_path(path)}:")
+        for code, count in sorted(per_file[path].items(), key=lambda item: (-item[1], item[0])):
+            name = catalog()[code].name if code in catalog() else code
+            lines.append(f"    {count:>{width}} × {code} ({name})")
+    return "\n".join(lines) + "\n\n"
+
+
+def _available(result: RunResult, options: Options) -> dict[str, dict[str, int]]:
+    """Per file, per code: how many of the findings reported have a fix that --fix would apply."""
+    per_file: dict[str, dict[str, int]] = {}
+    for violation in result.violations:
+        if violation.fix is not None and (violation.fix.safe or options["unsafe_fixes"]):
+            counts = per_file.setdefault(violation.path, {})
+            counts[violation.code] = counts.get(violation.code, 0) + 1
+    return per_file
+
+
+def _fix_only_summary(result: RunResult) -> str:
+    """`--fix-only` says what it fixed, as ruff does; nothing when there was nothing to fix."""
+    return f"Fixed {plural(result.fixed, 'error')}.\n" if result.fixed else ""
+
+
 def _summary(result: RunResult, options: Options) -> str:
     remaining = len(result.violations)
-    if options["fix"] and result.fixed:
+    warnings = sum(1 for v in result.violations if v.severity == "warning")
+    if warnings:
+        # Warnings are counted apart: they are printed but do not fail the run.
+        errors = plural(remaining - warnings, "error")
+        both = f"{errors} and {plural(warnings, 'warning')}"
+        if options["fix"] and result.fixed:
+            return f"Fixed {plural(result.fixed, 'error')}; {both} remaining.\n"
+        head = f"Found {both}."
+    elif options["fix"] and result.fixed:
         return f"Found {plural(remaining + result.fixed, 'error')} ({result.fixed} fixed, {remaining} remaining).\n"
-    if not remaining:
+    elif not remaining:
         return "All checks passed!\n"
-    lines = [f"Found {plural(remaining, 'error')}."]
+    else:
+        head = f"Found {plural(remaining, 'error')}."
+    lines = [head]
     safe = sum(1 for v in result.violations if v.fix and v.fix.safe)
     unsafe = sum(1 for v in result.violations if v.fix and not v.fix.safe)
     if options["unsafe_fixes"]:

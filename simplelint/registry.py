@@ -293,6 +293,19 @@ def resolve(layers: Sequence[SelectionLayer]) -> frozenset[str]:
     return enabled
 
 
+def warning_codes(severity: Mapping[str, str]) -> frozenset[str]:
+    """The codes `[tool.simplelint.severity]` makes warnings (every other code is an error): the most specific
+    selector wins, as in `select`/`ignore`; at equal specificity "error" wins."""
+    entries = sorted((_specificity(selector), level == "error", selector) for selector, level in severity.items())
+    warnings: set[str] = set()
+    for _, is_error, selector in entries:
+        if is_error:
+            warnings -= expand(selector)
+        else:
+            warnings |= expand(selector)
+    return frozenset(warnings)
+
+
 def explanation(code: str) -> str:
     """A rule's documentation in markdown, as `explain` prints it (and the language server's hover shows it)."""
     rule = rule_class(code)

@@ -34,7 +34,8 @@ SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8
 
 
 def _violations() -> list[Violation]:
-    """Made by hand, in the runner's order; codes outside the registry so the rules' docs can change freely."""
+    """Made by hand, in the runner's order; codes outside the registry so the rules' docs can change freely.
+    The last is a warning (`[tool.simplelint.severity]`): each format shows it as such."""
     unsafe = Fix("Add return type annotation `-> None`", "unsafe", (Edit(" -> None", 3, 10, 3, 10),))
     safe = Fix("Replace with `log`", "safe", (Edit("log", 10, 9, 10, 14),))
     odd = '100% sure: a, b\r\nnext <line> & "quoted"'
@@ -43,8 +44,11 @@ def _violations() -> list[Violation]:
         Violation("SL991", "demo-unsafe-fix", annotation, "pkg/mod.py", 3, 5, 3, 6, unsafe, context="f", snippet="f"),
         Violation("SL992", "demo-escapes", odd, "pkg/odd,name:1.py", 1, 1, 2, 4, snippet="x = 1"),
         Violation("SL992", "demo-escapes", odd, "pkg/odd,name:1.py", 5, 1, 5, 6, snippet="x = 1"),
-        Violation("SL993", "demo-safe-fix", "`print` found", "pkg/sub/b.py", 10, 9, 10, 14, safe, "C.m", "print"),
-    ]
+        Violation(
+            "SL993", "demo-safe-fix", "`print` found", "pkg/sub/b.py", 10, 9, 10, 14, safe, "C.m", "print",
+            severity="warning",
+        ),
+    ]  # fmt: skip
 
 
 def _with_notebook() -> list[Violation]:
@@ -234,7 +238,7 @@ def test_github_commands_escape_data_and_properties() -> None:
 
 def test_junit_has_a_suite_per_file_and_a_failure_per_finding() -> None:
     root = ET.fromstring(_render("junit", _violations()))
-    assert (root.get("tests"), root.get("failures")) == ("4", "4")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("4", "3", "1")  # one warning
     suites = root.findall("testsuite")
     assert [(s.get("name"), s.get("tests")) for s in suites] == [
         ("pkg/mod.py", "1"),
@@ -246,6 +250,9 @@ def test_junit_has_a_suite_per_file_and_a_failure_per_finding() -> None:
     failure = case.find("failure")
     assert failure is not None and failure.get("message") == _violations()[2].message
     assert failure.text is not None and failure.text.startswith("line 5, col 1, 100% sure")
+    warning = suites[2].find("testcase/skipped")  # a warning is skipped, not failed: it does not fail CI
+    assert warning is not None and warning.get("message") == "warning: `print` found"
+    assert (suites[2].get("failures"), suites[2].get("skipped")) == ("0", "1")
 
 
 def test_junit_replaces_characters_xml_cannot_hold() -> None:
@@ -260,7 +267,8 @@ def test_junit_replaces_characters_xml_cannot_hold() -> None:
 def test_json_has_ruff_fields_plus_name() -> None:
     first = json.loads(_render("json", _violations()))[0]
     assert set(first) == {
-        "cell", "code", "name", "message", "filename", "location", "end_location", "fix", "noqa_row", "url"
+        "cell", "code", "name", "message", "filename", "location", "end_location", "fix", "noqa_row", "severity",
+        "url",
     }
     assert first["cell"] is None  # as ruff: the field is there for every finding, set in a notebook
     assert first["fix"] == {

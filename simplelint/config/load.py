@@ -42,6 +42,8 @@ LIST = "list of strings"
 STRING = "string"
 BOOL = "boolean"
 PER_FILE = "table of glob -> list of codes"
+SEVERITY = 'table of selector -> "error" or "warning"'
+LEVELS = ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ TOP_LEVEL_KEYS: Mapping[str, Kind] = {
     "cache-dir": Kind(STRING, PATH),
     # Another config file this one inherits (resolved against this file's folder), as ruff's `extend`.
     "extend": Kind(STRING, PATH),
+    "severity": Kind(SEVERITY, SELECTOR),
 }
 
 
@@ -189,6 +192,9 @@ def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Ki
     `table` names where the key is, as errors say it: `[tool.simplelint]`, or a contract of a table.
     """
     _check_type(raw, table, keys, value, kind)
+    if kind.type_name == SEVERITY:
+        _check_severity(raw, keys, value)
+        return
     strings = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, dict)) else []
     if kind.strings == SELECTOR:
         _check_selectors(raw, keys, strings, f"in '{keys[-1]}'")
@@ -203,6 +209,15 @@ def _check_value(raw: RawConfig, table: str, keys: KeyPath, value: Any, kind: Ki
     if kind.type_name == PER_FILE:
         for pattern, selectors in value.items():
             _check_selectors(raw, (*keys, pattern), selectors, f"in '{keys[-1]}' for {pattern!r}")
+
+
+def _check_severity(raw: RawConfig, keys: KeyPath, value: dict[str, str]) -> None:
+    """`[tool.simplelint.severity]`: each key a selector, each value a level; errors at the key's own line."""
+    for selector, level in value.items():
+        _check_selectors(raw, (*keys, selector), [selector], f"in '{keys[-1]}'")
+        if level not in LEVELS:
+            where = f"{raw.where(*keys, selector)}: `{selector}` in [tool.simplelint.{keys[-1]}]"
+            raise ConfigError(f'{where} must be "error" or "warning", got {_shown(level)}.')
 
 
 def _check_tables(raw: RawConfig, table: str, keys: KeyPath, value: list[dict[str, Any]], option: Option) -> None:
@@ -244,7 +259,7 @@ def _is(expected: str, value: Any) -> bool:
     """Whether `value` has the type an option declares (by its name, as errors show it)."""
     if expected == LIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if expected == TABLE_OF_STRINGS:
+    if expected in (TABLE_OF_STRINGS, SEVERITY):
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     if expected == ARRAY_OF_TABLES:
         return isinstance(value, list) and all(isinstance(v, dict) for v in value)
@@ -571,6 +586,7 @@ def _build(
         compute_edits=cli.compute_edits,
         collectors=cli.collectors,
         gates=_goals(raw, data.get(GATES_TABLE, {})),
+        warning_codes=registry.warning_codes(data.get("severity", {})),
     )
     if settings.gates:
         from simplelint.adoption.gates import collectors

@@ -68,6 +68,9 @@ class Settings:
     cache_dir: Optional[Path] = None
     coverage_file: Optional[Path] = None
     baseline: Optional[Path] = None
+    # The codes `[tool.simplelint.severity]` makes warnings: reported, but they do not fail the run. Not in
+    # the cache key: severity is given to findings after the cache, as they are reported.
+    warning_codes: frozenset[str] = frozenset()
     # Whether violations carry text edits for their fixes (json/sarif output need them).
     compute_edits: bool = False
     # For files read only for the project stage's facts: the collectors to run (no rules, positions or
@@ -161,6 +164,10 @@ class Settings:
             if self._match(spec, path):
                 ignored |= codes
         return self.enabled - ignored
+
+    def severity_of(self, code: str) -> str:
+        """ "warning" or "error" (the default)."""
+        return "warning" if code in self.warning_codes else "error"
 
     def module_name(self, path: str | Path) -> Optional[str]:
         """Dotted module name from the deepest `src` root that holds the file, as ruff's `src` does."""

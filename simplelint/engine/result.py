@@ -43,6 +43,7 @@ class FileResult:
     # Set by --fix/--diff: how many fixes were applied, the resulting bytes (which `digest` then describes)
     # and the digest of the bytes read, which must still be on disk when the fix is written.
     fixed: int = 0
+    fixed_codes: dict[str, int] = field(default_factory=dict)  # how many of `fixed` each code's fixes made
     new_source: Optional[bytes] = None
     read_digest: Optional[str] = None
     # A notebook's: per line of the module its code cells make, [cell, line in cell, JSON line, JSON column]

@@ -48,6 +48,8 @@ class Violation:
     # that point into the file itself (sarif, github, gitlab, junit) and for --diff-from.
     cell: Optional[int] = None
     file_position: Optional[tuple[int, int, int, int]] = None
+    # "error" or "warning", from `[tool.simplelint.severity]`: set as the run ends (never cached as such).
+    severity: str = "error"
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

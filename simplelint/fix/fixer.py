@@ -57,7 +57,7 @@ class _Fixing:
     analysis: Analysis
     compiles: bool = False  # the original compiles, so every fixed version must
     suffix: bytes = b""  # bytes LibCST drops at the very end (a last `\r`), put back on every version
-    applied: int = 0
+    applied: Counter[str] = field(default_factory=Counter)  # fixes applied, by code
     rejected: set[Key] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     notebook: Optional[notebooks.Notebook] = None  # the notebook whose code cells `data` is
@@ -168,7 +168,8 @@ def _fix_python(
             if not _fix_pass(state):
                 break
     result = state.analysis.result
-    result.fixed = state.applied
+    result.fixed = sum(state.applied.values())
+    result.fixed_codes = dict(state.applied)
     result.new_source = state.data + footer
     result.errors.extend(state.errors)
     return result
@@ -193,7 +194,7 @@ def _fix_pass(state: _Fixing) -> bool:
             outcome = _attempt(state, chosen)
     if isinstance(outcome, tuple):
         state.data, state.analysis = outcome
-        state.applied += len(chosen)
+        state.applied.update(c.violation.code for c in chosen)
     return True
 
 
@@ -285,7 +286,7 @@ def _applicable(state: _Fixing) -> list[Candidate]:
         if fix is None or (fix.unsafe and not state.unsafe) or key_of(violation) in state.rejected:
             continue
         if any(
-            (d.file_level or d.line == violation.line) and d.matches(violation.code) for d in analysis.result.noqa
+            (d.file_level or d.covers(violation.line)) and d.matches(violation.code) for d in analysis.result.noqa
         ):
             continue  # a suppressed finding is not fixed
         found.append(Candidate(fix, violation))

@@ -26,4 +26,6 @@ def _command(violation: Violation) -> str:
     properties = (
         f"title={title},file={_property(path)},line={line},col={column},endLine={end_line},endColumn={end_column}"
     )
-    return f"::error {properties}::{_data(f'{path}:{violation.where}: {violation.code} {violation.message}')}"
+    # `::warning` annotations are shown in yellow and do not fail the check, as the severity table means.
+    command = "warning" if violation.severity == "warning" else "error"
+    return f"::{command} {properties}::{_data(f'{path}:{violation.where}: {violation.code} {violation.message}')}"

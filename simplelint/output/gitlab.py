@@ -23,7 +23,7 @@ def _issue(violation: Violation, fingerprint: str) -> dict[str, Any]:
         "description": f"{violation.code} {violation.message}",
         "check_name": violation.code,
         "fingerprint": fingerprint,
-        "severity": SEVERITY.get(violation.code, "major"),
+        "severity": "minor" if violation.severity == "warning" else SEVERITY.get(violation.code, "major"),
         "location": {
             "path": common.portable_path(violation.path),
             # In a notebook: the lines of its JSON text that hold the flagged cell lines.

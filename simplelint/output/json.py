@@ -34,6 +34,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
         "end_location": {"row": violation.end_line, "column": violation.end_column},
         "fix": fix,
         "noqa_row": violation.line,
+        "severity": violation.severity,
         "url": common.rule_url(violation.code, violation.name),
     }
 

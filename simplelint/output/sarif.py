@@ -57,7 +57,7 @@ def _rule(code: str, violation: Violation) -> dict[str, Any]:
         "shortDescription": {"text": summary},
         "fullDescription": {"text": _section(docs, "What it does") or summary},
         "help": {"text": docs, "markdown": docs},
-        "defaultConfiguration": {"level": "error"},
+        "defaultConfiguration": {"level": violation.severity},
         "properties": {"tags": [family.name if family else "plugin"]},
     }
     url = common.rule_url(code, name)
@@ -91,7 +91,7 @@ def _result(violation: Violation, rule_index: int, fingerprint: str) -> dict[str
     result: dict[str, Any] = {
         "ruleId": violation.code,
         "ruleIndex": rule_index,
-        "level": "error",
+        "level": violation.severity,
         "message": {"text": violation.message},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},

@@ -6,7 +6,7 @@ from simplelint.engine.violation import Violation
 from simplelint.output import ReportContext
 from simplelint.output.common import shown_path
 
-BOLD, RED, BLUE, RESET = "\033[1m", "\033[31m", "\033[34m", "\033[0m"
+BOLD, RED, YELLOW, BLUE, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[34m", "\033[0m"
 
 
 def _paint(text: str, style: str, context: ReportContext) -> str:
@@ -17,10 +17,17 @@ def _fixable(violation: Violation, context: ReportContext) -> bool:
     return violation.fix is not None and (violation.fix.safe or context.unsafe_fixes)
 
 
+def _color(violation: Violation) -> str:
+    return YELLOW if violation.severity == "warning" else RED
+
+
 def _header(violation: Violation, context: ReportContext) -> str:
+    """`path:line:col: CODE [*] message`, as ruff; a warning says so after its code: `CODE [warning] ...`,
+    so that what reads `path:line:col: CODE` keeps working."""
     where = _paint(shown_path(violation.path), BOLD, context) + f":{violation.where}:"
+    level = " " + _paint("[warning]", YELLOW, context) if violation.severity == "warning" else ""
     marker = " [*]" if _fixable(violation, context) else ""
-    return f"{where} {_paint(violation.code, RED + BOLD, context)}{marker} {violation.message}"
+    return f"{where} {_paint(violation.code, _color(violation) + BOLD, context)}{level}{marker} {violation.message}"
 
 
 def concise(violations: list[Violation], context: ReportContext) -> str:
@@ -41,7 +48,7 @@ def full(violations: list[Violation], context: ReportContext) -> str:
             caret = " " * (violation.column - 1) + "^" * width
             out.append(f"{gutter} |")
             out.append(f"{_paint(number, BLUE, context)} | {text}")
-            out.append(f"{gutter} | {_paint(caret + ' ' + violation.code, RED, context)}")
+            out.append(f"{gutter} | {_paint(caret + ' ' + violation.code, _color(violation), context)}")
             out.append(f"{gutter} |")
         if violation.fix is not None:
             out.append(f"  = help: {violation.fix.message}")

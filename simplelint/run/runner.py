@@ -367,7 +367,10 @@ def _group_findings(
     # Files read only for their facts: their own findings and fixes are not this run's.
     checked = [r for r in results if r.path not in group.extra]
     violations = [v for v in violations if v.path not in group.extra]
-    return in_cells(suppress(violations, checked, settings), checked)
+    violations = in_cells(suppress(violations, checked, settings), checked)
+    for violation in violations:
+        violation.severity = settings.severity_of(violation.code)
+    return violations
 
 
 def _measures(checked: list[FileResult], project_found: list[Violation], settings: Settings) -> Optional[Measures]:

@@ -10,7 +10,7 @@ from lsprotocol import types
 from simplelint.server.documents import SOURCE, Linted, Shown
 from simplelint.server.positions import Lines, lines_of
 from simplelint.config.settings import Settings
-from simplelint.engine.suppression import UNSUPPRESSIBLE
+from simplelint.engine.suppression import UNSUPPRESSIBLE, noqa_lines
 from simplelint.engine.violation import Edit, Violation
 
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.simplelint
@@ -78,12 +78,14 @@ def noqa_action(uri: str, linted: Linted, item: Shown, versioned: bool) -> Optio
 def noqa_edit(linted: Linted, violation: Violation) -> Optional[types.TextEdit]:
     """`# noqa: CODE` at the end of the finding's line, or CODE added to the noqa already there.
 
-    A noqa suppresses the findings of its own line only (simplelint.engine.suppression), so when that line ends
-    inside a multi-line string or is continued by a backslash, where no comment can go, there is no action.
+    When that line ends inside a multi-line string or is continued by a backslash, where no comment can go, the
+    noqa goes where the string or statement ends, whose noqa covers it (simplelint.engine.suppression), as
+    `check --add-noqa` puts it.
     """
-    code, number = violation.code, violation.line
+    code = violation.code
     if code in UNSUPPRESSIBLE:
         return None
+    number = noqa_lines(linted.text).get(violation.line, violation.line)
     text = linted.lines.lines[number - 1] if 0 < number <= len(linted.lines.lines) else None
     closed = linted.closed_lines
     if text is None or closed is None:
