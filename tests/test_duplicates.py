@@ -167,6 +167,22 @@ def test_what_is_data_and_what_is_code() -> None:
     assert flags == [DECORATOR, HEADER, DATA, DATA, 0, 0, 0, HEADER, DATA]
 
 
+def test_assertions_are_compared_with_their_values() -> None:
+    def test(values: tuple[str, str, str]) -> str:
+        return (
+            "def test_it(client):\n"
+            "    response = client.get('/')\n"
+            "    body = response.json()\n"
+            + "".join(f"    assert body['{v}'] == {v!r}\n" for v in values)
+            + "    client.close()\n"
+        )
+
+    table = [Source("a.py", lines_of(test(("a", "b", "c")))), Source("b.py", lines_of(test(("d", "e", "f"))))]
+    assert duplicates(table, Limits(6, 0, 0)) == []
+    copy = [Source("a.py", lines_of(test(("a", "b", "c")))), Source("b.py", lines_of(test(("a", "b", "c"))))]
+    assert [(d.path, d.count) for d in duplicates(copy, Limits(6, 0, 0))] == [("b.py", 7)]
+
+
 def test_facts_survive_packing() -> None:
     lines = lines_of((PACKAGE / "rules" / "duplicates" / "join.py").read_text())
     assert unpack(pack(lines)) == lines

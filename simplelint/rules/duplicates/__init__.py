@@ -63,7 +63,12 @@ class DuplicateCode(ProjectRule):
     (lines that only bind constants, names or literals, class fields such as model columns, `pass`,
     `...`, decorators and signatures do not), and it must hold `min-tokens` tokens. So settings modules,
     runs of simple assignments, `__init__` field assignments, literal tables, abstract-method stubs and
-    `@overload` signatures are not reported. Stub files (`.pyi`) are not read.
+    `@overload` signatures are not reported. Assertions (`assert`, `self.assert...(...)`,
+    `with pytest.raises(...)`) are compared with their values: tests that run the same checks on other
+    values are a table of cases (parametrise them if you like), not a copy. Stub files (`.pyi`) are not
+    read. pylint's duplicate-code (R0801) compares lines of text between files; this rule also finds copies
+    inside one file and copies with renamed variables, and counts logical lines, not physical ones, so one
+    long call or literal spread over many lines is not a block.
 
     ## Why is this bad?
     Code written twice must be read, tested and fixed twice; when one copy gets a bug fix the other
