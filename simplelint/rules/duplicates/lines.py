@@ -43,7 +43,8 @@ _STRING_OR_COMMENT = re.compile(
 )
 _KEYWORDS = "|".join(sorted(keyword.kwlist, key=len, reverse=True))
 _NAME = re.compile(r"\b(?!(?:" + _KEYWORDS + r")\b)[^\W\d]\w*")
-_NUMBER = re.compile(r"\b\d[\w.]*|(?<![\w.])\.\d\w*")
+# Run after names are `N`: any digit left starts a number (`.5` keeps its dot, as `0.0` would not).
+_NUMBER = re.compile(r"\d[\w.]*")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # Binds something without computing: `N = $`, `N.N: N = [0, $]`, `N = N.N`; no call, no operator.
 _BINDS_DATA = re.compile(r"(?:[\w.\[\]$,:]+=)+(?:[\w.$,\[\]{}():]|(?<=[=\[(,:{])-)*\Z")
@@ -101,7 +102,8 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, int, int, str]]:
         if joined:
             stripped = stripped[:-1]
         parts.append(stripped)
-        depth += sum(map(stripped.count, "([{")) - sum(map(stripped.count, ")]}"))
+        depth += stripped.count("(") + stripped.count("[") + stripped.count("{")
+        depth -= stripped.count(")") + stripped.count("]") + stripped.count("}")
         if joined or depth > 0:
             continue
         depth = 0
@@ -134,8 +136,9 @@ def lines_of(text: str) -> list[Line]:
         if compact.startswith("class"):
             classes.append(level + 1)
         end_column = len(source_lines[end - 1].rstrip()) + 1 if end <= len(source_lines) else 1
-        count = len(_TOKEN.findall(tokens))
-        found.append(Line(zlib.crc32(compact.encode()), start, end, column + 1, end_column, level, count, flags))
+        count = min(len(_TOKEN.findall(tokens)), 255)
+        found.append(Line(zlib.crc32(compact.encode()), start, min(end, start + 0xFFFF), min(column + 1, 0xFFFF),
+                          min(end_column, 0xFFFF), min(level, 255), count, flags))  # fmt: skip
     return found
 
 
@@ -164,11 +167,10 @@ def _flags(compact: str, tokens: str, in_class_body: bool) -> int:
 
 
 def pack(lines: list[Line]) -> str:
+    """The lines as base64 text (`lines_of` keeps every field within its record's bounds)."""
     records = b"".join(
-        RECORD.pack(
-            line.hash, line.start, min(line.end - line.start, 0xFFFF), min(line.column, 0xFFFF),
-            min(line.end_column, 0xFFFF), min(line.level, 255), min(line.tokens, 255), line.flags,
-        )
+        RECORD.pack(line.hash, line.start, line.end - line.start, line.column, line.end_column, line.level,
+                    line.tokens, line.flags)
         for line in lines
     )  # fmt: skip
     return base64.b64encode(records).decode("ascii")
