@@ -126,6 +126,14 @@ def found_in(pair: Pair, others: list[Pair]) -> bool:
     return any(copy.overlaps(two) and any(source.overlaps(s) for s in copies_of_one) for copy, source in others)
 
 
+def logical_count(root: Path, region: Region) -> int:
+    """The logical lines SL503 counts in a region (imports, docstrings, comments and blank lines do not)."""
+    from simplelint.rules.duplicates.lines import lines_of
+
+    text = (root / region.path).read_text(encoding="utf-8", errors="replace")
+    return sum(1 for line in lines_of(text) if region.start <= line.start <= region.end)
+
+
 def show(root: Path, pair: Pair) -> str:
     lines = []
     for label, region in zip(("copy", "first"), pair):
@@ -147,10 +155,13 @@ def compare(name: str, out: Path, reuse: bool) -> dict[str, object]:
         for number, pair in enumerate(ours, 1):
             agreed = "pylint too" if found_in(pair, theirs) else "only simplelint"
             listing.write(f"#{number} [{agreed}]\n{show(root, pair)}\n\n")
+    short = 0  # pylint's pairs that are fewer than 6 logical lines (one long call or literal over many lines)
     with open(out / f"{name}-pylint-only.txt", "w", encoding="utf-8") as listing:
         for pair in theirs:
             if not found_in(pair, ours):
-                listing.write(f"{show(root, pair)}\n\n")
+                count = min(logical_count(root, pair[0]), logical_count(root, pair[1]))
+                short += count < 6
+                listing.write(f"({count} logical lines)\n{show(root, pair)}\n\n")
     return {
         "project": name,
         "files": len(files),
@@ -161,6 +172,7 @@ def compare(name: str, out: Path, reuse: bool) -> dict[str, object]:
         "cross-file, pylint too": sum(found_in(p, theirs) for p in cross),
         "pylint pairs": len(theirs),
         "pylint, simplelint too": sum(found_in(p, ours) for p in theirs),
+        "pylint only, < 6 logical lines": short,
         "simplelint s": round(our_seconds, 1),
         "pylint s": round(their_seconds, 1),
     }
