@@ -89,10 +89,21 @@ def normalised(text: str) -> str:
 def logical_lines(text: str) -> Iterator[tuple[int, int, int, int, str]]:
     """(start line, end line, column, level, tokens joined by spaces) of each logical line of the source."""
     levels = [0]
+    for start, end, column, tokens in _joined(normalised(text).split("\n")):
+        while column < levels[-1]:
+            levels.pop()
+        if column > levels[-1]:
+            levels.append(column)
+        yield start, end, column, len(levels) - 1, tokens
+
+
+def _joined(lines: list[str]) -> Iterator[tuple[int, int, int, str]]:
+    """(start line, end line, column, text) of each logical line: physical lines joined while brackets are
+    open or a line ends with a backslash (strings and comments are gone by now)."""
     depth = 0
     parts: list[str] = []
     start = column = 0
-    for number, line in enumerate(normalised(text).split("\n"), 1):
+    for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not parts:
             if not stripped:
@@ -107,15 +118,10 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, int, int, str]]:
         if joined or depth > 0:
             continue
         depth = 0
-        tokens = " ".join(parts).strip()
+        text = " ".join(parts).strip()
         parts = []
-        if not tokens:
-            continue
-        while column < levels[-1]:
-            levels.pop()
-        if column > levels[-1]:
-            levels.append(column)
-        yield start, number, column, len(levels) - 1, tokens
+        if text:
+            yield start, number, column, text
 
 
 def lines_of(text: str) -> list[Line]:
