@@ -93,6 +93,14 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
 
 
+def test_explain_documents_the_options() -> None:
+    result = CliRunner().invoke(main, ["explain", "SL503"])
+    assert result.exit_code == 0
+    assert "## Options ([tool.simplelint.duplicates])" in result.output
+    for option in ("min-lines", "min-tokens", "min-code-lines", "ignore-tests"):
+        assert f"`{option}`" in result.output
+
+
 def test_a_warm_cache_prints_what_a_cold_run_prints(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)

@@ -101,6 +101,8 @@ class DuplicateCode(ProjectRule):
     name = "duplicate-code"
     summary = "Block of code that repeats elsewhere in the project"
     options = OPTIONS
+    # SL5 holds two tables ([tool.simplelint.dead-code] is SL501/SL502's): the rule names its own.
+    option_table = "duplicates"
     FACTS = (DuplicateFacts,)
     VALID = [
         Valid(files={"shop/cart.py": "def cart_total(items, limit):\n" + _BODY,
