@@ -194,7 +194,8 @@ OPTION_GROUPS: dict[str, tuple[str, ...]] = {
     "Output": ("output_format", "output_file", "statistics", "quiet", "silent", "verbose", "color"),
     "Adoption": ("baseline", "update_baseline", "diff_from", "add_noqa"),
     "Miscellaneous": (
-        "config", "isolated", "show_settings", "exit_zero", "jobs", "no_cache", "cache_dir", "file_timeout", "coverage_file", "help",
+        "config", "isolated", "show_settings", "exit_zero", "jobs", "no_cache", "cache_dir", "file_timeout",
+        "coverage_file", "help",
     ),
 }  # fmt: skip
 MISCELLANEOUS = "Miscellaneous"
