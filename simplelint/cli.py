@@ -708,7 +708,7 @@ def _report(
     settings: Settings,
     changed: list[FileResult],
 ) -> None:
-    from simplelint.output import ReportContext, renderer
+    from simplelint.output import ReportContext
 
     fixing_stdin = stdin is not None and (options["fix"]) and not options["diff"]
     out_path = options["output_file"]
