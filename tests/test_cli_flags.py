@@ -335,3 +335,11 @@ def test_fix_summary_counts_what_remains_by_severity(in_tmp: Path) -> None:
         "a.py:12:17: SL112 [warning] Comparison to `True` with `==`: use the value itself\n"
         "Fixed 2 errors; 0 errors and 1 warning remaining.\n"
     )
+
+
+def test_help_groups_through_a_real_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "simplelint", "check", "--help"], capture_output=True, text=True, check=False
+    )
+    headings = [line[:-1] for line in done.stdout.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert done.returncode == 0 and headings == list(OPTION_GROUPS)
