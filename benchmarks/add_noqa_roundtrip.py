@@ -92,6 +92,8 @@ def roundtrip(name: str) -> dict[str, object]:
         code, _, err = check(folder, "--add-noqa")
         seconds = time.perf_counter() - start
         changed, grown, broken = changed_lines(before, folder)
+        unchecked = {str(f["filename"]) for f in findings if f["code"] in FILE_LEVEL}
+        touched = sum(1 for path in unchecked if (folder / path).read_bytes() != before.get(folder / path))
         _, out, _ = check(folder, "--output-format", "json")
         left = Counter(str(f["code"]) for f in json.loads(out))
         suppressible = sum(n for code_, n in left.items() if code_ not in NOT_SUPPRESSIBLE | FILE_LEVEL)
@@ -106,6 +108,8 @@ def roundtrip(name: str) -> dict[str, object]:
             "lines changed": changed,
             "files with lines added": grown,
             "files that no longer compile": broken,
+            "files not checked (SL001, SL002, SL004-SL006)": len(unchecked),
+            "of them changed": touched,
             "left after": dict(left),
             "left that noqa can suppress": suppressible,
             "seconds": round(seconds, 1),

@@ -328,3 +328,22 @@ def test_a_finding_covered_by_a_noqa_where_its_string_ends_is_not_fixed(in_tmp: 
     (in_tmp / "a.py").write_text(source, encoding="utf-8")
     assert invoke("check", "--no-cache", "--fix", "a.py") == (0, "All checks passed!\n", "")
     assert (in_tmp / "a.py").read_text(encoding="utf-8") == source
+
+
+def test_fix_summary_counts_what_remains_by_severity(in_tmp: Path) -> None:
+    configure(in_tmp, 'SL11 = "warning"\n')
+    (in_tmp / "a.py").write_text(FIXABLE + "\n\n" + NEGATED + "\n\n" + UNSAFE, encoding="utf-8")
+    code, out, _ = invoke("check", "--no-cache", "--fix", "--output-format", "concise", "a.py")
+    assert code == 0  # what remains (SL112, its fix unsafe) is a warning
+    assert out == (
+        "a.py:12:17: SL112 [warning] Comparison to `True` with `==`: use the value itself\n"
+        "Fixed 2 errors; 0 errors and 1 warning remaining.\n"
+    )
+
+
+def test_help_groups_through_a_real_process() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "simplelint", "check", "--help"], capture_output=True, text=True, check=False
+    )
+    headings = [line[:-1] for line in done.stdout.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert done.returncode == 0 and headings == list(OPTION_GROUPS)
