@@ -30,6 +30,7 @@ from simplelint.rules.untested.facts import (
     ABSTRACT,
     DUNDER,
     LAMBDA,
+    NO_CODE,
     ONE_LINER,
     OVERLOAD,
     PRIVATE,
@@ -66,6 +67,8 @@ _EXCLUDED_BY = (
     (TYPE_CHECKING_ONLY, "report-type-checking"),
 )
 
+# Functions whose lines cannot tell that they ran: a body on the `def` line, or none that executes.
+UNMEASURABLE = ONE_LINER | NO_CODE
 _JOIN = "untested-join"  # the name SL301's join is kept under in the cache
 
 
@@ -359,7 +362,7 @@ class UntestedFunction(ProjectRule):
         where = _test_folder(project)
         found = []
         for info in _candidates(unreached, options):
-            if info.path in judged and not info.flags & ONE_LINER:
+            if info.path in judged and not info.flags & UNMEASURABLE:
                 continue
             message = (
                 f"`{info.qualname}` is not reached by any test: no test in {where} references it, "
@@ -387,7 +390,8 @@ class UnexecutedFunction(ProjectRule):
     ran. Without data it does nothing. Files the data does not measure, or that changed after the run
     (newer than the data, or executed lines past their end), are left to SL301, with a warning. A
     function whose body sits on its `def` line cannot be told apart from its definition and is left to
-    SL301 too. Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
+    SL301 too, and so is one whose body is only a docstring, `...` or `pass` (no line of it executes).
+    Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
 
     ## Why is this bad?
     This is the exact answer to "does any test run this function?": SL301 can only estimate it.
@@ -415,6 +419,9 @@ class UnexecutedFunction(ProjectRule):
               path="pkg/shop.py"),
         Valid(files={"pkg/shop.py": "def refund(order): return order.total\n", "coverage.json": _report({})},
               path="pkg/shop.py"),  # a one-line function cannot be told from its `def` line: SL301's call
+        Valid(files={"pkg/hooks.py": 'def on_start(app):\n    """Nothing to do by default."""\n',
+                     "coverage.json": _report({"pkg/hooks.py": [1]})},
+              path="pkg/hooks.py"),  # no line of the body executes: SL301's call
     ]  # fmt: skip
     INVALID = [
         Invalid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 5, 6]})},
@@ -433,7 +440,7 @@ class UnexecutedFunction(ProjectRule):
         found = []
         for info in _candidates(_definitions(project), options):
             executed = coverage.executed.get(info.path)
-            if executed is None or info.flags & ONE_LINER or _ran(info, executed):
+            if executed is None or info.flags & UNMEASURABLE or _ran(info, executed):
                 continue
             start, end = info.body
             lines = f"line {start}" if start == end else f"lines {start}-{end}"

@@ -17,9 +17,10 @@ from typing import Any, Callable, Optional, Union
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
 
-# Flags of a definition, one small int in the facts.
-PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA = (
-    1 << bit for bit in range(10)
+# Flags of a definition, one small int in the facts. NO_CODE: a body of only a docstring, `...` or `pass`,
+# which coverage data cannot tell ran (SL302 leaves it to SL301).
+PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA, NO_CODE = (
+    1 << bit for bit in range(11)
 )
 _BINARY = {
     "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod",
@@ -142,6 +143,15 @@ def _guard_kind(test: ast.expr) -> str:
         if "__name__" in map(_dotted, sides) and any(getattr(s, "value", None) == "__main__" for s in sides):
             return "main"
     return ""
+
+
+def _no_code(statement: ast.stmt) -> bool:
+    """A docstring, `...` or `pass`: a statement that leaves no line in coverage data of its own."""
+    if isinstance(statement, ast.Pass):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and (
+        isinstance(statement.value.value, str) or statement.value.value is Ellipsis
+    )
 
 
 def _subscripted(node: ast.expr) -> ast.expr:
@@ -341,6 +351,7 @@ class _Facts:
         flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
         flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
         flags |= ONE_LINER if self._one_liner(node) else 0
+        flags |= NO_CODE if all(map(_no_code, node.body)) else 0
         if any("fixture" in d for d in decorators):
             flags |= FIXTURE | TEST_ROOT
         if self.context.is_test and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
