@@ -9,7 +9,8 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -48,7 +49,7 @@ def coverage_run(folder: Path, *pytest_args: str, context: str = "") -> None:
     `--context` or a `dynamic_context` written to .coveragerc."""
     pytest.importorskip("coverage")
     command = [sys.executable, "-m", "coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
-    run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120,
+    run = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(folder)})  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
 
@@ -99,3 +100,145 @@ def test_a_body_without_code_is_left_to_sl301(tmp_path: Path) -> None:
     coverage_run(folder)
     assert found(folder, "--coverage", ".coverage") == {("SL302", "never"), ("SL301", "unused_hook")}
     assert found(folder) == {("SL301", "never"), ("SL301", "unused_hook")}
+
+
+# --- what a test is: the files pytest collects --------------------------------------------------------
+
+SHOP = {
+    "pkg/__init__.py": "",
+    "pkg/shop.py": """\
+        def pay():
+            return 1
+
+
+        def refund():
+            return 2
+
+
+        def restock():
+            return 3
+        """,
+    "tests/test_pay.py": "from pkg.shop import pay\n\n\ndef test_pay():\n    assert pay() == 1\n",
+    # Support code beside the tests: a `test_` helper and import-time code that no test reaches.
+    "tests/helpers.py": "from pkg.shop import refund, restock\n\nrestock()\n\n\ndef test_like():\n    refund()\n",
+    # A type-checking example, not a test.
+    "tests/type_check/typing_shop.py": "from pkg.shop import refund\n\nreveal = refund()\n",
+}
+
+
+def test_support_code_under_tests_is_no_test(tmp_path: Path) -> None:
+    folder = write(tmp_path, SHOP)
+    assert found(folder) == {("SL301", "refund"), ("SL301", "restock")}
+
+
+def test_support_code_a_test_reaches_runs_with_it(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**SHOP, "tests/test_refund.py": "from tests.helpers import test_like\n\n\n"
+                              "def test_refund():\n    test_like()\n"})  # fmt: skip
+    assert found(folder) == set()  # test_like is called; importing helpers ran restock()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pytest.ini", "[pytest]\npython_files = check_*.py\ntestpaths = tests/unit\n"),
+        (".pytest.ini", "[pytest]\npython_files = check_*.py\ntestpaths = tests/unit\n"),
+        ("pyproject.toml", '[tool.pytest.ini_options]\npython_files = ["check_*.py"]\ntestpaths = ["tests/unit"]\n'),
+        ("pyproject.toml", '[tool.pytest]\npython_files = ["check_*.py"]\ntestpaths = ["tests/unit"]\n'),
+        ("tox.ini", "[tox]\nenvlist = py\n\n[pytest]\npython_files =\n    check_*.py\ntestpaths = tests/unit\n"),
+        ("setup.cfg", "[metadata]\nname = shop\n\n[tool:pytest]\npython_files = check_*.py\ntestpaths = tests/unit\n"),
+    ],
+)
+def test_python_files_and_testpaths_come_from_the_pytest_config(tmp_path: Path, name: str, text: str) -> None:
+    files = {
+        **SHOP,
+        name: text,
+        "tests/unit/check_refund.py": "from pkg.shop import refund\n\n\ndef test_refund():\n    refund()\n",
+        "tests/unit/test_restock.py": "from pkg.shop import restock\n\n\ndef test_restock():\n    restock()\n",
+        "tests/other/check_more.py": "from pkg.shop import restock\n\n\ndef test_restock():\n    restock()\n",
+    }
+    del files["tests/test_pay.py"]
+    folder = write(tmp_path, files)
+    # check_refund.py is collected; test_restock.py does not match python_files, check_more.py is outside testpaths.
+    assert found(folder) == {("SL301", "pay"), ("SL301", "restock")}
+
+
+def test_a_changed_pytest_config_is_not_hidden_by_the_cache(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**SHOP, "tests/check_refund.py": "from pkg.shop import refund\n\n\n"
+                              "def test_refund():\n    refund()\n"})  # fmt: skip
+
+    def cached() -> set[tuple[str, str]]:
+        command = [sys.executable, "-m", "simplelint", "check", "--select", "SL3", "--output-format", "json",
+                   "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+        run = subprocess.run(command, check=False, cwd=folder, capture_output=True, text=True, timeout=60)
+        assert run.returncode in (0, 1), run.stderr
+        return {(f["code"], f["message"].split("`")[1]) for f in json.loads(run.stdout)}
+
+    assert cached() == {("SL301", "refund"), ("SL301", "restock")}
+    (folder / "pytest.ini").write_text("[pytest]\npython_files = test_*.py check_*.py\n", encoding="utf-8")
+    assert cached() == found(folder) == {("SL301", "restock")}
+
+
+# --- doctests -----------------------------------------------------------------------------------------
+
+CONVERT = {
+    "pkg/__init__.py": "",
+    "pkg/convert.py": '''\
+        """Conversions.
+
+        >>> to_upper("a")
+        'A'
+        """
+
+
+        def to_upper(text):
+            return text.upper()
+
+
+        def double(x):
+            """Twice x.
+
+            >>> double(2)
+            4
+            """
+            return x * 2
+
+
+        def halve(x):
+            """Half of x (no example)."""
+            return x / 2
+
+
+        class Box:
+            """A box.
+
+            >>> Box().size()
+            0
+            """
+
+            def size(self):
+                return 0
+        ''',
+    "tests/test_nothing.py": "def test_nothing():\n    pass\n",
+}
+ALL_CONVERT = {("SL301", "to_upper"), ("SL301", "double"), ("SL301", "halve"), ("SL301", "Box.size")}
+
+
+def test_doctests_count_only_when_pytest_runs_them(tmp_path: Path) -> None:
+    folder = write(tmp_path, CONVERT)
+    assert found(folder) == ALL_CONVERT
+    (folder / "pytest.ini").write_text("[pytest]\naddopts = -ra --doctest-modules\n", encoding="utf-8")
+    assert found(folder) == {("SL301", "halve")}
+
+
+def test_doctests_from_our_config(tmp_path: Path) -> None:
+    folder = write(tmp_path, CONVERT)
+    assert found(folder, "--config", "tests.doctests = true") == {("SL301", "halve")}
+    (folder / "pyproject.toml").write_text("[tool.simplelint.tests]\ndoctests = true\n", encoding="utf-8")
+    assert found(folder) == {("SL301", "halve")}
+
+
+def test_doctest_examples_agree_with_a_real_doctest_run(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**CONVERT, "setup.cfg": "[tool:pytest]\naddopts = --doctest-modules\n"})
+    coverage_run(folder, "pkg", "tests")
+    assert found(folder) == {("SL301", "halve")}
+    assert found(folder, "--coverage", ".coverage") == {("SL302", "halve")}

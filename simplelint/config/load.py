@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from simplelint import registry
+from simplelint.config.pytest_config import find_pytest_config
 from simplelint.config.settings import DEFAULT_EXCLUDE, Settings, glob_error
 from simplelint.config.toml_lines import Path as KeyPath
 from simplelint.config.toml_lines import line_of
@@ -371,4 +372,5 @@ def _build(raw: RawConfig, data: dict[str, Any], root: Path, cli: CliOverrides) 
         coverage_file=path_of("coverage-file", cli.coverage_file),
         baseline=path_of("baseline", cli.baseline),
         compute_edits=cli.compute_edits,
+        pytest=find_pytest_config(root),
     )

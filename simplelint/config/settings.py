@@ -14,6 +14,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Optional
 
+from simplelint.config.pytest_config import PytestConfig
+
 if TYPE_CHECKING:
     import pathspec  # imported only when a pattern needs it
 
@@ -63,6 +65,8 @@ class Settings:
     facts_only: tuple[str, ...] = ()
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
+    # pytest's config at the root: which test files it collects, whether it runs doctests (SL301).
+    pytest: PytestConfig = field(default_factory=PytestConfig)
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
     _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -189,6 +193,7 @@ class Settings:
             "edits": self.compute_edits,
             "facts_only": self.facts_only,
             "collectors": list(self.collectors),
+            "pytest": dataclasses.asdict(self.pytest),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
 from simplelint.rules.untested.facts import (
     ABSTRACT,
+    DOCTEST,
     DUNDER,
     LAMBDA,
     NO_CODE,
@@ -52,6 +53,11 @@ OPTIONS: Mapping[str, Option] = {
     "report-protocol": Option(False, "Also report members of `Protocol` classes."),
     "report-type-checking": Option(False, "Also report functions defined under `if TYPE_CHECKING:`."),
     "report-test-files": Option(False, "Also report helpers in test files that no test reaches."),
+    "doctests": Option(
+        False,
+        "Count docstrings' examples as tests (as `pytest --doctest-modules` runs them); on without this when "
+        "pytest's config has `--doctest-modules` in `addopts`.",
+    ),
     "match-methods-by-name": Option(
         True,
         "When the class of `obj` in `obj.name(...)` is unknown, count the call for every method `name` of a "
@@ -112,7 +118,7 @@ def _definitions(project: Project) -> Iterator[Definition]:
 
 def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Iterator[Definition]:
     """Functions the options ask to report on."""
-    excluded = LAMBDA
+    excluded = LAMBDA | DOCTEST  # not functions: a lambda's name, a docstring's examples
     for flag, option in _EXCLUDED_BY:
         excluded |= 0 if options.get(option, False) else flag
     test_files = bool(options.get("report-test-files", False))
@@ -279,8 +285,14 @@ class UntestedFunction(ProjectRule):
     function: a call inside a branch the tests never take still counts, and so does a definition in an
     `if sys.version_info ...` branch that never runs.
 
-    Test files are those matching `patterns` in `[tool.simplelint.tests]`; when only part of a project
-    is checked, the rest of it (tests included) is read for its references. With coverage data
+    Test files are those matching `patterns` in `[tool.simplelint.tests]`. Of them, the tests are the
+    files pytest collects, as its config says (`python_files` and `testpaths` in `pytest.ini`,
+    `pyproject.toml`'s `[tool.pytest.ini_options]`, `tox.ini`'s `[pytest]` or `setup.cfg`'s
+    `[tool:pytest]`; by default `test_*.py` and `*_test.py`, and unittest's `test*.py` when the project
+    has no pytest config), and every `conftest.py`. The other files there are support code (helpers,
+    type-checking examples): their `test_*` functions are no tests, and their import-time code counts
+    only once a test reaches one of their functions. When only part of a project is checked, the rest
+    of it (tests included) is read for its references. With coverage data
     (`--coverage`, SL302), the data is the authority for the functions it measured.
 
     ## Why is this bad?

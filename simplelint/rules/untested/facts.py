@@ -8,6 +8,7 @@ from the whole test suite, where LibCST's parse (about 5x slower) was most of a 
 from __future__ import annotations
 
 import ast
+import doctest
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -19,9 +20,9 @@ from simplelint.rules.naming import is_dunder, is_private
 
 # Flags of a definition, one small int in the facts. NO_CODE: a body of only a docstring, `...` or `pass`,
 # which coverage data cannot tell ran (SL302 leaves it to SL301).
-PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA, NO_CODE = (
-    1 << bit for bit in range(11)
-)
+# DOCTEST: not a function but a docstring's examples, which run as a test under `pytest --doctest-modules`.
+(PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA, NO_CODE,
+ DOCTEST) = (1 << bit for bit in range(12))  # fmt: skip
 _BINARY = {
     "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod",
     "Pow": "pow", "MatMult": "matmul", "LShift": "lshift", "RShift": "rshift", "BitAnd": "and", "BitOr": "or",
@@ -204,6 +205,9 @@ class UntestedFacts(AstFactCollector):
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
         facts = _Facts(context)
         facts.walk(tree)
+        if facts.doctests:
+            facts.docstring("", tree)
+            facts.walk_doctests()
         return facts.facts()
 
 
@@ -215,6 +219,14 @@ class _Facts:
         self.lines = context.source.splitlines(keepends=True)
         self.module = context.module_name or ""
         self.is_package = os.path.basename(context.path).startswith("__init__.")
+        # A test file pytest collects (or a conftest.py) runs its tests; other files under the tests' patterns
+        # are support code: their `test_*` functions are no tests, and their import-time code runs only when a
+        # test reaches something of theirs (a package's __init__ runs with the tests beside it).
+        self.collected = context.is_test and context.settings.pytest.collects(context.path)
+        self.support = context.is_test and not self.collected and not self.is_package
+        settings = context.settings
+        self.doctests = settings.pytest.doctest_modules or bool(settings.options.get("tests", {}).get("doctests"))
+        self.docstrings: list[tuple[str, int, str]] = []  # (where, line, text) of docstrings with examples
         self.imports: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.class_aliases: dict[str, dict[str, str]] = {}
@@ -264,6 +276,38 @@ class _Facts:
     def _count(self, name: str, step: int) -> None:
         setattr(self, name, getattr(self, name) + step)
 
+    # --- doctests: a docstring's examples run as a test, in the module's namespace ---------------------------
+
+    def docstring(self, qualname: str, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
+        text = ast.get_docstring(node, clean=False)
+        if text and ">>>" in text:
+            line = node.body[0].lineno if node.body else 1
+            self.docstrings.append((qualname, line, text))
+
+    def walk_doctests(self) -> None:
+        """Each docstring's examples as a definition that is a test root: what they call counts as tested."""
+        parser = doctest.DocTestParser()
+        for qualname, line, text in self.docstrings:
+            try:
+                examples = parser.get_examples(text)
+            except ValueError:  # inconsistent indentation: doctest would fail it too
+                continue
+            trees = []
+            for example in examples:
+                try:
+                    trees.append(ast.parse(example.source))
+                except (SyntaxError, ValueError):
+                    continue
+            if not trees:
+                continue
+            name = f"{qualname}.<doctest>" if qualname else "<doctest>"
+            entry = _Def(name, DOCTEST | TEST_ROOT, (line, 1, line, 1), (0, 0))
+            self.defs.append(entry)
+            self.frames.append(_Frame("function", name, entry, own=True))
+            for tree in trees:
+                self.walk(tree)
+            self.frames.pop()
+
     # --- where references go -------------------------------------------------------------------------
 
     def _sink(self) -> set[_Raw]:
@@ -302,6 +346,8 @@ class _Facts:
         else:  # a nested function is part of the function that defines it
             frame.self_name, frame.types, frame.locals = parent.self_name, dict(parent.types), set(parent.locals)
         self._parameters(node, frame, parent)
+        if self.doctests:
+            self.docstring(qualname, node)
         self.frames.append(frame)
         # As written: decorators (their references belong to the enclosing scope), then the signature.
         arguments = node.args
@@ -354,7 +400,7 @@ class _Facts:
         flags |= NO_CODE if all(map(_no_code, node.body)) else 0
         if any("fixture" in d for d in decorators):
             flags |= FIXTURE | TEST_ROOT
-        if self.context.is_test and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
+        if self.collected and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
             flags |= TEST_ROOT
         return flags
 
@@ -383,6 +429,8 @@ class _Facts:
         own = parent.owner is None
         if own:
             self.classes[qualname] = (flags, [b for b in bases if b])
+        if self.doctests:
+            self.docstring(qualname, node)
         self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
         later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
         later += [lambda: self._count("decorators", -1), *node.bases]
@@ -683,15 +731,6 @@ class _Facts:
 
     def facts(self) -> dict[str, Any]:
         resolver = _Resolver(self)
-        rows = []
-        for entry in self.defs:
-            returns = resolver.type_token(entry.returns) if entry.returns else ""
-            tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
-            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
-            rows.append([entry.qualname, entry.flags, *entry.position, *entry.body, returns, tokens, triggers])
-        for name, refs in self.deferred.items():
-            tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
-            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
         own_aliases: dict[str, dict[str, str]] = {q: {} for q in self.classes}
         classes = {q: [flags, resolver.bases(bases), own_aliases[q]] for q, (flags, bases) in self.classes.items()}
         for qualname, aliases in self.class_aliases.items():
@@ -700,15 +739,35 @@ class _Facts:
                     own_aliases[qualname][name] = target
                 else:  # an alias of something else: a reference when the class body runs
                     self.module_refs.add(("k", qualname, target))
+        module_tokens = {t for raw in self.module_refs for t in resolver.tokens(raw)}
+        rows = []
+        for entry in self.defs:
+            returns = resolver.type_token(entry.returns) if entry.returns else ""
+            tokens = {t for raw in entry.refs for t in resolver.tokens(raw)}
+            if self.support:  # a support module's import-time code runs when a test reaches it
+                tokens |= module_tokens
+            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
+            rows.append([entry.qualname, entry.flags, *entry.position, *entry.body, returns, sorted(tokens), triggers])
+        for name, refs in self.deferred.items():
+            lambda_tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
+            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", lambda_tokens, []])
         return {
             "m": resolver.module,
             "i": resolver.imports,
             "s": self.stars,
             "d": rows,
             "c": classes,
-            "r": sorted({t for raw in self.module_refs for t in resolver.tokens(raw)}),
+            "r": self._import_time(resolver, module_tokens),
             "n": self.context.source.count(b"\n") + 1,
         }
+
+    def _import_time(self, resolver: _Resolver, tokens: set[str]) -> list[str]:
+        """What runs when the file is imported; in a collected test file, pytest also uses its classes."""
+        if self.support:
+            return []
+        if self.collected:
+            tokens = tokens | {f"q:{resolver.module}.{qualname}" for qualname in self.classes}
+        return sorted(tokens)
 
 
 class _Resolver:

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 
 from simplelint.ruleinfo import FileFacts
 from simplelint.rules.naming import is_dunder
-from simplelint.rules.untested.facts import FIXTURE, TEST_ROOT, UntestedFacts
+from simplelint.rules.untested.facts import DOCTEST, FIXTURE, TEST_ROOT, UntestedFacts
 
 FORMAT = 1
 CHUNK = 1024  # tokens per line of a saved join
@@ -557,7 +557,10 @@ class _Walk:
 
     def run(self) -> set[int]:
         join = self.join
-        roots = [key for key, info in join.defs.items() if info.flags & TEST_ROOT and info.in_test]
+        # Tests, fixtures and hooks in test files; docstrings' examples wherever pytest runs them as doctests.
+        roots = [
+            k for k, info in join.defs.items() if info.flags & TEST_ROOT and (info.in_test or info.flags & DOCTEST)
+        ]
         for key, info in join.defs.items():
             for token in info.triggers:
                 self._register(key, token)
@@ -565,9 +568,6 @@ class _Walk:
             self.tokens(file.refs)  # code that runs on import
         for key in roots:
             self.reach(key)
-        for file in join.files.values():
-            for qualname in file.classes if file.is_test else ():
-                self.use(f"{file.module}.{qualname}")  # the test runner instantiates test classes
         defs, queue = join.defs, self.queue
         while queue:
             self.tokens(defs[queue.pop()].tokens)
