@@ -242,3 +242,105 @@ def test_doctest_examples_agree_with_a_real_doctest_run(tmp_path: Path) -> None:
     coverage_run(folder, "pkg", "tests")
     assert found(folder) == {("SL301", "halve")}
     assert found(folder, "--coverage", ".coverage") == {("SL302", "halve")}
+
+
+# --- per-test contexts in the coverage data -----------------------------------------------------------
+
+APP = {
+    "pkg/__init__.py": "",
+    "pkg/app.py": """\
+        def make_registry():
+            return {}
+
+
+        REGISTRY = make_registry()  # runs at import time; no test calls it
+
+
+        def handle():
+            return 1
+
+
+        def shared():
+            return 2
+
+
+        def unused():
+            return 3
+        """,
+    "tests/test_app.py": """\
+        from pkg.app import handle, shared
+
+
+        def test_handle():
+            assert handle() == 1
+            assert shared() == 2
+
+
+        def test_shared():
+            assert shared() == 2
+        """,
+}
+CONTEXTS = "[run]\ndynamic_context = test_function\n"
+
+
+def sl302(folder: Path, *args: str) -> dict[str, dict[str, Any]]:
+    return {f["message"].split("`")[1]: f for f in check_json(folder, *args) if f["code"] == "SL302"}
+
+
+def test_without_contexts_a_line_run_at_import_counts(tmp_path: Path) -> None:
+    folder = write(tmp_path, APP)
+    coverage_run(folder)
+    findings = sl302(folder, "--coverage", ".coverage")
+    assert set(findings) == {"unused"}
+    assert "tests" not in findings["unused"]
+
+
+def test_with_contexts_only_lines_run_inside_a_test_count(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
+    coverage_run(folder)
+    findings = sl302(folder, "--coverage", ".coverage")
+    assert set(findings) == {"make_registry", "unused"}
+    assert "runs only at import time; no test calls it" in findings["make_registry"]["message"]
+    assert findings["make_registry"]["tests"] == []
+    assert "never ran" in findings["unused"]["message"]
+    # The same from a `coverage json --show-contexts` report.
+    subprocess.run([sys.executable, "-m", "coverage", "json", "-q", "--show-contexts", "-o", "cov.json"],
+                   cwd=folder, check=True)  # fmt: skip
+    assert sl302(folder, "--coverage", "cov.json") == findings | {
+        name: {**f, "message": f["message"].replace(".coverage", "cov.json")} for name, f in findings.items()
+    }
+
+
+def test_min_tests_reports_functions_few_tests_ran_and_names_them(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
+    coverage_run(folder)
+    findings = sl302(folder, "--coverage", ".coverage", "--min-tests", "2")
+    assert set(findings) == {"make_registry", "unused", "handle"}
+    assert findings["handle"]["tests"] == ["test_app.test_handle"]
+    assert findings["handle"]["test_count"] == 1
+    assert "ran under only 1 test (test_app.test_handle); `min-tests` asks for 2" in findings["handle"]["message"]
+    assert set(sl302(folder, "--coverage", ".coverage", "--config", "tests.min-tests = 3")) == {
+        "make_registry", "unused", "handle", "shared"}  # fmt: skip
+
+
+def test_explain_names_the_tests_that_ran_a_function(tmp_path: Path) -> None:
+    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
+    coverage_run(folder)
+    command = [sys.executable, "-m", "simplelint", "explain", "pkg/app.py::shared", "--coverage", ".coverage"]
+    run = subprocess.run(command, cwd=folder, check=False, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "pkg/app.py:12: `shared` (body: line 13)",
+        "ran under 2 tests in .coverage:",
+        "  test_app.test_handle",
+        "  test_app.test_shared",
+    ]
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, ["explain", "pkg/app.py::make_registry", "--coverage", ".coverage"])
+        missing = CliRunner().invoke(main, ["explain", "pkg/app.py::nothing", "--coverage", ".coverage"])
+    finally:
+        os.chdir(cwd)
+    assert "runs only at import time; no test calls it" in result.output
+    assert missing.exit_code == 2 and "no function `nothing` in pkg/app.py" in missing.output

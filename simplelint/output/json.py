@@ -34,6 +34,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
         "fix": fix,
         "noqa_row": violation.line,
         "url": common.rule_url(violation.code, violation.name),
+        **violation.extra,  # what a rule adds (SL302: the tests that ran the function)
     }
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
@@ -45,6 +45,9 @@ from simplelint.config.settings import Settings
 from simplelint.wording import plural
 from simplelint.engine.violation import Violation
 
+if TYPE_CHECKING:
+    from simplelint.rules.untested.coverage import LineTests  # the module is imported when data is read
+
 OPTIONS: Mapping[str, Option] = {
     "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
     "report-dunder": Option(False, "Also report dunder methods (`__eq__`, `__iter__`, ...)."),
@@ -57,6 +60,12 @@ OPTIONS: Mapping[str, Option] = {
         False,
         "Count docstrings' examples as tests (as `pytest --doctest-modules` runs them); on without this when "
         "pytest's config has `--doctest-modules` in `addopts`.",
+    ),
+    "min-tests": Option(
+        1,
+        "SL302, with per-test contexts in the coverage data: also report functions that fewer tests than this "
+        "ran (`--min-tests N`).",
+        minimum=1,
     ),
     "match-methods-by-name": Option(
         True,
@@ -128,10 +137,12 @@ def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -
         yield info
 
 
-def _violation(rule: type[ProjectRule], info: Definition, message: str) -> Violation:
+def _violation(
+    rule: type[ProjectRule], info: Definition, message: str, extra: Optional[dict[str, Any]] = None
+) -> Violation:
     line, column, end_line, end_column = info.position
     return Violation(rule.code, rule.name, message, info.path, line, column, end_line, end_column,
-                     context=info.qualname)  # fmt: skip
+                     context=info.qualname, extra=extra or {})  # fmt: skip
 
 
 def _test_folder(project: Project) -> str:
@@ -177,6 +188,8 @@ class _Coverage:
 
     executed: dict[str, frozenset[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # With per-test contexts in the data: for each judged file, which tests ran each line.
+    tests: Optional[dict[str, LineTests]] = None
 
 
 _last_coverage: list[tuple[Project, _Coverage]] = []
@@ -215,6 +228,10 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
             stale.append(file.path)
         else:
             result.executed[file.path] = lines
+            tests = data.tests_for(file.path, project.settings.root)
+            if tests is not None:
+                result.tests = result.tests if result.tests is not None else {}
+                result.tests[file.path] = tests
     name = path.name
     if stale:
         result.warnings.append(
@@ -403,6 +420,12 @@ class UnexecutedFunction(ProjectRule):
     (newer than the data, or executed lines past their end), are left to SL301, with a warning. A
     function whose body sits on its `def` line cannot be told apart from its definition and is left to
     SL301 too, and so is one whose body is only a docstring, `...` or `pass` (no line of it executes).
+    When the data has per-test contexts (coverage's `dynamic_context = test_function`, pytest-cov's
+    `--cov-context=test`), only lines run inside a test count: a function that ran only at import or
+    collection time (or, with `test_function` contexts, only in fixtures' setup) is reported as running
+    only at import time; `min-tests` (`--min-tests N`) also reports functions fewer tests ran. The JSON
+    output then names the tests that ran each reported function (`tests`, the first five, and
+    `test_count`), and `simplelint explain FILE::FUNCTION --coverage DATA` those of any function.
     Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
 
     ## Why is this bad?
@@ -449,16 +472,47 @@ class UnexecutedFunction(ProjectRule):
             return []
         _warn(project, coverage.warnings)
         name = Path(project.settings.coverage_file or "").name
+        least = int(options.get("min-tests", 1))
         found = []
         for info in _candidates(_definitions(project), options):
             executed = coverage.executed.get(info.path)
-            if executed is None or info.flags & UNMEASURABLE or _ran(info, executed):
+            if executed is None or info.flags & UNMEASURABLE:
                 continue
             start, end = info.body
             lines = f"line {start}" if start == end else f"lines {start}-{end}"
-            message = f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {name}"
-            found.append(_violation(cls, info, message))
+            by_line = coverage.tests.get(info.path) if coverage.tests is not None else None
+            tests = _tests_of(info, by_line) if by_line is not None else None
+            extra = {"tests": tests[:TESTS_SHOWN], "test_count": len(tests)} if tests is not None else None
+            if not _ran(info, executed):
+                message = (
+                    f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {name}"
+                )
+            elif tests is None or len(tests) >= least:
+                continue
+            elif not tests:
+                message = (
+                    f"`{info.qualname}` runs only at import time; no test calls it: its body ({lines}) ran "
+                    f"only outside the tests' contexts in {name} (at import, collection or in fixtures' setup)"
+                )
+            else:
+                message = (
+                    f"`{info.qualname}` ran under only {plural(len(tests), 'test')} ({', '.join(tests[:TESTS_SHOWN])}"
+                    f"{', ...' if len(tests) > TESTS_SHOWN else ''}); `min-tests` asks for {least}"
+                )
+            found.append(_violation(cls, info, message, extra))
         return found
+
+
+TESTS_SHOWN = 5  # the tests a finding names, first by name
+
+
+def _tests_of(info: Definition, by_line: LineTests) -> list[str]:
+    """The tests that ran a line of the function's body, by name."""
+    start, end = info.body
+    names: set[str] = set()
+    for line in range(start, end + 1):
+        names |= by_line.get(line, frozenset())
+    return sorted(names)
 
 
 RULES = [UntestedFunction, UnexecutedFunction]
