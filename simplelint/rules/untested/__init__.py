@@ -228,11 +228,13 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
             stale.append(file.path)
         else:
             result.executed[file.path] = lines
-            tests = data.tests_for(file.path, project.settings.root)
-            if tests is not None:
-                result.tests = result.tests if result.tests is not None else {}
-                result.tests[file.path] = tests
-    name = path.name
+    if data.contexts is not None:
+        result.tests = {p: data.tests_for(p, project.settings.root) or {} for p in result.executed}
+    _warn_unjudged(result, path.name, stale, unmeasured)
+    return result
+
+
+def _warn_unjudged(result: _Coverage, name: str, stale: list[str], unmeasured: list[str]) -> None:
     if stale:
         result.warnings.append(
             f"coverage data {name} is older than {plural(len(stale), 'file')} changed since the run "
@@ -244,7 +246,6 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
             f"{plural(len(unmeasured), 'file')} {are} not in coverage data {name} (not imported by the run, or "
             f"outside its source): {_few(unmeasured)}; SL301 judges {_them(unmeasured)} instead"
         )
-    return result
 
 
 def _them(paths: list[str]) -> str:
@@ -478,29 +479,34 @@ class UnexecutedFunction(ProjectRule):
             executed = coverage.executed.get(info.path)
             if executed is None or info.flags & UNMEASURABLE:
                 continue
-            start, end = info.body
-            lines = f"line {start}" if start == end else f"lines {start}-{end}"
             by_line = coverage.tests.get(info.path) if coverage.tests is not None else None
             tests = _tests_of(info, by_line) if by_line is not None else None
-            extra = {"tests": tests[:TESTS_SHOWN], "test_count": len(tests)} if tests is not None else None
-            if not _ran(info, executed):
-                message = (
-                    f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {name}"
-                )
-            elif tests is None or len(tests) >= least:
-                continue
-            elif not tests:
-                message = (
-                    f"`{info.qualname}` runs only at import time; no test calls it: its body ({lines}) ran "
-                    f"only outside the tests' contexts in {name} (at import, collection or in fixtures' setup)"
-                )
-            else:
-                message = (
-                    f"`{info.qualname}` ran under only {plural(len(tests), 'test')} ({', '.join(tests[:TESTS_SHOWN])}"
-                    f"{', ...' if len(tests) > TESTS_SHOWN else ''}); `min-tests` asks for {least}"
-                )
-            found.append(_violation(cls, info, message, extra))
+            message = _unexecuted(info, _ran(info, executed), tests, least, name)
+            if message:
+                extra = {"tests": tests[:TESTS_SHOWN], "test_count": len(tests)} if tests is not None else None
+                found.append(_violation(cls, info, message, extra))
         return found
+
+
+def _unexecuted(info: Definition, ran: bool, tests: Optional[list[str]], least: int, data: str) -> str:
+    """SL302's message for a function, or "" when the data says enough tests ran it (`tests`: None without
+    per-test contexts)."""
+    start, end = info.body
+    lines = f"line {start}" if start == end else f"lines {start}-{end}"
+    if not ran:
+        return f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {data}"
+    if tests is None or len(tests) >= least:
+        return ""
+    if not tests:
+        return (
+            f"`{info.qualname}` runs only at import time; no test calls it: its body ({lines}) ran only outside "
+            f"the tests' contexts in {data} (at import, collection or in fixtures' setup)"
+        )
+    more = ", ..." if len(tests) > TESTS_SHOWN else ""
+    return (
+        f"`{info.qualname}` ran under only {plural(len(tests), 'test')} ({', '.join(tests[:TESTS_SHOWN])}{more}); "
+        f"`min-tests` asks for {least}"
+    )
 
 
 TESTS_SHOWN = 5  # the tests a finding names, first by name

@@ -14,7 +14,6 @@ def explain_function(target: str, coverage_file: Optional[str]) -> str:
     """What the coverage data says of `path::qualname`; ValueError with a message for the user."""
     from simplelint.config.load import CliOverrides, load_settings
     from simplelint.ruleinfo import FileContext, python_ast
-    from simplelint.rules.untested.coverage import CoverageDataError, load
     from simplelint.rules.untested.facts import DOCTEST, LAMBDA, UntestedFacts
 
     path, _, qualname = target.partition("::")
@@ -38,25 +37,31 @@ def explain_function(target: str, coverage_file: Optional[str]) -> str:
     head = f"{path}:{row[2]}: `{qualname}` (body: {lines})"
     if settings.coverage_file is None:
         return f"{head}\nno coverage data: give --coverage DATA to see the tests that ran it"
+    return f"{head}\n{_verdict(path, settings.root, Path(settings.coverage_file), start, end)}"
+
+
+def _verdict(path: str, root: Path, coverage_file: Path, start: int, end: int) -> str:
+    from simplelint.rules.untested.coverage import CoverageDataError, load
+
     try:
-        data = load(Path(settings.coverage_file))
+        data = load(coverage_file)
     except CoverageDataError as error:
         raise ValueError(str(error)) from None
-    name = Path(settings.coverage_file).name
-    executed = data.lines_for(path, settings.root)
+    name = coverage_file.name
+    executed = data.lines_for(path, root)
     if executed is None:
-        return f"{head}\nnot measured: {path} is not in {name}"
+        return f"not measured: {path} is not in {name}"
     if not any(start <= line <= end for line in executed):
-        return f"{head}\nnever ran under the tests: no line of its body executed in {name}"
-    by_line = data.tests_for(path, settings.root)
+        return f"never ran under the tests: no line of its body executed in {name}"
+    by_line = data.tests_for(path, root)
     if by_line is None:
         return (
-            f"{head}\nran under the tests; {name} has no per-test contexts to say which (record them with "
+            f"ran under the tests; {name} has no per-test contexts to say which (record them with "
             "`dynamic_context = test_function` in coverage's config, or pytest-cov's `--cov-context=test`)"
         )
     tests = sorted(set().union(*(by_line.get(line, frozenset()) for line in range(start, end + 1))))
     if not tests:
-        return f"{head}\nruns only at import time; no test calls it (no test's context in {name} ran its body)"
+        return f"runs only at import time; no test calls it (no test's context in {name} ran its body)"
     shown = "\n".join(f"  {test}" for test in tests[:SHOWN])
     more = f"\n  ... and {len(tests) - SHOWN} more" if len(tests) > SHOWN else ""
-    return f"{head}\nran under {plural(len(tests), 'test')} in {name}:\n{shown}{more}"
+    return f"ran under {plural(len(tests), 'test')} in {name}:\n{shown}{more}"
