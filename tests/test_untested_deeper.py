@@ -344,3 +344,150 @@ def test_explain_names_the_tests_that_ran_a_function(tmp_path: Path) -> None:
         os.chdir(cwd)
     assert "runs only at import time; no test calls it" in result.output
     assert missing.exit_code == 2 and "no function `nothing` in pkg/app.py" in missing.output
+
+
+# --- protocol methods: called by a library base class ---------------------------------------------------
+
+PROTOCOL = {
+    "pkg/__init__.py": "",
+    "pkg/hooks.py": """\
+        import ast
+        import html.parser
+        import logging
+        from datetime import timedelta, tzinfo
+
+        from mylib import Base
+
+
+        class UTC(tzinfo):
+            def utcoffset(self, dt):
+                return timedelta(0)
+
+            def dst(self, dt):
+                return timedelta(0)
+
+            def tzname(self, dt):
+                return "UTC"
+
+            def describe(self):
+                return "no test calls this one"
+
+
+        class Unused(tzinfo):
+            def utcoffset(self, dt):
+                return None
+
+
+        class ListHandler(logging.Handler):
+            def emit(self, record):
+                print(record)
+
+
+        class Names(ast.NodeVisitor):
+            def visit_Name(self, node):
+                print(node.id)
+
+
+        class Links(html.parser.HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                print(tag)
+
+
+        class Plugin(Base):
+            def on_start(self):
+                print("started")
+        """,
+    "tests/test_hooks.py": """\
+        from datetime import datetime
+
+        from pkg.hooks import UTC, Links, ListHandler, Names, Plugin
+
+
+        def test_all():
+            assert datetime.now(UTC())
+            assert ListHandler()
+            assert Names()
+            assert Links()
+            assert Plugin()
+        """,
+}
+
+
+def test_protocol_methods_run_when_their_class_is_used(tmp_path: Path) -> None:
+    folder = write(tmp_path, PROTOCOL)
+    assert found(folder) == {("SL301", "UTC.describe"), ("SL301", "Unused.utcoffset"), ("SL301", "Plugin.on_start")}
+    (folder / "pyproject.toml").write_text('[tool.simplelint.tests]\nprotocol-methods = ["mylib.Base.on_*"]\n',
+                                           encoding="utf-8")  # fmt: skip
+    assert found(folder) == {("SL301", "UTC.describe"), ("SL301", "Unused.utcoffset")}
+
+
+# --- receiver types ---------------------------------------------------------------------------------------
+
+TYPES = {
+    "pkg/__init__.py": "",
+    "pkg/store.py": """\
+        class Store:
+            def save(self):
+                return 1
+
+            def load(self):
+                return 2
+
+
+        class Cache:
+            def save(self):
+                return 3
+
+            def load(self):
+                return 4
+
+            def update(self, **values):
+                return values
+
+
+        class Service:
+            def __init__(self):
+                self.cache = Cache()
+
+            @classmethod
+            def create(cls):
+                return cls()
+
+            def run(self):
+                return self.cache.save()
+
+            def fetch(self) -> "Store":
+                return Store()
+
+
+        def check(obj):
+            if isinstance(obj, Store):
+                obj.load()
+            options = {}
+            options.update(strict=True)
+            load, save = obj, obj
+            return load, save
+
+
+        def unpack(pairs):
+            return pairs
+        """,
+    "tests/test_store.py": """\
+        from pkg.store import Service, Store, check
+
+
+        def test_service():
+            service = Service.create()
+            service.run()
+            found = service.fetch()
+            found.save()
+            check(Store())
+        """,
+}
+
+
+def test_receivers_are_typed_by_returns_attributes_flow_and_isinstance(tmp_path: Path) -> None:
+    folder = write(tmp_path, TYPES)
+    # `obj.load()` is a Store's (isinstance), `self.cache.save()` a Cache's (__init__), `{}.update` a dict's;
+    # `load, save = ...` binds names and calls nothing.
+    assert found(folder) == {("SL301", "Cache.load"), ("SL301", "Cache.update"), ("SL301", "unpack")}

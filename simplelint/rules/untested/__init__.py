@@ -67,6 +67,12 @@ OPTIONS: Mapping[str, Option] = {
         "ran (`--min-tests N`).",
         minimum=1,
     ),
+    "protocol-methods": Option(
+        [],
+        "Methods a library base class calls on its subclasses' behalf, besides the built-in table "
+        "(`datetime.tzinfo.utcoffset`, `logging.Handler.emit`, `ast.NodeVisitor.visit_*`, ...): "
+        '`"package.module.Base.method"`, the method may be a pattern (`"mylib.Plugin.on_*"`).',
+    ),
     "match-methods-by-name": Option(
         True,
         "When the class of `obj` in `obj.name(...)` is unknown, count the call for every method `name` of a "
@@ -87,17 +93,18 @@ UNMEASURABLE = ONE_LINER | NO_CODE
 _JOIN = "untested-join"  # the name SL301's join is kept under in the cache
 
 
-def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
+def _unreached(project: Project, match_by_name: bool, protocols: Sequence[str] = ()) -> list[Definition]:
     """The functions no test reaches, from the join kept in the cache (brought up to date) if there is one."""
     cache = project.cache
     memory = project.memory
     kept = memory.pop(_JOIN, None) if memory is not None else None
-    if memory is not None and isinstance(kept, Join) and kept.match_by_name == match_by_name:
+    same = isinstance(kept, Join) and (kept.match_by_name, kept.extra_protocols) == (match_by_name, tuple(protocols))
+    if memory is not None and isinstance(kept, Join) and same:
         kept_unreached = kept.sync(project.files)  # the language server's join: only the files that changed
         memory[_JOIN] = kept  # kept again only once it is up to date (an exception above drops it)
         return kept_unreached
     lines = cache.get_lines(_JOIN) if cache is not None else None
-    join = Join.load(lines, match_by_name) if lines else None
+    join = Join.load(lines, match_by_name, protocols) if lines else None
     unreached: Optional[list[Definition]] = None
     if join is not None:
         try:
@@ -105,7 +112,7 @@ def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             join = None  # a saved join that loads but does not hold together (foreign, or damaged): join afresh
     if join is None or unreached is None:
-        join = Join(match_by_name)
+        join = Join(match_by_name, protocols)
         unreached = join.sync(project.files)
     if cache is not None:
         cache.put_lines(_JOIN, join.save())
@@ -291,8 +298,17 @@ class UntestedFunction(ProjectRule):
     an annotation, a fixture's return annotation); when it is not, the call counts for every method
     `name` of a class that tested code uses (option `match-methods-by-name`): an untested method that
     shares its name with a tested one is then missed, which is the price of not flagging every method
-    reached through an untyped value. Dunders count as called through their operators (`==`, `for`,
-    `with`, `len()`, ...) on a class that tested code uses.
+    reached through an untyped value. A receiver's class is known from a constructor call, an
+    annotation (parameters, variables, return types, `-> Self`), a function's or classmethod's return
+    (`return cls(...)`), what a class assigns to `self.attr` (in `__init__` or a class-level
+    annotation), a local variable assigned from one of those, and `isinstance` checks; a literal (`{}`,
+    `"..."`) or a built-in type holds none of the project's methods. Dunders count as called through
+    their operators (`==`, `for`, `with`, `len()`, ...) on a class that tested code uses, and methods a
+    library base class calls for its subclass (`tzinfo.utcoffset`, `logging.Handler.emit`,
+    `ast.NodeVisitor.visit_*`, `Thread.run`, socketserver and HTTP handlers, ...: the table in
+    `untested/protocols.py`, extended by option `protocol-methods`) count once the class is used.
+    Docstrings' examples are tests when pytest runs them (`--doctest-modules` in its `addopts`, or
+    option `doctests`).
 
     Calls the code makes by name count too: a prefix string (`getattr(self, "visit_" + kind)`,
     `globals()[f"render_{style}"]`) reaches every method of a used class, and every function of the
@@ -386,7 +402,8 @@ class UntestedFunction(ProjectRule):
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         if not any(f.is_test for f in project.files):
             return []
-        unreached = _unreached(project, bool(options.get("match-methods-by-name", True)))
+        match_by_name = bool(options.get("match-methods-by-name", True))
+        unreached = _unreached(project, match_by_name, list(options.get("protocol-methods", ())))
         coverage = _coverage(project) if "SL302" in project.settings.enabled else None
         judged = coverage.executed if coverage else {}
         where = _test_folder(project)

@@ -128,6 +128,28 @@ def _call_type(node: Optional[ast.expr]) -> Optional[_Type]:
     if isinstance(node, ast.Call):
         dotted = _dotted(node.func)
         return ("r", dotted) if dotted else None
+    return _literal_type(node)
+
+
+# Built-in types: a value known to be one has none of the project's methods (no matching by name).
+_BUILTIN_TYPES = frozenset(
+    "dict list set frozenset tuple str bytes bytearray int float bool complex range memoryview".split()
+)
+_LITERALS: dict[type, str] = {
+    ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list", ast.Set: "set",
+    ast.SetComp: "set", ast.Tuple: "tuple", ast.JoinedStr: "str",
+}  # fmt: skip
+
+
+def _literal_type(node: Optional[ast.AST]) -> Optional[_Type]:
+    """`{}`, `[...]`, `"text"`, `f"..."`, `"%s" % x`: a value of a built-in type."""
+    name = _LITERALS.get(type(node))
+    if name:
+        return ("b", name)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes, int, float, complex)):
+        return ("b", type(node.value).__name__)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _literal_type(node.left) if isinstance(node.left, (ast.Constant, ast.JoinedStr)) else None
     return None
 
 
@@ -144,6 +166,15 @@ def _guard_kind(test: ast.expr) -> str:
         if "__name__" in map(_dotted, sides) and any(getattr(s, "value", None) == "__main__" for s in sides):
             return "main"
     return ""
+
+
+def _isinstance(test: ast.expr) -> Optional[tuple[str, _Type]]:
+    """`isinstance(x, Foo)` -> ("x", ("a", "Foo")); None for anything else."""
+    if not (isinstance(test, ast.Call) and _dotted(test.func) == "isinstance" and len(test.args) == 2):
+        return None
+    name, cls = test.args
+    dotted = _dotted(cls)
+    return (name.id, ("a", dotted)) if isinstance(name, ast.Name) and dotted else None
 
 
 def _no_code(statement: ast.stmt) -> bool:
@@ -227,6 +258,7 @@ class _Facts:
         settings = context.settings
         self.doctests = settings.pytest.doctest_modules or bool(settings.options.get("tests", {}).get("doctests"))
         self.docstrings: list[tuple[str, int, str]] = []  # (where, line, text) of docstrings with examples
+        self.attribute_types: dict[str, dict[str, Optional[_Type]]] = {}  # class -> `self.x` -> what it holds
         self.imports: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.class_aliases: dict[str, dict[str, str]] = {}
@@ -371,6 +403,8 @@ class _Facts:
                 entry.triggers.append(head)
         if node.returns is not None:
             dotted = _annotation_type(node.returns)
+            if dotted.rpartition(".")[2] == "Self" and parent.class_qual:
+                dotted = parent.class_qual
             entry.returns = ("a", dotted) if dotted else None
         self.defs.append(entry)
         return entry
@@ -443,7 +477,7 @@ class _Facts:
     def visit_If(self, node: ast.If) -> Optional[Sequence[_Step]]:
         kind = _guard_kind(node.test)
         if not kind:
-            return None
+            return self._narrowed(node)
         guard = _Guard(kind)
         self.guards.append(guard)
 
@@ -451,6 +485,31 @@ class _Facts:
             guard.active = False
 
         return [node.test, *node.body, leave_body, *node.orelse, self.guards.pop]
+
+    def _narrowed(self, node: ast.If) -> Optional[Sequence[_Step]]:
+        """`if isinstance(x, Foo):` types `x` as a Foo in the body."""
+        narrowing = _isinstance(node.test)
+        if narrowing is None:
+            return None
+        name, kind = narrowing
+        frame = self.frames[-1]
+        before = frame.types.get(name)
+
+        def narrow() -> None:
+            frame.types[name] = kind
+
+        def restore() -> None:
+            if before is None:
+                frame.types.pop(name, None)
+            else:
+                frame.types[name] = before
+
+        return [node.test, narrow, *node.body, restore, *node.orelse]
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        narrowing = _isinstance(node.test)
+        if narrowing is not None:  # `assert isinstance(x, Foo)`: a Foo from here on
+            self.frames[-1].types[narrowing[0]] = narrowing[1]
 
     # --- imports -----------------------------------------------------------------------------------------
 
@@ -488,8 +547,15 @@ class _Facts:
     # --- names, attributes and calls -------------------------------------------------------------------
 
     def visit_Name(self, node: ast.Name) -> Sequence[_Step]:
-        if id(node) not in self.seen:
-            self._name(node.id)
+        if id(node) in self.seen:
+            return []
+        if isinstance(node.ctx, ast.Store):  # `a, b = ...`, `[x for x in ...]`, `(y := ...)`: a binding
+            frame = self.frames[-1]
+            if frame.kind == "function":
+                frame.locals.add(node.id)
+                frame.types.pop(node.id, None)
+            return []
+        self._name(node.id)
         return []
 
     def _name(self, name: str) -> None:
@@ -516,6 +582,8 @@ class _Facts:
             self._name_chain(base.id, attrs)
         elif isinstance(base, ast.Call):
             self._call_chain(base, attrs)
+        elif _literal_type(base) is not None:
+            self._names(attrs[1:])  # a method of a built-in type
         else:
             self._names(attrs)
         return [base]
@@ -525,6 +593,10 @@ class _Facts:
         known = frame.types.get(head) or (self.frames[0].types.get(head) if head not in frame.locals else None)
         if head == frame.self_name and frame.class_qual:
             self._add(("c", frame.class_qual, attrs[0]))
+            if len(attrs) > 1:  # `self.store.save()`: typed by what the class assigns to `self.store`
+                self._add(("sa", frame.class_qual, attrs[0], attrs[1]))
+                self._names(attrs[2:])
+                return
         elif known is not None:
             self._add(("t", known[0], known[1], attrs[0]))
         elif head in frame.locals:
@@ -622,7 +694,7 @@ class _Facts:
     def visit_withitem(self, node: ast.withitem) -> None:
         if isinstance(node.optional_vars, ast.Name):
             self.seen.add(id(node.optional_vars))
-            self._bind(node.optional_vars.id, _call_type(node.context_expr))
+            self._bind(node.optional_vars.id, self.value_type(node.context_expr))
 
     def visit_Await(self, node: ast.Await) -> None:
         self._names(("__await__",))
@@ -677,15 +749,56 @@ class _Facts:
         else:
             frame.types.pop(name, None)
 
+    def value_type(self, node: Optional[ast.expr]) -> Optional[_Type]:
+        """What a value is, as far as this function knows: a call's result, a literal, a typed name, `self`,
+        `cls(...)`."""
+        frame = self.frames[-1]
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Name):
+            return self._name_type(node.id)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == frame.self_name:
+            return ("a", frame.class_qual) if frame.class_qual else None  # `cls(...)` in a classmethod
+        if isinstance(node, ast.IfExp):
+            return self.value_type(node.body) or self.value_type(node.orelse)
+        if isinstance(node, ast.BoolOp):  # `x or Foo()`
+            return self.value_type(node.values[-1])
+        return _call_type(node)
+
+    def _name_type(self, name: str) -> Optional[_Type]:
+        frame = self.frames[-1]
+        if name == frame.self_name and frame.class_qual:
+            return ("a", frame.class_qual)
+        return frame.types.get(name) or (self.frames[0].types.get(name) if name not in frame.locals else None)
+
+    def _attribute_type(self, target: ast.expr, kind: Optional[_Type]) -> None:
+        """`self.store = Store()` (or `store: Store` in a class body): what `self.store` holds in the class."""
+        frame = self.frames[-1]
+        if not frame.class_qual:
+            return
+        if frame.kind == "class" and isinstance(target, ast.Name):
+            attr = target.id
+        elif isinstance(target, ast.Attribute) and _dotted(target.value) == frame.self_name:
+            attr = target.attr
+        else:
+            return
+        known = self.attribute_types.setdefault(frame.class_qual, {})
+        if attr in known and known[attr] != kind:
+            known[attr] = None  # assigned values of different types: unknown
+        else:
+            known[attr] = kind
+
     def visit_Assign(self, node: ast.Assign) -> Sequence[_Step]:
         for target in node.targets:
             if isinstance(target, ast.Subscript):
                 self._names(("__setitem__",))
             elif isinstance(target, ast.Name):
                 self.seen.add(id(target))  # a store, not a reference
+        if len(node.targets) == 1:
+            self._attribute_type(node.targets[0], self.value_type(node.value))
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            self._bind(name, _call_type(node.value))
+            self._bind(name, self.value_type(node.value))
             self._alias(name, node.value)
             if self.frames[-1].kind == "module":
                 self.assigning = name
@@ -706,10 +819,12 @@ class _Facts:
             self._consume(value)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> Sequence[_Step]:
+        dotted = _annotation_type(node.annotation)
+        kind = ("a", dotted) if dotted and dotted != "None" else self.value_type(node.value)
+        self._attribute_type(node.target, kind)
         if isinstance(node.target, ast.Name):
             self.seen.add(id(node.target))
-            dotted = _annotation_type(node.annotation)
-            self._bind(node.target.id, ("a", dotted) if dotted else _call_type(node.value))
+            self._bind(node.target.id, kind)
         return [node.target, *self._in_annotation(node.annotation), *filter(None, [node.value])]
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -725,7 +840,7 @@ class _Facts:
     def _returned(self, value: Optional[ast.expr]) -> None:
         frame = self.frames[-1]
         if frame.own and frame.owner is not None and frame.owner.returns is None:
-            frame.owner.returns = _call_type(value)
+            frame.owner.returns = self.value_type(value)
 
     # --- the facts ---------------------------------------------------------------------------------------
 
@@ -777,6 +892,7 @@ class _Resolver:
         # A file outside every `src` root still resolves its own names, under its path.
         self.module = facts.module or facts.context.path
         self.own = {d.qualname for d in facts.defs} | set(facts.deferred)
+        self.attribute_types = facts.attribute_types
         self.top = {q for q in (*self.own, *facts.classes) if "." not in q}
         self.imports: dict[str, str] = dict(facts.imports)
         for name, dotted in facts.aliases.items():
@@ -791,10 +907,14 @@ class _Resolver:
         return base + dot + rest if base else None
 
     def type_token(self, kind: _Type) -> str:
-        if kind[0] == "f":
-            return f"f:{kind[1]}"
+        if not kind[0]:
+            return ""
+        if kind[0] in ("f", "b"):
+            return f"{kind[0]}:{kind[1]}"
         absolute = self.absolute(kind[1])
-        return f"{kind[0]}:{absolute}" if absolute else ""
+        if absolute:
+            return f"{kind[0]}:{absolute}"
+        return f"b:{kind[1]}" if kind[1] in _BUILTIN_TYPES else ""  # `dict(...)`, `-> list[str]`
 
     def bases(self, bases: list[str]) -> list[str]:
         return [a for a in map(self.absolute, bases) if a]
@@ -812,10 +932,17 @@ class _Resolver:
         if kind in ("c", "s", "p"):
             scope = f"{self.module}.{raw[1]}" if kind != "p" else self.module
             return [f"{kind}:{scope}|{raw[-1]}"]
-        if kind == "t":
-            typed = self.type_token((raw[1], raw[2]))
+        if kind in ("t", "sa"):
+            typed = self.type_token(self._held(raw))
             return [f"t:{typed}|{raw[3]}"] if typed else [f"m:{raw[3]}"]
         return [f"m:{raw[1]}"]
+
+    def _held(self, raw: _Raw) -> _Type:
+        """The type of a `t` reference's value; of `self.attr` for an `sa` one (what the class assigned to it,
+        if one thing)."""
+        if raw[0] == "t":
+            return (raw[1], raw[2])
+        return self.attribute_types.get(raw[1], {}).get(raw[2]) or ("", "")
 
 
 def _names_of(names: Iterable[Optional[str]]) -> list[ast.Name]:
