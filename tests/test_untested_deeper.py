@@ -426,6 +426,9 @@ def test_protocol_methods_run_when_their_class_is_used(tmp_path: Path) -> None:
 TYPES = {
     "pkg/__init__.py": "",
     "pkg/store.py": """\
+        from typing import TYPE_CHECKING
+
+
         class Store:
             def save(self):
                 return 1
@@ -471,9 +474,22 @@ TYPES = {
 
         def unpack(pairs):
             return pairs
+
+
+        class Table:
+            def lookup(self):
+                return 5
+
+
+        def find(table):
+            return table.lookup()
+
+
+        if TYPE_CHECKING:
+            AnyTable = Table  # never runs: Table is not used
         """,
     "tests/test_store.py": """\
-        from pkg.store import Service, Store, check
+        from pkg.store import Service, Store, check, find
 
 
         def test_service():
@@ -482,6 +498,7 @@ TYPES = {
             found = service.fetch()
             found.save()
             check(Store())
+            find(None)
         """,
 }
 
@@ -490,4 +507,5 @@ def test_receivers_are_typed_by_returns_attributes_flow_and_isinstance(tmp_path:
     folder = write(tmp_path, TYPES)
     # `obj.load()` is a Store's (isinstance), `self.cache.save()` a Cache's (__init__), `{}.update` a dict's;
     # `load, save = ...` binds names and calls nothing.
-    assert found(folder) == {("SL301", "Cache.load"), ("SL301", "Cache.update"), ("SL301", "unpack")}
+    # `table.lookup()` matches by name, but only classes something uses: not one used under TYPE_CHECKING.
+    assert found(folder) == {("SL301", n) for n in ("Cache.load", "Cache.update", "unpack", "Table.lookup")}

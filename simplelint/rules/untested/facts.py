@@ -168,6 +168,9 @@ def _guard_kind(test: ast.expr) -> str:
     return ""
 
 
+_SUBSCRIPT: dict[type, str] = {ast.Store: "__setitem__", ast.Del: "__delitem__"}
+
+
 def _isinstance(test: ast.expr) -> Optional[tuple[str, _Type]]:
     """`isinstance(x, Foo)` -> ("x", ("a", "Foo")); None for anything else."""
     if not (isinstance(test, ast.Call) and _dotted(test.func) == "isinstance" and len(test.args) == 2):
@@ -343,8 +346,8 @@ class _Facts:
     # --- where references go -------------------------------------------------------------------------
 
     def _sink(self) -> set[_Raw]:
-        if self.guards and any(guard.kind == "main" and guard.active for guard in self.guards):
-            return set()  # a `__main__` block never runs under the tests
+        if self.guards and any(guard.active for guard in self.guards):
+            return set()  # a `__main__` block never runs under the tests, an `if TYPE_CHECKING:` one never runs
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
         if frame.owner is not None:
             return frame.owner.refs
@@ -667,10 +670,28 @@ class _Facts:
             self._names(_COMPARE.get(type(operator).__name__, ()))
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        self._names(("__getitem__",))
+        method = _SUBSCRIPT.get(type(node.ctx), "__getitem__")
+        self._on(node.value, method)
 
-    def visit_Delete(self, node: ast.Delete) -> None:
-        self._names(("__delitem__",))
+    def _on(self, receiver: ast.expr, method: str) -> None:
+        """An operator's dunder called on `receiver`: on its class where it is known, else by name."""
+        frame = self.frames[-1]
+        if isinstance(receiver, ast.Name):
+            kind = self._name_type(receiver.id)
+            if kind is not None and kind[0] == "b":
+                return  # a dict, a list...
+            if kind is not None and not (receiver.id == frame.self_name and frame.class_qual):
+                self._add(("t", kind[0], kind[1], method))
+                return
+            if receiver.id == frame.self_name and frame.class_qual:
+                self._add(("c", frame.class_qual, method))
+                return
+        elif isinstance(receiver, ast.Attribute) and _dotted(receiver.value) == frame.self_name and frame.class_qual:
+            self._add(("sa", frame.class_qual, receiver.attr, method))
+            return
+        elif _literal_type(receiver) is not None:
+            return
+        self._names((method,))
 
     def visit_For(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         self._names(("__aiter__", "__anext__") if isinstance(node, ast.AsyncFor) else _ITERATE)
@@ -790,9 +811,7 @@ class _Facts:
 
     def visit_Assign(self, node: ast.Assign) -> Sequence[_Step]:
         for target in node.targets:
-            if isinstance(target, ast.Subscript):
-                self._names(("__setitem__",))
-            elif isinstance(target, ast.Name):
+            if isinstance(target, ast.Name):
                 self.seen.add(id(target))  # a store, not a reference
         if len(node.targets) == 1:
             self._attribute_type(node.targets[0], self.value_type(node.value))
