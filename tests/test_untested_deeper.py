@@ -509,3 +509,41 @@ def test_receivers_are_typed_by_returns_attributes_flow_and_isinstance(tmp_path:
     # `load, save = ...` binds names and calls nothing.
     # `table.lookup()` matches by name, but only classes something uses: not one used under TYPE_CHECKING.
     assert found(folder) == {("SL301", n) for n in ("Cache.load", "Cache.update", "unpack", "Table.lookup")}
+
+
+def test_protocol_methods_wait_until_tested_code_uses_an_instance_made_on_import(tmp_path: Path) -> None:
+    folder = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/cli.py": """\
+            import click
+
+
+            class Group(click.Group):
+                def list_commands(self, ctx):
+                    return []
+
+
+            class Other(click.Group):
+                def list_commands(self, ctx):
+                    return []
+
+
+            MAIN = Group()
+            OTHER = Other()
+
+
+            def run():
+                return OTHER.main()
+
+
+            class Base:
+                def run(self):
+                    \"\"\"Subclasses do the work.\"\"\"
+                    raise NotImplementedError
+            """,
+        "tests/test_cli.py": "from pkg.cli import run\n\n\ndef test_run():\n    assert run()\n",
+    })  # fmt: skip
+    # MAIN is only made on import; `Base.run` only raises NotImplementedError: abstract in all but name.
+    assert found(folder) == {("SL301", "Group.list_commands")}
+    assert found(folder, "--config", "tests.report-abstract = true") == {
+        ("SL301", "Group.list_commands"), ("SL301", "Base.run")}  # fmt: skip

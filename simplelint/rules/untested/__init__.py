@@ -52,7 +52,9 @@ OPTIONS: Mapping[str, Option] = {
     "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
     "report-dunder": Option(False, "Also report dunder methods (`__eq__`, `__iter__`, ...)."),
     "report-overload": Option(False, "Also report `@overload` signatures."),
-    "report-abstract": Option(False, "Also report `@abstractmethod`s."),
+    "report-abstract": Option(
+        False, "Also report `@abstractmethod`s, and methods whose body only raises `NotImplementedError`."
+    ),
     "report-protocol": Option(False, "Also report members of `Protocol` classes."),
     "report-type-checking": Option(False, "Also report functions defined under `if TYPE_CHECKING:`."),
     "report-test-files": Option(False, "Also report helpers in test files that no test reaches."),

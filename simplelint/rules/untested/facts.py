@@ -180,6 +180,15 @@ def _isinstance(test: ast.expr) -> Optional[tuple[str, _Type]]:
     return (name.id, ("a", dotted)) if isinstance(name, ast.Name) and dotted else None
 
 
+def _not_implemented(node: _Function) -> bool:
+    """A body that only raises NotImplementedError (after a docstring): abstract in all but name."""
+    body = node.body[1:] if node.body and _no_code(node.body[0]) else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Raise):
+        return False
+    raised = body[0].exc
+    return _dotted(raised.func if isinstance(raised, ast.Call) else raised) == "NotImplementedError"
+
+
 def _no_code(statement: ast.stmt) -> bool:
     """A docstring, `...` or `pass`: a statement that leaves no line in coverage data of its own."""
     if isinstance(statement, ast.Pass):
@@ -431,7 +440,7 @@ class _Facts:
         decorators = _decorator_names(node)
         flags = PRIVATE if is_private(name) else DUNDER if is_dunder(name) else 0
         flags |= OVERLOAD if "overload" in decorators else 0
-        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
+        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) or _not_implemented(node) else 0
         flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
         flags |= ONE_LINER if self._one_liner(node) else 0
         flags |= NO_CODE if all(map(_no_code, node.body)) else 0
@@ -458,7 +467,7 @@ class _Facts:
         parent = self.frames[-1]
         qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
         bases = [_dotted(_subscripted(base)) for base in node.bases]
-        for base in node.bases:
+        for base in node.bases if parent.owner is None else ():  # a class made in a function uses its bases
             self._consume(_subscripted(base))
         flags = parent.flags | (PRIVATE if is_private(node.name) else 0)
         flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0

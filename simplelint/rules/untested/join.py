@@ -565,6 +565,8 @@ class _Walk:
         self.registered: dict[Key, list[int]] = {}  # what runs when a function or class is reached
         self.queue: list[int] = []
         self.seen: set[int] = set()
+        self.importing = False  # following what runs on import (and what that calls)
+        self.import_only: set[str] = set()  # classes used then, not (yet) by what the tests reach
 
     def run(self) -> set[int]:
         join = self.join
@@ -575,11 +577,17 @@ class _Walk:
         for key, info in join.defs.items():
             for token in info.triggers:
                 self._register(key, token)
+        defs, queue = join.defs, self.queue
+        # First what runs on import, and what that calls; then the tests. A library calls a class's protocol
+        # methods (`Group.get_command`) when an instance is put to use, not when import-time code makes one.
+        self.importing = True
         for file in join.files.values():
-            self.tokens(file.refs)  # code that runs on import
+            self.tokens(file.refs)
+        while queue:
+            self.tokens(defs[queue.pop()].tokens)
+        self.importing, self.seen = False, set()  # tokens followed again: a class made on import now used
         for key in roots:
             self.reach(key)
-        defs, queue = join.defs, self.queue
         while queue:
             self.tokens(defs[queue.pop()].tokens)
         return self.reached
@@ -607,6 +615,8 @@ class _Walk:
         for cls in classes:
             if cls not in used:
                 self.use(cls)
+            elif cls in self.import_only and not self.importing:
+                self._put_to_use(cls)
         for attr in names:
             self.name(attr)
         if self.match_by_name:
@@ -656,6 +666,8 @@ class _Walk:
             # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
             ancestors |= self.ancestors.get(base) or self._ancestors(base)
         self.ancestors[cls] = ancestors
+        if self.importing:
+            self.import_only.add(cls)
         for ancestor in ancestors:
             if ancestor != cls:
                 self.below.setdefault(ancestor, []).append(cls)
@@ -669,7 +681,17 @@ class _Walk:
         """Whether method `attr` of a class with these ancestors runs once the class is used."""
         called = self.virtual.get(attr)
         overridden = called is not None and not ancestors.isdisjoint(called)
-        return attr in AMBIENT_DUNDERS or attr in self.pending or overridden or self._protocol(attr, ancestors)
+        if attr in AMBIENT_DUNDERS or attr in self.pending or overridden:
+            return True
+        return not self.importing and self._protocol(attr, ancestors)  # import time: wait until tests use it
+
+    def _put_to_use(self, cls: str) -> None:
+        """A class import-time code made, used by tested code: its protocol methods run now."""
+        self.import_only.discard(cls)
+        for attr, keys in self._class(cls).methods.items():
+            if self._protocol(attr, self.ancestors.get(cls) or self._ancestors(cls)):
+                for key in keys:
+                    self.reach(key)
 
     def _protocol(self, attr: str, ancestors: set[str]) -> bool:
         """Whether a library base class of one of these classes calls method `attr` (`tzinfo.utcoffset`)."""

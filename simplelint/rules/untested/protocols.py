@@ -85,7 +85,17 @@ PROTOCOLS: Mapping[str, tuple[str, ...]] = {
                       "shell_complete", "get_params", "format_usage", "format_options", "format_epilog"),  # fmt: skip
     "click.Group": ("invoke", "get_command", "list_commands", "resolve_command", "parse_args", "format_commands",
                     "make_context", "main", "shell_complete"),  # fmt: skip
+    "click.Path": ("convert", "shell_complete", "to_info_dict", "coerce_path_result"),
+    "click.Choice": ("convert", "get_metavar", "shell_complete", "to_info_dict"),
     "werkzeug.routing.BaseConverter": ("to_python", "to_url"),
+    "werkzeug.test.Client": ("open", "run_wsgi_app", "resolve_redirect"),
+    "werkzeug.test.EnvironBuilder": ("json_dumps", "get_environ", "get_request", "close"),
+    "werkzeug.wrappers.Request": ("max_content_length", "max_form_memory_size", "max_form_parts",
+                                  "on_json_loading_failed", "make_form_data_parser"),  # fmt: skip
+    "werkzeug.wrappers.Response": ("max_cookie_size", "get_wsgi_headers", "get_app_iter", "close"),
+    "jinja2.BaseLoader": ("get_source", "list_templates", "load"),
+    "jinja2.Environment": ("get_template", "select_template", "join_path", "getattr", "getitem", "call_filter",
+                           "call_test"),  # fmt: skip
 }  # fmt: skip
 
 
