@@ -666,8 +666,7 @@ class _Walk:
             # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
             ancestors |= self.ancestors.get(base) or self._ancestors(base)
         self.ancestors[cls] = ancestors
-        if self.importing:
-            self.import_only.add(cls)
+        self.import_only |= {cls} if self.importing else set()
         for ancestor in ancestors:
             if ancestor != cls:
                 self.below.setdefault(ancestor, []).append(cls)
