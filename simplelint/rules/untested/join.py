@@ -660,13 +660,9 @@ class _Walk:
         self.used.add(cls)
         for registered in self.registered.get(cls, ()):
             self.reach(registered)
-        ancestors = {cls}
-        for base in info.bases:
-            self.use(base)
-            # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
-            ancestors |= self.ancestors.get(base) or self._ancestors(base)
-        self.ancestors[cls] = ancestors
-        self.import_only |= {cls} if self.importing else set()
+        ancestors = self.ancestors[cls] = self._use_bases(cls, info)
+        if self.importing:
+            self.import_only.add(cls)
         for ancestor in ancestors:
             if ancestor != cls:
                 self.below.setdefault(ancestor, []).append(cls)
@@ -675,6 +671,15 @@ class _Walk:
             if self._runs(attr, ancestors):
                 for key in keys:
                     self.reach(key)
+
+    def _use_bases(self, cls: str, info: _CompiledClass) -> set[str]:
+        """Use the bases of `cls`; its ancestors and itself."""
+        ancestors = {cls}
+        for base in info.bases:
+            self.use(base)
+            # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
+            ancestors |= self.ancestors.get(base) or self._ancestors(base)
+        return ancestors
 
     def _runs(self, attr: str, ancestors: set[str]) -> bool:
         """Whether method `attr` of a class with these ancestors runs once the class is used."""
