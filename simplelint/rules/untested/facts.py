@@ -970,6 +970,8 @@ class _Resolver:
         if one thing)."""
         if raw[0] == "t":
             return (raw[1], raw[2])
+        if raw[2] == "__dict__":
+            return ("b", "dict")
         return self.attribute_types.get(raw[1], {}).get(raw[2]) or ("", "")
 
 

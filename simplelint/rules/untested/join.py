@@ -540,7 +540,8 @@ def _attribute(index: _Index, kind: str, target: str, attr: str, out: _Compiled)
     if not classes and not builtin:
         _name(out, attr)
     for cls in classes:
-        out.classes.append(cls)
+        if kind != "t":  # a typed value's class is made where the value is: a type alone makes no instance
+            out.classes.append(cls)
         _reach(out, index.method(cls, attr))
         out.calls.append((cls, attr))
 
@@ -624,6 +625,8 @@ class _Walk:
                 self.name(attr)
         for cls, attr in calls:
             self.call(cls, attr)
+            if cls in self.import_only and not self.importing:
+                self._put_to_use(cls)
 
     def reach(self, key: int) -> None:
         if key not in self.reached:
