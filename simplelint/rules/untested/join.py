@@ -616,8 +616,6 @@ class _Walk:
         for cls in classes:
             if cls not in used:
                 self.use(cls)
-            elif cls in self.import_only and not self.importing:
-                self._put_to_use(cls)
         for attr in names:
             self.name(attr)
         if self.match_by_name:
@@ -625,7 +623,8 @@ class _Walk:
                 self.name(attr)
         for cls, attr in calls:
             self.call(cls, attr)
-            if cls in self.import_only and not self.importing:
+        if self.import_only and not self.importing:  # classes made on import, now used by tested code
+            for cls in self.import_only.intersection(classes, (cls for cls, _ in calls)):
                 self._put_to_use(cls)
 
     def reach(self, key: int) -> None:
