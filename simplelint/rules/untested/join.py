@@ -624,8 +624,7 @@ class _Walk:
         for cls, attr in calls:
             self.call(cls, attr)
         if self.import_only and not self.importing:  # classes made on import, now used by tested code
-            for cls in self.import_only.intersection(classes, (cls for cls, _ in calls)):
-                self._put_to_use(cls)
+            self._put_to_use({*classes, *(cls for cls, _ in calls)})
 
     def reach(self, key: int) -> None:
         if key not in self.reached:
@@ -691,13 +690,14 @@ class _Walk:
             return True
         return not self.importing and self._protocol(attr, ancestors)  # import time: wait until tests use it
 
-    def _put_to_use(self, cls: str) -> None:
-        """A class import-time code made, used by tested code: its protocol methods run now."""
-        self.import_only.discard(cls)
-        for attr, keys in self._class(cls).methods.items():
-            if self._protocol(attr, self.ancestors.get(cls) or self._ancestors(cls)):
-                for key in keys:
-                    self.reach(key)
+    def _put_to_use(self, classes: set[str]) -> None:
+        """Classes import-time code made, used by tested code: their protocol methods run now."""
+        for cls in self.import_only & classes:
+            self.import_only.discard(cls)
+            for attr, keys in self._class(cls).methods.items():
+                if self._protocol(attr, self.ancestors.get(cls) or self._ancestors(cls)):
+                    for key in keys:
+                        self.reach(key)
 
     def _protocol(self, attr: str, ancestors: set[str]) -> bool:
         """Whether a library base class of one of these classes calls method `attr` (`tzinfo.utcoffset`)."""
