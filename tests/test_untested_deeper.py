@@ -95,6 +95,7 @@ HOOKS = {
 }
 
 
+@pytest.mark.slow
 def test_a_body_without_code_is_left_to_sl301(tmp_path: Path) -> None:
     folder = write(tmp_path, HOOKS)
     coverage_run(folder)
@@ -237,6 +238,7 @@ def test_doctests_from_our_config(tmp_path: Path) -> None:
     assert found(folder) == {("SL301", "halve")}
 
 
+@pytest.mark.slow
 def test_doctest_examples_agree_with_a_real_doctest_run(tmp_path: Path) -> None:
     folder = write(tmp_path, {**CONVERT, "setup.cfg": "[tool:pytest]\naddopts = --doctest-modules\n"})
     coverage_run(folder, "pkg", "tests")
@@ -287,6 +289,15 @@ def sl302(folder: Path, *args: str) -> dict[str, dict[str, Any]]:
     return {f["message"].split("`")[1]: f for f in check_json(folder, *args) if f["code"] == "SL302"}
 
 
+@pytest.fixture(scope="module")
+def app_contexts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """APP, its tests run under coverage with per-test contexts (shared: a coverage run takes seconds)."""
+    folder = write(tmp_path_factory.mktemp("contexts"), {**APP, ".coveragerc": CONTEXTS})
+    coverage_run(folder)
+    return folder
+
+
+@pytest.mark.slow
 def test_without_contexts_a_line_run_at_import_counts(tmp_path: Path) -> None:
     folder = write(tmp_path, APP)
     coverage_run(folder)
@@ -295,9 +306,9 @@ def test_without_contexts_a_line_run_at_import_counts(tmp_path: Path) -> None:
     assert "tests" not in findings["unused"]
 
 
-def test_with_contexts_only_lines_run_inside_a_test_count(tmp_path: Path) -> None:
-    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
-    coverage_run(folder)
+@pytest.mark.slow
+def test_with_contexts_only_lines_run_inside_a_test_count(app_contexts: Path) -> None:
+    folder = app_contexts
     findings = sl302(folder, "--coverage", ".coverage")
     assert set(findings) == {"make_registry", "unused"}
     assert "runs only at import time; no test calls it" in findings["make_registry"]["message"]
@@ -311,9 +322,9 @@ def test_with_contexts_only_lines_run_inside_a_test_count(tmp_path: Path) -> Non
     }
 
 
-def test_min_tests_reports_functions_few_tests_ran_and_names_them(tmp_path: Path) -> None:
-    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
-    coverage_run(folder)
+@pytest.mark.slow
+def test_min_tests_reports_functions_few_tests_ran_and_names_them(app_contexts: Path) -> None:
+    folder = app_contexts
     findings = sl302(folder, "--coverage", ".coverage", "--min-tests", "2")
     assert set(findings) == {"make_registry", "unused", "handle"}
     assert findings["handle"]["tests"] == ["test_app.test_handle"]
@@ -323,9 +334,9 @@ def test_min_tests_reports_functions_few_tests_ran_and_names_them(tmp_path: Path
         "make_registry", "unused", "handle", "shared"}  # fmt: skip
 
 
-def test_explain_names_the_tests_that_ran_a_function(tmp_path: Path) -> None:
-    folder = write(tmp_path, {**APP, ".coveragerc": CONTEXTS})
-    coverage_run(folder)
+@pytest.mark.slow
+def test_explain_names_the_tests_that_ran_a_function(app_contexts: Path) -> None:
+    folder = app_contexts
     command = [sys.executable, "-m", "simplelint", "explain", "pkg/app.py::shared", "--coverage", ".coverage"]
     run = subprocess.run(command, cwd=folder, check=False, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert run.returncode == 0, run.stderr
