@@ -88,14 +88,23 @@ def coverage_run(subject: Subject, folder: Path, tests: list[str]) -> Path:
     """Run (part of) the project's test suite under coverage.py; the data is kept under benchmarks/.work."""
     slug = "all" if tests == ["tests"] else Path(tests[0]).stem
     data = WORK / f"{subject.name}-{slug}.coverage"
+    env = {**os.environ, "COVERAGE_FILE": str(data), "PYTHONPATH": subject.pythonpath}
+    combine(folder, data, env)
     if data.exists():
         return data
     WORK.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COVERAGE_FILE": str(data), "PYTHONPATH": subject.pythonpath}
     command = [PYTHON, "-m", "coverage", "run", f"--source={subject.package}", "-m", "pytest", "-q",
                "-p", "no:cacheprovider", *tests]  # fmt: skip
     subprocess.run(command, cwd=folder, env=env, check=False, stdout=subprocess.DEVNULL)
+    combine(folder, data, env)
     return data
+
+
+def combine(folder: Path, data: Path, env: dict[str, str]) -> None:
+    """A project whose coverage config says `parallel = true` (attrs) leaves `<data>.<host>.<pid>...` files."""
+    parallel = sorted(str(p) for p in data.parent.glob(data.name + ".*"))
+    if parallel and not data.exists():
+        subprocess.run([PYTHON, "-m", "coverage", "combine", "-q", *parallel], cwd=folder, env=env, check=False)
 
 
 def lint(folder: Path, subject: Subject, tests: list[str]) -> tuple[Project, Settings]:

@@ -558,3 +558,13 @@ def test_protocol_methods_wait_until_tested_code_uses_an_instance_made_on_import
     assert found(folder) == {("SL301", "Group.list_commands")}
     assert found(folder, "--config", "tests.report-abstract = true") == {
         ("SL301", "Group.list_commands"), ("SL301", "Base.run")}  # fmt: skip
+
+
+def test_names_in_dunder_all_are_no_dispatch_prefixes(tmp_path: Path) -> None:
+    folder = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/checks.py": '__all__ = ["and_", "or_"]\n\n\ndef and_(a, b):\n    return a and b\n\n\n'
+                         'def or_(a, b):\n    return a or b\n',
+        "tests/test_checks.py": "from pkg.checks import and_\n\n\ndef test_and():\n    assert not and_(1, 0)\n",
+    })  # fmt: skip
+    assert found(folder) == {("SL301", "or_")}

@@ -739,7 +739,7 @@ class _Facts:
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        if not isinstance(text, str):
+        if not isinstance(text, str) or self.assigning == "__all__":  # `__all__` names; it dispatches nothing
             return
         if len(text) < 30 and _PREFIX.match(text):
             self._add(("p", text))
