@@ -36,7 +36,10 @@ from simplelint.rules import untested  # noqa: E402
 from simplelint.run.runner import RunOptions, run  # noqa: E402
 from simplelint.config.settings import Settings  # noqa: E402
 
-WORK = Path(__file__).resolve().parent / ".work" / "untested"
+# Where the coverage data of the test runs is kept (reused: delete it to run the suites again), and the
+# Python that runs the suites (one with each project's test dependencies installed).
+WORK = Path(os.environ.get("UNTESTED_TRUTH_WORK", Path(__file__).resolve().parent / ".work" / "untested"))
+PYTHON = os.environ.get("UNTESTED_TRUTH_PYTHON", sys.executable)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ SCOPES = (("public", {}), ("all", {"report-private": True, "report-dunder": True
 SUBJECTS = (
     Subject("more-itertools", "more_itertools"),
     Subject("humanize", "src/humanize", pythonpath="src"),
+    Subject("flask", "src/flask", pythonpath="src"),
+    Subject("requests", "src/requests", pythonpath="src"),
+    Subject("attrs", "src", pythonpath="src"),
 )
 
 
@@ -82,14 +88,23 @@ def coverage_run(subject: Subject, folder: Path, tests: list[str]) -> Path:
     """Run (part of) the project's test suite under coverage.py; the data is kept under benchmarks/.work."""
     slug = "all" if tests == ["tests"] else Path(tests[0]).stem
     data = WORK / f"{subject.name}-{slug}.coverage"
+    env = {**os.environ, "COVERAGE_FILE": str(data), "PYTHONPATH": subject.pythonpath}
+    combine(folder, data, env)
     if data.exists():
         return data
     WORK.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COVERAGE_FILE": str(data), "PYTHONPATH": subject.pythonpath}
-    command = [sys.executable, "-m", "coverage", "run", f"--source={subject.package}", "-m", "pytest", "-q",
+    command = [PYTHON, "-m", "coverage", "run", f"--source={subject.package}", "-m", "pytest", "-q",
                "-p", "no:cacheprovider", *tests]  # fmt: skip
     subprocess.run(command, cwd=folder, env=env, check=False, stdout=subprocess.DEVNULL)
+    combine(folder, data, env)
     return data
+
+
+def combine(folder: Path, data: Path, env: dict[str, str]) -> None:
+    """A project whose coverage config says `parallel = true` (attrs) leaves `<data>.<host>.<pid>...` files."""
+    parallel = sorted(str(p) for p in data.parent.glob(data.name + ".*"))
+    if parallel and not data.exists():
+        subprocess.run([PYTHON, "-m", "coverage", "combine", "-q", *parallel], cwd=folder, env=env, check=False)
 
 
 def lint(folder: Path, subject: Subject, tests: list[str]) -> tuple[Project, Settings]:
@@ -97,8 +112,10 @@ def lint(folder: Path, subject: Subject, tests: list[str]) -> tuple[Project, Set
     the other test files are excluded, so only `tests` count as the test suite."""
     os.chdir(folder)
     settings = load_settings(["."], CliOverrides(select=["SL301"], isolated=True))
+    # The truth runs name their test paths (`pytest tests/...`): pytest collects no doctest in the package then.
+    settings.pytest = replace(settings.pytest, doctest_modules=False)
     if tests != ["tests"]:
-        settings.options["tests"]["patterns"] = list(tests)
+        settings.options["tests"]["patterns"] = [*tests, "conftest.py"]  # pytest loads tests/conftest.py too
         settings.extend_exclude = tuple(t for t in test_files(folder) if t not in tests)
     result = run(discover([subject.package, *tests], settings), settings, RunOptions(use_cache=False))
     files = [FileFacts(r.path, r.module_name, r.is_test, r.is_production, r.facts) for r in result.files]
@@ -114,7 +131,7 @@ def judged_functions(project: Project, subject: Subject, data: Path, options: di
     functions = {}
     for info in untested._candidates(untested._definitions(project), options):
         measured = executed.lines_for(info.path, project.settings.root) is not None
-        if measured and not info.flags & untested.ONE_LINER and info.path.startswith(subject.package):
+        if measured and not info.flags & untested.UNMEASURABLE and info.path.startswith(subject.package):
             functions[(info.path, info.position[0])] = info.qualname
     return functions
 
@@ -221,14 +238,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list SL301's wrong calls on stderr")
     parser.add_argument("--django", action="store_true", help="time the join on django instead")
+    parser.add_argument("--project", action="append", help="measure only these projects (repeatable)")
+    parser.add_argument("--truth-only", action="store_true", help="only run the test suites under coverage")
     args = parser.parse_args()
     if args.django:
         time_django()
         return
+    subjects = [s for s in SUBJECTS if not args.project or s.name in args.project]
+    if args.truth_only:
+        for subject in subjects:
+            folder = fetch(subject.name)
+            for label, tests in configurations(folder):
+                print(subject.name, label, coverage_run(subject, folder, tests), flush=True)
+        return
     print("| project | test suite | scope | functions | untested (truth) | method | TP | FP | FN | precision | recall |")
     print("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|")
     total = {scope: Tally() for scope, _ in SCOPES}
-    for subject in SUBJECTS:
+    for subject in subjects:
         print("\n".join(measure(subject, args.misses, total)), flush=True)
     for scope, _ in SCOPES:
         print("\n".join(rows(Subject("**all runs pooled**", ""), "", scope, total[scope])))

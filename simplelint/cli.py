@@ -63,6 +63,7 @@ class Options(TypedDict, total=False):
     report_unused_noqa: bool
     color: str
     coverage_file: Optional[str]
+    min_tests: Optional[int]
     baseline: Optional[str]
     update_baseline: bool
     diff_from: Optional[str]
@@ -195,7 +196,7 @@ OPTION_GROUPS: dict[str, tuple[str, ...]] = {
     "Adoption": ("baseline", "update_baseline", "diff_from", "add_noqa"),
     "Miscellaneous": (
         "config", "isolated", "show_settings", "exit_zero", "jobs", "no_cache", "cache_dir", "file_timeout",
-        "coverage_file", "help",
+        "coverage_file", "min_tests", "help",
     ),
 }  # fmt: skip
 MISCELLANEOUS = "Miscellaneous"
@@ -253,6 +254,12 @@ class GroupedCommand(click.Command):
 @click.option("--report-unused-noqa", is_flag=True, help="Enable SL003: flag noqa comments that suppress nothing.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @_COVERAGE.check
+@click.option(
+    "--min-tests",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="SL302 with per-test coverage contexts: also report functions fewer than N tests ran.",
+)
 @_BASELINE.check
 @click.option("--update-baseline", is_flag=True, help="Drop fixed findings from the baseline file (never adds).")
 @click.option("--diff-from", metavar="REV", help="Report only findings on lines changed since git REV.")
@@ -468,7 +475,7 @@ def _load_all(options: Options) -> tuple[Configs, list[str]]:
         extend_select=extend_select,
         ignore=_split(options["ignore"]),
         per_file_ignores=options["per_file_ignores"],
-        config=options["config"],
+        config=(*options["config"], *_min_tests(options.get("min_tests"))),
         isolated=options["isolated"],
         force_exclude=options["force_exclude"],
         cache_dir=options["cache_dir"],
@@ -954,12 +961,32 @@ def rules(output_format: str) -> None:
         click.echo(f"{row['code']}  {row['name']:<{width}}{row['family']:<19} {fix}  {on}  {row['summary']}")
 
 
+def _min_tests(value: Optional[int]) -> list[str]:
+    """`--min-tests N` is the option `min-tests` of [tool.simplelint.tests], as `--config` would set it."""
+    return [f"tests.min-tests = {value}"] if value is not None else []
+
+
 @main.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation of one rule (by code or name)."""
+@click.option(
+    "--coverage",
+    "coverage_file",
+    type=click.Path(),
+    help="With FILE::FUNCTION: the coverage.py data that says which tests ran it.",
+)
+def explain(code: str, coverage_file: Optional[str]) -> None:
+    """Print the documentation of one rule (by code or name), or, for FILE::FUNCTION, which tests ran that
+    function according to coverage data (SL301's static verdict without data)."""
     from simplelint import registry
 
+    if "::" in code:
+        from simplelint.rules.untested.explain import explain_function
+
+        try:
+            click.echo(explain_function(code, coverage_file))
+        except ValueError as error:
+            raise UsageFailure(str(error)) from None
+        return
     try:
         codes = registry.expand(code)
     except registry.UnknownSelector:

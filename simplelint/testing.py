@@ -18,8 +18,11 @@ def settings_for(root: Path, codes: frozenset[str], options: Optional[Mapping[st
     """Default settings with only `codes` enabled; `options` override the rule's family table."""
     from simplelint.config.load import CliOverrides, RawConfig, _build
 
+    from simplelint.config.pytest_config import find_pytest_config
+
     settings = _build(RawConfig(), {}, root, CliOverrides(select=sorted(codes)))
     settings.cache_dir = None
+    settings.pytest = find_pytest_config(root, upward=False)  # the example's own, not the checkout's around it
     if options:
         table = registry.table_of(next(iter(codes))) or ""
         settings.options = {**settings.options, table: {**settings.options.get(table, {}), **options}}

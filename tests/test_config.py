@@ -412,3 +412,39 @@ def test_the_simplification_family_has_its_own_table(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path / "a.py")])
     assert result.exit_code == 2
     assert "unknown key `foo` in [tool.simplelint.simplification]. This table has no keys yet." in result.stderr
+
+
+# ---- issue 16: SL3's new keys ----
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "[tool.simplelint.tests]\nmin-tests = 0",
+            "pyproject.toml:2: `min-tests` in [tool.simplelint.tests] must be an integer >= 1, got 0.",
+        ),
+        (
+            "[tool.simplelint.tests]\ndoctests = 'yes'",
+            "pyproject.toml:2: `doctests` in [tool.simplelint.tests] must be a boolean, got 'yes'.",
+        ),
+        (
+            "[tool.simplelint.tests]\nprotocol-methods = 'mylib.Base.run'",
+            "pyproject.toml:2: `protocol-methods` in [tool.simplelint.tests] must be a list of strings, "
+            "got 'mylib.Base.run'.",
+        ),
+    ],
+)
+def test_sl3_keys_of_the_wrong_type_are_errors(project: Path, body: str, expected: str) -> None:
+    assert config_error(project, body) == f"error: {expected}\n"
+
+
+def test_sl3_keys_with_valid_values_are_accepted(project: Path) -> None:
+    write_pyproject(project, "[tool.simplelint.tests]\nmin-tests = 2\ndoctests = true\n"
+                             'protocol-methods = ["mylib.Base.on_*"]')  # fmt: skip
+    assert invoke("check", "--no-cache", "--select", "SL3", "a.py").exit_code == 0
+
+
+def test_min_tests_from_the_cli_is_range_checked(project: Path) -> None:
+    result = invoke("check", "--no-cache", "--min-tests", "0", "a.py")
+    assert result.exit_code == 2 and "--min-tests" in result.stderr

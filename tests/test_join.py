@@ -420,10 +420,10 @@ def test_what_a_token_read_is_recorded_as_it_is_once_a_module_appears() -> None:
 
 def test_a_file_that_becomes_a_test_file_runs_its_tests() -> None:
     project = small({"pkg/m.py": "def helper():\n    pass\n", "tests/test_m.py": "def test_it():\n    pass\n",
-                     "pkg/check.py": "from pkg.m import helper\n\ndef test_helper():\n    helper()\n"})  # fmt: skip
+                     "tests/test_check.py": "from pkg.m import helper\n\ndef test_helper():\n    helper()\n"})  # fmt: skip
     join = Join()
-    join.update([project.facts(path) for path in project.files])
-    moved = project.facts("pkg/check.py", is_test=True)  # the test patterns now match it
+    join.update([project.facts(path, is_test=path.startswith("tests/test_m")) for path in project.files])
+    moved = project.facts("tests/test_check.py", is_test=True)  # the test patterns now match it
     assert {d.qualname for d in join.update([moved])} == {d.qualname for d in Join().update(
         [project.facts("pkg/m.py"), project.facts("tests/test_m.py"), moved])} == set()  # fmt: skip
 

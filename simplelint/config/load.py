@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from simplelint import registry
+from simplelint.config.pytest_config import find_pytest_config
 from simplelint.config.settings import DEFAULT_EXCLUDE, Goal, Settings, glob_error
 from simplelint.config.toml_lines import Path as KeyPath
 from simplelint.config.toml_lines import line_of
@@ -587,6 +588,7 @@ def _build(
         collectors=cli.collectors,
         gates=_goals(raw, data.get(GATES_TABLE, {})),
         warning_codes=registry.warning_codes(data.get("severity", {})),
+        pytest=find_pytest_config(root),
     )
     if settings.gates:
         from simplelint.adoption.gates import collectors

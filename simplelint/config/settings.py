@@ -14,6 +14,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Optional
 
+from simplelint.config.pytest_config import PytestConfig
+
 if TYPE_CHECKING:
     import pathspec  # imported only when a pattern needs it
 
@@ -83,6 +85,8 @@ class Settings:
     sources: tuple[Path, ...] = ()
     # `[tool.simplelint.gates]`: measured over the whole run, never per file (so not in the cache key).
     gates: tuple[Goal, ...] = ()
+    # pytest's config at the root: which test files it collects, whether it runs doctests (SL301).
+    pytest: PytestConfig = field(default_factory=PytestConfig)
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
     _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -217,6 +221,7 @@ class Settings:
             "edits": self.compute_edits,
             "facts_only": self.facts_only,
             "collectors": list(self.collectors),
+            "pytest": dataclasses.asdict(self.pytest),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -36,6 +36,7 @@ def as_dict(violation: Violation) -> dict[str, Any]:
         "noqa_row": violation.line,
         "severity": violation.severity,
         "url": common.rule_url(violation.code, violation.name),
+        **violation.extra,  # what a rule adds (SL302: the tests that ran the function)
     }
 
 

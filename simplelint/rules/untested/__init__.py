@@ -22,14 +22,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from simplelint.ruleinfo import FileFacts, Invalid, Option, Project, ProjectRule, Valid
 from simplelint.rules.untested.facts import (
     ABSTRACT,
+    DOCTEST,
     DUNDER,
     LAMBDA,
+    NO_CODE,
     ONE_LINER,
     OVERLOAD,
     PRIVATE,
@@ -43,14 +45,36 @@ from simplelint.config.settings import Settings
 from simplelint.wording import plural
 from simplelint.engine.violation import Violation
 
+if TYPE_CHECKING:
+    from simplelint.rules.untested.coverage import LineTests  # the module is imported when data is read
+
 OPTIONS: Mapping[str, Option] = {
     "report-private": Option(False, "Also report functions whose name (or class name) starts with `_`."),
     "report-dunder": Option(False, "Also report dunder methods (`__eq__`, `__iter__`, ...)."),
     "report-overload": Option(False, "Also report `@overload` signatures."),
-    "report-abstract": Option(False, "Also report `@abstractmethod`s."),
+    "report-abstract": Option(
+        False, "Also report `@abstractmethod`s, and methods whose body only raises `NotImplementedError`."
+    ),
     "report-protocol": Option(False, "Also report members of `Protocol` classes."),
     "report-type-checking": Option(False, "Also report functions defined under `if TYPE_CHECKING:`."),
     "report-test-files": Option(False, "Also report helpers in test files that no test reaches."),
+    "doctests": Option(
+        False,
+        "Count docstrings' examples as tests (as `pytest --doctest-modules` runs them); on without this when "
+        "pytest's config has `--doctest-modules` in `addopts`.",
+    ),
+    "min-tests": Option(
+        1,
+        "SL302, with per-test contexts in the coverage data: also report functions that fewer tests than this "
+        "ran (`--min-tests N`).",
+        minimum=1,
+    ),
+    "protocol-methods": Option(
+        [],
+        "Methods a library base class calls on its subclasses' behalf, besides the built-in table "
+        "(`datetime.tzinfo.utcoffset`, `logging.Handler.emit`, `ast.NodeVisitor.visit_*`, ...): "
+        '`"package.module.Base.method"`, the method may be a pattern (`"mylib.Plugin.on_*"`).',
+    ),
     "match-methods-by-name": Option(
         True,
         "When the class of `obj` in `obj.name(...)` is unknown, count the call for every method `name` of a "
@@ -66,20 +90,23 @@ _EXCLUDED_BY = (
     (TYPE_CHECKING_ONLY, "report-type-checking"),
 )
 
+# Functions whose lines cannot tell that they ran: a body on the `def` line, or none that executes.
+UNMEASURABLE = ONE_LINER | NO_CODE
 _JOIN = "untested-join"  # the name SL301's join is kept under in the cache
 
 
-def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
+def _unreached(project: Project, match_by_name: bool, protocols: Sequence[str] = ()) -> list[Definition]:
     """The functions no test reaches, from the join kept in the cache (brought up to date) if there is one."""
     cache = project.cache
     memory = project.memory
     kept = memory.pop(_JOIN, None) if memory is not None else None
-    if memory is not None and isinstance(kept, Join) and kept.match_by_name == match_by_name:
+    same = isinstance(kept, Join) and (kept.match_by_name, kept.extra_protocols) == (match_by_name, tuple(protocols))
+    if memory is not None and isinstance(kept, Join) and same:
         kept_unreached = kept.sync(project.files)  # the language server's join: only the files that changed
         memory[_JOIN] = kept  # kept again only once it is up to date (an exception above drops it)
         return kept_unreached
     lines = cache.get_lines(_JOIN) if cache is not None else None
-    join = Join.load(lines, match_by_name) if lines else None
+    join = Join.load(lines, match_by_name, protocols) if lines else None
     unreached: Optional[list[Definition]] = None
     if join is not None:
         try:
@@ -87,7 +114,7 @@ def _unreached(project: Project, match_by_name: bool) -> list[Definition]:
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             join = None  # a saved join that loads but does not hold together (foreign, or damaged): join afresh
     if join is None or unreached is None:
-        join = Join(match_by_name)
+        join = Join(match_by_name, protocols)
         unreached = join.sync(project.files)
     if cache is not None:
         cache.put_lines(_JOIN, join.save())
@@ -122,7 +149,7 @@ def judged(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Ite
 
 def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -> Iterator[Definition]:
     """Functions the options ask to report on."""
-    excluded = LAMBDA
+    excluded = LAMBDA | DOCTEST  # not functions: a lambda's name, a docstring's examples
     for flag, option in _EXCLUDED_BY:
         excluded |= 0 if options.get(option, False) else flag
     test_files = bool(options.get("report-test-files", False))
@@ -132,10 +159,12 @@ def _candidates(definitions: Iterable[Definition], options: Mapping[str, Any]) -
         yield info
 
 
-def _violation(rule: type[ProjectRule], info: Definition, message: str) -> Violation:
+def _violation(
+    rule: type[ProjectRule], info: Definition, message: str, extra: Optional[dict[str, Any]] = None
+) -> Violation:
     line, column, end_line, end_column = info.position
     return Violation(rule.code, rule.name, message, info.path, line, column, end_line, end_column,
-                     context=info.qualname)  # fmt: skip
+                     context=info.qualname, extra=extra or {})  # fmt: skip
 
 
 def _test_folder(project: Project) -> str:
@@ -181,6 +210,8 @@ class _Coverage:
 
     executed: dict[str, frozenset[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # With per-test contexts in the data: for each judged file, which tests ran each line.
+    tests: Optional[dict[str, LineTests]] = None
 
 
 _last_coverage: list[tuple[Project, _Coverage]] = []
@@ -219,7 +250,13 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
             stale.append(file.path)
         else:
             result.executed[file.path] = lines
-    name = path.name
+    if data.contexts is not None:
+        result.tests = {p: data.tests_for(p, project.settings.root) or {} for p in result.executed}
+    _warn_unjudged(result, path.name, stale, unmeasured)
+    return result
+
+
+def _warn_unjudged(result: _Coverage, name: str, stale: list[str], unmeasured: list[str]) -> None:
     if stale:
         result.warnings.append(
             f"coverage data {name} is older than {plural(len(stale), 'file')} changed since the run "
@@ -231,7 +268,6 @@ def _read_coverage(project: Project, path: Path) -> _Coverage:
             f"{plural(len(unmeasured), 'file')} {are} not in coverage data {name} (not imported by the run, or "
             f"outside its source): {_few(unmeasured)}; SL301 judges {_them(unmeasured)} instead"
         )
-    return result
 
 
 def _them(paths: list[str]) -> str:
@@ -277,8 +313,17 @@ class UntestedFunction(ProjectRule):
     an annotation, a fixture's return annotation); when it is not, the call counts for every method
     `name` of a class that tested code uses (option `match-methods-by-name`): an untested method that
     shares its name with a tested one is then missed, which is the price of not flagging every method
-    reached through an untyped value. Dunders count as called through their operators (`==`, `for`,
-    `with`, `len()`, ...) on a class that tested code uses.
+    reached through an untyped value. A receiver's class is known from a constructor call, an
+    annotation (parameters, variables, return types, `-> Self`), a function's or classmethod's return
+    (`return cls(...)`), what a class assigns to `self.attr` (in `__init__` or a class-level
+    annotation), a local variable assigned from one of those, and `isinstance` checks; a literal (`{}`,
+    `"..."`) or a built-in type holds none of the project's methods. Dunders count as called through
+    their operators (`==`, `for`, `with`, `len()`, ...) on a class that tested code uses, and methods a
+    library base class calls for its subclass (`tzinfo.utcoffset`, `logging.Handler.emit`,
+    `ast.NodeVisitor.visit_*`, `Thread.run`, socketserver and HTTP handlers, ...: the table in
+    `untested/protocols.py`, extended by option `protocol-methods`) count once the class is used.
+    Docstrings' examples are tests when pytest runs them (`--doctest-modules` in its `addopts`, or
+    option `doctests`).
 
     Calls the code makes by name count too: a prefix string (`getattr(self, "visit_" + kind)`,
     `globals()[f"render_{style}"]`) reaches every method of a used class, and every function of the
@@ -289,8 +334,14 @@ class UntestedFunction(ProjectRule):
     function: a call inside a branch the tests never take still counts, and so does a definition in an
     `if sys.version_info ...` branch that never runs.
 
-    Test files are those matching `patterns` in `[tool.simplelint.tests]`; when only part of a project
-    is checked, the rest of it (tests included) is read for its references. With coverage data
+    Test files are those matching `patterns` in `[tool.simplelint.tests]`. Of them, the tests are the
+    files pytest collects, as its config says (`python_files` and `testpaths` in `pytest.ini`,
+    `pyproject.toml`'s `[tool.pytest.ini_options]`, `tox.ini`'s `[pytest]` or `setup.cfg`'s
+    `[tool:pytest]`; by default `test_*.py` and `*_test.py`, and unittest's `test*.py` when the project
+    has no pytest config), and every `conftest.py`. The other files there are support code (helpers,
+    type-checking examples): their `test_*` functions are no tests, and their import-time code counts
+    only once a test reaches one of their functions. When only part of a project is checked, the rest
+    of it (tests included) is read for its references. With coverage data
     (`--coverage`, SL302), the data is the authority for the functions it measured.
 
     ## Why is this bad?
@@ -366,13 +417,14 @@ class UntestedFunction(ProjectRule):
     def check_project(cls, project: Project, options: Mapping[str, Any]) -> list[Violation]:
         if not any(f.is_test for f in project.files):
             return []
-        unreached = _unreached(project, bool(options.get("match-methods-by-name", True)))
+        match_by_name = bool(options.get("match-methods-by-name", True))
+        unreached = _unreached(project, match_by_name, list(options.get("protocol-methods", ())))
         coverage = _coverage(project) if "SL302" in project.settings.enabled else None
         judged = coverage.executed if coverage else {}
         where = _test_folder(project)
         found = []
         for info in _candidates(unreached, options):
-            if info.path in judged and not info.flags & ONE_LINER:
+            if info.path in judged and not info.flags & UNMEASURABLE:
                 continue
             message = (
                 f"`{info.qualname}` is not reached by any test: no test in {where} references it, "
@@ -400,7 +452,14 @@ class UnexecutedFunction(ProjectRule):
     ran. Without data it does nothing. Files the data does not measure, or that changed after the run
     (newer than the data, or executed lines past their end), are left to SL301, with a warning. A
     function whose body sits on its `def` line cannot be told apart from its definition and is left to
-    SL301 too. Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
+    SL301 too, and so is one whose body is only a docstring, `...` or `pass` (no line of it executes).
+    When the data has per-test contexts (coverage's `dynamic_context = test_function`, pytest-cov's
+    `--cov-context=test`), only lines run inside a test count: a function that ran only at import or
+    collection time (or, with `test_function` contexts, only in fixtures' setup) is reported as running
+    only at import time; `min-tests` (`--min-tests N`) also reports functions fewer tests ran. The JSON
+    output then names the tests that ran each reported function (`tests`, the first five, and
+    `test_count`), and `simplelint explain FILE::FUNCTION --coverage DATA` those of any function.
+    Reading a `.coverage` file needs the `simplelint[coverage]` extra; a JSON report does not.
 
     ## Why is this bad?
     This is the exact answer to "does any test run this function?": SL301 can only estimate it.
@@ -428,6 +487,9 @@ class UnexecutedFunction(ProjectRule):
               path="pkg/shop.py"),
         Valid(files={"pkg/shop.py": "def refund(order): return order.total\n", "coverage.json": _report({})},
               path="pkg/shop.py"),  # a one-line function cannot be told from its `def` line: SL301's call
+        Valid(files={"pkg/hooks.py": 'def on_start(app):\n    """Nothing to do by default."""\n',
+                     "coverage.json": _report({"pkg/hooks.py": [1]})},
+              path="pkg/hooks.py"),  # no line of the body executes: SL301's call
     ]  # fmt: skip
     INVALID = [
         Invalid(files={"pkg/shop.py": _SHOP, "coverage.json": _report({"pkg/shop.py": [1, 5, 6]})},
@@ -443,16 +505,52 @@ class UnexecutedFunction(ProjectRule):
             return []
         _warn(project, coverage.warnings)
         name = Path(project.settings.coverage_file or "").name
+        least = int(options.get("min-tests", 1))
         found = []
         for info in _candidates(_definitions(project), options):
             executed = coverage.executed.get(info.path)
-            if executed is None or info.flags & ONE_LINER or _ran(info, executed):
+            if executed is None or info.flags & UNMEASURABLE:
                 continue
-            start, end = info.body
-            lines = f"line {start}" if start == end else f"lines {start}-{end}"
-            message = f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {name}"
-            found.append(_violation(cls, info, message))
+            by_line = coverage.tests.get(info.path) if coverage.tests is not None else None
+            tests = _tests_of(info, by_line) if by_line is not None else None
+            message = _unexecuted(info, _ran(info, executed), tests, least, name)
+            if message:
+                extra = {"tests": tests[:TESTS_SHOWN], "test_count": len(tests)} if tests is not None else None
+                found.append(_violation(cls, info, message, extra))
         return found
+
+
+def _unexecuted(info: Definition, ran: bool, tests: Optional[list[str]], least: int, data: str) -> str:
+    """SL302's message for a function, or "" when the data says enough tests ran it (`tests`: None without
+    per-test contexts)."""
+    start, end = info.body
+    lines = f"line {start}" if start == end else f"lines {start}-{end}"
+    if not ran:
+        return f"`{info.qualname}` never ran under the tests: no line of its body ({lines}) executed in {data}"
+    if tests is None or len(tests) >= least:
+        return ""
+    if not tests:
+        return (
+            f"`{info.qualname}` runs only at import time; no test calls it: its body ({lines}) ran only outside "
+            f"the tests' contexts in {data} (at import, collection or in fixtures' setup)"
+        )
+    more = ", ..." if len(tests) > TESTS_SHOWN else ""
+    return (
+        f"`{info.qualname}` ran under only {plural(len(tests), 'test')} ({', '.join(tests[:TESTS_SHOWN])}{more}); "
+        f"`min-tests` asks for {least}"
+    )
+
+
+TESTS_SHOWN = 5  # the tests a finding names, first by name
+
+
+def _tests_of(info: Definition, by_line: LineTests) -> list[str]:
+    """The tests that ran a line of the function's body, by name."""
+    start, end = info.body
+    names: set[str] = set()
+    for line in range(start, end + 1):
+        names |= by_line.get(line, frozenset())
+    return sorted(names)
 
 
 RULES = [UntestedFunction, UnexecutedFunction]

@@ -23,22 +23,37 @@ class CoverageDataError(Exception):
     """The data cannot be used at all; the message says why and what to do."""
 
 
+# Per line, the tests that ran it (the empty context, code run outside any test, left out).
+LineTests = dict[int, frozenset[str]]
+
+
 @dataclass
 class ExecutedLines:
-    """What one coverage run executed: recorded path -> executed line numbers."""
+    """What one coverage run executed: recorded path -> executed line numbers, and, when the run recorded
+    per-test contexts (`dynamic_context = test_function`, pytest-cov's `--cov-context=test`), which tests ran
+    each line."""
 
     source: Path
     timestamp: float
     files: dict[str, frozenset[int]]
+    contexts: Optional[dict[str, LineTests]] = None  # None: the run recorded no per-test contexts
     _by_name: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def lines_for(self, path: str, root: Path) -> Optional[frozenset[int]]:
         """Executed lines of `path`, or None when the run did not measure that file."""
+        key = self._key(path, root)
+        return self.files[key] if key is not None else None
+
+    def tests_for(self, path: str, root: Path) -> Optional[LineTests]:
+        """Which tests ran each line of `path`; None without per-test contexts (or for an unmeasured file)."""
+        key = self._key(path, root) if self.contexts is not None else None
+        return self.contexts.get(key, {}) if self.contexts is not None and key is not None else None
+
+    def _key(self, path: str, root: Path) -> Optional[str]:
         absolute = os.path.normcase(os.path.abspath(path))
         if absolute in self.files:
-            return self.files[absolute]
-        key = self._match_suffix(path, root)
-        return self.files[key] if key is not None else None
+            return absolute
+        return self._match_suffix(path, root)
 
     def _match_suffix(self, path: str, root: Path) -> Optional[str]:
         if not self._by_name:
@@ -65,8 +80,24 @@ def load(path: Path) -> ExecutedLines:
         raise CoverageDataError(f"coverage data {path} does not exist{_combine_hint(path)}")
     with open(path, "rb") as handle:
         head = handle.read(16)
-    files = _load_json(path) if head.lstrip().startswith(b"{") else _load_data_file(path)
-    return ExecutedLines(path, path.stat().st_mtime, files)
+    files, contexts = _load_json(path) if head.lstrip().startswith(b"{") else _load_data_file(path)
+    return ExecutedLines(path, path.stat().st_mtime, files, contexts)
+
+
+def context_name(context: str) -> str:
+    """A context as the test's name: pytest-cov's `tests/test_a.py::test_x|run` without its phase; ""
+    (the static context: import time, collection, code outside any test) stays ""."""
+    name, bar, phase = context.rpartition("|")
+    return name if bar and phase in ("run", "setup", "teardown") else context
+
+
+def _tests(by_line: dict[int, list[str]]) -> LineTests:
+    found: LineTests = {}
+    for line, contexts in by_line.items():
+        names = frozenset(filter(None, map(context_name, contexts)))
+        if names:
+            found[int(line)] = names
+    return found
 
 
 def _combine_hint(path: Path) -> str:
@@ -74,12 +105,20 @@ def _combine_hint(path: Path) -> str:
     return "; run `coverage combine` to merge the parallel data files next to it" if parallel else ""
 
 
-def _load_json(path: Path) -> dict[str, frozenset[int]]:
+Loaded = tuple[dict[str, frozenset[int]], Optional[dict[str, LineTests]]]
+
+
+def _load_json(path: Path) -> Loaded:
+    """A `coverage json` report; `coverage json --show-contexts` adds each line's contexts."""
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
-        return {_normal(name): _line_numbers(entry["executed_lines"]) for name, entry in report["files"].items()}
+        entries = report["files"].items()
+        files = {_normal(name): _line_numbers(entry["executed_lines"]) for name, entry in entries}
+        contexts = {_normal(name): _tests({int(k): list(v) for k, v in entry["contexts"].items()})
+                    for name, entry in entries if isinstance(entry.get("contexts"), dict)}  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise CoverageDataError(f"{path} is not a `coverage json` report ({error!r})") from None
+    return files, contexts if any(contexts.values()) else None
 
 
 def _line_numbers(value: object) -> frozenset[int]:
@@ -88,7 +127,7 @@ def _line_numbers(value: object) -> frozenset[int]:
     return frozenset(value)
 
 
-def _load_data_file(path: Path) -> dict[str, frozenset[int]]:
+def _load_data_file(path: Path) -> Loaded:
     try:
         from coverage import CoverageData
     except ImportError:
@@ -96,7 +135,11 @@ def _load_data_file(path: Path) -> dict[str, frozenset[int]]:
     data = CoverageData(basename=str(path))
     try:
         data.read()
-        return {_normal(name): frozenset(data.lines(name) or ()) for name in data.measured_files()}
+        names = data.measured_files()
+        files = {_normal(name): frozenset(data.lines(name) or ()) for name in names}
+        if not any(data.measured_contexts()):  # only the static context "": no per-test contexts
+            return files, None
+        return files, {_normal(name): _tests(data.contexts_by_lineno(name)) for name in names}
     except Exception as error:  # coverage raises its own DataError, or sqlite3's errors, for a foreign file
         raise CoverageDataError(f"{path} is not a coverage.py data file ({error})") from None
 

@@ -8,6 +8,7 @@ from the whole test suite, where LibCST's parse (about 5x slower) was most of a 
 from __future__ import annotations
 
 import ast
+import doctest
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -18,10 +19,11 @@ from simplelint.engine.notebook import is_notebook
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import is_dunder, is_private
 
-# Flags of a definition, one small int in the facts.
-PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA = (
-    1 << bit for bit in range(10)
-)
+# Flags of a definition, one small int in the facts. NO_CODE: a body of only a docstring, `...` or `pass`,
+# which coverage data cannot tell ran (SL302 leaves it to SL301).
+# DOCTEST: not a function but a docstring's examples, which run as a test under `pytest --doctest-modules`.
+(PRIVATE, DUNDER, OVERLOAD, ABSTRACT, PROTOCOL, TYPE_CHECKING_ONLY, TEST_ROOT, FIXTURE, ONE_LINER, LAMBDA, NO_CODE,
+ DOCTEST) = (1 << bit for bit in range(12))  # fmt: skip
 _BINARY = {
     "Add": "add", "Sub": "sub", "Mult": "mul", "Div": "truediv", "FloorDiv": "floordiv", "Mod": "mod",
     "Pow": "pow", "MatMult": "matmul", "LShift": "lshift", "RShift": "rshift", "BitAnd": "and", "BitOr": "or",
@@ -127,6 +129,28 @@ def _call_type(node: Optional[ast.expr]) -> Optional[_Type]:
     if isinstance(node, ast.Call):
         dotted = _dotted(node.func)
         return ("r", dotted) if dotted else None
+    return _literal_type(node)
+
+
+# Built-in types: a value known to be one has none of the project's methods (no matching by name).
+_BUILTIN_TYPES = frozenset(
+    "dict list set frozenset tuple str bytes bytearray int float bool complex range memoryview".split()
+)
+_LITERALS: dict[type, str] = {
+    ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list", ast.Set: "set",
+    ast.SetComp: "set", ast.Tuple: "tuple", ast.JoinedStr: "str",
+}  # fmt: skip
+
+
+def _literal_type(node: Optional[ast.AST]) -> Optional[_Type]:
+    """`{}`, `[...]`, `"text"`, `f"..."`, `"%s" % x`: a value of a built-in type."""
+    name = _LITERALS.get(type(node))
+    if name:
+        return ("b", name)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes, int, float, complex)):
+        return ("b", type(node.value).__name__)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _literal_type(node.left) if isinstance(node.left, (ast.Constant, ast.JoinedStr)) else None
     return None
 
 
@@ -143,6 +167,36 @@ def _guard_kind(test: ast.expr) -> str:
         if "__name__" in map(_dotted, sides) and any(getattr(s, "value", None) == "__main__" for s in sides):
             return "main"
     return ""
+
+
+_SUBSCRIPT: dict[type, str] = {ast.Store: "__setitem__", ast.Del: "__delitem__"}
+
+
+def _isinstance(test: ast.expr) -> Optional[tuple[str, _Type]]:
+    """`isinstance(x, Foo)` -> ("x", ("a", "Foo")); None for anything else."""
+    if not (isinstance(test, ast.Call) and _dotted(test.func) == "isinstance" and len(test.args) == 2):
+        return None
+    name, cls = test.args
+    dotted = _dotted(cls)
+    return (name.id, ("a", dotted)) if isinstance(name, ast.Name) and dotted else None
+
+
+def _not_implemented(node: _Function) -> bool:
+    """A body that only raises NotImplementedError (after a docstring): abstract in all but name."""
+    body = node.body[1:] if node.body and _no_code(node.body[0]) else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Raise):
+        return False
+    raised = body[0].exc
+    return _dotted(raised.func if isinstance(raised, ast.Call) else raised) == "NotImplementedError"
+
+
+def _no_code(statement: ast.stmt) -> bool:
+    """A docstring, `...` or `pass`: a statement that leaves no line in coverage data of its own."""
+    if isinstance(statement, ast.Pass):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and (
+        isinstance(statement.value.value, str) or statement.value.value is Ellipsis
+    )
 
 
 def _subscripted(node: ast.expr) -> ast.expr:
@@ -198,6 +252,9 @@ class UntestedFacts(AstFactCollector):
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
         facts = _Facts(context)
         facts.walk(tree)
+        if facts.doctests:
+            facts.docstring("", tree)
+            facts.walk_doctests()
         return facts.facts()
 
 
@@ -209,6 +266,15 @@ class _Facts:
         self.lines = context.source.splitlines(keepends=True)
         self.module = context.module_name or ""
         self.is_package = os.path.basename(context.path).startswith("__init__.")
+        # A test file pytest collects (or a conftest.py) runs its tests; other files under the tests' patterns
+        # are support code: their `test_*` functions are no tests, and their import-time code runs only when a
+        # test reaches something of theirs (a package's __init__ runs with the tests beside it).
+        self.collected = context.is_test and context.settings.pytest.collects(context.path)
+        self.support = context.is_test and not self.collected and not self.is_package
+        settings = context.settings
+        self.doctests = settings.pytest.doctest_modules or bool(settings.options.get("tests", {}).get("doctests"))
+        self.docstrings: list[tuple[str, int, str]] = []  # (where, line, text) of docstrings with examples
+        self.attribute_types: dict[str, dict[str, Optional[_Type]]] = {}  # class -> `self.x` -> what it holds
         self.imports: dict[str, str] = {}
         self.aliases: dict[str, str] = {}
         self.class_aliases: dict[str, dict[str, str]] = {}
@@ -258,11 +324,43 @@ class _Facts:
     def _count(self, name: str, step: int) -> None:
         setattr(self, name, getattr(self, name) + step)
 
+    # --- doctests: a docstring's examples run as a test, in the module's namespace ---------------------------
+
+    def docstring(self, qualname: str, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
+        text = ast.get_docstring(node, clean=False)
+        if text and ">>>" in text:
+            line = node.body[0].lineno if node.body else 1
+            self.docstrings.append((qualname, line, text))
+
+    def walk_doctests(self) -> None:
+        """Each docstring's examples as a definition that is a test root: what they call counts as tested."""
+        parser = doctest.DocTestParser()
+        for qualname, line, text in self.docstrings:
+            try:
+                examples = parser.get_examples(text)
+            except ValueError:  # inconsistent indentation: doctest would fail it too
+                continue
+            trees = []
+            for example in examples:
+                try:
+                    trees.append(ast.parse(example.source))
+                except (SyntaxError, ValueError):
+                    continue
+            if not trees:
+                continue
+            name = f"{qualname}.<doctest>" if qualname else "<doctest>"
+            entry = _Def(name, DOCTEST | TEST_ROOT, (line, 1, line, 1), (0, 0))
+            self.defs.append(entry)
+            self.frames.append(_Frame("function", name, entry, own=True))
+            for tree in trees:
+                self.walk(tree)
+            self.frames.pop()
+
     # --- where references go -------------------------------------------------------------------------
 
     def _sink(self) -> set[_Raw]:
-        if self.guards and any(guard.kind == "main" and guard.active for guard in self.guards):
-            return set()  # a `__main__` block never runs under the tests
+        if self.guards and any(guard.active for guard in self.guards):
+            return set()  # a `__main__` block never runs under the tests, an `if TYPE_CHECKING:` one never runs
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
         if frame.owner is not None:
             return frame.owner.refs
@@ -296,6 +394,8 @@ class _Facts:
         else:  # a nested function is part of the function that defines it
             frame.self_name, frame.types, frame.locals = parent.self_name, dict(parent.types), set(parent.locals)
         self._parameters(node, frame, parent)
+        if self.doctests:
+            self.docstring(qualname, node)
         self.frames.append(frame)
         # As written: decorators (their references belong to the enclosing scope), then the signature.
         arguments = node.args
@@ -319,6 +419,8 @@ class _Facts:
                 entry.triggers.append(head)
         if node.returns is not None:
             dotted = _annotation_type(node.returns)
+            if dotted.rpartition(".")[2] == "Self" and parent.class_qual:
+                dotted = parent.class_qual
             entry.returns = ("a", dotted) if dotted else None
         self.defs.append(entry)
         return entry
@@ -342,12 +444,13 @@ class _Facts:
         decorators = _decorator_names(node)
         flags = PRIVATE if is_private(name) else DUNDER if is_dunder(name) else 0
         flags |= OVERLOAD if "overload" in decorators else 0
-        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) else 0
+        flags |= ABSTRACT if any(d.startswith("abstract") for d in decorators) or _not_implemented(node) else 0
         flags |= TYPE_CHECKING_ONLY if any(g.kind == "typing" and g.active for g in self.guards) else 0
         flags |= ONE_LINER if self._one_liner(node) else 0
+        flags |= NO_CODE if all(map(_no_code, node.body)) else 0
         if any("fixture" in d for d in decorators):
             flags |= FIXTURE | TEST_ROOT
-        if self.context.is_test and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
+        if self.collected and (name.startswith(("test", "pytest_")) or name in _LIFECYCLE):
             flags |= TEST_ROOT
         return flags
 
@@ -368,7 +471,7 @@ class _Facts:
         parent = self.frames[-1]
         qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
         bases = [_dotted(_subscripted(base)) for base in node.bases]
-        for base in node.bases:
+        for base in node.bases if parent.owner is None else ():  # a class made in a function uses its bases
             self._consume(_subscripted(base))
         flags = parent.flags | (PRIVATE if is_private(node.name) else 0)
         flags |= PROTOCOL if any(b.rpartition(".")[2] == "Protocol" for b in bases) else 0
@@ -376,6 +479,8 @@ class _Facts:
         own = parent.owner is None
         if own:
             self.classes[qualname] = (flags, [b for b in bases if b])
+        if self.doctests:
+            self.docstring(qualname, node)
         self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
         later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
         later += [lambda: self._count("decorators", -1), *node.bases]
@@ -388,7 +493,7 @@ class _Facts:
     def visit_If(self, node: ast.If) -> Optional[Sequence[_Step]]:
         kind = _guard_kind(node.test)
         if not kind:
-            return None
+            return self._narrowed(node)
         guard = _Guard(kind)
         self.guards.append(guard)
 
@@ -396,6 +501,31 @@ class _Facts:
             guard.active = False
 
         return [node.test, *node.body, leave_body, *node.orelse, self.guards.pop]
+
+    def _narrowed(self, node: ast.If) -> Optional[Sequence[_Step]]:
+        """`if isinstance(x, Foo):` types `x` as a Foo in the body."""
+        narrowing = _isinstance(node.test)
+        if narrowing is None:
+            return None
+        name, kind = narrowing
+        frame = self.frames[-1]
+        before = frame.types.get(name)
+
+        def narrow() -> None:
+            frame.types[name] = kind
+
+        def restore() -> None:
+            if before is None:
+                frame.types.pop(name, None)
+            else:
+                frame.types[name] = before
+
+        return [node.test, narrow, *node.body, restore, *node.orelse]
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        narrowing = _isinstance(node.test)
+        if narrowing is not None:  # `assert isinstance(x, Foo)`: a Foo from here on
+            self.frames[-1].types[narrowing[0]] = narrowing[1]
 
     # --- imports -----------------------------------------------------------------------------------------
 
@@ -433,8 +563,15 @@ class _Facts:
     # --- names, attributes and calls -------------------------------------------------------------------
 
     def visit_Name(self, node: ast.Name) -> Sequence[_Step]:
-        if id(node) not in self.seen:
-            self._name(node.id)
+        if id(node) in self.seen:
+            return []
+        if isinstance(node.ctx, ast.Store):  # `a, b = ...`, `[x for x in ...]`, `(y := ...)`: a binding
+            frame = self.frames[-1]
+            if frame.kind == "function":
+                frame.locals.add(node.id)
+                frame.types.pop(node.id, None)
+            return []
+        self._name(node.id)
         return []
 
     def _name(self, name: str) -> None:
@@ -461,6 +598,8 @@ class _Facts:
             self._name_chain(base.id, attrs)
         elif isinstance(base, ast.Call):
             self._call_chain(base, attrs)
+        elif _literal_type(base) is not None:
+            self._names(attrs[1:])  # a method of a built-in type
         else:
             self._names(attrs)
         return [base]
@@ -470,6 +609,10 @@ class _Facts:
         known = frame.types.get(head) or (self.frames[0].types.get(head) if head not in frame.locals else None)
         if head == frame.self_name and frame.class_qual:
             self._add(("c", frame.class_qual, attrs[0]))
+            if len(attrs) > 1:  # `self.store.save()`: typed by what the class assigns to `self.store`
+                self._add(("sa", frame.class_qual, attrs[0], attrs[1]))
+                self._names(attrs[2:])
+                return
         elif known is not None:
             self._add(("t", known[0], known[1], attrs[0]))
         elif head in frame.locals:
@@ -540,10 +683,28 @@ class _Facts:
             self._names(_COMPARE.get(type(operator).__name__, ()))
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        self._names(("__getitem__",))
+        method = _SUBSCRIPT.get(type(node.ctx), "__getitem__")
+        self._on(node.value, method)
 
-    def visit_Delete(self, node: ast.Delete) -> None:
-        self._names(("__delitem__",))
+    def _on(self, receiver: ast.expr, method: str) -> None:
+        """An operator's dunder called on `receiver`: on its class where it is known, else by name."""
+        frame = self.frames[-1]
+        if isinstance(receiver, ast.Name):
+            kind = self._name_type(receiver.id)
+            if kind is not None and kind[0] == "b":
+                return  # a dict, a list...
+            if kind is not None and not (receiver.id == frame.self_name and frame.class_qual):
+                self._add(("t", kind[0], kind[1], method))
+                return
+            if receiver.id == frame.self_name and frame.class_qual:
+                self._add(("c", frame.class_qual, method))
+                return
+        elif isinstance(receiver, ast.Attribute) and _dotted(receiver.value) == frame.self_name and frame.class_qual:
+            self._add(("sa", frame.class_qual, receiver.attr, method))
+            return
+        elif _literal_type(receiver) is not None:
+            return
+        self._names((method,))
 
     def visit_For(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         self._names(("__aiter__", "__anext__") if isinstance(node, ast.AsyncFor) else _ITERATE)
@@ -567,7 +728,7 @@ class _Facts:
     def visit_withitem(self, node: ast.withitem) -> None:
         if isinstance(node.optional_vars, ast.Name):
             self.seen.add(id(node.optional_vars))
-            self._bind(node.optional_vars.id, _call_type(node.context_expr))
+            self._bind(node.optional_vars.id, self.value_type(node.context_expr))
 
     def visit_Await(self, node: ast.Await) -> None:
         self._names(("__await__",))
@@ -582,7 +743,7 @@ class _Facts:
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        if not isinstance(text, str):
+        if not isinstance(text, str) or self.assigning == "__all__":  # `__all__` names; it dispatches nothing
             return
         if len(text) < 30 and _PREFIX.match(text):
             self._add(("p", text))
@@ -622,15 +783,54 @@ class _Facts:
         else:
             frame.types.pop(name, None)
 
+    def value_type(self, node: Optional[ast.expr]) -> Optional[_Type]:
+        """What a value is, as far as this function knows: a call's result, a literal, a typed name, `self`,
+        `cls(...)`."""
+        frame = self.frames[-1]
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Name):
+            return self._name_type(node.id)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == frame.self_name:
+            return ("a", frame.class_qual) if frame.class_qual else None  # `cls(...)` in a classmethod
+        if isinstance(node, ast.IfExp):
+            return self.value_type(node.body) or self.value_type(node.orelse)
+        if isinstance(node, ast.BoolOp):  # `x or Foo()`
+            return self.value_type(node.values[-1])
+        return _call_type(node)
+
+    def _name_type(self, name: str) -> Optional[_Type]:
+        frame = self.frames[-1]
+        if name == frame.self_name and frame.class_qual:
+            return ("a", frame.class_qual)
+        return frame.types.get(name) or (self.frames[0].types.get(name) if name not in frame.locals else None)
+
+    def _attribute_type(self, target: ast.expr, kind: Optional[_Type]) -> None:
+        """`self.store = Store()` (or `store: Store` in a class body): what `self.store` holds in the class."""
+        frame = self.frames[-1]
+        if not frame.class_qual:
+            return
+        if frame.kind == "class" and isinstance(target, ast.Name):
+            attr = target.id
+        elif isinstance(target, ast.Attribute) and _dotted(target.value) == frame.self_name:
+            attr = target.attr
+        else:
+            return
+        known = self.attribute_types.setdefault(frame.class_qual, {})
+        if attr in known and known[attr] != kind:
+            known[attr] = None  # assigned values of different types: unknown
+        else:
+            known[attr] = kind
+
     def visit_Assign(self, node: ast.Assign) -> Sequence[_Step]:
         for target in node.targets:
-            if isinstance(target, ast.Subscript):
-                self._names(("__setitem__",))
-            elif isinstance(target, ast.Name):
+            if isinstance(target, ast.Name):
                 self.seen.add(id(target))  # a store, not a reference
+        if len(node.targets) == 1:
+            self._attribute_type(node.targets[0], self.value_type(node.value))
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            self._bind(name, _call_type(node.value))
+            self._bind(name, self.value_type(node.value))
             self._alias(name, node.value)
             if self.frames[-1].kind == "module":
                 self.assigning = name
@@ -651,10 +851,12 @@ class _Facts:
             self._consume(value)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> Sequence[_Step]:
+        dotted = _annotation_type(node.annotation)
+        kind = ("a", dotted) if dotted and dotted != "None" else self.value_type(node.value)
+        self._attribute_type(node.target, kind)
         if isinstance(node.target, ast.Name):
             self.seen.add(id(node.target))
-            dotted = _annotation_type(node.annotation)
-            self._bind(node.target.id, ("a", dotted) if dotted else _call_type(node.value))
+            self._bind(node.target.id, kind)
         return [node.target, *self._in_annotation(node.annotation), *filter(None, [node.value])]
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -670,21 +872,12 @@ class _Facts:
     def _returned(self, value: Optional[ast.expr]) -> None:
         frame = self.frames[-1]
         if frame.own and frame.owner is not None and frame.owner.returns is None:
-            frame.owner.returns = _call_type(value)
+            frame.owner.returns = self.value_type(value)
 
     # --- the facts ---------------------------------------------------------------------------------------
 
     def facts(self) -> dict[str, Any]:
         resolver = _Resolver(self)
-        rows = []
-        for entry in self.defs:
-            returns = resolver.type_token(entry.returns) if entry.returns else ""
-            tokens = sorted({t for raw in entry.refs for t in resolver.tokens(raw)})
-            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
-            rows.append([entry.qualname, entry.flags, *entry.position, *entry.body, returns, tokens, triggers])
-        for name, refs in self.deferred.items():
-            tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
-            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", tokens, []])
         own_aliases: dict[str, dict[str, str]] = {q: {} for q in self.classes}
         classes = {q: [flags, resolver.bases(bases), own_aliases[q]] for q, (flags, bases) in self.classes.items()}
         for qualname, aliases in self.class_aliases.items():
@@ -693,15 +886,35 @@ class _Facts:
                     own_aliases[qualname][name] = target
                 else:  # an alias of something else: a reference when the class body runs
                     self.module_refs.add(("k", qualname, target))
+        module_tokens = {t for raw in self.module_refs for t in resolver.tokens(raw)}
+        rows = []
+        for entry in self.defs:
+            returns = resolver.type_token(entry.returns) if entry.returns else ""
+            tokens = {t for raw in entry.refs for t in resolver.tokens(raw)}
+            if self.support:  # a support module's import-time code runs when a test reaches it
+                tokens |= module_tokens
+            triggers = [t for t in map(resolver.absolute, entry.triggers) if t]
+            rows.append([entry.qualname, entry.flags, *entry.position, *entry.body, returns, sorted(tokens), triggers])
+        for name, refs in self.deferred.items():
+            lambda_tokens = sorted({t for raw in refs for t in resolver.tokens(raw)})
+            rows.append([name, LAMBDA, 1, 1, 1, 1, 0, 0, "", lambda_tokens, []])
         return {
             "m": resolver.module,
             "i": resolver.imports,
             "s": self.stars,
             "d": rows,
             "c": classes,
-            "r": sorted({t for raw in self.module_refs for t in resolver.tokens(raw)}),
+            "r": self._import_time(resolver, module_tokens),
             "n": self.context.source.count(b"\n") + 1,
         }
+
+    def _import_time(self, resolver: _Resolver, tokens: set[str]) -> list[str]:
+        """What runs when the file is imported; in a collected test file, pytest also uses its classes."""
+        if self.support:
+            return []
+        if self.collected:
+            tokens = tokens | {f"q:{resolver.module}.{qualname}" for qualname in self.classes}
+        return sorted(tokens)
 
 
 class _Resolver:
@@ -711,6 +924,7 @@ class _Resolver:
         # A file outside every `src` root still resolves its own names, under its path.
         self.module = facts.module or facts.context.path
         self.own = {d.qualname for d in facts.defs} | set(facts.deferred)
+        self.attribute_types = facts.attribute_types
         self.top = {q for q in (*self.own, *facts.classes) if "." not in q}
         self.imports: dict[str, str] = dict(facts.imports)
         for name, dotted in facts.aliases.items():
@@ -725,10 +939,14 @@ class _Resolver:
         return base + dot + rest if base else None
 
     def type_token(self, kind: _Type) -> str:
-        if kind[0] == "f":
-            return f"f:{kind[1]}"
+        if not kind[0]:
+            return ""
+        if kind[0] in ("f", "b"):
+            return f"{kind[0]}:{kind[1]}"
         absolute = self.absolute(kind[1])
-        return f"{kind[0]}:{absolute}" if absolute else ""
+        if absolute:
+            return f"{kind[0]}:{absolute}"
+        return f"b:{kind[1]}" if kind[1] in _BUILTIN_TYPES else ""  # `dict(...)`, `-> list[str]`
 
     def bases(self, bases: list[str]) -> list[str]:
         return [a for a in map(self.absolute, bases) if a]
@@ -746,10 +964,19 @@ class _Resolver:
         if kind in ("c", "s", "p"):
             scope = f"{self.module}.{raw[1]}" if kind != "p" else self.module
             return [f"{kind}:{scope}|{raw[-1]}"]
-        if kind == "t":
-            typed = self.type_token((raw[1], raw[2]))
+        if kind in ("t", "sa"):
+            typed = self.type_token(self._held(raw))
             return [f"t:{typed}|{raw[3]}"] if typed else [f"m:{raw[3]}"]
         return [f"m:{raw[1]}"]
+
+    def _held(self, raw: _Raw) -> _Type:
+        """The type of a `t` reference's value; of `self.attr` for an `sa` one (what the class assigned to it,
+        if one thing)."""
+        if raw[0] == "t":
+            return (raw[1], raw[2])
+        if raw[2] == "__dict__":
+            return ("b", "dict")
+        return self.attribute_types.get(raw[1], {}).get(raw[2]) or ("", "")
 
 
 def _names_of(names: Iterable[Optional[str]]) -> list[ast.Name]:

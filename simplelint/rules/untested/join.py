@@ -31,6 +31,7 @@ interface.
 from __future__ import annotations
 
 import bisect
+import fnmatch
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, Optional, TypeVar, Union, cast
@@ -38,7 +39,8 @@ from collections.abc import Iterable, Sequence
 
 from simplelint.ruleinfo import FileFacts
 from simplelint.rules.naming import is_dunder
-from simplelint.rules.untested.facts import FIXTURE, TEST_ROOT, UntestedFacts
+from simplelint.rules.untested.facts import DOCTEST, FIXTURE, TEST_ROOT, UntestedFacts
+from simplelint.rules.untested.protocols import protocol_table
 
 FORMAT = 1
 CHUNK = 1024  # tokens per line of a saved join
@@ -60,6 +62,7 @@ _CLEAN = 1 << 30  # the taint of a resolution that met no cut
 FUNCTIONS = "\0f"  # + module: its top-level functions
 FIXTURES = "\0@"  # + name: the fixtures so named
 METHOD_NAMES = "\0*"  # the names of all methods
+BUILTIN = "\0b"  # a value of a built-in type, as `type_classes` says
 
 
 @dataclass
@@ -159,6 +162,8 @@ class _CompiledClass(NamedTuple):
     bases: list[str]
     methods: dict[str, list[int]]
     is_test: bool
+    # Names (fnmatch patterns where they hold `*`) that a library base class calls on the class's behalf.
+    protocol: Sequence[str] = ()
 
 
 Compiled = Union[_Compiled, _CompiledClass]
@@ -167,8 +172,9 @@ Compiled = Union[_Compiled, _CompiledClass]
 class _Index:
     """The project's definitions by qualified name, and resolution through them, memoised with what it read."""
 
-    def __init__(self, defs: dict[int, Definition]) -> None:
+    def __init__(self, defs: dict[int, Definition], protocols: Optional[dict[str, tuple[str, ...]]] = None) -> None:
         self.defs = defs
+        self.protocols = protocols or {}
         self.symbols: dict[str, list[Key]] = {}
         self.classes: dict[str, _Class] = {}
         self.modules: dict[str, tuple[dict[str, str], list[str]]] = {}
@@ -417,6 +423,8 @@ class _Index:
     def type_classes(self, token: str, depth: int = 0) -> list[str]:
         """The classes a typed value (`a:`, `r:` or `f:` token) may be an instance of."""
         kind, _, target = token.partition(":")
+        if kind == "b":
+            return [BUILTIN]
         if depth > 4 or not target:
             return []
         if kind == "f":
@@ -479,7 +487,9 @@ def _class(index: _Index, name: str) -> _CompiledClass:
     if not index.is_class(name):
         return _CompiledClass(False, [], {}, False)
     info = index.classes[name]
-    return _CompiledClass(True, index.bases(name), dict(info.methods), info.is_test)
+    raw = [base for path in sorted(info.parts) for base in info.parts[path][0]]
+    protocol = sorted({method for base in raw for method in index.protocols.get(base, ())})
+    return _CompiledClass(True, index.bases(name), dict(info.methods), info.is_test, protocol)
 
 
 def _follow(index: _Index, kind: str, rest: str, out: _Compiled) -> None:
@@ -521,15 +531,17 @@ def _prefix(index: _Index, module: str, prefix: str, out: _Compiled) -> None:
 
 def _attribute(index: _Index, kind: str, target: str, attr: str, out: _Compiled) -> None:
     classes = index.type_classes(target) if kind == "t" else [target]
-    classes = [c for c in classes if index.is_class(c)]
+    builtin = BUILTIN in classes  # a dict, a str...: none of the project's methods
+    classes = [c for c in classes if c != BUILTIN and index.is_class(c)]
     if kind == "s":
         classes = [b for c in classes for b in index.bases(c)]
         if not classes:
             return  # `super()` of a class whose bases are not the project's
-    if not classes:
+    if not classes and not builtin:
         _name(out, attr)
     for cls in classes:
-        out.classes.append(cls)
+        if kind != "t":  # a typed value's class is made where the value is: a type alone makes no instance
+            out.classes.append(cls)
         _reach(out, index.method(cls, attr))
         out.calls.append((cls, attr))
 
@@ -554,21 +566,29 @@ class _Walk:
         self.registered: dict[Key, list[int]] = {}  # what runs when a function or class is reached
         self.queue: list[int] = []
         self.seen: set[int] = set()
+        self.importing = False  # following what runs on import (and what that calls)
+        self.import_only: set[str] = set()  # classes used then, not (yet) by what the tests reach
 
     def run(self) -> set[int]:
         join = self.join
-        roots = [key for key, info in join.defs.items() if info.flags & TEST_ROOT and info.in_test]
+        # Tests, fixtures and hooks in test files; docstrings' examples wherever pytest runs them as doctests.
+        roots = [
+            k for k, info in join.defs.items() if info.flags & TEST_ROOT and (info.in_test or info.flags & DOCTEST)
+        ]
         for key, info in join.defs.items():
             for token in info.triggers:
                 self._register(key, token)
+        defs, queue = join.defs, self.queue
+        # First what runs on import, and what that calls; then the tests. A library calls a class's protocol
+        # methods (`Group.get_command`) when an instance is put to use, not when import-time code makes one.
+        self.importing = True
         for file in join.files.values():
-            self.tokens(file.refs)  # code that runs on import
+            self.tokens(file.refs)
+        while queue:
+            self.tokens(defs[queue.pop()].tokens)
+        self.importing, self.seen = False, set()  # tokens followed again: a class made on import now used
         for key in roots:
             self.reach(key)
-        for file in join.files.values():
-            for qualname in file.classes if file.is_test else ():
-                self.use(f"{file.module}.{qualname}")  # the test runner instantiates test classes
-        defs, queue = join.defs, self.queue
         while queue:
             self.tokens(defs[queue.pop()].tokens)
         return self.reached
@@ -603,6 +623,8 @@ class _Walk:
                 self.name(attr)
         for cls, attr in calls:
             self.call(cls, attr)
+        if self.import_only and not self.importing:  # classes made on import, now used by tested code
+            self._put_to_use({*classes, *(cls for cls, _ in calls)})
 
     def reach(self, key: int) -> None:
         if key not in self.reached:
@@ -639,12 +661,9 @@ class _Walk:
         self.used.add(cls)
         for registered in self.registered.get(cls, ()):
             self.reach(registered)
-        ancestors = {cls}
-        for base in info.bases:
-            self.use(base)
-            # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
-            ancestors |= self.ancestors.get(base) or self._ancestors(base)
-        self.ancestors[cls] = ancestors
+        ancestors = self.ancestors[cls] = self._use_bases(cls, info)
+        if self.importing:
+            self.import_only.add(cls)
         for ancestor in ancestors:
             if ancestor != cls:
                 self.below.setdefault(ancestor, []).append(cls)
@@ -654,11 +673,39 @@ class _Walk:
                 for key in keys:
                     self.reach(key)
 
+    def _use_bases(self, cls: str, info: _CompiledClass) -> set[str]:
+        """Use the bases of `cls`; its ancestors and itself."""
+        ancestors = {cls}
+        for base in info.bases:
+            self.use(base)
+            # A used base's ancestors are known, unless it is being used further up (bases in a cycle).
+            ancestors |= self.ancestors.get(base) or self._ancestors(base)
+        return ancestors
+
     def _runs(self, attr: str, ancestors: set[str]) -> bool:
         """Whether method `attr` of a class with these ancestors runs once the class is used."""
         called = self.virtual.get(attr)
         overridden = called is not None and not ancestors.isdisjoint(called)
-        return attr in AMBIENT_DUNDERS or attr in self.pending or overridden
+        if attr in AMBIENT_DUNDERS or attr in self.pending or overridden:
+            return True
+        return not self.importing and self._protocol(attr, ancestors)  # import time: wait until tests use it
+
+    def _put_to_use(self, classes: set[str]) -> None:
+        """Classes import-time code made, used by tested code: their protocol methods run now."""
+        for cls in self.import_only & classes:
+            self.import_only.discard(cls)
+            for attr, keys in self._class(cls).methods.items():
+                if self._protocol(attr, self.ancestors.get(cls) or self._ancestors(cls)):
+                    for key in keys:
+                        self.reach(key)
+
+    def _protocol(self, attr: str, ancestors: set[str]) -> bool:
+        """Whether a library base class of one of these classes calls method `attr` (`tzinfo.utcoffset`)."""
+        for ancestor in ancestors:
+            for name in self._class(ancestor).protocol:
+                if name == attr or ("*" in name and fnmatch.fnmatchcase(attr, name)):
+                    return True
+        return False
 
     def _ancestors(self, cls: str) -> set[str]:
         found, stack = {cls}, [cls]
@@ -708,8 +755,10 @@ class Join:
     """SL301's join of the whole project, updated file by file: `update` and `sync` return the definitions
     that no test reaches."""
 
-    def __init__(self, match_by_name: bool = True) -> None:
+    def __init__(self, match_by_name: bool = True, protocols: Sequence[str] = ()) -> None:
         self.match_by_name = match_by_name
+        self.extra_protocols = tuple(protocols)  # `protocol-methods` from the config
+        self.protocols = protocol_table(protocols)
         self.files: dict[str, _File] = {}
         self.skipped: dict[str, str] = {}  # path -> digest of files without these facts (stubs)
         self.defs: dict[int, Definition] = {}
@@ -736,7 +785,7 @@ class Join:
         """The index, built from the files' interfaces when first needed."""
         if self._index is None:
             self._parse_files(list(self._unparsed_files))
-            self._index = _Index(self.defs)
+            self._index = _Index(self.defs, self.protocols)
             for path, file in self.files.items():
                 self._index.add(path, self._parts(file))
         return self._index
@@ -977,6 +1026,7 @@ class Join:
             "chunks": len(chunks),
             "skipped": self.skipped,
             "match_by_name": self.match_by_name,
+            "protocols": list(self.extra_protocols),
             "unreached": sorted(self._unreached) if self._unreached is not None else None,
             "unreached_files": sorted(self._holding_unreached()),
             "files": {path: self._known(path) for path in files},
@@ -1036,17 +1086,19 @@ class Join:
             self.files[path] = _File(digest, bool(is_test), module, imports, stars, classes, keys, refs)
 
     @classmethod
-    def load(cls, lines: Sequence[str], match_by_name: bool = True) -> Optional[Join]:
+    def load(cls, lines: Sequence[str], match_by_name: bool = True, protocols: Sequence[str] = ()) -> Optional[Join]:
         """The join `save` wrote, or None when `lines` are not one (another format, or damaged)."""
         try:
             header = json.loads(lines[0])
-            return cls._load(header, lines, match_by_name) if header.get("format") == FORMAT else None
+            if header.get("format") != FORMAT or header.get("protocols") != list(protocols):
+                return None  # another format, or other protocol methods: compiled classes would differ
+            return cls._load(header, lines, match_by_name, protocols)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
 
     @classmethod
-    def _load(cls, header: dict[str, Any], lines: Sequence[str], match_by_name: bool) -> Join:
-        join = cls(match_by_name)
+    def _load(cls, header: dict[str, Any], lines: Sequence[str], match_by_name: bool, protocols: Sequence[str]) -> Join:
+        join = cls(match_by_name, protocols)
         join._next_key, join._live = int(header["next_key"]), int(header["live"])
         join.skipped = {str(path): str(digest) for path, digest in header["skipped"].items()}
         if header["match_by_name"] == match_by_name and header["unreached"] is not None:
