@@ -61,6 +61,10 @@ def check(page: str) -> None:
     # The package adds up its modules' counts (4 of 9; 1 of 3), which are the whole run's: the cards'.
     assert shares(page, "packages", "lib") == ("44.4%", "33.3%")
     assert (card(page, "annotated"), card(page, "tested")) == ("44.4%", "33.3%")
+    # Per function (the hotspots), the same verdicts: a function the gates do not judge is neither.
+    hotspots = page[page.index('id="hotspots"') : page.index("</table>", page.index('id="hotspots"'))]
+    rows = re.findall(r'<td class="code">([^<]*)</td>.*?<td class="flag[^"]*">([^<]*)</td></tr>', hotspots, re.S)
+    assert dict(rows) == {"half": "yes", "other": "no", "_private": "–", "full": "no", "test_half": "–"}
 
 
 def test_report_columns_use_the_gates_definitions(project: Path) -> None:

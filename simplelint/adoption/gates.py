@@ -51,6 +51,8 @@ class Measures:
     complexity: int = 0  # their cyclomatic complexities summed
     judged: Optional[int] = None  # functions SL301/SL302 judge; None when neither ran
     untested: int = 0  # of those, the ones they flag
+    # In a file's own: the lines of the names of the functions judged (the report's per-function column).
+    judged_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
     # Each checked file's own counts, which add up to these (the report's per-package and per-module columns);
     # empty in a file's own.
     by_file: Mapping[str, Measures] = field(default_factory=dict, compare=False, repr=False)
@@ -114,17 +116,19 @@ def _by_file(code: list[FileResult], findings: Iterable[Violation], settings: Se
             if function.get("cyclomatic") is not None:
                 functions += 1
                 complexity += function["cyclomatic"]
-        count = judged.get(file.path)
+        places = judged.get(file.path)
+        count = len(places) if places is not None else None
         untested = min(flagged[file.path], count) if count is not None else 0
-        found[file.path] = Measures(typed, slots, functions, complexity, count, untested)
+        lines = frozenset(line for line, _ in places or ())
+        found[file.path] = Measures(typed, slots, functions, complexity, count, untested, lines)
     return found
 
 
 def _tested(
     code: list[FileResult], findings: Iterable[Violation], settings: Settings
-) -> tuple[dict[str, int], Counter[str]]:
-    """Per file where SL301 or SL302 is enabled: the functions they judge, and how many they flag (a function
-    flagged by both counts once)."""
+) -> tuple[dict[str, set[tuple[int, int]]], Counter[str]]:
+    """Per file where SL301 or SL302 is enabled: the functions they judge (where their names are, where those
+    rules report), and how many they flag (a function flagged by both counts once)."""
     judging = {f.path for f in code if any(c in settings.codes_for(f.path) for c in TESTED_BY)}
     if not judging:
         return {}, Counter()
@@ -133,9 +137,11 @@ def _tested(
 
     files = [FileFacts(f.path, f.module_name, f.is_test, f.is_production, f.facts) for f in code if f.path in judging]
     options = settings.options.get("tests", {})
-    count = Counter(definition.path for definition in judged(definitions_in(files), options))
+    lines: dict[str, set[tuple[int, int]]] = {path: set() for path in judging}
+    for definition in judged(definitions_in(files), options):
+        lines[definition.path].add(definition.position[:2])
     flagged = Counter(path for path, _ in {(v.path, v.line) for v in findings if v.code in TESTED_BY})
-    return {path: count[path] for path in judging}, Counter({p: n for p, n in flagged.items() if p in judging})
+    return lines, Counter({p: n for p, n in flagged.items() if p in judging})
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,14 @@ def _untested_lines(violations: Iterable[Violation]) -> dict[str, set[int]]:
     return flagged
 
 
-def _functions(file: FileResult, untested: set[int]) -> list[dict[str, Any]]:
+def _functions(file: FileResult, untested: set[int], measures: Optional[Measures]) -> list[dict[str, Any]]:
+    """The file's functions; "judged": whether SL301/SL302 judge it, as the gates count (unknown: True)."""
     facts = file.facts.get(FUNCTIONS) or []
-    return [{**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested} for f in facts]
+    judged = (lambda line: True) if measures is None else measures.judged_lines.__contains__
+    return [
+        {**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested, "judged": judged(f["line"])}
+        for f in facts
+    ]
 
 
 def _module_stats(functions: list[dict[str, Any]], found: list[Violation], measures: Measures) -> Stats:
@@ -118,8 +123,9 @@ def build(
     modules: dict[str, Stats] = {}
     functions: list[dict[str, Any]] = []
     for file in files:
-        mine = _functions(file, untested.get(file.path, set()))
-        modules[file.path] = _module_stats(mine, by_path.get(file.path, []), by_file.get(file.path, Measures()))
+        own = by_file.get(file.path)
+        mine = _functions(file, untested.get(file.path, set()), own if by_file else None)
+        modules[file.path] = _module_stats(mine, by_path.get(file.path, []), own or Measures())
         functions.extend(mine)
     for path in by_path.keys() - modules.keys():  # e.g. findings about files that were not analysed
         modules[path] = _module_stats([], by_path[path], Measures())
@@ -287,11 +293,19 @@ def _hotspots(functions: list[dict[str, Any]], tests_measured: bool) -> str:
             f'<tr>{_num(rank)}<td class="code">{esc(f["name"])}</td>'
             f'<td class="path" data-v="{esc(_location_key(f["path"], f["line"]))}">{esc(f["path"])}:{f["line"]}</td>'
             f'<td class="n" data-v="{f["cyclomatic"]}">{bar}{f["cyclomatic"]}</td>{_num(f["cognitive"])}'
-            f"{_yes_no(f['annotated'])}{_yes_no(None if f['test'] or not tests_measured else not f['untested'])}</tr>"
+            f"{_yes_no(f['annotated'])}{_yes_no(_tested(f, tests_measured))}</tr>"
         )
     head = [("#", "num"), ("Function", "text"), ("Location", "text"), ("Cyclomatic", "num"), ("Cognitive", "num")]
     head += [("Annotated", "text"), ("Tested", "text")]
     return _table("hotspots", head, "".join(rows))
+
+
+def _tested(function: dict[str, Any], tests_measured: bool) -> Optional[bool]:
+    """Whether a test reaches the function; None (shown "–") where the gates count nothing: a test, or a
+    function SL301/SL302 do not judge (private, an overload, ... by their options)."""
+    if function["test"] or not tests_measured or not function["judged"]:
+        return None
+    return not function["untested"]
 
 
 def _yes_no(value: Optional[bool]) -> str:
