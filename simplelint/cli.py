@@ -445,12 +445,6 @@ def _say_configs(configs: Configs, files: list[str]) -> None:
             click.echo(f"simplelint: {path}: {display_path(str(sources[0])) if sources else 'defaults'}", err=True)
 
 
-def _load(options: Options) -> tuple[Settings, list[str]]:
-    """Resolved settings (of the folder the paths share) and the files to check."""
-    configs, files = _load_all(options)
-    return configs.primary, files
-
-
 def _load_all(options: Options) -> tuple[Configs, list[str]]:
     """The settings of each file (its nearest config) and the files to check, shared by `check`, `baseline`
     and `report`."""
@@ -909,18 +903,19 @@ def verify_imports(**options: Unpack[Options]) -> None:
     from simplelint.rules.production import verify
     from simplelint.run.runner import RunOptions, available_cpus, run
 
-    settings, files = _load(options)
-    found = verify.targets(files, settings)
+    # Each file is judged by its nearest config (production globs, contracts, `src`, `python`), as in `check`.
+    configs, files = _load_all(options)
+    found = verify.targets(files, configs)
     if not found:
         click.echo("note: no file is production code or under a contract: nothing to import", err=True)
         sys.exit(0)
-    static = dataclasses.replace(settings, enabled=settings.enabled & verify.STATIC)
+    static = configs.mapped(lambda settings: dataclasses.replace(settings, enabled=settings.enabled & verify.STATIC))
     result = run(files, static, RunOptions(jobs=options["jobs"], use_cache=not options["no_cache"]))
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
-    python = verify.interpreter(settings)
+    python = " and ".join(dict.fromkeys(target.python for target in found))
     jobs = options["jobs"] or available_cpus()
-    outcomes = verify.verify(found, result.violations, python, options["timeout"], jobs)
+    outcomes = verify.verify(found, result.violations, options["timeout"], jobs)
     json_output = options["output_format"] == "json"
     text = verify.render_json(outcomes) if json_output else verify.render_text(outcomes, python)
     if options["output_file"]:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from simplelint import registry
 from simplelint.cli import main
-from simplelint.config.load import TOP_LEVEL_KEYS
+from simplelint.config.load import SEVERITY, TOP_LEVEL_KEYS
 from simplelint.config.toml_lines import key_lines
 
 # The runner raises the recursion limit for deep code; raising it first keeps hypothesis from warning.
@@ -186,6 +186,8 @@ _BY_TYPE = {
     "table of glob -> list of codes": st.dictionaries(_TEXT, _STRINGS, max_size=2),
     "table of strings": st.dictionaries(_TEXT, _TEXT, max_size=2),
     "array of tables": st.lists(st.dictionaries(_KEYS | st.sampled_from(["name", "modules", "banned"]), VALUES)),
+    # [tool.simplelint.severity]: without it, drawing `severity` raised a KeyError in the test itself.
+    SEVERITY: st.dictionaries(_TEXT | st.sampled_from(["SL1", "SL201"]), st.sampled_from(["error", "warning"]) | _TEXT),
 }
 
 

@@ -141,7 +141,7 @@ def test_statistics_per_package_and_without_facts() -> None:
     found = [Violation("SL301", "untested", "m", "a/x.py", 5, 5, 5, 6, context="g")]
     found += [Violation("PLUG1", "plugin", "m", "a/y.py", 1, 1, 1, 2)]
     model = build(found, files, frozenset({"SL301"}))
-    assert model.packages["a"].functions == 2 and model.packages["a"].untested == 1
+    assert model.packages["a"].functions == 2 and model.packages["a"].annotated == 1
     assert model.packages["a"].families == {"Tests": 1, OTHER: 1}
     assert model.total.worst == 3 and model.total.files == 3
     text = render(found, files, frozenset({"SL301"}), lambda path: [], "root")

@@ -1,7 +1,8 @@
 """Gates: project-wide goals (`[tool.simplelint.gates]`) that hold a trend, not a single finding.
 
-Three numbers, each computed here and nowhere else (the HTML report shows these same `Measures`), over the code
-outside the test suite of the files checked:
+Three numbers, each computed here and nowhere else (the HTML report shows these same `Measures`: the run's in its
+cards, each file's, `Measures.by_file`, summed per package and module in its tables), over the code outside the
+test suite of the files checked:
 
 - type coverage: the share of parameters (but a method's `self`/`cls`) and returns that carry an annotation;
 - tested share: the share of the functions SL301/SL302 judge (public ones, by their options) that no SL3xx
@@ -16,8 +17,9 @@ finding-like line at the gate's key in the config (code `gate`), so every output
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
 from simplelint.engine.violation import Violation
@@ -49,6 +51,19 @@ class Measures:
     complexity: int = 0  # their cyclomatic complexities summed
     judged: Optional[int] = None  # functions SL301/SL302 judge; None when neither ran
     untested: int = 0  # of those, the ones they flag
+    # In a file's own: the lines of the names of the functions judged (the report's per-function column).
+    judged_lines: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
+    # Each checked file's own counts, which add up to these (the report's per-package and per-module columns);
+    # empty in a file's own.
+    by_file: Mapping[str, Measures] = field(default_factory=dict, compare=False, repr=False)
+
+    def __add__(self, other: Measures) -> Measures:
+        """The counts of both (a package's, from its modules'); judged stays None only when neither judged."""
+        judged = None if self.judged is None and other.judged is None else (self.judged or 0) + (other.judged or 0)
+        return Measures(
+            self.typed + other.typed, self.slots + other.slots, self.functions + other.functions,
+            self.complexity + other.complexity, judged, self.untested + other.untested,
+        )  # fmt: skip
 
     @property
     def type_coverage(self) -> Optional[float]:
@@ -84,33 +99,49 @@ def collectors(settings: Settings) -> tuple[str, ...]:
 
 def measure(files: Iterable[FileResult], project_findings: Iterable[Violation], settings: Settings) -> Measures:
     """The gates' numbers over the checked files' facts and the project stage's findings (before `# noqa`
-    and the baseline: a function whose SL301 finding is suppressed is still untested)."""
-    code = [f for f in files if not f.is_test]
-    typed = slots = functions = complexity = 0
+    and the baseline: a function whose SL301 finding is suppressed is still untested): the sum of each file's,
+    which `by_file` keeps."""
+    by_file = _by_file([f for f in files if not f.is_test], project_findings, settings)
+    return replace(sum(by_file.values(), Measures()), by_file=by_file)
+
+
+def _by_file(code: list[FileResult], findings: Iterable[Violation], settings: Settings) -> dict[str, Measures]:
+    judged, flagged = _tested(code, findings, settings)
+    found = {}
     for file in code:
+        typed = slots = functions = complexity = 0
         for function in file.facts.get(FUNCTIONS) or ():
             typed += function.get("typed", 0)
             slots += function.get("slots", 0)
             if function.get("cyclomatic") is not None:
                 functions += 1
                 complexity += function["cyclomatic"]
-    judged, untested = _tested(code, project_findings, settings)
-    return Measures(typed, slots, functions, complexity, judged, untested)
+        places = judged.get(file.path)
+        count = len(places) if places is not None else None
+        untested = min(flagged[file.path], count) if count is not None else 0
+        lines = frozenset(line for line, _ in places or ())
+        found[file.path] = Measures(typed, slots, functions, complexity, count, untested, lines)
+    return found
 
 
-def _tested(code: list[FileResult], findings: Iterable[Violation], settings: Settings) -> tuple[Optional[int], int]:
-    """(functions SL301/SL302 judge in the files where one of them is enabled, how many they flag)."""
+def _tested(
+    code: list[FileResult], findings: Iterable[Violation], settings: Settings
+) -> tuple[dict[str, set[tuple[int, int]]], Counter[str]]:
+    """Per file where SL301 or SL302 is enabled: the functions they judge (where their names are, where those
+    rules report), and how many they flag (a function flagged by both counts once)."""
     judging = {f.path for f in code if any(c in settings.codes_for(f.path) for c in TESTED_BY)}
     if not judging:
-        return None, 0
+        return {}, Counter()
     from simplelint.ruleinfo import FileFacts
     from simplelint.rules.untested import definitions_in, judged
 
     files = [FileFacts(f.path, f.module_name, f.is_test, f.is_production, f.facts) for f in code if f.path in judging]
     options = settings.options.get("tests", {})
-    count = sum(1 for _ in judged(definitions_in(files), options))
-    flagged = sum(1 for v in findings if v.code in TESTED_BY and v.path in judging)
-    return count, min(flagged, count)
+    lines: dict[str, set[tuple[int, int]]] = {path: set() for path in judging}
+    for definition in judged(definitions_in(files), options):
+        lines[definition.path].add(definition.position[:2])
+    flagged = Counter(path for path, _ in {(v.path, v.line) for v in findings if v.code in TESTED_BY})
+    return lines, Counter({p: n for p, n in flagged.items() if p in judging})
 
 
 @dataclass(frozen=True)

@@ -368,7 +368,12 @@ def load_configs(paths: Sequence[str], cli: CliOverrides, default_root: Optional
     single: Optional[Path] = None
     if file_configs:
         single = Path(file_configs[-1]).resolve()
-    configs = Configs(lambda path: settings_of(path, cli, inline, default), config_in, default, single, cli.isolated)
+    # A config file given by `--config` roots its relative paths (every file of its `extend` chain) at the
+    # current directory, as ruff's do; a config found near a file roots them at its own folder.
+    configs = Configs(
+        lambda path: settings_of(path, cli, inline, default, fixed_root=single is not None),
+        config_in, default, single, cli.isolated,
+    )  # fmt: skip
     configs.primary = configs.for_folder(_shared_folder(paths))
     return configs
 
@@ -387,12 +392,19 @@ def _shared_folder(paths: Sequence[str]) -> str:
     return folder
 
 
-def settings_of(path: Optional[Path], cli: CliOverrides, inline: Sequence[RawConfig], default_root: Path) -> Settings:
+def settings_of(
+    path: Optional[Path],
+    cli: CliOverrides,
+    inline: Sequence[RawConfig],
+    default_root: Path,
+    fixed_root: bool = False,
+) -> Settings:
     """The settings of one config file (and the files it extends), then inline --config overrides, then CLI
-    flags; the defaults (rooted at `default_root`) for None."""
+    flags; the defaults (rooted at `default_root`) for None. `fixed_root` (a file given by `--config`): the
+    paths and globs of every file of the chain are relative to `default_root`, not to their own folders."""
     chain = load_chain(path) if path is not None else [RawConfig()]
-    root = path.parent if path is not None else default_root
-    datas = [_rebased(raw, root) for raw in chain]
+    root = path.parent if path is not None and not fixed_root else default_root
+    datas = [dict(raw.data) if fixed_root else _rebased(raw, root) for raw in chain]
     data = _merged(datas)
     for extra in inline:
         # `--config "type-hints.x = true"` sets one option of the table, as ruff's does, not the whole table.

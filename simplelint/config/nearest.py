@@ -79,14 +79,34 @@ class Configs:
         directory, and the language server gives absolute paths)."""
         settings = self._by_folder.get(folder)
         if settings is None:
-            config = self.config_of(os.path.abspath(folder), names)
-            settings = self._settings.get(config)
-            if settings is None:
-                # The first settings stored win: two threads (the language server's) building one config at
-                # once still share one object, which `owns` and the runner's groups compare by identity.
-                settings = self._settings.setdefault(config, self._build(Path(config) if config else None))
+            settings = self._of_config(self.config_of(os.path.abspath(folder), names))
             self._by_folder[folder] = settings
         return settings
+
+    def _of_config(self, config: Optional[str]) -> Settings:
+        settings = self._settings.get(config)
+        if settings is None:
+            # The first settings stored win: two threads (the language server's) building one config at
+            # once still share one object, which `owns` and the runner's groups compare by identity.
+            settings = self._settings.setdefault(config, self._build(Path(config) if config else None))
+        return settings
+
+    def mapped(self, change: Callable[[Settings], Settings]) -> Configs:
+        """The same configs, each one's settings passed through `change` once (the files of one config still
+        share one object), reading no config again: verify-imports' static run, with only SL401-SL403 on."""
+        changed: dict[int, Settings] = {}
+
+        def of(settings: Settings) -> Settings:
+            if id(settings) not in changed:
+                changed[id(settings)] = change(settings)
+            return changed[id(settings)]
+
+        def build(path: Optional[Path]) -> Settings:
+            return of(self._of_config(str(path) if path is not None else None))
+
+        other = Configs(build, self._find, self.default_root, self._single, self._fixed and self._single is None)
+        other.primary = of(self.primary)
+        return other
 
     def for_path(self, path: str) -> Settings:
         """The settings for one file, those of the folder it is in (stdin's `-` takes the current directory's)."""

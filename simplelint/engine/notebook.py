@@ -18,6 +18,7 @@ No LibCST here: a warm run translates cached findings' positions with the table 
 from __future__ import annotations
 
 import bisect
+import difflib
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -386,6 +387,54 @@ def cell_lines(data: bytes, number: int) -> list[str]:
         return []
     text = "".join(source) if isinstance(source, list) else str(source)
     return text.splitlines()
+
+
+def cells_diff(path: str, before: bytes, after: bytes) -> Optional[str]:
+    """`--diff` of a notebook as ruff prints it: a unified diff of each code cell whose source changed, under
+    `--- nb.ipynb:cell 3` / `+++ nb.ipynb:cell 3` (cells counted as findings count them), no
+    `\\ No newline at end of file` marker (a cell's last line has none). None when either side is no notebook
+    with the same cells (the caller then diffs the text). ruff also prints the headers of unchanged code cells;
+    they say nothing and are left out."""
+    old, new = _sources(before), _sources(after)
+    if old is None or new is None or old.keys() != new.keys():
+        return None
+    out: list[str] = []
+    for number, source in old.items():
+        if new[number] != source:
+            where = f"{path}:cell {number}"
+            out.extend(difflib.unified_diff(_diff_lines(source), _diff_lines(new[number]), where, where))
+    return "".join(out)
+
+
+def _sources(data: bytes) -> Optional[dict[int, str]]:
+    """Each code cell's source (1-based among all cells), or None for bytes that are no notebook."""
+    try:
+        cells = json.loads(data.decode("utf-8"))["cells"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(cells, list):
+        return None
+    sources = {}
+    for index, cell in enumerate(cells):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources[index + 1] = "".join(source) if isinstance(source, list) else str(source)
+    return sources
+
+
+def _diff_lines(source: str) -> list[str]:
+    return [line if line.endswith(("\n", "\r")) else line + "\n" for line in source.splitlines(keepends=True)]
+
+
+def cell_of(python: str, line: int) -> tuple[int, int]:
+    """(cell, line in the cell) of `line` (1-based) of a notebook's joined code, as it is after some fixes (so
+    read from its separator lines, not from the table of the original); a separator is its cell's line 1."""
+    cell, start = 0, 0
+    for number, text in enumerate(python.splitlines(keepends=True)[:line], 1):
+        found = _SEPARATOR_LINE.fullmatch(text)
+        if found:
+            cell, start = int(found.group(1)), number
+    return cell, max(line - start, 1)
 
 
 # ---- findings' positions -----------------------------------------------------------------------------------

@@ -211,10 +211,18 @@ def _good_ones(state: _Fixing, chosen: list[Candidate]) -> list[Candidate]:
             continue  # not applied, as ruff leaves such a fix; the finding is still reported
         violation = candidate.violation
         state.errors.append(
-            f"{state.path}:{violation.line}:{violation.column}: {violation.code} fix dropped, it {outcome}: "
+            f"{state.path}:{_where(state, violation)}: {violation.code} fix dropped, it {outcome}: "
             f"{candidate.fix.message}. Please report it."
         )
     return good
+
+
+def _where(state: _Fixing, violation: Violation) -> str:
+    """`line:column`, or in a notebook `cell N:line:column` (as its findings show), the line being the cell's."""
+    if state.notebook is None:
+        return f"{violation.line}:{violation.column}"
+    cell, line = notebooks.cell_of(state.data.decode("utf-8", "replace"), violation.line)
+    return f"cell {cell}:{line}:{violation.column}"
 
 
 def _attempt(state: _Fixing, chosen: list[Candidate], proven: bool = False) -> Union[str, tuple[bytes, Analysis]]:
@@ -303,7 +311,12 @@ def decoded(data: bytes) -> str:
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
-    """A unified diff of a fix, marking a last line without newline as `diff -u` does."""
+    """A unified diff of a fix, marking a last line without newline as `diff -u` does; a notebook's, as ruff's,
+    per code cell (`--fix` writes its JSON)."""
+    if notebooks.is_notebook(path):
+        cells = notebooks.cells_diff(path, before, after)
+        if cells is not None:
+            return cells
     old = decoded(before).splitlines(keepends=True)
     new = decoded(after).splitlines(keepends=True)
     lines = []

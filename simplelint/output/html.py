@@ -12,5 +12,5 @@ def render(violations: list[Violation], context: ReportContext) -> str:
     enabled = context.settings.enabled if context.settings is not None else frozenset()
     if context.measures is None:
         return render_page(violations, context.files, enabled, context.read_lines, context.root or "")
-    model = build(violations, context.files, enabled)
+    model = build(violations, context.files, enabled, context.measures)
     return page(model, context.read_lines, context.root or "", context.measures)

@@ -1,9 +1,9 @@
 """The health report: one self-contained HTML page (inline CSS, inline SVG charts, a small sorting script).
 
 It shows the gates' numbers (simplelint.adoption.gates: parameters and returns annotated, public functions
-tested, mean cyclomatic complexity) and, per package (folder) and module (file): findings by family, the share
-of functions fully annotated, the share of functions tested (functions minus those SL3xx flags), hotspots and
-the complexity distribution, then a sortable table of findings with their source. Nothing is fetched from
+tested, mean cyclomatic complexity) and, per package (folder) and module (file): findings by family and the
+same two shares by the same definitions (each file's `Measures`, summed), hotspots and the complexity
+distribution, then a sortable table of findings with their source. Nothing is fetched from
 the network, and every piece of text from the checked code is escaped.
 """
 
@@ -54,18 +54,19 @@ class Stats:
 
     files: int = 0
     functions: int = 0
-    annotated: int = 0
-    untested: int = 0
+    annotated: int = 0  # functions with every parameter and the return annotated
     worst: int = 0
     families: Counter[str] = field(default_factory=Counter)
+    # The gates' counts (parameters and returns annotated, judged functions tested) for these files.
+    measures: Measures = field(default_factory=Measures)
 
     def add(self, other: Stats) -> None:
         self.files += other.files
         self.functions += other.functions
         self.annotated += other.annotated
-        self.untested += other.untested
         self.worst = max(self.worst, other.worst)
         self.families.update(other.families)
+        self.measures = self.measures + other.measures
 
     @property
     def findings(self) -> int:
@@ -91,22 +92,30 @@ def _untested_lines(violations: Iterable[Violation]) -> dict[str, set[int]]:
     return flagged
 
 
-def _functions(file: FileResult, untested: set[int]) -> list[dict[str, Any]]:
+def _functions(file: FileResult, untested: set[int], measures: Optional[Measures]) -> list[dict[str, Any]]:
+    """The file's functions; "judged": whether SL301/SL302 judge it, as the gates count (unknown: True)."""
     facts = file.facts.get(FUNCTIONS) or []
-    return [{**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested} for f in facts]
+    judged = (lambda line: True) if measures is None else measures.judged_lines.__contains__
+    return [
+        {**f, "path": file.path, "test": file.is_test, "untested": f["line"] in untested, "judged": judged(f["line"])}
+        for f in facts
+    ]
 
 
-def _module_stats(functions: list[dict[str, Any]], found: list[Violation]) -> Stats:
-    stats = Stats(files=1, families=Counter(family_of(v.code) for v in found))
+def _module_stats(functions: list[dict[str, Any]], found: list[Violation], measures: Measures) -> Stats:
+    stats = Stats(files=1, families=Counter(family_of(v.code) for v in found), measures=measures)
     stats.worst = max((f["cyclomatic"] or 0 for f in functions), default=0)
     code = [f for f in functions if not f["test"]]  # tests are not expected to be tested, nor counted
     stats.functions = len(code)
     stats.annotated = sum(1 for f in code if f["annotated"])
-    stats.untested = sum(1 for f in code if f["untested"])
     return stats
 
 
-def build(violations: list[Violation], files: list[FileResult], enabled: frozenset[str]) -> Model:
+def build(
+    violations: list[Violation], files: list[FileResult], enabled: frozenset[str], measures: Optional[Measures] = None
+) -> Model:
+    """`measures`: the run's (`RunResult.measures`), whose `by_file` gives each module's shares."""
+    by_file = measures.by_file if measures is not None else {}
     by_path: dict[str, list[Violation]] = defaultdict(list)
     for violation in violations:
         by_path[violation.path].append(violation)
@@ -114,11 +123,12 @@ def build(violations: list[Violation], files: list[FileResult], enabled: frozens
     modules: dict[str, Stats] = {}
     functions: list[dict[str, Any]] = []
     for file in files:
-        mine = _functions(file, untested.get(file.path, set()))
-        modules[file.path] = _module_stats(mine, by_path.get(file.path, []))
+        own = by_file.get(file.path)
+        mine = _functions(file, untested.get(file.path, set()), own if by_file else None)
+        modules[file.path] = _module_stats(mine, by_path.get(file.path, []), own or Measures())
         functions.extend(mine)
     for path in by_path.keys() - modules.keys():  # e.g. findings about files that were not analysed
-        modules[path] = _module_stats([], by_path[path])
+        modules[path] = _module_stats([], by_path[path], Measures())
     packages: dict[str, Stats] = defaultdict(Stats)
     total = Stats()
     for path, stats in modules.items():
@@ -126,10 +136,6 @@ def build(violations: list[Violation], files: list[FileResult], enabled: frozens
         total.add(stats)
     tests_measured = any(code.startswith("SL3") for code in enabled)
     return Model(modules, dict(packages), total, functions, tests_measured, violations)
-
-
-def percent(part: int, whole: int) -> Optional[float]:
-    return 100.0 * part / whole if whole else None
 
 
 def show_percent(value: Optional[float]) -> str:
@@ -241,9 +247,9 @@ def _num(value: Optional[float], shown: Optional[str] = None) -> str:
     return f'<td class="n" data-v="{-1 if value is None else value}">{esc(text)}</td>'
 
 
-def _stats_row(name: str, stats: Stats, tests_measured: bool) -> str:
-    annotated = percent(stats.annotated, stats.functions)
-    tested = percent(stats.functions - stats.untested, stats.functions) if tests_measured else None
+def _stats_row(name: str, stats: Stats) -> str:
+    # The gates' definitions (simplelint.adoption.gates), as the cards: never a second way of counting.
+    annotated, tested = stats.measures.type_coverage, stats.measures.tested_share
     cells = [f'<td class="path">{esc(name)}</td>', _num(stats.files), _num(stats.functions), _num(stats.findings)]
     cells += [_num(stats.families[label]) for label in LABELS]
     cells += [_num(stats.families[OTHER]), _pct(annotated), _pct(tested), _num(stats.worst)]
@@ -259,12 +265,12 @@ def _pct(value: Optional[float]) -> str:
     )
 
 
-def _stats_table(table_id: str, title: str, rows: dict[str, Stats], tests_measured: bool) -> str:
+def _stats_table(table_id: str, title: str, rows: dict[str, Stats]) -> str:
     head = [(title, "text"), ("Files", "num"), ("Functions", "num"), ("Findings", "num")]
     head += [(label, "num") for label in LABELS]
     head += [(OTHER, "num"), ("Annotated", "num"), ("Tested", "num"), ("Worst cyclomatic", "num")]
     ordered = sorted(rows.items(), key=lambda item: (-item[1].findings, item[0]))
-    body = "".join(_stats_row(name, stats, tests_measured) for name, stats in ordered)
+    body = "".join(_stats_row(name, stats) for name, stats in ordered)
     return _table(table_id, head, body)
 
 
@@ -287,11 +293,19 @@ def _hotspots(functions: list[dict[str, Any]], tests_measured: bool) -> str:
             f'<tr>{_num(rank)}<td class="code">{esc(f["name"])}</td>'
             f'<td class="path" data-v="{esc(_location_key(f["path"], f["line"]))}">{esc(f["path"])}:{f["line"]}</td>'
             f'<td class="n" data-v="{f["cyclomatic"]}">{bar}{f["cyclomatic"]}</td>{_num(f["cognitive"])}'
-            f"{_yes_no(f['annotated'])}{_yes_no(None if f['test'] or not tests_measured else not f['untested'])}</tr>"
+            f"{_yes_no(f['annotated'])}{_yes_no(_tested(f, tests_measured))}</tr>"
         )
     head = [("#", "num"), ("Function", "text"), ("Location", "text"), ("Cyclomatic", "num"), ("Cognitive", "num")]
     head += [("Annotated", "text"), ("Tested", "text")]
     return _table("hotspots", head, "".join(rows))
+
+
+def _tested(function: dict[str, Any], tests_measured: bool) -> Optional[bool]:
+    """Whether a test reaches the function; None (shown "–") where the gates count nothing: a test, or a
+    function SL301/SL302 do not judge (private, an overload, ... by their options)."""
+    if function["test"] or not tests_measured or not function["judged"]:
+        return None
+    return not function["untested"]
 
 
 def _yes_no(value: Optional[bool]) -> str:
@@ -365,8 +379,8 @@ def page(model: Model, read_lines: Callable[[str], list[str]], root: str, measur
         f"{_family_chart(total)}</div><div><h2>Complexity distribution</h2>"
         f"{_distribution_chart(model.functions)}</div></section>",
         f"<section><h2>Complexity hotspots (worst {HOTSPOTS} functions)</h2>{hotspots}</section>",
-        f"<section><h2>Packages</h2>{_stats_table('packages', 'Package', model.packages, tested)}</section>",
-        f"<section><h2>Modules</h2>{_stats_table('modules', 'Module', model.modules, tested)}</section>",
+        f"<section><h2>Packages</h2>{_stats_table('packages', 'Package', model.packages)}</section>",
+        f"<section><h2>Modules</h2>{_stats_table('modules', 'Module', model.modules)}</section>",
         f"<section><h2>Findings</h2>{_findings(model.violations, read_lines)}</section>",
     ]
     return (
@@ -394,7 +408,7 @@ def render(
     from simplelint.config.settings import Settings
 
     measures = measure(files, violations, Settings(Path(root or "."), enabled=enabled))
-    return page(build(violations, files, enabled), read_lines, root, measures)
+    return page(build(violations, files, enabled, measures), read_lines, root, measures)
 
 
 CSS = """

@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 from collections.abc import Sequence
 
 from simplelint.rules.production import verify_probe
@@ -30,6 +30,9 @@ from simplelint.rules.production.contracts import TABLE, Contract, contracts
 from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
 from simplelint.wording import plural
+
+if TYPE_CHECKING:
+    from simplelint.config.nearest import Configs
 
 STATIC = frozenset({"SL401", "SL402", "SL403"})
 # Past the module's own time, the probe's faulthandler has had its chance to say where it hung.
@@ -70,44 +73,54 @@ class Target:
     module: Optional[str]
     sys_path: tuple[str, ...]
     contracts: tuple[Contract, ...]
+    python: str  # the interpreter of the file's config
 
 
-def targets(files: Sequence[str], settings: Settings) -> list[Target]:
-    """The files under a contract (production code first of all), and how each is imported."""
-    every = contracts(settings.options.get(TABLE, {}))
-    roots = [str(root) for root in settings.src if root.is_dir()]
+def targets(files: Sequence[str], settings: Union[Settings, Configs]) -> list[Target]:
+    """The files under a contract (production code first of all), and how each is imported: each file by its
+    nearest config's settings (its production globs, contracts, `src` roots and `python`), as `check` judges it."""
+    from simplelint.config.nearest import Configs
+
+    configs = Configs.of(settings)
     found = []
     for path in files:
         if path.endswith((".pyi", ".ipynb")):
             continue  # a stub never runs; a notebook is not imported (its cells run in a kernel)
-        production = settings.is_production(path) or file_has_production_marker(path)
-        under = tuple(c for c in every if c.applies_to(settings, path, production))
-        if not under:
-            continue
-        folder = os.path.dirname(os.path.abspath(path))
-        package = os.path.isfile(os.path.join(folder, "__init__.py"))
-        module = settings.module_name(path) if package else None
-        sys_path = tuple(roots) if module else (folder, *roots)
-        found.append(Target(path, module, sys_path, under))
+        target = _target(path, configs.for_path(path))
+        if target is not None:
+            found.append(target)
     return found
 
 
-def verify(
-    found: Sequence[Target], static: Sequence[Violation], python: str, timeout: float, jobs: int
-) -> list[Outcome]:
+def _target(path: str, settings: Settings) -> Optional[Target]:
+    every = contracts(settings.options.get(TABLE, {}))
+    production = settings.is_production(path) or file_has_production_marker(path)
+    under = tuple(c for c in every if c.applies_to(settings, path, production))
+    if not under:
+        return None
+    roots = [str(root) for root in settings.src if root.is_dir()]
+    folder = os.path.dirname(os.path.abspath(path))
+    package = os.path.isfile(os.path.join(folder, "__init__.py"))
+    module = settings.module_name(path) if package else None
+    sys_path = tuple(roots) if module else (folder, *roots)
+    return Target(path, module, sys_path, under, interpreter(settings))
+
+
+def verify(found: Sequence[Target], static: Sequence[Violation], timeout: float, jobs: int) -> list[Outcome]:
     """Import every target (`jobs` at a time) and judge what each loaded."""
     by_path: Static = {}
     for violation in static:
         if violation.code in STATIC:
             by_path.setdefault(os.path.abspath(violation.path), []).append(violation)
     with tempfile.TemporaryDirectory(prefix="simplelint-verify-") as folder, ThreadPoolExecutor(max(1, jobs)) as pool:
-        runs = [pool.submit(_run, target, python, timeout, Path(folder) / str(i)) for i, target in enumerate(found)]
+        runs = [pool.submit(_run, target, timeout, Path(folder) / str(i)) for i, target in enumerate(found)]
         results = [run.result() for run in runs]
     return [_judge(target, result, by_path) for target, result in zip(found, results)]
 
 
-def _run(target: Target, python: str, timeout: float, scratch: Path) -> dict[str, Any]:
+def _run(target: Target, timeout: float, scratch: Path) -> dict[str, Any]:
     """The probe's result for one target, or {"status": ..., "error": ...} when it gave none."""
+    python = target.python
     scratch.mkdir()
     request = {
         "module": target.module,
