@@ -52,6 +52,7 @@ _TEMPLATE = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|^\s*(?:>>>|\.\.\.) (.*)$", re
 # Calls that list a module's names: what they find there may be used by name.
 _LISTING = frozenset(("dir", "vars", "getmembers"))
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_Inside = tuple[tuple[str, int, bool], ...]  # the definitions around a node: (name, id of the node, a class)
 
 
 def _dotted(node: Optional[ast.AST]) -> str:
@@ -79,7 +80,7 @@ class DeadCodeFacts(AstFactCollector):
     `c` classes `qualname -> [bases, flags]` (bases made absolute through the imports where they can be;
     flags: `m` a metaclass, `s` defines `__init_subclass__`, `a` abstract or a Protocol, `g` looks up its
     attributes by computed names); `n` names mentioned -> how often; `p` prefixes strings build names
-    from; `i` the absolute modules this file imports names from; `g` it calls `globals()`."""
+    from; `g` it calls `globals()`; `s` modules whose names it lists (`from m import *`, `dir(m)`)."""
 
     name = "dead-code"
 
@@ -107,24 +108,15 @@ class _Facts:
         self.imports: dict[str, str] = {}
         self.globals = False
         self.scanned: set[str] = set()  # modules whose names are listed: star imports, `dir(module)`
+        self.listed: list[str] = []  # what `dir(...)` lists, as written (resolved once the imports are known)
+        self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
+        self.own: Counter[int] = Counter()
+        self.docstrings: set[int] = set()  # id of a definition's node -> mentions of its name inside it
 
     # --- definitions ---------------------------------------------------------------------------------
 
     def module(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self.imports[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else (
-                        alias.name.split(".")[0]
-                    )
-            elif isinstance(node, ast.ImportFrom):
-                base = self._absolute_module(node.level, node.module or "")
-                if base and node.names[0].name == "*":
-                    self.scanned.add(base)
-                for alias in node.names:
-                    if base and alias.name != "*":
-                        self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
-        self._count(tree)
+        self._scan(tree)
         self._body(tree.body, "", None)
 
     def _body(self, body: list[ast.stmt], prefix: str, owner: Optional[str]) -> None:
@@ -150,24 +142,21 @@ class _Facts:
     def _function_reason(self, node: _Function, owner: Optional[str]) -> str:
         name = node.name
         decorators = [_decorator(d).rpartition(".")[2] for d in node.decorator_list]
-        if name.startswith("__") and name.endswith("__") or len(name) > 2 and name[0] == name[-1] == "_":
-            return DUNDER  # and `_missing_`, `_generate_next_value_` (enum's sunder names)
-        if any(d in _PROPERTIES for d in decorators):
-            return PROPERTY
-        if any(d == "overload" for d in decorators):
-            return OVERLOAD
-        if any(d.startswith("abstract") for d in decorators) or (owner is not None and _not_implemented(node)):
-            return ABSTRACT
-        if any(d not in _PLAIN_DECORATORS for d in decorators):
-            return DECORATED
-        if name.startswith("pytest_") or self._collected(name, owner, "test"):
-            return TEST
-        if name in _LIFECYCLE and (self.context.is_test or owner is not None or name in ("setup", "teardown")):
-            # `setup(app)` at module level is also Sphinx's hook in an extension or conf.py
-            return TEST
-        if _VISITOR.match(name):
-            return VISITOR
-        return ""
+        # `_missing_`, `_generate_next_value_`: enum's sunder names are called by Python too.
+        sunder = len(name) > 2 and name[0] == name[-1] == "_"
+        # `setup(app)` at module level is Sphinx's hook in an extension or conf.py.
+        lifecycle = name in _LIFECYCLE and (self.context.is_test or owner is not None or name in ("setup", "teardown"))
+        abstract = any(d.startswith("abstract") for d in decorators) or owner is not None and _not_implemented(node)
+        checks = (
+            (DUNDER, sunder),
+            (PROPERTY, any(d in _PROPERTIES for d in decorators)),
+            (OVERLOAD, "overload" in decorators),
+            (ABSTRACT, abstract),
+            (DECORATED, any(d not in _PLAIN_DECORATORS for d in decorators)),
+            (TEST, name.startswith("pytest_") or self._collected(name, owner, "test") or lifecycle),
+            (VISITOR, bool(_VISITOR.match(name))),
+        )
+        return next((reason for reason, applies in checks if applies), "")
 
     def _collected(self, name: str, owner: Optional[str], prefix: str) -> bool:
         """What pytest and unittest collect: `test*` functions in test files, `test*` methods of test
@@ -183,17 +172,16 @@ class _Facts:
         qualname = prefix + node.name
         bases = [self._absolute(_dotted(b.value if isinstance(b, ast.Subscript) else b)) for b in node.bases]
         flags = ""
-        if any(k.arg == "metaclass" for k in node.keywords):
+        if any(keyword.arg == "metaclass" for keyword in node.keywords):
             flags += "m"
             if any(_dotted(k.value).rpartition(".")[2] == "ABCMeta" for k in node.keywords):
                 flags += "a"
         if any(b.rpartition(".")[2] in ("Protocol", "ABC") for b in bases):
             flags += "a"
         own = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        if any(n.name == "__init_subclass__" for n in own) or _finds_subclasses(node):
+        if any(n.name == "__init_subclass__" for n in own):
             flags += "s"
-        if _dynamic_self_lookup(node):
-            flags += "g"
+        flags += "".join(sorted(set(self.class_flags.get(id(node), ""))))
         self.classes[qualname] = [[b for b in bases if b], flags]
         reason = ""
         decorators = [_decorator(d).rpartition(".")[2] for d in node.decorator_list]
@@ -206,8 +194,7 @@ class _Facts:
 
     def _define(self, kind: str, node: Union[_Function, ast.ClassDef], qualname: str, reason: str) -> None:
         line, column = self._name_position(node)
-        own = sum(1 for n in ast.walk(node) for name in _mentions(n) if name == node.name)
-        self.defs.append([kind, qualname, line, column, line, column + len(node.name), reason, own])
+        self.defs.append([kind, qualname, line, column, line, column + len(node.name), reason, self.own[id(node)]])
 
     def _name_position(self, node: Union[_Function, ast.ClassDef]) -> tuple[int, int]:
         """1-based line and column (in characters) of the name after `def`/`class`."""
@@ -238,24 +225,73 @@ class _Facts:
 
     # --- references ------------------------------------------------------------------------------------
 
-    def _count(self, tree: ast.Module) -> None:
-        docstrings = {id(_docstring(n)) for n in ast.walk(tree) if _docstring(n) is not None}
-        names = self.names
-        for node in ast.walk(tree):
+    def _scan(self, tree: ast.Module) -> None:
+        """One walk, depth first: imports, the names each node mentions, strings (not docstrings, but their
+        doctests), and how often each definition's name is mentioned inside it (`self.own`)."""
+        stack: list[tuple[ast.AST, _Inside]] = [(tree, ())]
+        while stack:
+            node, inside = stack.pop()
             if isinstance(node, ast.Constant):
-                if id(node) not in docstrings:
+                if id(node) not in self.docstrings:
                     self._string(node.value)
-                elif ">>>" in node.value:
-                    self._string(node.value)  # a doctest's code
-            elif isinstance(node, ast.Call) and _dotted(node.func) == "globals":
-                self.globals = True
-            elif isinstance(node, ast.Call) and _dotted(node.func).rpartition(".")[2] in _LISTING and node.args:
-                listed = self._absolute(_dotted(node.args[0]))  # `dir(roles)`: a module's names, by name
-                if listed and not listed.startswith("."):
-                    self.scanned.add(listed)
-                names.update(_mentions(node))
-            else:
-                names.update(_mentions(node))
+                continue
+            inside = self._visit(node, inside)
+            for name in _mentions(node):
+                self.names[name] += 1
+                self.own.update(key for def_name, key, _ in inside if def_name == name)
+            stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+
+    def _visit(self, node: ast.AST, inside: _Inside) -> _Inside:
+        """What a node says besides its names; the definitions around its children."""
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node)
+        elif isinstance(node, ast.Call):
+            self._call(node, inside)
+        elif isinstance(node, ast.Attribute) and node.attr == "__subclasses__":
+            self._mark(inside, "s")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            docstring = _docstring(node)
+            if docstring is not None:
+                self.docstrings.add(id(docstring))
+                if ">>>" in str(docstring.value):
+                    self._string(docstring.value)  # a doctest's code
+            if not isinstance(node, ast.Module):
+                return (*inside, (node.name, id(node), isinstance(node, ast.ClassDef)))
+        return inside
+
+    def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                head = alias.name.split(".")[0]
+                self.imports[alias.asname or head] = alias.name if alias.asname else head
+            return
+        base = self._absolute_module(node.level, node.module or "")
+        for alias in node.names:
+            if base and alias.name == "*":
+                self.scanned.add(base)
+            elif base:
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+
+    def _call(self, node: ast.Call, inside: _Inside) -> None:
+        called = _dotted(node.func)
+        args = node.args
+        if called == "globals":
+            self.globals = True
+        elif called.rpartition(".")[2] in _LISTING and args:
+            self.listed.append(_dotted(args[0]))  # `dir(roles)`: a module's names, looked up by name
+        elif called == "getattr" and len(args) >= 2 and _dotted(args[0]) in ("self", "cls"):
+            if not isinstance(args[1], (ast.Constant, ast.JoinedStr, ast.BinOp)):  # a prefix string says which
+                self._mark(inside, "g")  # `getattr(self, name)`: any method of the class may be the one
+        elif called == "issubclass" and len(args) == 2 and isinstance(args[1], ast.Name):
+            classes = [name for name, _, is_class in inside if is_class]
+            if classes and args[1].id in ("cls", classes[-1]):
+                self._mark(inside, "s")  # the class looks for its subclasses (Django's AppConfig does)
+
+    def _mark(self, inside: _Inside, flag: str) -> None:
+        """Flag the innermost class around the node."""
+        key = next((key for _, key, is_class in reversed(inside) if is_class), None)
+        if key is not None:
+            self.class_flags[key] = self.class_flags.get(key, "") + flag
 
     def _string(self, value: object) -> None:
         if isinstance(value, bytes):
@@ -278,13 +314,15 @@ class _Facts:
             self.prefixes.add(prefix.group(1))
 
     def facts(self) -> dict[str, Any]:
-        modules = sorted({dotted.rpartition(".")[0] for dotted in self.imports.values() if "." in dotted})
+        for dotted in self.listed:
+            listed = self._absolute(dotted)
+            if listed and not listed.startswith("."):
+                self.scanned.add(listed)
         return {
             "d": self.defs,
             "c": self.classes,
             "n": dict(self.names),
             "p": sorted(self.prefixes),
-            "i": modules,
             "g": self.globals,
             "s": sorted(self.scanned),
         }
@@ -312,31 +350,6 @@ def _docstring(node: ast.AST) -> Optional[ast.Constant]:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
         return first.value
     return None
-
-
-def _dynamic_self_lookup(node: ast.ClassDef) -> bool:
-    """`getattr(self, name)` with a computed name: any method of the class may be the one looked up."""
-    for child in ast.walk(node):
-        if isinstance(child, ast.Call) and _dotted(child.func) == "getattr" and len(child.args) >= 2:
-            target, attribute = child.args[0], child.args[1]
-            if isinstance(target, ast.Name) and target.id in ("self", "cls") and not isinstance(
-                attribute, ast.Constant
-            ):
-                if not isinstance(attribute, (ast.JoinedStr, ast.BinOp)):  # a prefix string says which
-                    return True
-    return False
-
-
-def _finds_subclasses(node: ast.ClassDef) -> bool:
-    """A class that looks for its subclasses (`cls.__subclasses__()`, or `issubclass(candidate, cls)` over a
-    module's members, as Django's AppConfig finds the configs in an app's `apps.py`): they are used."""
-    for child in ast.walk(node):
-        if isinstance(child, ast.Attribute) and child.attr == "__subclasses__":
-            return True
-        if isinstance(child, ast.Call) and _dotted(child.func) == "issubclass" and len(child.args) == 2:
-            if isinstance(child.args[1], ast.Name) and child.args[1].id in ("cls", node.name):
-                return True
-    return False
 
 
 def _not_implemented(node: _Function) -> bool:

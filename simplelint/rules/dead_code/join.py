@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from simplelint.ruleinfo import Project
+from simplelint.ruleinfo import FileFacts, Project
 from simplelint.rules.dead_code.facts import DeadCodeFacts
 
 # Bases with nothing to override, or whose members no caller reaches by name.
@@ -110,7 +110,10 @@ def entry_points(project: Project) -> Entry:
 
 
 def _pyproject(data: bytes) -> Iterator[str]:
-    from simplelint.config.load import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
 
     try:
         document = tomllib.loads(data.decode("utf-8"))
@@ -163,7 +166,7 @@ class Join:
                 full = f"{module}.{qualname}"
                 self.classes[full] = _Class(module, qualname, bases, flags, file.is_test)
                 self.by_short.setdefault(qualname.rpartition(".")[2], []).append(full)
-            for kind, qualname, *_ in facts["d"]:
+            for _, qualname, *_ in facts["d"]:
                 owner, _, name = qualname.rpartition(".")
                 if owner and f"{module}.{owner}" in self.classes:
                     self.classes[f"{module}.{owner}"].members.add(name)
@@ -172,6 +175,7 @@ class Join:
         # A library's public names are its API: reported only when asked.
         self.keep_public = _library(options, entries, self.modules) and not options.get("report-public", False)
         self._lineages: dict[str, _Lineage] = {}
+        self.whitelist = [str(glob) for glob in options.get("whitelist", [])]
 
     # --- classes ---------------------------------------------------------------------------------------
 
@@ -222,36 +226,45 @@ class Join:
     # --- the verdicts ------------------------------------------------------------------------------------
 
     def dead(self) -> list[Dead]:
-        whitelist = [str(glob) for glob in self.options.get("whitelist", [])]
         found = []
         for file, facts in self.files:
             module = file.module_name or file.path
-            dead_classes: list[str] = []
-            if file.is_test and not self._test_code(file.path, module):
-                continue
-            for kind, qualname, line, column, end_line, end_column, reason, own in facts["d"]:
-                owner, _, name = qualname.rpartition(".")
-                if any(qualname == c or qualname.startswith(c + ".") for c in dead_classes):
-                    continue  # reported with its class
-                if reason or self._mentioned(name, own) or any(name.startswith(p) for p in self.prefixes):
-                    continue
-                full = f"{module}.{qualname}"
-                if any(fnmatch.fnmatchcase(full, glob) for glob in whitelist):
-                    continue
-                if self.keep_public and not file.is_test and _public(module, qualname):
-                    continue
-                if owner and f"{module}.{owner}" in self.classes and self._inherited(f"{module}.{owner}", name):
-                    continue
-                if kind == "c" and self._registered(f"{module}.{qualname}"):
-                    continue
-                if not owner and (facts["g"] or (module in self.scanned and not name.startswith("_"))):
-                    continue  # `globals()[name]`, `from module import *`, `dir(module)`: any top-level name
-                position = (line, column, end_line, end_column)
-                label = "class" if kind == "c" else "method" if owner else "function"
-                found.append(Dead(file.path, label, qualname, position))
-                if kind == "c":
-                    dead_classes.append(qualname)
+            if not file.is_test or self._test_code(file.path, module):
+                found += self._dead_in(file, facts, module)
         return found
+
+    def _dead_in(self, file: FileFacts, facts: dict[str, Any], module: str) -> list[Dead]:
+        found: list[Dead] = []
+        dead_classes: list[str] = []
+        for row in facts["d"]:
+            kind, qualname, line, column, end_line, end_column, reason, _ = row
+            if reason or any(qualname.startswith(c + ".") for c in dead_classes):
+                continue  # used whatever mentions it, or reported with its class
+            if self._used(file, facts, module, row):
+                continue
+            owner = qualname.rpartition(".")[0]
+            label = "class" if kind == "c" else "method" if owner else "function"
+            found.append(Dead(file.path, label, qualname, (line, column, end_line, end_column)))
+            if kind == "c":
+                dead_classes.append(qualname)
+        return found
+
+    def _used(self, file: FileFacts, facts: dict[str, Any], module: str, row: list[Any]) -> bool:
+        """Whether a definition is used, or may be, in a way its reason for being kept does not say."""
+        kind, qualname, own = row[0], row[1], row[-1]
+        owner, _, name = qualname.rpartition(".")
+        full = f"{module}.{qualname}"
+        owner_full = f"{module}.{owner}"
+        return (
+            self.names.get(name, 0) > own  # mentioned outside its own body
+            or any(name.startswith(p) for p in self.prefixes)
+            or any(fnmatch.fnmatchcase(full, glob) for glob in self.whitelist)
+            or self.keep_public and not file.is_test and _public(module, qualname)
+            or bool(owner) and owner_full in self.classes and self._inherited(owner_full, name)
+            or kind == "c" and self._registered(full)
+            # `globals()[name]`, `from module import *`, `dir(module)`: any top-level name
+            or not owner and (facts["g"] or module in self.scanned and not name.startswith("_"))
+        )
 
     def _test_code(self, path: str, module: str) -> bool:
         """Whether a file of the test suite is code the tests run: a test module by its name, or one that
@@ -260,9 +273,6 @@ class Join:
         base = os.path.basename(path)
         collected = base.startswith("test") or base.endswith(("_test.py", "conftest.py"))  # pytest's, unittest's
         return collected or self.names.get(module.rpartition(".")[2], 0) > 0
-
-    def _mentioned(self, name: str, own: int) -> bool:
-        return self.names.get(name, 0) > own
 
     def _inherited(self, owner: str, name: str) -> bool:
         """A member of `owner` that may be called as something its class inherits: an override of a

@@ -1,0 +1,109 @@
+"""SL501/SL502 end to end on fixtures/dead_project: every kind of entry point is used, every kind of dead code found."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from simplelint.cli import main
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "dead_project"
+UNUSED = "is never used: nothing in the project refers to it; delete it"
+EXPECTED = [
+    ("src/depot/models.py", 24, 9, "SL501", f"Method `Square.perimeter` {UNUSED}"),
+    ("src/depot/models.py", 42, 7, "SL502", f"Class `LegacyExporter` {UNUSED}"),
+    ("src/depot/models.py", 50, 5, "SL501", f"Function `unused_helper` {UNUSED}"),
+    ("src/depot/models.py", 54, 5, "SL501", f"Function `countdown` {UNUSED}"),  # recursion is no use
+    ("tests/test_depot.py", 7, 5, "SL501", f"Function `make_rows` {UNUSED}"),
+]
+
+
+def _findings(output: str) -> list[tuple[str, int, int, str, str]]:
+    return [
+        (item["filename"].replace("\\", "/"), item["location"]["row"], item["location"]["column"], item["code"],
+         item["message"])
+        for item in json.loads(output)
+    ]  # fmt: skip
+
+
+def _check(*args: str) -> Result:
+    return CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", *args])
+
+
+@pytest.fixture
+def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(FIXTURE)
+    return FIXTURE
+
+
+def test_fixture_project_findings_are_exact(in_fixture: Path) -> None:
+    result = _check(".", "--select", "SL5")
+    assert result.exit_code == 1, result.output
+    assert _findings(result.stdout) == EXPECTED
+
+
+def test_the_default_selection_reports_them_too(in_fixture: Path) -> None:
+    result = _check(".")
+    assert [f for f in _findings(result.stdout) if f[3].startswith("SL5")] == EXPECTED
+
+
+def test_a_real_process_prints_the_same_findings(in_fixture: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "simplelint", "check", "--no-cache", ".", "--select", "SL5", "--output-format",
+         "concise"],
+        capture_output=True, text=True, cwd=FIXTURE, check=False,
+    )  # fmt: skip
+    assert process.returncode == 1, process.stderr
+    lines = [line.replace("\\", "/") for line in process.stdout.splitlines() if ": SL5" in line]
+    assert lines == [f"{path}:{line}:{column}: {code} {message}" for path, line, column, code, message in EXPECTED]
+
+
+def test_without_the_whitelist_the_whitelisted_job_is_reported(in_fixture: Path) -> None:
+    result = _check(".", "--select", "SL5", "--config", "dead-code.whitelist = []")
+    found = _findings(result.stdout)
+    assert ("src/depot/jobs.py", 1, 5, "SL501", f"Function `nightly_cleanup` {UNUSED}") in found
+    assert len(found) == len(EXPECTED) + 1
+
+
+def test_a_library_keeps_its_public_names_unless_asked(in_fixture: Path) -> None:
+    library = _findings(_check(".", "--select", "SL5", "--config", 'dead-code.library = "true"').stdout)
+    assert library == [EXPECTED[-1]]  # test files are no API
+    asked = ["--config", 'dead-code.library = "true"', "--config", "dead-code.report-public = true"]
+    assert _findings(_check(".", "--select", "SL5", *asked).stdout) == EXPECTED
+
+
+def test_entry_points_in_pyproject_are_read_and_a_warm_cache_sees_them_change(tmp_path: Path) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    runner = CliRunner()
+    args = ["check", str(project / "src"), "--select", "SL5", "--output-format", "json", "--cache-dir",
+            str(tmp_path / "cache")]  # fmt: skip
+    first = runner.invoke(main, args)
+    assert "`main`" not in first.stdout and "`load_csv`" not in first.stdout
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('csv = "depot.plugins:load_csv"', ""))  # a script is left: still an app
+    warm = runner.invoke(main, args)
+    cold = runner.invoke(main, [*args, "--no-cache"])
+    assert warm.stdout == cold.stdout
+    assert "Function `load_csv`" in warm.stdout and "Function `main`" not in warm.stdout
+
+
+def test_a_wrong_library_value_is_said(in_fixture: Path) -> None:
+    result = _check(".", "--select", "SL5", "--config", 'dead-code.library = "maybe"')
+    assert 'library = "maybe": expected "auto", "true" or "false"' in result.stderr
+
+
+def test_the_rules_are_explained_with_their_options() -> None:
+    explained = CliRunner().invoke(main, ["explain", "SL501"]).stdout
+    assert "[tool.simplelint.dead-code]" in explained
+    assert all(option in explained for option in ("whitelist", "library", "report-public"))
+    assert "Class `" not in explained and "SL502" in explained
+    listed = CliRunner().invoke(main, ["rules"]).stdout
+    assert "unused-function" in listed and "unused-class" in listed
