@@ -107,3 +107,15 @@ def test_the_rules_are_explained_with_their_options() -> None:
     assert "Class `" not in explained and "SL502" in explained
     listed = CliRunner().invoke(main, ["rules"]).stdout
     assert "unused-function" in listed and "unused-class" in listed
+
+
+def test_sl301_leaves_dead_code_to_sl5_and_says_what_only_untested_code_uses(in_fixture: Path) -> None:
+    both = _findings(_check(".", "--select", "SL301,SL5").stdout)
+    untested = {message.split("`")[1]: message for _, _, _, code, message in both if code == "SL301"}
+    dead = {"Square.perimeter", "LegacyExporter", "LegacyExporter.export", "unused_helper", "countdown"}
+    assert not dead & untested.keys()
+    assert untested["run_directly"].endswith("; it is used only by untested code")  # by the `__main__` block
+    assert untested["main"].endswith("no tested function calls it")  # an entry point: nothing mentions it
+    alone = _findings(_check(".", "--select", "SL301").stdout)
+    assert {"unused_helper", "LegacyExporter.export"} <= {message.split("`")[1] for *_, message in alone}
+    assert not any("untested code" in message for *_, message in alone)

@@ -170,7 +170,8 @@ class Join:
                 owner, _, name = qualname.rpartition(".")
                 if owner and f"{module}.{owner}" in self.classes:
                     self.classes[f"{module}.{owner}"].members.add(name)
-        self.names.update(entries.names)
+        self.entries = entries.names
+        self.mentioned: set[tuple[str, str]] = set()  # (path, qualname) of what code mentions elsewhere
         self.prefixes = sorted(prefixes)
         # A library's public names are its API: reported only when asked.
         self.keep_public = _library(options, entries, self.modules) and not options.get("report-public", False)
@@ -237,7 +238,9 @@ class Join:
         found: list[Dead] = []
         dead_classes: list[str] = []
         for row in facts["d"]:
-            kind, qualname, line, column, end_line, end_column, reason, _ = row
+            kind, qualname, line, column, end_line, end_column, reason, own = row
+            if self.names.get(qualname.rpartition(".")[2], 0) > own:
+                self.mentioned.add((file.path, qualname))
             if reason or any(qualname.startswith(c + ".") for c in dead_classes):
                 continue  # used whatever mentions it, or reported with its class
             if self._used(file, facts, module, row):
@@ -257,6 +260,7 @@ class Join:
         owner_full = f"{module}.{owner}"
         return (
             self.names.get(name, 0) > own  # mentioned outside its own body
+            or name in self.entries
             or any(name.startswith(p) for p in self.prefixes)
             or any(fnmatch.fnmatchcase(full, glob) for glob in self.whitelist)
             or self.keep_public and not file.is_test and _public(module, qualname)
