@@ -119,3 +119,15 @@ def test_sl301_leaves_dead_code_to_sl5_and_says_what_only_untested_code_uses(in_
     alone = _findings(_check(".", "--select", "SL301").stdout)
     assert {"unused_helper", "LegacyExporter.export"} <= {message.split("`")[1] for *_, message in alone}
     assert not any("untested code" in message for *_, message in alone)
+
+
+def test_names_in_templates_are_used_and_a_warm_cache_sees_a_template_go(tmp_path: Path) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    args = ["check", str(project), "--select", "SL5", "--output-format", "concise", "--cache-dir", str(tmp_path / "c")]
+    runner = CliRunner()
+    assert "Row.is_overdue" not in runner.invoke(main, args).stdout
+    (project / "src" / "depot" / "templates" / "row.html").unlink()
+    warm = runner.invoke(main, args).stdout
+    assert "Method `Row.is_overdue` is never used" in warm
+    assert warm == runner.invoke(main, [*args, "--no-cache"]).stdout

@@ -21,6 +21,7 @@ import configparser
 import fnmatch
 import hashlib
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,6 +35,14 @@ from simplelint.rules.dead_code.facts import DeadCodeFacts
 _NEUTRAL_BASES = frozenset("object Generic Protocol ABC NamedTuple TypedDict".split())
 _BUILTINS = frozenset(dir(builtins))
 _STDLIB: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
+# A class named so stands in for another (a test double, a shim for the standard library's cookie jar): code
+# outside the project calls its methods by the names of the class it imitates.
+_STAND_INS = ("Mock", "Fake", "Dummy", "Stub")
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".djhtml", ".txt", ".xml", ".tmpl")
+_TEMPLATE_BYTES = 1 << 20
+_SKIPPED_FOLDERS = frozenset(("node_modules", "venv", "build", "dist", "__pycache__", "site-packages"))
+_TAGS = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z_]\w*")
 _CONFIG_FILES = ("pyproject.toml", "setup.cfg")
 
 
@@ -91,7 +100,8 @@ def config_files(project: Project) -> list[str]:
 
 def entry_points(project: Project) -> Entry:
     """The names `[project.scripts]`, `[project.gui-scripts]`, `[project.entry-points]` (and poetry's and
-    setup.cfg's equivalents) point at: `pkg.cli:main` makes `main` used."""
+    setup.cfg's equivalents) point at: `pkg.cli:main` makes `main` used; and the names the project's
+    templates use. The stamp covers them all (a warm run reads them again: they are small)."""
     found = Entry()
     digest = hashlib.sha256()
     for path in config_files(project):
@@ -105,8 +115,33 @@ def entry_points(project: Project) -> Entry:
         for value in values:
             found.any = True
             found.names.update(_identifiers(value))
+    for path in _template_files(str(project.settings.root)):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(_TEMPLATE_BYTES)
+        except OSError:
+            continue
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
+        found.names.update(template_names(data.decode("utf-8", "replace")))
     found.stamp = digest.hexdigest()
     return found
+
+
+def _template_files(root: str) -> Iterator[str]:
+    """The project's templates (`admin/edit_inline/tabular.html`): what their `{{ obj.method }}` and
+    `{% if form.ready %}` name is used, as no Python code shows."""
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS)
+        for name in sorted(files):
+            if name.endswith(_TEMPLATE_SUFFIXES):
+                yield os.path.join(folder, name)
+
+
+def template_names(text: str) -> list[str]:
+    """The identifiers inside a template's `{{ ... }}` and `{% ... %}` tags."""
+    if "{{" not in text and "{%" not in text:
+        return []
+    return [word for found in _TAGS.finditer(text) for word in _WORD.findall(found.group(1) or found.group(2))]
 
 
 def _pyproject(data: bytes) -> Iterator[str]:
@@ -281,7 +316,10 @@ class Join:
     def _inherited(self, owner: str, name: str) -> bool:
         """A member of `owner` that may be called as something its class inherits: an override of a
         project class's member or of a class outside the project, or a member of an interface (Protocol,
-        ABC) or of a class that looks its attributes up by computed names."""
+        ABC), of a stand-in for another class (`MockRequest`), or of a class that looks its attributes up by
+        computed names."""
+        if owner.rpartition(".")[2].startswith(_STAND_INS):
+            return True
         lineage = self.lineage(owner)
         if lineage.external or "a" in lineage.flags or "g" in lineage.flags:
             return True

@@ -70,7 +70,7 @@ class _DeadCode(ProjectRule):
 
     @classmethod
     def cache_stamp(cls, project: Project, config: Mapping[str, Any]) -> str:
-        return entry_points(project).stamp  # the entry points in pyproject.toml / setup.cfg
+        return entry_points(project).stamp  # pyproject.toml / setup.cfg's entry points, the templates
 
     @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
