@@ -131,3 +131,13 @@ def test_names_in_templates_are_used_and_a_warm_cache_sees_a_template_go(tmp_pat
     warm = runner.invoke(main, args).stdout
     assert "Method `Row.is_overdue` is never used" in warm
     assert warm == runner.invoke(main, [*args, "--no-cache"]).stdout
+
+
+def test_a_type_checkers_sample_is_not_reported_but_the_same_code_run_by_nothing_is(tmp_path: Path) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    args = ["check", "--no-cache", str(project), "--select", "SL5", "--output-format", "concise"]
+    assert "square_area" not in CliRunner().invoke(main, args).stdout  # it calls reveal_type
+    sample = project / "tests" / "test_typing_samples.py"
+    sample.write_text("from depot.models import Square\n\n\ndef square_area():\n    print(Square(2).area())\n")
+    assert "Function `square_area` is never used" in CliRunner().invoke(main, args).stdout
