@@ -141,3 +141,13 @@ def test_a_type_checkers_sample_is_not_reported_but_the_same_code_run_by_nothing
     sample = project / "tests" / "test_typing_samples.py"
     sample.write_text("from depot.models import Square\n\n\ndef square_area():\n    print(Square(2).area())\n")
     assert "Function `square_area` is never used" in CliRunner().invoke(main, args).stdout
+
+
+def test_a_wrapper_offers_what_it_wraps_but_a_class_that_does_not_delegate_does_not(tmp_path: Path) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    args = ["check", "--no-cache", str(project), "--select", "SL5", "--output-format", "concise"]
+    assert "Cursor." not in CliRunner().invoke(main, args).stdout  # `self.cursor.execute` in `execute`
+    models = project / "src" / "depot" / "models.py"
+    models.write_text(models.read_text().replace("return self.cursor.execute(operation)", "return operation"))
+    assert "Method `Cursor.setoutputsize` is never used" in CliRunner().invoke(main, args).stdout

@@ -78,8 +78,9 @@ class DeadCodeFacts(AstFactCollector):
     Facts: `d` definitions `[kind, qualname, line, column, end line, end column, reason, own]` (kind `f` a
     function, `c` a class; `own`: how often its own name is mentioned inside it, which does not count);
     `c` classes `qualname -> [bases, flags]` (bases made absolute through the imports where they can be;
-    flags: `m` a metaclass, `s` defines `__init_subclass__`, `a` abstract or a Protocol, `g` looks up its
-    attributes by computed names); `n` names mentioned -> how often; `p` prefixes strings build names
+    flags: `m` a metaclass, `s` defines `__init_subclass__` or looks for its subclasses, `a` abstract or a
+    Protocol, `g` looks up its attributes by computed names or is a proxy (`__getattr__`), `w` wraps another
+    object and delegates to it by the same names); `n` names mentioned -> how often; `p` prefixes strings build names
     from; `g` it calls `globals()`; `s` modules whose names it lists (`from m import *`, `dir(m)`)."""
 
     name = "dead-code"
@@ -181,6 +182,8 @@ class _Facts:
         own = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         if any(n.name == "__init_subclass__" for n in own):
             flags += "s"
+        if any(n.name == "__getattr__" for n in own):
+            flags += "g"  # a proxy: callers use the interface of what it wraps
         flags += "".join(sorted(set(self.class_flags.get(id(node), ""))))
         self.classes[qualname] = [[b for b in bases if b], flags]
         reason = ""
@@ -247,8 +250,11 @@ class _Facts:
             self._import(node)
         elif isinstance(node, ast.Call):
             self._call(node, inside)
-        elif isinstance(node, ast.Attribute) and node.attr == "__subclasses__":
-            self._mark(inside, "s")
+        elif isinstance(node, ast.Attribute):
+            if node.attr == "__subclasses__":
+                self._mark(inside, "s")
+            elif _delegates(node, inside):
+                self._mark(inside, "w")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
             docstring = _docstring(node)
             if docstring is not None:
@@ -359,3 +365,12 @@ def _not_implemented(node: _Function) -> bool:
         return False
     raised = body[0].exc
     return _dotted(raised.func if isinstance(raised, ast.Call) else raised) == "NotImplementedError"
+
+
+def _delegates(node: ast.Attribute, inside: _Inside) -> bool:
+    """`self.cursor.execute(...)` inside a method `execute`: the class wraps another object and offers its
+    interface, which callers outside the project use (a DB-API cursor, a file)."""
+    if len(inside) < 2 or inside[-1][2] or not inside[-2][2] or inside[-1][0] != node.attr:
+        return False
+    wrapped = node.value
+    return isinstance(wrapped, ast.Attribute) and isinstance(wrapped.value, ast.Name) and wrapped.value.id == "self"

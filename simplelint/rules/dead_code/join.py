@@ -318,12 +318,13 @@ class Join:
     def _inherited(self, owner: str, name: str) -> bool:
         """A member of `owner` that may be called as something its class inherits: an override of a
         project class's member or of a class outside the project, or a member of an interface (Protocol,
-        ABC), of a stand-in for another class (`MockRequest`), or of a class that looks its attributes up by
-        computed names."""
+        ABC), of a stand-in for another class (`MockRequest`) or a wrapper of another object (a proxy with
+        `__getattr__`, or one that delegates by the same names), or of a class that looks its attributes up
+        by computed names."""
         if owner.rpartition(".")[2].startswith(_STAND_INS):
             return True
         lineage = self.lineage(owner)
-        if lineage.external or "a" in lineage.flags or "g" in lineage.flags:
+        if lineage.external or any(flag in lineage.flags for flag in "agw"):
             return True
         return any(name in self.classes[a].members for a in lineage.ancestors[1:])
 
