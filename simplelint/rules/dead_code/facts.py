@@ -52,6 +52,11 @@ _TEMPLATE = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|^\s*(?:>>>|\.\.\.) (.*)$", re
 # Calls that list a module's names: what they find there may be used by name.
 _LISTING = frozenset(("dir", "vars", "getmembers"))
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# Nodes `_scan` looks at beyond their names (names and attributes it counts itself).
+_SPECIAL = frozenset((ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef,
+                      ast.ClassDef, ast.Module, ast.alias, ast.MatchClass))  # fmt: skip
+_DEF_NAME = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
+_CONTEXTS = frozenset((ast.Load, ast.Store, ast.Del))
 _Inside = tuple[tuple[str, int, bool], ...]  # the definitions around a node: (name, id of the node, a class)
 
 
@@ -202,7 +207,7 @@ class _Facts:
     def _name_position(self, node: Union[_Function, ast.ClassDef]) -> tuple[int, int]:
         """1-based line and column (in characters) of the name after `def`/`class`."""
         line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else b""
-        found = re.compile(rb"(?:async\s+)?(?:def|class)\s+").match(line, node.col_offset)
+        found = _DEF_NAME.match(line, node.col_offset)
         start = found.end() if found else node.col_offset
         return node.lineno, len(line[:start].decode("utf-8", "replace")) + 1
 
@@ -230,27 +235,39 @@ class _Facts:
 
     def _scan(self, tree: ast.Module) -> None:
         """One walk, depth first: imports, the names each node mentions, strings (not docstrings, but their
-        doctests), and how often each definition's name is mentioned inside it (`self.own`)."""
+        doctests), and how often each definition's name is mentioned inside it (`self.own`). Names and
+        strings, most of the nodes, take the short way: this walk is most of SL5's cost."""
         stack: list[tuple[ast.AST, _Inside]] = [(tree, ())]
+        pop, extend, special = stack.pop, stack.extend, _SPECIAL
         while stack:
-            node, inside = stack.pop()
-            if isinstance(node, ast.Constant):
+            node, inside = pop()
+            kind = type(node)
+            if kind is ast.Name:
+                if type(node.ctx) is not ast.Store:  # type: ignore[attr-defined]
+                    self._mention(node.id, inside)  # type: ignore[attr-defined]
+            elif kind is ast.Constant:
                 if id(node) not in self.docstrings:
-                    self._string(node.value)
-                continue
-            inside = self._visit(node, inside)
-            for name in _mentions(node):
-                self.names[name] += 1
-                self.own.update(key for def_name, key, _ in inside if def_name == name)
-            stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+                    self._string(node.value)  # type: ignore[attr-defined]
+            else:
+                if kind in special:
+                    inside = self._visit(node, inside)
+                extend(_children(node, inside))
+
+    def _mention(self, name: str, inside: _Inside) -> None:
+        self.names[name] += 1
+        for def_name, key, _ in inside:
+            if def_name == name:
+                self.own[key] += 1
 
     def _visit(self, node: ast.AST, inside: _Inside) -> _Inside:
         """What a node says besides its names; the definitions around its children."""
+        self.names.update(_mentions(node))
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
         elif isinstance(node, ast.Call):
             self._call(node, inside)
         elif isinstance(node, ast.Attribute):
+            self._mention(node.attr, inside)
             if node.attr == "__subclasses__":
                 self._mark(inside, "s")
             elif _delegates(node, inside):
@@ -334,12 +351,20 @@ class _Facts:
         }
 
 
+def _children(node: ast.AST, inside: _Inside) -> list[tuple[ast.AST, _Inside]]:
+    """The node's children (not the contexts of names), each with the definitions around it."""
+    found: list[tuple[ast.AST, _Inside]] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            found.extend((item, inside) for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST) and type(value) not in _CONTEXTS:
+            found.append((value, inside))
+    return found
+
+
 def _mentions(node: ast.AST) -> list[str]:
-    """The names a node mentions (not those it binds: a definition, an assignment's target)."""
-    if isinstance(node, ast.Name):
-        return [] if isinstance(node.ctx, ast.Store) else [node.id]
-    if isinstance(node, ast.Attribute):
-        return [node.attr]
+    """The names an import or a match pattern mentions (`_scan` counts names and attributes itself)."""
     if isinstance(node, ast.alias):
         return [*node.name.split("."), *([node.asname] if node.asname else [])]
     if isinstance(node, ast.ImportFrom) and node.module:
