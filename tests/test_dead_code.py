@@ -151,3 +151,11 @@ def test_a_wrapper_offers_what_it_wraps_but_a_class_that_does_not_delegate_does_
     models = project / "src" / "depot" / "models.py"
     models.write_text(models.read_text().replace("return self.cursor.execute(operation)", "return operation"))
     assert "Method `Cursor.setoutputsize` is never used" in CliRunner().invoke(main, args).stdout
+
+
+def test_the_table_is_strict_naming_file_line_and_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.simplelint.dead-code]\nlibrary = "false"\nwhitelst = []\n')
+    (tmp_path / "a.py").write_text("def f():\n    pass\n")
+    result = CliRunner().invoke(main, ["check", "--no-cache", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "pyproject.toml:3" in result.output and "whitelst" in result.output and "whitelist" in result.output
