@@ -9,7 +9,8 @@ from simplelint.config.settings import Settings
 from simplelint.engine.violation import Violation
 from simplelint.ruleinfo import Invalid, Option, Project, ProjectRule, Valid
 from simplelint.rules.dead_code.facts import DeadCodeFacts
-from simplelint.rules.dead_code.join import Dead, Join, checked_library, entry_points
+from simplelint.rules.dead_code.join import Dead, entry_points
+from simplelint.rules.dead_code.verdicts import dead_definitions
 
 OPTIONS: Mapping[str, Option] = {
     "whitelist": Option(
@@ -30,32 +31,6 @@ OPTIONS: Mapping[str, Option] = {
 
 _APP = {"library": "false"}  # the examples are applications: their public names are reported
 _SHOP = "def refund(order):\n    return order.total\n\n\ndef pay(order):\n    return order.total\n"
-_last: list[tuple[Project, list[Dead], set[tuple[str, str]]]] = []
-
-
-def dead_definitions(project: Project, options: Mapping[str, Any]) -> list[Dead]:
-    """What nothing uses, joined once per run for both rules (and for SL301, which leaves them to SL501)."""
-    return _verdicts(project, options)[0]
-
-
-def mentioned(project: Project, options: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(path, qualified name) of the definitions other code mentions: SL301 says those are used only by
-    untested code when no test reaches them."""
-    return _verdicts(project, options)[1]
-
-
-def _verdicts(project: Project, options: Mapping[str, Any]) -> tuple[list[Dead], set[tuple[str, str]]]:
-    if _last and _last[0][0] is project:
-        return _last[0][1], _last[0][2]
-    error = checked_library(options.get("library", "auto"))
-    if error and error not in project.warnings:
-        project.warnings.append(error)
-    join = Join(project, options, entry_points(project))
-    found = join.dead()
-    _last[:] = [(project, found, join.mentioned)]
-    return found, join.mentioned
-
-
 class _DeadCode(ProjectRule):
     kinds: ClassVar[tuple[str, ...]] = ()
     options = OPTIONS

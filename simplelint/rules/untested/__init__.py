@@ -111,7 +111,7 @@ def _dead_code(project: Project) -> Optional[dict[str, Any]]:
     dead_codes = {"SL501", "SL502"} & project.settings.enabled
     if not dead_codes:
         return None
-    from simplelint.rules.dead_code.rules import dead_definitions, mentioned
+    from simplelint.rules.dead_code.verdicts import dead_definitions, mentioned
 
     options = project.settings.options.get("dead-code", {})
     found: dict[str, Any] = {"": mentioned(project, options)}
