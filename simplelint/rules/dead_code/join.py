@@ -38,7 +38,8 @@ _STDLIB: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
 # A class named so stands in for another (a test double, a shim for the standard library's cookie jar): code
 # outside the project calls its methods by the names of the class it imitates.
 _STAND_INS = ("Mock", "Fake", "Dummy", "Stub")
-_TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".djhtml", ".txt", ".xml", ".tmpl")
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".djhtml", ".tmpl")
+_TEXT_SUFFIXES = (".txt", ".xml")
 _TEMPLATE_BYTES = 1 << 20
 _SKIPPED_FOLDERS = frozenset(("node_modules", "venv", "build", "dist", "__pycache__", "site-packages"))
 _TAGS = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.DOTALL)
@@ -132,8 +133,10 @@ def _template_files(root: str) -> Iterator[str]:
     `{% if form.ready %}` name is used, as no Python code shows."""
     for folder, folders, files in os.walk(root):
         folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _SKIPPED_FOLDERS)
+        # `.txt` and `.xml` are templates only in a `templates` folder (Django's e-mails), data elsewhere.
+        suffixes = _TEMPLATE_SUFFIXES + _TEXT_SUFFIXES if "templates" in folder.split(os.sep) else _TEMPLATE_SUFFIXES
         for name in sorted(files):
-            if name.endswith(_TEMPLATE_SUFFIXES):
+            if name.endswith(suffixes):
                 yield os.path.join(folder, name)
 
 
