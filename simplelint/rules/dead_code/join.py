@@ -99,7 +99,17 @@ def config_files(project: Project) -> list[str]:
     return sorted(p for f in folders for n in _CONFIG_FILES if os.path.isfile(p := os.path.join(f, n)))
 
 
+_last_entries: list[tuple[Project, Entry]] = []
+
+
 def entry_points(project: Project) -> Entry:
+    """`read_entry_points`, once per run (both rules' cache stamps and the join ask)."""
+    if not _last_entries or _last_entries[0][0] is not project:
+        _last_entries[:] = [(project, read_entry_points(project))]
+    return _last_entries[0][1]
+
+
+def read_entry_points(project: Project) -> Entry:
     """The names `[project.scripts]`, `[project.gui-scripts]`, `[project.entry-points]` (and poetry's and
     setup.cfg's equivalents) point at: `pkg.cli:main` makes `main` used; and the names the project's
     templates use. The stamp covers them all (a warm run reads them again: they are small)."""
