@@ -159,3 +159,13 @@ def test_the_table_is_strict_naming_file_line_and_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--no-cache", str(tmp_path)])
     assert result.exit_code == 2
     assert "pyproject.toml:3" in result.output and "whitelst" in result.output and "whitelist" in result.output
+
+
+def test_without_a_script_the_project_is_a_library_plugin_entry_points_or_not(tmp_path: Path) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('depot = "depot.cli:main"', ""))  # the plugin stays
+    result = CliRunner().invoke(main, ["check", "--no-cache", str(project), "--select", "SL5", "--output-format",
+                                       "json"])  # fmt: skip
+    assert [(f[0].rpartition("dead_project/")[2], *f[1:]) for f in _findings(result.stdout)] == [EXPECTED[-1]]

@@ -24,7 +24,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -79,10 +79,10 @@ class _Lineage:
 
 @dataclass
 class Entry:
-    """What pyproject.toml / setup.cfg say: entry-point names, and whether there were any."""
+    """What pyproject.toml / setup.cfg (and the templates) say: names used, and whether there are scripts."""
 
     names: set[str] = field(default_factory=set)
-    any: bool = False
+    scripts: bool = False  # a command ([project.scripts], console_scripts): the project is an application
     stamp: str = ""
 
 
@@ -123,8 +123,8 @@ def read_entry_points(project: Project) -> Entry:
             continue
         digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
         values = _setup_cfg(data) if path.endswith(".cfg") else _pyproject(data)
-        for value in values:
-            found.any = True
+        for value, script in values:
+            found.scripts |= script
             found.names.update(_identifiers(value))
     for path in _template_files(str(project.settings.root)):
         try:
@@ -157,7 +157,8 @@ def template_names(text: str) -> list[str]:
     return [word for found in _TAGS.finditer(text) for word in _WORD.findall(found.group(1) or found.group(2))]
 
 
-def _pyproject(data: bytes) -> Iterator[str]:
+def _pyproject(data: bytes) -> Iterator[tuple[str, bool]]:
+    """Each entry point's target, and whether it is a script (a command: the project is an application)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:
@@ -169,24 +170,25 @@ def _pyproject(data: bytes) -> Iterator[str]:
         return
     project = document.get("project", {})
     poetry = document.get("tool", {}).get("poetry", {})
-    tables = [project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts")]
-    groups = [project.get("entry-points"), poetry.get("plugins")]
-    tables += [t for g in groups if isinstance(g, dict) for t in g.values()]
-    for table in tables:
+    tables = [(t, True) for t in (project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"))]
+    groups = [project.get("entry-points"), poetry.get("plugins")]  # plugins: a library may declare them too
+    tables += [(t, False) for g in groups if isinstance(g, dict) for t in g.values()]
+    for table, script in tables:
         if isinstance(table, dict):
-            yield from (v if isinstance(v, str) else str(v.get("reference", "")) for v in table.values()
+            yield from ((v if isinstance(v, str) else str(v.get("reference", "")), script) for v in table.values()
                         if isinstance(v, (str, dict)))  # fmt: skip
 
 
-def _setup_cfg(data: bytes) -> Iterator[str]:
+def _setup_cfg(data: bytes) -> Iterator[tuple[str, bool]]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(data.decode("utf-8", "replace"))
     except configparser.Error:
         return
     if parser.has_section("options.entry_points"):
-        for value in parser["options.entry_points"].values():
-            yield from (line.partition("=")[2] for line in value.splitlines() if "=" in line)
+        for group, value in parser["options.entry_points"].items():
+            script = group in ("console_scripts", "gui_scripts")
+            yield from ((line.partition("=")[2], script) for line in value.splitlines() if "=" in line)
 
 
 def _identifiers(value: str) -> list[str]:
@@ -222,7 +224,7 @@ class Join:
         self.mentioned: set[tuple[str, str]] = set()  # (path, qualname) of what code mentions elsewhere
         self.prefixes = sorted(prefixes)
         # A library's public names are its API: reported only when asked.
-        self.keep_public = _library(options, entries, self.modules) and not options.get("report-public", False)
+        self.keep_public = _library(options, entries) and not options.get("report-public", False)
         self._lineages: dict[str, _Lineage] = {}
         self.whitelist = [str(glob) for glob in options.get("whitelist", [])]
 
@@ -355,13 +357,14 @@ def _for_type_checkers(facts: dict[str, Any]) -> bool:
     return "reveal_type" in names or "assert_type" in names
 
 
-def _library(options: Mapping[str, Any], entries: Entry, modules: Iterable[str]) -> bool:
-    """Whether the project is a library, whose public names are its API (`library = "auto"`: a package
-    with no entry points and no `__main__` module)."""
+def _library(options: Mapping[str, Any], entries: Entry) -> bool:
+    """Whether the project is a library, whose public names are its API (`library = "auto"`: a project
+    that declares no scripts; plugin entry points, such as pytest11, libraries have too, and a `__main__`
+    module is as often an example's as the project's)."""
     setting = str(options.get("library", "auto")).lower()
     if setting in ("true", "false"):
         return setting == "true"
-    return not entries.any and not any(m == "__main__" or m.endswith(".__main__") for m in modules)
+    return not entries.scripts
 
 
 def _public(module: str, qualname: str) -> bool:

@@ -21,8 +21,7 @@ OPTIONS: Mapping[str, Option] = {
     "library": Option(
         "auto",
         'Whether the project is a library, whose public names are its API and not reported: "true", "false", '
-        'or "auto" (a library when pyproject.toml and setup.cfg declare no scripts or entry points and there is '
-        "no `__main__` module).",
+        'or "auto" (a library when pyproject.toml and setup.cfg declare no scripts, console or GUI).',
     ),
     "report-public": Option(
         False, "In a library, report public names too (those with no `_` in their module or name)."
@@ -84,7 +83,8 @@ class UnusedFunction(_DeadCode):
     wrappers `staticmethod`, `classmethod`, `lru_cache`, `contextmanager`, ...). A function defined inside
     another is part of it, and a method of an unused class is reported with its class (SL502).
 
-    In a library (`library`), public names are its API and are reported only with `report-public`.
+    In a library (`library`: by default, a project whose pyproject.toml or setup.cfg declares no scripts),
+    public names are its API and are reported only with `report-public`.
     Names are matched, not resolved: a method that shares its name with a used one is not reported.
 
     ## Why is this bad?
