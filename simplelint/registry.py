@@ -47,8 +47,8 @@ FAMILIES = (
     Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
     Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
     Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),
-    # SL5, "less code": each of its rules names its own table (`option_table`): dead-code, duplicates.
-    Family(("SL5",), "less-code", "The best code is no code", None, "Less code"),
+    # SL5, "less code": SL501/SL502 have their own table (SL503, duplicated code, is another family's).
+    Family(("SL501", "SL502"), "dead-code", "Less code: code nothing uses", "dead-code", "Dead code"),
     Family(("SL6",), "compute", "Heavy computation in numpy", "compute", "Compute"),
 )
 
@@ -222,9 +222,9 @@ def table_options() -> Mapping[str, Mapping[str, Option]]:
 
 def table_of(code: str) -> Optional[str]:
     family = family_of(code)
-    if family is not None and family.table:
+    if family is not None:
         return family.table
-    return catalog()[code].table  # a plugin's table, or one of SL5's (a family of several tables)
+    return catalog()[code].table
 
 
 def expand(selector: str) -> frozenset[str]:

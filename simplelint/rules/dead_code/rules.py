@@ -33,7 +33,6 @@ _SHOP = "def refund(order):\n    return order.total\n\n\ndef pay(order):\n    re
 class _DeadCode(ProjectRule):
     kinds: ClassVar[tuple[str, ...]] = ()
     options = OPTIONS
-    option_table = "dead-code"
     FACTS = (DeadCodeFacts,)
 
     @classmethod
