@@ -47,6 +47,8 @@ FAMILIES = (
     Family(("SL2",), "type-hints", "Type hints", "type-hints", "Type hints"),
     Family(("SL3",), "tests", "Untested functions", "tests", "Tests"),
     Family(("SL4",), "production-imports", "No pandas in production code", "production-imports", "Production imports"),
+    # SL5, "less code": SL501/SL502 have their own table (SL503, duplicated code, is another family's).
+    Family(("SL501", "SL502"), "dead-code", "Less code: code nothing uses", "dead-code", "Dead code"),
     # SL5, "less code": SL503 has its own table (dead code's options are another family's).
     Family(("SL503",), "duplicates", "Less code: duplicated code", "duplicates", "Duplicates"),
     Family(("SL6",), "compute", "Heavy computation in numpy", "compute", "Compute"),
@@ -62,6 +64,7 @@ RULE_MODULES = (
     "simplelint.rules.production.api",
     "simplelint.rules.production",
     "simplelint.rules.production.deps",
+    "simplelint.rules.dead_code",
     "simplelint.rules.duplicates",
     "simplelint.rules.compute",
 )

@@ -139,6 +139,29 @@ def definitions_in(files: Iterable[FileFacts]) -> Iterator[Definition]:
             yield Definition(file.path, qualname, flags, position, (start, end), file.is_test, returns, [], [])
 
 
+def _dead_code(project: Project) -> Optional[dict[str, Any]]:
+    """What SL501/SL502 report (path -> qualified names), when they run: SL301 leaves those to them; under ""
+    the (path, qualified name) of what other code mentions, which SL301 says only untested code uses. None
+    when they do not run."""
+    dead_codes = {"SL501", "SL502"} & project.settings.enabled
+    if not dead_codes:
+        return None
+    from simplelint.rules.dead_code.verdicts import dead_definitions, mentioned
+
+    options = project.settings.options.get("dead-code", {})
+    found: dict[str, Any] = {"": mentioned(project, options)}
+    for dead in dead_definitions(project, options):
+        code = "SL502" if dead.kind == "class" else "SL501"
+        if code in project.settings.codes_for(dead.path):
+            found.setdefault(dead.path, []).append(dead.qualname)
+    return found
+
+
+def _is_dead(dead: Iterable[str], qualname: str) -> bool:
+    """`qualname` is reported as unused, or is a method of a class reported so."""
+    return any(qualname == name or qualname.startswith(name + ".") for name in dead)
+
+
 # --- findings ------------------------------------------------------------------------------------------
 
 
@@ -422,14 +445,19 @@ class UntestedFunction(ProjectRule):
         coverage = _coverage(project) if "SL302" in project.settings.enabled else None
         judged = coverage.executed if coverage else {}
         where = _test_folder(project)
+        dead = _dead_code(project)
         found = []
         for info in _candidates(unreached, options):
             if info.path in judged and not info.flags & UNMEASURABLE:
                 continue
+            if dead is not None and _is_dead(dead.get(info.path, ()), info.qualname):
+                continue  # SL501/SL502 report it: delete it rather than test it
             message = (
                 f"`{info.qualname}` is not reached by any test: no test in {where} references it, "
                 "and no tested function calls it"
             )
+            if dead is not None and (info.path, info.qualname) in dead.get("", ()):
+                message += "; it is used only by untested code"
             found.append(_violation(cls, info, message))
         return found
 

@@ -1,0 +1,401 @@
+"""SL501/SL502's per-file facts: the functions and classes a file defines, and every name it mentions.
+
+Read from CPython's `ast` (the tree the engine parsed once for every collector that asks). The join asks
+"does anything mention this name, outside its own body?", so a reference is a name, not a resolved target:
+a `Name`, an attribute, a name an import binds, and the identifiers of short code-like strings (`__all__`,
+`getattr(obj, "name")`, `"pkg.mod:func"`, Django's settings). That is vulture's model: it misses a method
+that shares its name with a used one, and never reports one that is used through a value of unknown type.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from typing import Any, Optional, Union
+
+from simplelint.ruleinfo import AstFactCollector, FileContext
+
+# Why a definition counts as used whatever references it (one letter in the facts).
+DECORATED = "decorated"  # registered by a decorator: `@app.route(...)`, `@pytest.fixture`, `@register`
+DUNDER = "dunder"  # called by Python itself
+TEST = "test"  # collected by pytest / unittest, or a pytest hook
+PROPERTY = "property"  # read as an attribute, often by templates and serialisers
+ABSTRACT = "abstract"  # an interface: `@abstractmethod`, members of a Protocol
+OVERLOAD = "overload"  # an `@overload` signature
+VISITOR = "visitor"  # `visit_Name`, `do_quit`: called by a dispatcher that builds the name
+
+# Decorators that wrap a function without registering it anywhere: a function decorated only with these is
+# as dead as an undecorated one. Any other decorator (`@app.route`, `@register`, `@receiver(...)`) may keep
+# the function in a registry, and is taken to.
+_PLAIN_DECORATORS = frozenset(
+    "staticmethod classmethod contextmanager asynccontextmanager lru_cache cache wraps total_ordering "
+    "dataclass final override deprecated unique singledispatch singledispatchmethod".split()
+)
+_PROPERTIES = frozenset("property cached_property setter getter deleter".split())
+_LIFECYCLE = frozenset(
+    "setUp tearDown setUpClass tearDownClass setUpModule tearDownModule asyncSetUp asyncTearDown "
+    "setup_method teardown_method setup_function teardown_function setup_module teardown_module "
+    "setup_class teardown_class setup teardown load_tests setUpTestData".split()
+)
+_VISITOR = re.compile(r"(visit|leave|depart|do|help|complete|handle|on)_\w")
+# The identifiers of a short string that reads like code: `"name"`, `"pkg.mod:func"`, `"a b c"` (namedtuple
+# fields), `"x = pkg.mod:main"` (setup.py's entry points). Prose (spaces and punctuation) is left alone.
+_CODE_STRING = re.compile(r"[\w.:=, \[\]%{}-]*\Z")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# A string that holds a call, as Flask's `--app "factory:create_app('dev')"` does: its callee's names count.
+_CALL_STRING = re.compile(r"\s*([\w.:]+)\(")
+# A string that builds names: `"visit_"`, `"clean_%s"`, `f"render_{style}"`, `"get_%s_display"`.
+_PREFIX = re.compile(r"([A-Za-z_]\w*?_)(%|\{|\Z)")
+# Code inside a string: a template's `{{ obj.method }}` / `{% if x.ready %}`, a doctest's `>>> f(1)`.
+_TEMPLATE = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|^\s*(?:>>>|\.\.\.) (.*)$", re.MULTILINE)
+# Calls that list a module's names: what they find there may be used by name.
+_LISTING = frozenset(("dir", "vars", "getmembers"))
+_Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# Nodes `_scan` looks at beyond their names (names and attributes it counts itself).
+_SPECIAL = frozenset((ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef,
+                      ast.ClassDef, ast.Module, ast.alias, ast.MatchClass))  # fmt: skip
+_DEF_NAME = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
+_CONTEXTS = frozenset((ast.Load, ast.Store, ast.Del))
+_Inside = tuple[tuple[str, int, bool], ...]  # the definitions around a node: (name, id of the node, a class)
+
+
+def _dotted(node: Optional[ast.AST]) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _decorator(node: ast.expr) -> str:
+    """`@a.b(...)` -> `a.b`."""
+    return _dotted(node.func if isinstance(node, ast.Call) else node)
+
+
+class DeadCodeFacts(AstFactCollector):
+    """The file's functions and classes (with why one is used whatever references it) and the names it
+    mentions, counted, for SL501/SL502.
+
+    Facts: `d` definitions `[kind, qualname, line, column, end line, end column, reason, own]` (kind `f` a
+    function, `c` a class; `own`: how often its own name is mentioned inside it, which does not count);
+    `c` classes `qualname -> [bases, flags]` (bases made absolute through the imports where they can be;
+    flags: `m` a metaclass, `s` defines `__init_subclass__` or looks for its subclasses, `a` abstract or a
+    Protocol, `g` looks up its attributes by computed names or is a proxy (`__getattr__`), `w` wraps another
+    object and delegates to it by the same names); `n` names mentioned -> how often; `p` prefixes strings build names
+    from; `g` it calls `globals()`; `s` modules whose names it lists (`from m import *`, `dir(m)`)."""
+
+    name = "dead-code"
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        return not context.path.endswith(".pyi")  # a stub's names are its module's
+
+    @classmethod
+    def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
+        facts = _Facts(context)
+        facts.module(tree)
+        return facts.facts()
+
+
+class _Facts:
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.module_name = context.module_name or ""
+        self.is_package = context.path.replace("\\", "/").rsplit("/", 1)[-1].startswith("__init__.")
+        self.lines = context.source.splitlines()
+        self.defs: list[list[Any]] = []
+        self.classes: dict[str, list[Any]] = {}
+        self.names: Counter[str] = Counter()
+        self.prefixes: set[str] = set()
+        self.imports: dict[str, str] = {}
+        self.globals = False
+        self.scanned: set[str] = set()  # modules whose names are listed: star imports, `dir(module)`
+        self.listed: list[str] = []  # what `dir(...)` lists, as written (resolved once the imports are known)
+        self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
+        self.own: Counter[int] = Counter()
+        self.docstrings: set[int] = set()  # id of a definition's node -> mentions of its name inside it
+
+    # --- definitions ---------------------------------------------------------------------------------
+
+    def module(self, tree: ast.Module) -> None:
+        self._scan(tree)
+        self._body(tree.body, "", None)
+
+    def _body(self, body: list[ast.stmt], prefix: str, owner: Optional[str]) -> None:
+        """Definitions at module level and in classes (a function's own functions are part of it), in
+        `if`/`try` blocks too (`if sys.version_info ...: def f(): ...`)."""
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(node, prefix, owner)
+            elif isinstance(node, ast.ClassDef):
+                self._class(node, prefix)
+            elif isinstance(node, ast.If):
+                self._body(node.body, prefix, owner)
+                self._body(node.orelse, prefix, owner)
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                for block in (node.body, node.orelse, node.finalbody):  # type: ignore[attr-defined]
+                    self._body(block, prefix, owner)
+                for handler in node.handlers:  # type: ignore[attr-defined]
+                    self._body(handler.body, prefix, owner)
+
+    def _function(self, node: _Function, prefix: str, owner: Optional[str]) -> None:
+        self._define("f", node, prefix + node.name, self._function_reason(node, owner))
+
+    def _function_reason(self, node: _Function, owner: Optional[str]) -> str:
+        name = node.name
+        decorators = [_decorator(d).rpartition(".")[2] for d in node.decorator_list]
+        # `_missing_`, `_generate_next_value_`: enum's sunder names are called by Python too.
+        sunder = len(name) > 2 and name[0] == name[-1] == "_"
+        # `setup(app)` at module level is Sphinx's hook in an extension or conf.py.
+        lifecycle = name in _LIFECYCLE and (self.context.is_test or owner is not None or name in ("setup", "teardown"))
+        abstract = any(d.startswith("abstract") for d in decorators) or owner is not None and _not_implemented(node)
+        checks = (
+            (DUNDER, sunder),
+            (PROPERTY, any(d in _PROPERTIES for d in decorators)),
+            (OVERLOAD, "overload" in decorators),
+            (ABSTRACT, abstract),
+            (DECORATED, any(d not in _PLAIN_DECORATORS for d in decorators)),
+            (TEST, name.startswith("pytest_") or self._collected(name, owner, "test") or lifecycle),
+            (VISITOR, bool(_VISITOR.match(name))),
+        )
+        return next((reason for reason, applies in checks if applies), "")
+
+    def _collected(self, name: str, owner: Optional[str], prefix: str) -> bool:
+        """What pytest and unittest collect: `test*` functions in test files, `test*` methods of test
+        classes anywhere (unittest finds them in any module the runner loads)."""
+        if not name.startswith(prefix):
+            return False
+        if owner is None:
+            return self.context.is_test
+        short = owner.rpartition(".")[2]
+        return self.context.is_test or short.startswith("Test") or short.endswith(("Test", "Tests", "TestCase"))
+
+    def _class(self, node: ast.ClassDef, prefix: str) -> None:
+        qualname = prefix + node.name
+        bases = [self._absolute(_dotted(b.value if isinstance(b, ast.Subscript) else b)) for b in node.bases]
+        flags = ""
+        if any(keyword.arg == "metaclass" for keyword in node.keywords):
+            flags += "m"
+            if any(_dotted(k.value).rpartition(".")[2] == "ABCMeta" for k in node.keywords):
+                flags += "a"
+        if any(b.rpartition(".")[2] in ("Protocol", "ABC") for b in bases):
+            flags += "a"
+        own = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if any(n.name == "__init_subclass__" for n in own):
+            flags += "s"
+        if any(n.name == "__getattr__" for n in own):
+            flags += "g"  # a proxy: callers use the interface of what it wraps
+        flags += "".join(sorted(set(self.class_flags.get(id(node), ""))))
+        self.classes[qualname] = [[b for b in bases if b], flags]
+        reason = ""
+        decorators = [_decorator(d).rpartition(".")[2] for d in node.decorator_list]
+        if any(d not in _PLAIN_DECORATORS for d in decorators):
+            reason = DECORATED
+        elif self.context.is_test and (node.name.startswith("Test") or node.name.endswith(("Test", "Tests"))):
+            reason = TEST
+        self._define("c", node, qualname, reason)
+        self._body(node.body, qualname + ".", qualname)
+
+    def _define(self, kind: str, node: Union[_Function, ast.ClassDef], qualname: str, reason: str) -> None:
+        line, column = self._name_position(node)
+        self.defs.append([kind, qualname, line, column, line, column + len(node.name), reason, self.own[id(node)]])
+
+    def _name_position(self, node: Union[_Function, ast.ClassDef]) -> tuple[int, int]:
+        """1-based line and column (in characters) of the name after `def`/`class`."""
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else b""
+        found = _DEF_NAME.match(line, node.col_offset)
+        start = found.end() if found else node.col_offset
+        return node.lineno, len(line[:start].decode("utf-8", "replace")) + 1
+
+    # --- imports ---------------------------------------------------------------------------------------
+
+    def _absolute_module(self, level: int, module: str) -> str:
+        if not level:
+            return module
+        package = self.module_name if self.is_package else self.module_name.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if not self.module_name or level - 1 > len(parts):
+            return ""
+        return ".".join(p for p in (".".join(parts[: len(parts) - (level - 1)]), module) if p)
+
+    def _absolute(self, dotted: str) -> str:
+        """A base class's name through the file's imports: `models.Model` -> `django.db.models.Model`; a name
+        the file does not import stays as written (`Base`, `Exception`), prefixed by `.`."""
+        head, dot, rest = dotted.partition(".")
+        if not head:
+            return ""
+        imported = self.imports.get(head)
+        return imported + dot + rest if imported else "." + dotted
+
+    # --- references ------------------------------------------------------------------------------------
+
+    def _scan(self, tree: ast.Module) -> None:
+        """One walk, depth first: imports, the names each node mentions, strings (not docstrings, but their
+        doctests), and how often each definition's name is mentioned inside it (`self.own`). Names and
+        strings, most of the nodes, take the short way: this walk is most of SL5's cost."""
+        stack: list[tuple[ast.AST, _Inside]] = [(tree, ())]
+        pop, extend, special = stack.pop, stack.extend, _SPECIAL
+        while stack:
+            node, inside = pop()
+            kind = type(node)
+            if kind is ast.Name:
+                if type(node.ctx) is not ast.Store:  # type: ignore[attr-defined]
+                    self._mention(node.id, inside)  # type: ignore[attr-defined]
+            elif kind is ast.Constant:
+                if id(node) not in self.docstrings:
+                    self._string(node.value)  # type: ignore[attr-defined]
+            else:
+                if kind in special:
+                    inside = self._visit(node, inside)
+                extend(_children(node, inside))
+
+    def _mention(self, name: str, inside: _Inside) -> None:
+        self.names[name] += 1
+        for def_name, key, _ in inside:
+            if def_name == name:
+                self.own[key] += 1
+
+    def _visit(self, node: ast.AST, inside: _Inside) -> _Inside:
+        """What a node says besides its names; the definitions around its children."""
+        self.names.update(_mentions(node))
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node)
+        elif isinstance(node, ast.Call):
+            self._call(node, inside)
+        elif isinstance(node, ast.Attribute):
+            self._mention(node.attr, inside)
+            if node.attr == "__subclasses__":
+                self._mark(inside, "s")
+            elif _delegates(node, inside):
+                self._mark(inside, "w")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            docstring = _docstring(node)
+            if docstring is not None:
+                self.docstrings.add(id(docstring))
+                if ">>>" in str(docstring.value):
+                    self._string(docstring.value)  # a doctest's code
+            if not isinstance(node, ast.Module):
+                return (*inside, (node.name, id(node), isinstance(node, ast.ClassDef)))
+        return inside
+
+    def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                head = alias.name.split(".")[0]
+                self.imports[alias.asname or head] = alias.name if alias.asname else head
+            return
+        base = self._absolute_module(node.level, node.module or "")
+        for alias in node.names:
+            if base and alias.name == "*":
+                self.scanned.add(base)
+            elif base:
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+
+    def _call(self, node: ast.Call, inside: _Inside) -> None:
+        called = _dotted(node.func)
+        args = node.args
+        if called == "globals":
+            self.globals = True
+        elif called.rpartition(".")[2] in _LISTING and args:
+            self.listed.append(_dotted(args[0]))  # `dir(roles)`: a module's names, looked up by name
+        elif called == "getattr" and len(args) >= 2 and _dotted(args[0]) in ("self", "cls"):
+            if not isinstance(args[1], (ast.Constant, ast.JoinedStr, ast.BinOp)):  # a prefix string says which
+                self._mark(inside, "g")  # `getattr(self, name)`: any method of the class may be the one
+        elif called == "issubclass" and len(args) == 2 and isinstance(args[1], ast.Name):
+            classes = [name for name, _, is_class in inside if is_class]
+            if classes and args[1].id in ("cls", classes[-1]):
+                self._mark(inside, "s")  # the class looks for its subclasses (Django's AppConfig does)
+
+    def _mark(self, inside: _Inside, flag: str) -> None:
+        """Flag the innermost class around the node."""
+        key = next((key for _, key, is_class in reversed(inside) if is_class), None)
+        if key is not None:
+            self.class_flags[key] = self.class_flags.get(key, "") + flag
+
+    def _string(self, value: object) -> None:
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not isinstance(value, str):
+            return
+        if ("{" in value or ">>>" in value) and _TEMPLATE.search(value):
+            for found in _TEMPLATE.finditer(value):
+                self.names.update(_IDENTIFIER.findall("".join(filter(None, found.groups()))))
+        if len(value) > 300:
+            return
+        if _CODE_STRING.match(value):
+            self.names.update(_IDENTIFIER.findall(value))
+        elif "(" in value:
+            called = _CALL_STRING.match(value)
+            if called:
+                self.names.update(_IDENTIFIER.findall(called.group(1)))
+        prefix = _PREFIX.match(value)
+        if prefix and len(prefix.group(1)) > 2:
+            self.prefixes.add(prefix.group(1))
+
+    def facts(self) -> dict[str, Any]:
+        for dotted in self.listed:
+            listed = self._absolute(dotted)
+            if listed and not listed.startswith("."):
+                self.scanned.add(listed)
+        return {
+            "d": self.defs,
+            "c": self.classes,
+            "n": dict(self.names),
+            "p": sorted(self.prefixes),
+            "g": self.globals,
+            "s": sorted(self.scanned),
+        }
+
+
+def _children(node: ast.AST, inside: _Inside) -> list[tuple[ast.AST, _Inside]]:
+    """The node's children (not the contexts of names), each with the definitions around it."""
+    found: list[tuple[ast.AST, _Inside]] = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            found.extend((item, inside) for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST) and type(value) not in _CONTEXTS:
+            found.append((value, inside))
+    return found
+
+
+def _mentions(node: ast.AST) -> list[str]:
+    """The names an import or a match pattern mentions (`_scan` counts names and attributes itself)."""
+    if isinstance(node, ast.alias):
+        return [*node.name.split("."), *([node.asname] if node.asname else [])]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        return node.module.split(".")
+    if isinstance(node, ast.MatchClass):
+        return list(node.kwd_attrs)
+    return []
+
+
+def _docstring(node: ast.AST) -> Optional[ast.Constant]:
+    if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
+        return None
+    first = node.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first.value
+    return None
+
+
+def _not_implemented(node: _Function) -> bool:
+    """`raise NotImplementedError` as the whole body: a method declared for subclasses to implement."""
+    body = node.body[1:] if _docstring(node) is not None else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc
+    return _dotted(raised.func if isinstance(raised, ast.Call) else raised) == "NotImplementedError"
+
+
+def _delegates(node: ast.Attribute, inside: _Inside) -> bool:
+    """`self.cursor.execute(...)` inside a method `execute`: the class wraps another object and offers its
+    interface, which callers outside the project use (a DB-API cursor, a file)."""
+    if len(inside) < 2 or inside[-1][2] or not inside[-2][2] or inside[-1][0] != node.attr:
+        return False
+    wrapped = node.value
+    return isinstance(wrapped, ast.Attribute) and isinstance(wrapped.value, ast.Name) and wrapped.value.id == "self"
