@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from simplelint.ruleinfo import ast_summary, python_ast
 
@@ -57,3 +57,32 @@ def _imported(node: ast.AST) -> Iterator[tuple[str, str]]:
     elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
         for alias in node.names:
             yield alias.asname or alias.name, f"{node.module}.{alias.name}"
+
+
+def dotted(node: Optional[ast.AST]) -> str:
+    """`a.b.c` for a chain of names, "" for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def resolve_relative(importer: Optional[str], package: bool, level: int, module: str) -> Optional[str]:
+    """The absolute name of `module` imported with `level` dots from module `importer`, as Python does.
+
+    `package` tells whether `importer` is a package's `__init__`. None when Python could not resolve it
+    either: the importer's name is unknown, or the dots climb above its top-level package.
+    """
+    if level == 0:
+        return module or None
+    if importer is None:
+        return None
+    parts = importer.split(".") if package else importer.split(".")[:-1]
+    if level > len(parts):
+        return None
+    base = parts[: len(parts) - level + 1]
+    return ".".join(base + ([module] if module else []))

@@ -15,6 +15,8 @@ from collections import Counter
 from typing import Any, Optional, Union
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
+from simplelint.rules.naming import dotted as _dotted
+from simplelint.rules.naming import resolve_relative
 
 # Why a definition counts as used whatever references it (one letter in the facts).
 DECORATED = "decorated"  # registered by a decorator: `@app.route(...)`, `@pytest.fixture`, `@register`
@@ -60,15 +62,6 @@ _CONTEXTS = frozenset((ast.Load, ast.Store, ast.Del))
 _Inside = tuple[tuple[str, int, bool], ...]  # the definitions around a node: (name, id of the node, a class)
 
 
-def _dotted(node: Optional[ast.AST]) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _decorator(node: ast.expr) -> str:
@@ -214,13 +207,7 @@ class _Facts:
     # --- imports ---------------------------------------------------------------------------------------
 
     def _absolute_module(self, level: int, module: str) -> str:
-        if not level:
-            return module
-        package = self.module_name if self.is_package else self.module_name.rpartition(".")[0]
-        parts = package.split(".") if package else []
-        if not self.module_name or level - 1 > len(parts):
-            return ""
-        return ".".join(p for p in (".".join(parts[: len(parts) - (level - 1)]), module) if p)
+        return resolve_relative(self.module_name or None, self.is_package, level, module) or ""
 
     def _absolute(self, dotted: str) -> str:
         """A base class's name through the file's imports: `models.Model` -> `django.db.models.Model`; a name

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from simplelint.rules.production.graph import is_package, resolve_relative
+from simplelint.rules.naming import resolve_relative
+from simplelint.rules.production.graph import is_package
 from simplelint.rule import FileContext, Invalid, Rule, Valid
 from simplelint.rules.production.contracts import OPTIONS, contracts, contracts_for
 

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from simplelint.rules.production.facts import ImportScanner
-from simplelint.rules.production.graph import Import, is_package, resolve_relative
+from simplelint.rules.naming import resolve_relative
+from simplelint.rules.production.graph import Import, is_package
 from simplelint.rule import FileContext, FileFacts, Invalid, Rule, Valid
 from simplelint.rules.production.contracts import OPTIONS, contracts, contracts_for, note
 

@@ -1,6 +1,6 @@
 """The project-wide module graph, joined from every file's `imports` facts without parsing anything again.
 
-- `resolve_relative` / `runs_modules`: which absolute modules an import statement executes.
+- `runs_modules` (with `naming.resolve_relative`): which absolute modules an import statement executes.
 - `ModuleGraph`: the project's modules by dotted name and the import edges between them, and
   `shortest_hops` (breadth-first, cycle-safe).
 
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import NamedTuple, Optional, TypedDict
 
 from simplelint.ruleinfo import FileFacts, Project
+from simplelint.rules.naming import resolve_relative
 
 IMPORTS = "imports"  # the collector's name, in each file's facts
 
@@ -56,21 +57,6 @@ def is_package(path: str) -> bool:
     return os.path.basename(path) in ("__init__.py", "__init__.pyi")
 
 
-def resolve_relative(importer: Optional[str], package: bool, level: int, module: str) -> Optional[str]:
-    """The absolute name of `module` imported with `level` dots from module `importer`, as Python does.
-
-    `package` tells whether `importer` is a package's `__init__`. None when Python could not resolve it
-    either: the importer's name is unknown, or the dots climb above its top-level package.
-    """
-    if level == 0:
-        return module or None
-    if importer is None:
-        return None
-    parts = importer.split(".") if package else importer.split(".")[:-1]
-    if level > len(parts):
-        return None
-    base = parts[: len(parts) - level + 1]
-    return ".".join(base + ([module] if module else []))
 
 
 def parents_and_self(name: str) -> list[str]:

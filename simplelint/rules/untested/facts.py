@@ -17,7 +17,8 @@ from typing import Any, Callable, Optional, Union
 
 from simplelint.engine.notebook import is_notebook
 from simplelint.ruleinfo import AstFactCollector, FileContext
-from simplelint.rules.naming import is_dunder, is_private
+from simplelint.rules.naming import dotted as _dotted
+from simplelint.rules.naming import is_dunder, is_private, resolve_relative
 
 # Flags of a definition, one small int in the facts. NO_CODE: a body of only a docstring, `...` or `pass`,
 # which coverage data cannot tell ran (SL302 leaves it to SL301).
@@ -87,16 +88,6 @@ def _children_reversed(node: ast.AST) -> list[ast.AST]:
 _DEF_NAME = re.compile(rb"(?:async\s+)?def\s+")
 
 
-def _dotted(node: Optional[ast.AST]) -> str:
-    """`a.b.c` for a chain of names, "" for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _annotation_type(node: Optional[ast.expr]) -> str:
@@ -551,14 +542,7 @@ class _Facts:
         return []
 
     def _absolute_module(self, level: int, module: str) -> str:
-        if not level:
-            return module
-        package = self.module if self.is_package else self.module.rpartition(".")[0]
-        parts = package.split(".") if package else []
-        if not self.module or level - 1 > len(parts):
-            return ""
-        base = ".".join(parts[: len(parts) - (level - 1)])
-        return ".".join(p for p in (base, module) if p)
+        return resolve_relative(self.module or None, self.is_package, level, module) or ""
 
     # --- names, attributes and calls -------------------------------------------------------------------
 
