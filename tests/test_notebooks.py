@@ -235,7 +235,10 @@ def test_notebook_functions_are_no_tests_and_not_untested(project: Path) -> None
     # the notebook's call is no test, and its function is not flagged
     assert [line.split(" ")[0] for line in untested] == ["pkg/calc.py:1:5:"]
     (project / "tests" / "check_calc.ipynb").write_text(json.dumps(book), encoding="utf-8")
-    assert concise("--no-cache", "--select", "SL301", ".") == []  # a notebook the test patterns name is a test
+    # pytest collects no notebook by itself: one under tests/ is support code
+    assert [line.split(" ")[0] for line in concise("--no-cache", "--select", "SL301", ".")] == ["pkg/calc.py:1:5:"]
+    (project / "pytest.ini").write_text("[pytest]\naddopts = --nbmake\n", encoding="utf-8")
+    assert concise("--no-cache", "--select", "SL301", ".") == []  # nbmake runs it: a test that calls `total`
 
 
 # ---- the masking, unit by unit -----------------------------------------------------------------------------

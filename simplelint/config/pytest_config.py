@@ -38,15 +38,18 @@ class PytestConfig:
     testpaths: tuple[str, ...] = ()
     doctest_modules: bool = False  # `--doctest-modules` in addopts: docstrings' examples run as tests
     doctest_globs: tuple[str, ...] = ()  # `--doctest-glob`: text files whose examples run (not read by SL301)
+    notebooks: bool = False  # `--nbmake` / `--nbval` / `--nbval-lax` in addopts: notebooks run as tests
 
     def collects(self, path: str) -> bool:
         """Whether a plain `pytest` run collects `path` as a test module (conftest.py always loads)."""
         name = os.path.basename(path)
         if name == "conftest.py":
             return True
-        relative = self._relative(path)
-        if self.testpaths and relative is not None and not any(_under(relative, t) for t in self.testpaths):
+        if name.endswith(".ipynb"):  # collected by a notebook plugin only, wherever testpaths lead
+            return self.notebooks and self._in_testpaths(path)
+        if not self._in_testpaths(path):
             return False
+        relative = self._relative(path)
         for pattern in self.python_files:
             if "/" in pattern or os.sep in pattern:
                 if relative is not None and fnmatch.fnmatch(relative, pattern.replace(os.sep, "/")):
@@ -54,6 +57,10 @@ class PytestConfig:
             elif fnmatch.fnmatch(name, pattern):
                 return True
         return False
+
+    def _in_testpaths(self, path: str) -> bool:
+        relative = self._relative(path)
+        return not self.testpaths or relative is None or any(_under(relative, t) for t in self.testpaths)
 
     def _relative(self, path: str) -> Optional[str]:
         if not self.base:
@@ -154,5 +161,6 @@ def _from_values(path: Path, values: dict[str, Any]) -> PytestConfig:
         python_files=_words(values.get("python_files")) or DEFAULT_PYTHON_FILES,
         testpaths=_words(values.get("testpaths", ())),
         doctest_modules="--doctest-modules" in addopts,
+        notebooks=any(flag in addopts for flag in ("--nbmake", "--nbval", "--nbval-lax")),
         doctest_globs=tuple(globs),
     )
