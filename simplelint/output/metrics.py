@@ -2,13 +2,16 @@
 
 The collector runs in the engine's single traversal when a report asks for it (`Settings.collectors`), so
 the report costs no second parse, and its facts are cached with the file's other results. Complexity is
-measured by the complexity rules themselves (SL101 cyclomatic, SL102 cognitive), driven by this collector
-with their `check` recording the value instead of comparing it with a limit: one definition of each metric.
+measured by the complexity rules themselves (SL101 cyclomatic, SL102 cognitive): one definition of each
+metric. When they are selected for the file (the default) their values are read from `FileContext.measured`,
+which they fill in the same traversal; only for a file where one is not does this collector drive a recording
+copy of it (its `check` records the value instead of comparing it with a limit).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, Optional, cast
+from functools import cache
+from typing import Any, Callable, Optional, cast
 
 import libcst as cst
 
@@ -34,30 +37,31 @@ def _slots(node: cst.FunctionDef, is_method: bool) -> tuple[int, int]:
     return annotated, len(every) + 1
 
 
-class _Recorder(NamedTuple):
-    rule: Rule
-    values: dict[cst.CSTNode, int]  # function node -> the rule's measurement
+@cache
+def _recording(rule: type[Rule]) -> type[Rule]:
+    """A subclass of the metric rule whose `check` records the value (in `FileContext.measured`) and reports
+    nothing; made once per process, so the traversal finds its hooks in its per-class table."""
+
+    def record(self: Rule, node: cst.FunctionDef, value: int) -> None:
+        self.measured[node] = value  # type: ignore[attr-defined]  # a MetricRule's, which `check` implies
+
+    # type() makes a subclass of `rule`, which mypy cannot follow.
+    return cast("type[Rule]", type(f"Recording{rule.__name__}", (rule,), {"check": record}))
 
 
-def _recorder(code: str, context: FileContext) -> Optional[_Recorder]:
-    """The metric rule `code`, its `check(node, value)` recording values in `.values` instead of reporting."""
+def _recorder(code: str, context: FileContext) -> Optional[Rule]:
+    """A recording copy of the metric rule `code` (None when no such rule is registered)."""
     rule = registry.all_rules().get(code)
     if not (isinstance(rule, type) and issubclass(rule, Rule) and hasattr(rule, "check")):
         return None
-    values: dict[cst.CSTNode, int] = {}
-
-    def record(self: Rule, node: cst.FunctionDef, value: int) -> None:
-        values[node] = value
-
-    # type() makes a subclass of `rule`, which mypy cannot follow.
-    recording = cast("type[Rule]", type(f"Recording{rule.__name__}", (rule,), {"check": record}))
-    return _Recorder(recording(context, context.settings.options.get(registry.table_of(code) or "", {})), values)
+    return _recording(rule)(context, context.settings.options.get(registry.table_of(code) or "", {}))
 
 
-def _hooks(visitor: Rule) -> dict[str, Callable[[cst.CSTNode], object]]:
-    """The visitor's own visit_/leave_ methods (not LibCST's no-op defaults)."""
-    names = [n for n in dir(type(visitor)) if n.startswith(("visit_", "leave_"))]
-    return {n: getattr(visitor, n) for n in names if not getattr(getattr(type(visitor), n), "_is_no_op", False)}
+@cache
+def _hook_names(kind: type) -> tuple[str, ...]:
+    """The class's own visit_/leave_ methods (not LibCST's no-op defaults)."""
+    names = [n for n in dir(kind) if n.startswith(("visit_", "leave_"))]
+    return tuple(n for n in names if not getattr(getattr(kind, n), "_is_no_op", False))
 
 
 class FunctionMetrics(FactCollector):
@@ -66,27 +70,23 @@ class FunctionMetrics(FactCollector):
 
     name = FUNCTIONS
 
+    def __new__(cls, context: FileContext) -> FunctionMetrics:
+        # The engine makes the file's rules before its collectors: a metric rule not in `measured` by now does
+        # not run on this file, and the collector that drives a copy of it (and forwards it every hook) is
+        # needed. Otherwise this class, with four hooks, costs the traversal next to nothing.
+        missing = cls is FunctionMetrics and any(code not in context.measured for code in METRICS.values())
+        return super().__new__(_Driving if missing else cls)
+
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._kinds: list[str] = []
         self._found: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
-        self._metrics = {key: _recorder(code, context) for key, code in METRICS.items()}
-        self._forward: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
-        for metric in self._metrics.values():
-            for hook, method in (_hooks(metric.rule) if metric else {}).items():
-                self._forward.setdefault(hook, []).append(method)
-
-    def _call(self, hook: str, node: cst.CSTNode) -> None:
-        for method in self._forward.get(hook, ()):
-            method(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._kinds.append("class")
-        self._call("visit_ClassDef", node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._kinds.pop()
-        self._call("leave_ClassDef", original_node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = bool(self._kinds) and self._kinds[-1] == "class"
@@ -96,23 +96,55 @@ class FunctionMetrics(FactCollector):
         typed, slots = _slots(node, is_method)
         fact = {"name": ".".join(self.context.scope), "annotated": typed == slots, "typed": typed, "slots": slots}
         self._found.append((node, fact))
-        self._call("visit_FunctionDef", node)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._kinds.pop()
-        self._call("leave_FunctionDef", original_node)
 
     def facts(self) -> list[dict[str, Any]]:
         positions = self.context.positions
+        measured = {key: self.context.measured.get(code, {}) for key, code in METRICS.items()}
         found = []
         for node, fact in self._found:
-            values = {key: metric.values.get(node) if metric else None for key, metric in self._metrics.items()}
+            values = {key: by_node.get(node) for key, by_node in measured.items()}
             found.append({**fact, **values, "line": positions.get(node.name, (1,))[0]})
         return found
 
 
-def _forwarding(hook: str) -> Callable[[FunctionMetrics, cst.CSTNode], None]:
-    def forward(self: FunctionMetrics, node: cst.CSTNode) -> None:
+class _Driving(FunctionMetrics):
+    """FunctionMetrics for a file where a metric rule does not run (`--ignore SL101`, a per-file ignore): it
+    drives a recording copy of that rule, forwarding it the traversal's calls."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._forward: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
+        for code in METRICS.values():
+            recorder = None if code in context.measured else _recorder(code, context)
+            for hook in _hook_names(type(recorder)) if recorder else ():
+                self._forward.setdefault(hook, []).append(getattr(recorder, hook))
+
+    def _call(self, hook: str, node: cst.CSTNode) -> None:
+        for method in self._forward.get(hook, ()):
+            method(node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        self._call("visit_ClassDef", node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        super().leave_ClassDef(original_node)
+        self._call("leave_ClassDef", original_node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        self._call("visit_FunctionDef", node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        super().leave_FunctionDef(original_node)
+        self._call("leave_FunctionDef", original_node)
+
+
+def _forwarding(hook: str) -> Callable[[_Driving, cst.CSTNode], None]:
+    def forward(self: _Driving, node: cst.CSTNode) -> None:
         self._call(hook, node)
 
     forward.__name__ = hook
@@ -120,15 +152,16 @@ def _forwarding(hook: str) -> Callable[[FunctionMetrics, cst.CSTNode], None]:
 
 
 def _install_forwarding() -> None:
-    """Give the collector every visit_/leave_ hook the metric rules have, so the traversal calls it for them."""
+    """Give the driving collector every visit_/leave_ hook the metric rules have, so the traversal calls it for
+    them."""
     for code in METRICS.values():
         rule = registry.all_rules().get(code)
         if not isinstance(rule, type):
             continue
         for hook in dir(rule):
             own = hook.startswith(("visit_", "leave_")) and not getattr(getattr(rule, hook), "_is_no_op", False)
-            if own and hook not in vars(FunctionMetrics):
-                setattr(FunctionMetrics, hook, _forwarding(hook))
+            if own and hook not in vars(_Driving):
+                setattr(_Driving, hook, _forwarding(hook))
 
 
 _install_forwarding()
