@@ -10,13 +10,15 @@ copy of it (its `check` records the value instead of comparing it with a limit).
 
 from __future__ import annotations
 
+import ast
+import re
 from functools import cache
 from typing import Any, Callable, Optional, cast
 
 import libcst as cst
 
 from simplelint import registry
-from simplelint.rule import FactCollector, FileContext, Rule
+from simplelint.rule import FactCollector, FileContext, Rule, python_ast
 from simplelint.rules.naming import decorator_names
 
 FUNCTIONS = "function-metrics"
@@ -57,6 +59,33 @@ def _recorder(code: str, context: FileContext) -> Optional[Rule]:
     return _recording(rule)(context, context.settings.options.get(registry.table_of(code) or "", {}))
 
 
+_BODIES = ("body", "handlers", "orelse", "finalbody", "cases")
+_DEF = re.compile(r"(?:async[ \t\f]+)?def[ \t\f]+")
+_NEWLINE = re.compile(r"\r\n?|\n")  # CPython's line breaks (str.splitlines has more)
+
+
+def _def_lines(tree: ast.Module) -> list[tuple[int, int, str]]:
+    """(line, column, name) of every `def` in CPython's tree, in source order: the order of the traversal's
+    FunctionDef nodes. Only statement lists are walked: a `def` is a statement."""
+    found = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.append((node.lineno, node.col_offset, node.name))
+        for field in _BODIES:
+            stack.extend(getattr(node, field, ()))
+    return sorted(found)
+
+
+def _names_def_at(lines: list[str], line: int, column: int, name: str) -> bool:
+    """Whether `def name` (or `async def name`) begins at that 1-based line and 0-based column, the name on
+    the same line (where LibCST's position of the name would be)."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    keyword = _DEF.match(text, column)
+    return keyword is not None and text.startswith(name, keyword.end())
+
+
 @cache
 def _hook_names(kind: type) -> tuple[str, ...]:
     """The class's own visit_/leave_ methods (not LibCST's no-op defaults)."""
@@ -80,7 +109,21 @@ class FunctionMetrics(FactCollector):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._kinds: list[str] = []
-        self._found: list[tuple[cst.FunctionDef, dict[str, Any]]] = []
+        self._found: list[tuple[cst.FunctionDef, dict[str, Any], Optional[int]]] = []  # node, facts, line
+        # Each function's line from CPython's tree (parsed once per file for every AST collector, SL301's and
+        # SL503's in a default run): asking the engine for positions costs a code-generation pass over a file
+        # that may have no finding at all. A `def` the two trees do not place alike falls back to that pass.
+        tree = python_ast(context.source)
+        self._defs = _def_lines(tree) if tree is not None else []
+        self._lines = _NEWLINE.split(context.text) if self._defs else []
+
+    def _line(self, node: cst.FunctionDef) -> Optional[int]:
+        """The line of the function's name, if CPython's tree places its `def` (the next in source order)."""
+        index = len(self._found)
+        if index >= len(self._defs):
+            return None
+        line, column, name = self._defs[index]
+        return line if name == node.name.value and _names_def_at(self._lines, line, column, name) else None
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._kinds.append("class")
@@ -91,11 +134,13 @@ class FunctionMetrics(FactCollector):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = bool(self._kinds) and self._kinds[-1] == "class"
         self._kinds.append("def")
-        self.context.want_position(node.name)
+        line = self._line(node)
+        if line is None:
+            self.context.want_position(node.name)
         # The engine has pushed this function's name on the scope already.
         typed, slots = _slots(node, is_method)
         fact = {"name": ".".join(self.context.scope), "annotated": typed == slots, "typed": typed, "slots": slots}
-        self._found.append((node, fact))
+        self._found.append((node, fact, line))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._kinds.pop()
@@ -104,9 +149,9 @@ class FunctionMetrics(FactCollector):
         positions = self.context.positions
         measured = {key: self.context.measured.get(code, {}) for key, code in METRICS.items()}
         found = []
-        for node, fact in self._found:
+        for node, fact, line in self._found:
             values = {key: by_node.get(node) for key, by_node in measured.items()}
-            found.append({**fact, **values, "line": positions.get(node.name, (1,))[0]})
+            found.append({**fact, **values, "line": line or positions.get(node.name, (1,))[0]})
         return found
 
 
