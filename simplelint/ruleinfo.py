@@ -118,6 +118,9 @@ class FileContext:
     # Nodes whose positions fact collectors asked for; filled in after the traversal, in one pass.
     wanted: list[cst.CSTNode] = field(default_factory=list)
     positions: dict[cst.CSTNode, tuple[int, int, int, int]] = field(default_factory=dict)
+    # Metric rule code -> function node -> the value it measured, whatever its limit: the report's and the
+    # gates' FunctionMetrics read what the selected rules measure in this traversal instead of measuring again.
+    measured: dict[str, dict[cst.CSTNode, int]] = field(default_factory=dict)
 
     def want_position(self, node: cst.CSTNode) -> cst.CSTNode:
         """Ask for (line, column, end_line, end_column) of `node`, readable in `facts()` from `positions`."""

@@ -104,6 +104,20 @@ def test_exit_zero_and_a_partly_met_goal(failing: Path) -> None:
     assert result.stdout.splitlines() == FAILED_LINES[1:]  # 57.1% >= 57
 
 
+@pytest.mark.parametrize(
+    "selection",
+    [
+        [],  # SL3 only: the collector drives recording copies of SL101 and SL102
+        ["--extend-select", "SL1"],  # both run: their own values are read
+        ["--extend-select", "SL102"],  # one runs, the other is driven
+        ["--extend-select", "SL1", "--per-file-ignores", "pkg/a.py:SL101"],  # ignored in the file measured
+    ],
+)
+def test_complexity_is_measured_alike_whether_the_metric_rules_run_or_not(failing: Path, selection: list[str]) -> None:
+    result = check("--no-cache", "-q", "--output-format", "concise", *selection, ".")
+    assert [line for line in result.stdout.splitlines() if " gate " in line] == FAILED_LINES
+
+
 def test_a_warm_run_measures_what_an_uncached_one_does(failing: Path, tmp_path: Path) -> None:
     cache = ["--cache-dir", str(tmp_path / "cache"), "--output-format", "concise"]
     uncached = check("--no-cache", "--output-format", "concise", ".")

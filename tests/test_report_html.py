@@ -252,3 +252,44 @@ def test_function_facts_come_from_the_single_traversal(tmp_path: Path) -> None:
     assert outer["cognitive"] is not None
     settings.collectors = ()
     assert FUNCTIONS not in analyse("m.py", source.encode(), settings).result.facts
+
+
+@pytest.mark.parametrize("codes", [frozenset(), frozenset({"SL101", "SL102"})])
+def test_function_lines_where_the_layout_is_odd(tmp_path: Path, codes: frozenset[str]) -> None:
+    """Lines come from CPython's tree where it places the `def` as LibCST places the name, else from the
+    engine's positions: both agree on every layout (a form feed, CRLF, a name after a line continuation)."""
+    from simplelint.engine.analysis import analyse
+    from simplelint.output.html_page import COLLECTORS
+    from simplelint.output.metrics import FUNCTIONS
+    from simplelint.testing import settings_for
+
+    source = (
+        "import os\n"
+        "\x0c\n"
+        "@decorator\n"
+        "def decorated(a):\n"
+        "    return a\n"
+        "def \\\n"
+        "        continued(a):\n"
+        "    return a\r\n"
+        "async  def de(a):\r\n"
+        "    pass\n"
+        "try:\n"
+        "    def in_try(): pass\n"
+        "except ValueError:\n"
+        "    def in_except(): pass\n"
+        "else:\n"
+        "    def in_else(): pass\n"
+        "finally:\n"
+        "    def in_finally(): pass\n"
+        "match os.name:\n"
+        "    case 'nt':\n"
+        "        def in_case(): pass\n"
+    )
+    settings = settings_for(tmp_path, codes)
+    settings.collectors = COLLECTORS
+    facts = analyse("m.py", source.encode(), settings).result.facts[FUNCTIONS]
+    assert [(f["name"], f["line"]) for f in facts] == [
+        ("decorated", 4), ("continued", 7), ("de", 9), ("in_try", 12), ("in_except", 14), ("in_else", 16),
+        ("in_finally", 18), ("in_case", 21),
+    ]  # fmt: skip

@@ -91,7 +91,13 @@ class MetricRule(Rule):
     option: ClassVar[str]
     template: ClassVar[str]
 
+    def __init__(self, context: FileContext, config: Mapping[str, Any]) -> None:
+        super().__init__(context, config)
+        # Every value, over the limit or not (`FileContext.measured`): a dict store per function.
+        self.measured = context.measured.setdefault(self.code, {})
+
     def check(self, node: cst.FunctionDef, value: int) -> None:
+        self.measured[node] = value
         limit = self.config[self.option]
         if value > limit:
             message = self.template.format(name=node.name.value, value=value, limit=limit)
