@@ -568,3 +568,98 @@ def test_names_in_dunder_all_are_no_dispatch_prefixes(tmp_path: Path) -> None:
         "tests/test_checks.py": "from pkg.checks import and_\n\n\ndef test_and():\n    assert not and_(1, 0)\n",
     })  # fmt: skip
     assert found(folder) == {("SL301", "or_")}
+
+
+def test_a_keyword_argument_name_is_no_reference(tmp_path: Path) -> None:
+    folder = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/make.py": """\
+            from functools import partial
+
+
+            def define(cls=None, frozen=False):
+                return cls
+
+
+            frozen = partial(define, frozen=True)
+            mutable = define(frozen=False)
+            """,
+        "tests/test_make.py": "from pkg.make import mutable\n\n\ndef test_mutable():\n    assert mutable is None\n",
+    })  # fmt: skip
+    # `frozen=...` names a parameter, not the module's `frozen`: nothing reaches `define` through it.
+    assert found(folder) == set()  # `define` ran on import, for `mutable`
+    write(folder, {
+        "pkg/make.py": "def frozen():\n    return 1\n\n\ndef define(**options):\n    return options\n\n\n"
+                       "def mutable():\n    return define(frozen=False)\n",
+        "tests/test_make.py": "from pkg.make import mutable\n\n\ndef test_mutable():\n    assert mutable()\n",
+    })  # fmt: skip
+    assert found(folder) == {("SL301", "frozen")}
+
+
+def test_functions_passed_in_a_module_level_assignment_run_when_it_is_used(tmp_path: Path) -> None:
+    folder = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/setters.py": """\
+            def pipe(*setters):
+                def wrapped(value):
+                    for setter in setters:
+                        value = setter(value)
+                    return value
+                return wrapped
+
+
+            def convert(value):
+                return int(value)
+
+
+            def validate(value):
+                assert value
+                return value
+
+
+            def rank(value):
+                return -value
+
+
+            DEFAULT = pipe(convert, validate)
+            UNUSED = pipe(key=validate)
+            ORDER = sorted([1, 2], key=rank)
+            """,
+        "pkg/api.py": "from pkg.setters import DEFAULT\n\n\ndef apply(value):\n    return DEFAULT(value)\n",
+        "tests/test_setters.py": "from pkg.setters import pipe\n\n\ndef test_pipe():\n    assert pipe()(1) == 1\n",
+    })  # fmt: skip
+    # `pipe` ran on import (and is tested); the functions it holds run only when code uses DEFAULT. `sorted`
+    # calls `rank` at once.
+    assert found(folder) == {("SL301", "convert"), ("SL301", "validate"), ("SL301", "apply")}
+    write(folder, {"tests/test_api.py": "from pkg.api import apply\n\n\ndef test_apply():\n    assert apply('1')\n"})
+    assert found(folder) == set()
+
+
+def test_a_function_compared_is_not_called(tmp_path: Path) -> None:
+    folder = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/hooks.py": """\
+            from pkg import setters
+
+
+            class Plain:
+                pass
+
+
+            def describe(hook):
+                if hook is setters.convert or hook == setters.validate:
+                    return "known"
+                if hook in (setters.reset, Plain):
+                    return "other"
+                return hook.__name__
+            """,
+        "pkg/setters.py": "def convert(v):\n    return int(v)\n\n\ndef validate(v):\n    return v\n\n\n"
+                          "def reset(v):\n    return None\n",
+        "tests/test_hooks.py": "from pkg.hooks import describe\n\n\ndef test_describe():\n"
+                               "    assert describe(print) == 'print'\n",
+    })  # fmt: skip
+    assert found(folder) == {("SL301", "convert"), ("SL301", "validate"), ("SL301", "reset")}
+    # A call in the comparison still runs.
+    write(folder, {"pkg/hooks.py": "from pkg import setters\n\n\ndef describe(hook):\n"
+                                   "    return hook == setters.convert(1)\n"})  # fmt: skip
+    assert found(folder) == {("SL301", "validate"), ("SL301", "reset")}

@@ -7,6 +7,8 @@ and walks from what the tests reference, following the source call graph, so a h
 code calls counts as tested. References are tokens (strings, so the cache can store them):
 
 - `q:pkg.mod.name`  a dotted name, resolved through re-exports and star imports at join time;
+- `v:pkg.mod.name`  a dotted name compared (`==`, `is`, `in`): a class it names counts as used, a function
+  does not run;
 - `t:KIND:TYPE|attr` an attribute of a value whose type is known: `a:` an instance of an annotation,
   `r:` the result of calling something (a class, or a function whose return type is known), `f:` a
   pytest fixture's value;
@@ -353,7 +355,9 @@ class UntestedFunction(ProjectRule):
     module, named so; a dotted string (`"pkg.mod:func"`, as entry points and settings name things)
     reaches what it names; `@main.command()` / `@app.route()` register a function that runs when `main`
     / `app` is reached. Code at module level runs on import; a `__main__` block and the body of a
-    module-level lambda (`KEY = lambda x: helper(x)`) do not, until called. The analysis is per
+    module-level lambda (`KEY = lambda x: helper(x)`) do not, until called, nor do functions passed
+    uncalled in a module-level assignment (`DEFAULT = pipe(convert, validate)`), until code that uses
+    `DEFAULT` runs. A function only compared (`hook is convert`) is not called. The analysis is per
     function: a call inside a branch the tests never take still counts, and so does a definition in an
     `if sys.version_info ...` branch that never runs.
 

@@ -52,6 +52,8 @@ _BUILTIN_DUNDERS = {
     "issubclass": ("__subclasscheck__",), "vars": ("__dict__",),
 }  # fmt: skip
 _ATTRIBUTE_CALLS = ("getattr", "hasattr", "setattr", "delattr")
+# Built-ins that call a function passed to them at once (`X = sorted(names, key=rank)` runs `rank` on import).
+_CALLING = frozenset({"map", "filter", "sorted", "min", "max", "reduce", "any", "all", "sum", "apply"})
 # Calls that keep a lambda argument for later rather than calling it at once.
 _STORING_CALLS = frozenset({"getattr", "defaultdict", "partial", "property", "staticmethod", "classmethod", "dict"})
 _LIFECYCLE = frozenset(
@@ -281,6 +283,8 @@ class _Facts:
         # `key = lambda x: helper(x)` at module level: the lambda's references run when `key` is called.
         self.assigning = ""
         self.lambdas = 0
+        self.comparing = 0  # inside a name compared by `==`, `is`, `in`: `mode is setters.convert` calls nothing
+        self.holding = 0  # inside a function passed (not called) in such an assignment: `X = pipe(convert, f)`
         self.immediate: set[int] = set()  # lambdas passed to a call that runs them at import
         self.deferred: dict[str, set[_Raw]] = {}
 
@@ -355,7 +359,7 @@ class _Facts:
         frame = self.frames[-2] if self.decorators and len(self.frames) > 1 else self.frames[-1]
         if frame.owner is not None:
             return frame.owner.refs
-        if self.lambdas and self.assigning:
+        if (self.lambdas or self.holding) and self.assigning:
             return self.deferred.setdefault(self.assigning, set())
         return self.module_refs
 
@@ -565,7 +569,7 @@ class _Facts:
         if frame.kind == "class" and frame.class_qual:
             self._add(("k", frame.class_qual, name))  # `__radd__ = __add__` in a class body
         else:
-            self._add(("q", name))
+            self._add(("v" if self.comparing else "q", name))
 
     def visit_Attribute(self, node: ast.Attribute) -> Optional[Sequence[_Step]]:
         if id(node) in self.seen or self.annotations:
@@ -602,7 +606,8 @@ class _Facts:
         elif head in frame.locals:
             self._add(("m", attrs[0]))
         else:
-            self._add(("q", ".".join([head, *attrs])))  # resolved in facts(), once all imports are known
+            # Resolved in facts(), once all imports are known; a compared name is only a value.
+            self._add(("v" if self.comparing else "q", ".".join([head, *attrs])))
             return
         self._names(attrs[1:])
 
@@ -633,11 +638,19 @@ class _Facts:
                 else:
                     self._names([attribute])
         later: list[_Step] = [node.func]
+        held = name not in _CALLING
         for arg in node.args:  # `f(*x)`: an argument, not a starred element of a display
-            later.append(arg.value if isinstance(arg, ast.Starred) else arg)
+            later += self._argument(arg.value if isinstance(arg, ast.Starred) else arg, held)
         for keyword in node.keywords:
-            later += [*_names_of([keyword.arg]), keyword.value]
+            later += self._argument(keyword.value, held)  # `f(frozen=True)`: its name refers to nothing
         return later
+
+    def _argument(self, value: ast.expr, held: bool) -> list[_Step]:
+        """`X = pipe(convert, validate)` at module level passes functions without calling them: they run
+        when code that uses `X` runs, not on import (a lambda so assigned is kept the same way)."""
+        if not (held and self.assigning and isinstance(value, (ast.Name, ast.Attribute))):
+            return [value]
+        return [lambda: self._count("holding", 1), value, lambda: self._count("holding", -1)]
 
     def visit_Lambda(self, node: ast.Lambda) -> Sequence[_Step]:
         stored = id(node) not in self.immediate
@@ -662,9 +675,18 @@ class _Facts:
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         self._names(_UNARY.get(type(node.op).__name__, ()))
 
-    def visit_Compare(self, node: ast.Compare) -> None:
+    def visit_Compare(self, node: ast.Compare) -> Sequence[_Step]:
         for operator in node.ops:
             self._names(_COMPARE.get(type(operator).__name__, ()))
+        later: list[_Step] = []
+        for operand in (node.left, *node.comparators):
+            items = operand.elts if isinstance(operand, (ast.Tuple, ast.List, ast.Set)) else [operand]
+            for item in items:  # `x in (DEFAULT, setters.convert)`: a value compared is not called
+                if _dotted(item):
+                    later += [lambda: self._count("comparing", 1), item, lambda: self._count("comparing", -1)]
+                else:
+                    later.append(item)
+        return later
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         method = _SUBSCRIPT.get(type(node.ctx), "__getitem__")
@@ -937,9 +959,9 @@ class _Resolver:
 
     def tokens(self, raw: _Raw) -> list[str]:
         kind = raw[0]
-        if kind == "q":
+        if kind in ("q", "v"):
             absolute = self.absolute(raw[1])
-            return [f"q:{absolute}"] if absolute else [f"m:{a}" for a in raw[1].split(".")[1:]]
+            return [f"{kind}:{absolute}"] if absolute else [f"m:{a}" for a in raw[1].split(".")[1:]]
         if kind == "d":
             return [f"q:{raw[1]}"]
         if kind == "k":

@@ -493,9 +493,10 @@ def _class(index: _Index, name: str) -> _CompiledClass:
 
 
 def _follow(index: _Index, kind: str, rest: str, out: _Compiled) -> None:
-    if kind == "q":
+    if kind in ("q", "v"):
         found = index.lookup(rest)
-        _reach(out, found)
+        # `v:` a value compared (`mode is setters.convert`): its class counts as used, a function does not run.
+        _reach(out, [key for key in found if kind == "q" or isinstance(key, str)])
         size = index.module_of(rest) if not found else 0
         if size:  # `module.instance.method`: the instance's class is unknown
             for attr in rest.split(".")[size + 1 :]:
