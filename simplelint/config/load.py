@@ -7,7 +7,6 @@ import fnmatch
 import math
 import os
 import re
-import sys
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from simplelint import registry
 from simplelint.config.pytest_config import find_pytest_config
 from simplelint.config.settings import DEFAULT_EXCLUDE, Goal, Settings, glob_error
+from simplelint.config.toml import tomllib
 from simplelint.config.toml_lines import Path as KeyPath
 from simplelint.config.toml_lines import line_of
 from simplelint.ruleinfo import ARRAY_OF_TABLES, GLOB, MODULE, PATH, SELECTOR, TABLE_OF_STRINGS, Option
@@ -24,11 +24,6 @@ from simplelint.wording import article
 
 if TYPE_CHECKING:
     from simplelint.config.nearest import Configs
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on older Pythons only
-    import tomli as tomllib
 
 
 class ConfigError(Exception):

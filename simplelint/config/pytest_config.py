@@ -13,15 +13,11 @@ import configparser
 import fnmatch
 import os
 import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on older Pythons only
-    import tomli as tomllib
+from simplelint.config.toml import tomllib
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
 # Without any pytest config the project may run unittest (or Django's runner), which loads `test*.py`.

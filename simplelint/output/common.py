@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from functools import lru_cache
 from typing import Optional
 
@@ -73,10 +72,7 @@ def _checkout_urls() -> Optional[dict[str, str]]:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - older Pythons only
-        import tomli as tomllib
+    from simplelint.config.toml import tomllib
 
     try:
         project = tomllib.loads(text).get("project", {})

@@ -159,10 +159,7 @@ def template_names(text: str) -> list[str]:
 
 def _pyproject(data: bytes) -> Iterator[tuple[str, bool]]:
     """Each entry point's target, and whether it is a script (a command: the project is an application)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:
-        import tomli as tomllib
+    from simplelint.config.toml import tomllib
 
     try:
         document = tomllib.loads(data.decode("utf-8"))
