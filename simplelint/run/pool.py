@@ -27,6 +27,8 @@ Started = tuple[int, str, float]  # a worker's pid, the file it starts and when
 
 # How often the parent looks at what the workers are doing, in seconds.
 TICK = 0.5
+# Files handed to the pool at a time, per worker (it queues one more than it has workers).
+IN_FLIGHT = 4
 
 _started: Optional[SimpleQueue[Started]] = None  # in a worker: where it says which file it starts, and when
 
@@ -99,19 +101,28 @@ class _Round(Generic[T, R]):
         executor = ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_init, initargs=(started, pool.initializer, pool.initargs)
         )
-        futures: dict[Future[R], T] = {executor.submit(_watched, pool.work, t, pool.name(t)): t for t in tasks}
+        # A few files in flight per worker, not all of them: `wait` looks at every future it is given, and
+        # thousands of them, looked at after each file, cost the parent seconds of CPU on a large project.
+        queued = list(reversed(tasks))  # popped from the end: in the order given
+        futures: dict[Future[R], T] = {}
         unfinished = {pool.name(t): t for t in tasks}
         killed: set[str] = set()
+        broken = False  # a broken pool takes no more files: those it never had are retried in the next round
         try:
-            waiting = set(futures)
-            while waiting:
-                done, waiting = wait(waiting, timeout=TICK, return_when=FIRST_COMPLETED)
+            while queued and not broken or futures:
+                while queued and not broken and len(futures) < IN_FLIGHT * self.jobs:
+                    task = queued.pop()
+                    futures[executor.submit(_watched, pool.work, task, pool.name(task))] = task
+                done, _ = wait(futures, timeout=TICK, return_when=FIRST_COMPLETED)
                 for future in done:
+                    task = futures.pop(future)
                     error = future.exception()
                     if error is None:
-                        del unfinished[pool.name(futures[future])]
+                        del unfinished[pool.name(task)]
                         yield future.result()
-                    elif not isinstance(error, BrokenProcessPool):
+                    elif isinstance(error, BrokenProcessPool):
+                        broken = True
+                    else:
                         raise error  # a bug in the work itself, as in the serial path
                 self._drain(started)
                 killed |= self._stop_overdue(unfinished)
