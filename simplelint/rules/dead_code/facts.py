@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from typing import Any, Optional, Union
+from functools import cache
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
 from simplelint.rules.naming import dotted as _dotted
@@ -53,15 +54,23 @@ _PREFIX = re.compile(r"([A-Za-z_]\w*?_)(%|\{|\Z)")
 _TEMPLATE = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|^\s*(?:>>>|\.\.\.) (.*)$", re.MULTILINE)
 # Calls that list a module's names: what they find there may be used by name.
 _LISTING = frozenset(("dir", "vars", "getmembers"))
+_CALLS = _LISTING | {"globals", "getattr", "issubclass"}  # the calls `_call` looks at
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Nodes `_scan` looks at beyond their names (names and attributes it counts itself).
-_SPECIAL = frozenset((ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.FunctionDef, ast.AsyncFunctionDef,
-                      ast.ClassDef, ast.Module, ast.alias, ast.MatchClass))  # fmt: skip
 _DEF_NAME = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
-_CONTEXTS = frozenset((ast.Load, ast.Store, ast.Del))
-_Inside = tuple[tuple[str, int, bool], ...]  # the definitions around a node: (name, id of the node, a class)
+# Fields that hold no node (a name, a number, a flag, a context) or only strings (`Global.names`).
+_PLAIN_FIELDS = frozenset(
+    "ctx id attr arg name level module asname type_comment kind is_async conversion rest kwd_attrs".split()
+)
+_Inside = list[tuple[str, int, bool]]  # the definitions around a node: (name, id of the node, a class)
 
 
+class _Leave(NamedTuple):
+    """On the walk's stack under a definition's children: popped once they are done."""
+
+    name: str
+    key: int  # id of the definition's node
+    start: int  # where its mentions start in `_Facts.mentions`
 
 
 def _decorator(node: ast.expr) -> str:
@@ -110,7 +119,10 @@ class _Facts:
         self.listed: list[str] = []  # what `dir(...)` lists, as written (resolved once the imports are known)
         self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
         self.own: Counter[int] = Counter()
-        self.docstrings: set[int] = set()  # id of a definition's node -> mentions of its name inside it
+        self.mentions: list[str] = []  # names and attributes, in the order of the walk
+        self.stack: list[Any] = []  # the walk's: nodes, and a `_Leave` under each definition's children
+        self.inside: list[tuple[str, int, bool]] = []  # the definitions around the node: (name, id, a class)
+        self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
 
     # --- definitions ---------------------------------------------------------------------------------
 
@@ -223,67 +235,92 @@ class _Facts:
     def _scan(self, tree: ast.Module) -> None:
         """One walk, depth first: imports, the names each node mentions, strings (not docstrings, but their
         doctests), and how often each definition's name is mentioned inside it (`self.own`). Names and
-        strings, most of the nodes, take the short way: this walk is most of SL5's cost."""
-        stack: list[tuple[ast.AST, _Inside]] = [(tree, ())]
-        pop, extend, special = stack.pop, stack.extend, _SPECIAL
+        constants, most of the nodes, take the short way (this walk is most of SL5's cost); mentions go to a
+        list, counted once at the end. A definition's mentions are contiguous in it (a `_Leave` marker goes on
+        the stack under its children), so its own count is one `list.count`."""
+        mention, docstrings, string, visit = self.mentions.append, self.docstrings, self._string, self._visit
+        stack = self.stack = [tree]
+        pop = stack.pop
+        Name, Constant, Store = ast.Name, ast.Constant, ast.Store
         while stack:
-            node, inside = pop()
+            node = pop()
             kind = type(node)
-            if kind is ast.Name:
-                if type(node.ctx) is not ast.Store:  # type: ignore[attr-defined]
-                    self._mention(node.id, inside)  # type: ignore[attr-defined]
-            elif kind is ast.Constant:
-                if id(node) not in self.docstrings:
-                    self._string(node.value)  # type: ignore[attr-defined]
+            if kind is Name:
+                if type(node.ctx) is not Store:
+                    mention(node.id)
+            elif kind is Constant:
+                if type(node.value) in (str, bytes) and id(node) not in docstrings:
+                    string(node.value)
             else:
-                if kind in special:
-                    inside = self._visit(node, inside)
-                extend(_children(node, inside))
+                visit(node, kind)
 
-    def _mention(self, name: str, inside: _Inside) -> None:
-        self.names[name] += 1
-        for def_name, key, _ in inside:
-            if def_name == name:
-                self.own[key] += 1
-
-    def _visit(self, node: ast.AST, inside: _Inside) -> _Inside:
-        """What a node says besides its names; the definitions around its children."""
-        self.names.update(_mentions(node))
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            self._import(node)
-        elif isinstance(node, ast.Call):
-            self._call(node, inside)
-        elif isinstance(node, ast.Attribute):
-            self._mention(node.attr, inside)
+    def _visit(self, node: Any, kind: type) -> None:
+        """Any node but a name or a constant: what it says, then its children onto the stack."""
+        if kind is ast.Attribute:
+            self.mentions.append(node.attr)
             if node.attr == "__subclasses__":
-                self._mark(inside, "s")
-            elif _delegates(node, inside):
-                self._mark(inside, "w")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
-            docstring = _docstring(node)
-            if docstring is not None:
-                self.docstrings.add(id(docstring))
-                if ">>>" in str(docstring.value):
-                    self._string(docstring.value)  # a doctest's code
-            if not isinstance(node, ast.Module):
-                return (*inside, (node.name, id(node), isinstance(node, ast.ClassDef)))
-        return inside
-
-    def _import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                head = alias.name.split(".")[0]
-                self.imports[alias.asname or head] = alias.name if alias.asname else head
+                self._mark("s")
+            elif self.inside and self.inside[-1][0] == node.attr and _delegates(node, self.inside):
+                self._mark("w")
+            self.stack.append(node.value)
             return
-        base = self._absolute_module(node.level, node.module or "")
+        if kind is _Leave:
+            self.inside.pop()
+            self.own[node.key] = self.mentions[node.start :].count(node.name)
+            return
+        handler = _SPECIAL.get(kind)
+        if handler is not None:
+            handler(self, node)
+        stack = self.stack
+        for field in _node_fields(kind):
+            value = getattr(node, field)
+            if type(value) is list:
+                stack.extend(value)
+            elif value is not None:
+                stack.append(value)
+
+    def _definition(self, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
+        """Its docstring is prose (its doctests code); a marker to leave it by, under its children."""
+        docstring = _docstring(node)
+        if docstring is not None:
+            self.docstrings.add(id(docstring))
+            if ">>>" in str(docstring.value):
+                self._string(docstring.value)  # a doctest's code
+        if not isinstance(node, ast.Module):
+            self.inside.append((node.name, id(node), isinstance(node, ast.ClassDef)))
+            self.stack.append(_Leave(node.name, id(node), len(self.mentions)))
+
+    def _alias(self, node: ast.alias) -> None:
+        self.names.update(node.name.split("."))
+        if node.asname:
+            self.names[node.asname] += 1
+
+    def _match_class(self, node: ast.MatchClass) -> None:
+        self.names.update(node.kwd_attrs)
+
+    def _import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if base and alias.name == "*":
+            head = alias.name.split(".")[0]
+            self.imports[alias.asname or head] = alias.name if alias.asname else head
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        if node.module:
+            self.names.update(node.module.split("."))
+        base = self._absolute_module(node.level, node.module or "")
+        for alias in node.names if base else ():
+            if alias.name == "*":
                 self.scanned.add(base)
-            elif base:
+            else:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
 
-    def _call(self, node: ast.Call, inside: _Inside) -> None:
-        called = _dotted(node.func)
+    def _call(self, node: ast.Call) -> None:
+        """`globals()`, `dir(module)`, `getattr(self, name)`, `issubclass(x, cls)`; most calls say nothing but
+        their names, which the walk counts."""
+        function = node.func
+        named = function.id if isinstance(function, ast.Name) else ""
+        if named not in _CALLS and not (isinstance(function, ast.Attribute) and function.attr in _LISTING):
+            return
+        called = _dotted(function)
         args = node.args
         if called == "globals":
             self.globals = True
@@ -291,15 +328,19 @@ class _Facts:
             self.listed.append(_dotted(args[0]))  # `dir(roles)`: a module's names, looked up by name
         elif called == "getattr" and len(args) >= 2 and _dotted(args[0]) in ("self", "cls"):
             if not isinstance(args[1], (ast.Constant, ast.JoinedStr, ast.BinOp)):  # a prefix string says which
-                self._mark(inside, "g")  # `getattr(self, name)`: any method of the class may be the one
+                self._mark("g")  # `getattr(self, name)`: any method of the class may be the one
         elif called == "issubclass" and len(args) == 2 and isinstance(args[1], ast.Name):
-            classes = [name for name, _, is_class in inside if is_class]
-            if classes and args[1].id in ("cls", classes[-1]):
-                self._mark(inside, "s")  # the class looks for its subclasses (Django's AppConfig does)
+            self._subclass_check(args[1].id)
 
-    def _mark(self, inside: _Inside, flag: str) -> None:
+    def _subclass_check(self, name: str) -> None:
+        """`issubclass(x, cls)` in a class: it looks for its subclasses (Django's AppConfig does)."""
+        classes = [name for name, _, is_class in self.inside if is_class]
+        if classes and name in ("cls", classes[-1]):
+            self._mark("s")
+
+    def _mark(self, flag: str) -> None:
         """Flag the innermost class around the node."""
-        key = next((key for _, key, is_class in reversed(inside) if is_class), None)
+        key = next((key for _, key, is_class in reversed(self.inside) if is_class), None)
         if key is not None:
             self.class_flags[key] = self.class_flags.get(key, "") + flag
 
@@ -324,6 +365,7 @@ class _Facts:
             self.prefixes.add(prefix.group(1))
 
     def facts(self) -> dict[str, Any]:
+        self.names.update(self.mentions)
         for dotted in self.listed:
             listed = self._absolute(dotted)
             if listed and not listed.startswith("."):
@@ -338,27 +380,24 @@ class _Facts:
         }
 
 
-def _children(node: ast.AST, inside: _Inside) -> list[tuple[ast.AST, _Inside]]:
-    """The node's children (not the contexts of names), each with the definitions around it."""
-    found: list[tuple[ast.AST, _Inside]] = []
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if type(value) is list:
-            found.extend((item, inside) for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST) and type(value) not in _CONTEXTS:
-            found.append((value, inside))
-    return found
+# Nodes the walk looks at beyond their names and children, and how.
+_SPECIAL: dict[type, Callable[[_Facts, Any], None]] = {
+    ast.Import: _Facts._import, ast.ImportFrom: _Facts._import_from, ast.Call: _Facts._call, ast.alias: _Facts._alias,
+    ast.MatchClass: _Facts._match_class, ast.FunctionDef: _Facts._definition,
+    ast.AsyncFunctionDef: _Facts._definition, ast.ClassDef: _Facts._definition, ast.Module: _Facts._definition,
+}  # fmt: skip
 
 
-def _mentions(node: ast.AST) -> list[str]:
-    """The names an import or a match pattern mentions (`_scan` counts names and attributes itself)."""
-    if isinstance(node, ast.alias):
-        return [*node.name.split("."), *([node.asname] if node.asname else [])]
-    if isinstance(node, ast.ImportFrom) and node.module:
-        return node.module.split(".")
-    if isinstance(node, ast.MatchClass):
-        return list(node.kwd_attrs)
-    return []
+@cache
+def _node_fields(kind: Any) -> tuple[str, ...]:
+    """The fields of a node type the walk descends into: none for anything not a node (`None` in a
+    `Dict`'s keys); `name` is a node only in `type X = ...` (Python 3.12)."""
+    if not issubclass(kind, ast.AST):
+        return ()
+    plain = _PLAIN_FIELDS - {"name"} if kind.__name__ == "TypeAlias" else _PLAIN_FIELDS
+    if kind in (ast.Global, ast.Nonlocal):
+        plain = plain | {"names"}
+    return tuple(field for field in kind._fields if field not in plain)
 
 
 def _docstring(node: ast.AST) -> Optional[ast.Constant]:
