@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Callable, NamedTuple, Optional, Union
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
@@ -108,7 +108,9 @@ class _Facts:
         self.context = context
         self.module_name = context.module_name or ""
         self.is_package = context.path.replace("\\", "/").rsplit("/", 1)[-1].startswith("__init__.")
-        self.lines = context.source.splitlines()
+        # A file read only for facts (the tests, when a run checks the package) is never reported on: what
+        # it mentions is all the join needs from it, not its definitions (a third of the collector's work).
+        self.defining = not context.settings.facts_only
         self.defs: list[list[Any]] = []
         self.classes: dict[str, list[Any]] = {}
         self.names: Counter[str] = Counter()
@@ -120,6 +122,7 @@ class _Facts:
         self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
         self.own: Counter[int] = Counter()
         self.mentions: list[str] = []  # names and attributes, in the order of the walk
+        self.mentions_in_strings: list[str] = []  # the identifiers of code-like strings (not own mentions)
         self.stack: list[Any] = []  # the walk's: nodes, and a `_Leave` under each definition's children
         self.inside: list[tuple[str, int, bool]] = []  # the definitions around the node: (name, id, a class)
         self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
@@ -128,7 +131,9 @@ class _Facts:
 
     def module(self, tree: ast.Module) -> None:
         self._scan(tree)
-        self._body(tree.body, "", None)
+        if self.defining:
+            self.lines = self.context.source.splitlines()
+            self._body(tree.body, "", None)
 
     def _body(self, body: list[ast.stmt], prefix: str, owner: Optional[str]) -> None:
         """Definitions at module level and in classes (a function's own functions are part of it), in
@@ -240,30 +245,33 @@ class _Facts:
         the stack under its children), so its own count is one `list.count`."""
         mention, docstrings, string, visit = self.mentions.append, self.docstrings, self._string, self._visit
         stack = self.stack = [tree]
-        pop = stack.pop
-        Name, Constant, Store = ast.Name, ast.Constant, ast.Store
+        pop, push, Name, Constant, Attribute = stack.pop, stack.append, ast.Name, ast.Constant, ast.Attribute
         while stack:
             node = pop()
             kind = type(node)
             if kind is Name:
-                if type(node.ctx) is not Store:
+                if type(node.ctx) is not ast.Store:
                     mention(node.id)
+            elif kind is Attribute:
+                mention(node.attr)
+                push(node.value)
+                if node.attr == "__subclasses__" or self.inside and self.inside[-1][0] == node.attr:
+                    self._attribute(node)
             elif kind is Constant:
                 if type(node.value) in (str, bytes) and id(node) not in docstrings:
                     string(node.value)
             else:
                 visit(node, kind)
 
+    def _attribute(self, node: ast.Attribute) -> None:
+        """`x.__subclasses__`, or `self.wrapped.name` in a method `name`: the class flags it says."""
+        if node.attr == "__subclasses__":
+            self._mark("s")
+        elif _delegates(node, self.inside):
+            self._mark("w")
+
     def _visit(self, node: Any, kind: type) -> None:
-        """Any node but a name or a constant: what it says, then its children onto the stack."""
-        if kind is ast.Attribute:
-            self.mentions.append(node.attr)
-            if node.attr == "__subclasses__":
-                self._mark("s")
-            elif self.inside and self.inside[-1][0] == node.attr and _delegates(node, self.inside):
-                self._mark("w")
-            self.stack.append(node.value)
-            return
+        """Any other node: what it says, then its children onto the stack."""
         if kind is _Leave:
             self.inside.pop()
             self.own[node.key] = self.mentions[node.start :].count(node.name)
@@ -284,9 +292,9 @@ class _Facts:
         docstring = _docstring(node)
         if docstring is not None:
             self.docstrings.add(id(docstring))
-            if ">>>" in str(docstring.value):
+            if ">>>" in docstring.value:
                 self._string(docstring.value)  # a doctest's code
-        if not isinstance(node, ast.Module):
+        if self.defining and not isinstance(node, ast.Module):
             self.inside.append((node.name, id(node), isinstance(node, ast.ClassDef)))
             self.stack.append(_Leave(node.name, id(node), len(self.mentions)))
 
@@ -344,28 +352,15 @@ class _Facts:
         if key is not None:
             self.class_flags[key] = self.class_flags.get(key, "") + flag
 
-    def _string(self, value: object) -> None:
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        if not isinstance(value, str):
-            return
-        if ("{" in value or ">>>" in value) and _TEMPLATE.search(value):
-            for found in _TEMPLATE.finditer(value):
-                self.names.update(_IDENTIFIER.findall("".join(filter(None, found.groups()))))
-        if len(value) > 300:
-            return
-        if _CODE_STRING.match(value):
-            self.names.update(_IDENTIFIER.findall(value))
-        elif "(" in value:
-            called = _CALL_STRING.match(value)
-            if called:
-                self.names.update(_IDENTIFIER.findall(called.group(1)))
-        prefix = _PREFIX.match(value)
-        if prefix and len(prefix.group(1)) > 2:
-            self.prefixes.add(prefix.group(1))
+    def _string(self, value: Union[str, bytes]) -> None:
+        names, prefix = _string_facts(value)
+        self.mentions_in_strings.extend(names)
+        if prefix:
+            self.prefixes.add(prefix)
 
     def facts(self) -> dict[str, Any]:
         self.names.update(self.mentions)
+        self.names.update(self.mentions_in_strings)
         for dotted in self.listed:
             listed = self._absolute(dotted)
             if listed and not listed.startswith("."):
@@ -388,6 +383,27 @@ _SPECIAL: dict[type, Callable[[_Facts, Any], None]] = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
+def _string_facts(value: Union[str, bytes]) -> tuple[list[str], str]:
+    """The names a string mentions (as a template, a doctest, code) and the prefix it builds names from;
+    cached: tests repeat their strings."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    names: list[str] = []
+    if ("{" in text or ">>>" in text) and _TEMPLATE.search(text):
+        for found in _TEMPLATE.finditer(text):
+            names += _IDENTIFIER.findall("".join(filter(None, found.groups())))
+    if len(text) > 300:
+        return names, ""
+    if _CODE_STRING.match(text):
+        names += _IDENTIFIER.findall(text)
+    elif "(" in text:
+        called = _CALL_STRING.match(text)
+        if called:
+            names += _IDENTIFIER.findall(called.group(1))
+    prefix = _PREFIX.match(text)
+    return names, prefix.group(1) if prefix and len(prefix.group(1)) > 2 else ""
+
+
 @cache
 def _node_fields(kind: Any) -> tuple[str, ...]:
     """The fields of a node type the walk descends into: none for anything not a node (`None` in a
@@ -400,7 +416,8 @@ def _node_fields(kind: Any) -> tuple[str, ...]:
     return tuple(field for field in kind._fields if field not in plain)
 
 
-def _docstring(node: ast.AST) -> Optional[ast.Constant]:
+def _docstring(node: ast.AST) -> Optional[Any]:
+    """The constant of its docstring (a `str`)."""
     if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
         return None
     first = node.body[0]
