@@ -245,18 +245,13 @@ class _Facts:
         the stack under its children), so its own count is one `list.count`."""
         mention, docstrings, string, visit = self.mentions.append, self.docstrings, self._string, self._visit
         stack = self.stack = [tree]
-        pop, push, Name, Constant, Attribute = stack.pop, stack.append, ast.Name, ast.Constant, ast.Attribute
+        pop, Name, Constant = stack.pop, ast.Name, ast.Constant
         while stack:
             node = pop()
             kind = type(node)
             if kind is Name:
                 if type(node.ctx) is not ast.Store:
                     mention(node.id)
-            elif kind is Attribute:
-                mention(node.attr)
-                push(node.value)
-                if node.attr == "__subclasses__" or self.inside and self.inside[-1][0] == node.attr:
-                    self._attribute(node)
             elif kind is Constant:
                 if type(node.value) in (str, bytes) and id(node) not in docstrings:
                     string(node.value)
@@ -272,6 +267,12 @@ class _Facts:
 
     def _visit(self, node: Any, kind: type) -> None:
         """Any other node: what it says, then its children onto the stack."""
+        if kind is ast.Attribute:
+            self.mentions.append(node.attr)
+            self.stack.append(node.value)
+            if node.attr == "__subclasses__" or self.inside and self.inside[-1][0] == node.attr:
+                self._attribute(node)
+            return
         if kind is _Leave:
             self.inside.pop()
             self.own[node.key] = self.mentions[node.start :].count(node.name)

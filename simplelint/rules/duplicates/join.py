@@ -12,7 +12,9 @@ later copy. Where two findings' regions overlap in one file, the longer is kept.
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 from typing import Optional
 
@@ -89,16 +91,20 @@ class _Windows:
         self.size = size = limits.min_lines
         self.keys: list[list[Optional[int]]] = []
         self.occurrences: dict[int, list[At]] = {}
+        # First the windows' lines alone, counted in C: most windows occur once, and only those that repeat
+        # are worth the checks below (a window that occurs once is no copy, whatever it holds).
+        rough = [_rough_keys(file.lines, size) for file in files]
+        repeated = Counter(chain.from_iterable(rough))
         for number, file in enumerate(files):
             lines = file.lines
             file_keys: list[Optional[int]] = []
-            for index in range(len(lines) - size + 1):
+            for index, lines_key in enumerate(rough[number]):
                 window = lines[index : index + size]
-                if not (extractable(window) and substantial(window, limits)):
+                if repeated[lines_key] < 2 or not (extractable(window) and substantial(window, limits)):
                     file_keys.append(None)
                     continue
                 base = window[0].level
-                key = hash((*(line.hash for line in window), *(line.level - base for line in window)))
+                key = hash((lines_key, *(line.level - base for line in window)))
                 file_keys.append(key)
                 self.occurrences.setdefault(key, []).append((number, index))
             self.keys.append(file_keys)
@@ -143,6 +149,12 @@ class _Windows:
 
     def _apart(self, one: At, other: At) -> bool:
         return one[0] != other[0] or abs(one[1] - other[1]) >= self.size
+
+
+def _rough_keys(lines: Sequence[Line], size: int) -> list[int]:
+    """A key per window of `size` lines: its lines' hashes (not yet their indentation)."""
+    hashes = [line.hash for line in lines]
+    return [hash(tuple(hashes[index : index + size])) for index in range(len(hashes) - size + 1)]
 
 
 def _region(files: Sequence[Source], number: int, first: int, last: int, source: tuple[int, int]) -> Duplicate:
