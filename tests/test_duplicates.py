@@ -69,6 +69,26 @@ def test_json_range_covers_the_whole_copy() -> None:
     ]
 
 
+@pytest.mark.parametrize("alone", [EXPECTED[0], EXPECTED[2], EXPECTED[3]])
+def test_a_file_checked_alone_gets_the_findings_of_the_whole_run(alone: str) -> None:
+    # pre-commit names only the changed files: the rest of the project is read for its facts.
+    path = alone.split(":")[0]
+    assert _concise(path) == [alone]
+
+
+def test_a_test_that_repeats_the_code_it_checks_is_not_a_copy(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    loop = (PROJECT / "src" / "shop" / "cart.py").read_text().split("def cart_total(items, limit):\n", 1)[1]
+    (project / "tests" / "test_total.py").write_text(
+        "from shop.cart import cart_total, discount\n\n\ndef expected(items, limit):\n"
+        + loop.split("\n\n\n")[0] + "\n\n\ndef test_total():\n    assert cart_total([], 1) == expected([], 1)\n"
+    )
+    done = _run([sys.executable, "-m", "simplelint", "check", "--no-cache", "--output-format", "concise", "."],
+                project)  # fmt: skip
+    assert [line for line in done.stdout.splitlines() if " SL503 " in line] == EXPECTED
+
+
 def test_ignore_tests_leaves_the_test_suite_out() -> None:
     assert _concise(".", "--config", "duplicates.ignore-tests = true") == EXPECTED[:3]
 

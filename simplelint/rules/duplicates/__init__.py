@@ -1,4 +1,4 @@
-"""SL503 (family SL5, "less code"): blocks of code written twice, found across the checked files.
+"""SL503 (family SL5, "less code"): blocks of code written twice, found across the project.
 
 `lines.py` reads each file's logical lines, normalised and hashed, as facts (cached with the file);
 `join.py` finds the windows of `min-lines` lines that repeat and merges them into pairs of regions. The
@@ -49,8 +49,11 @@ _RENAMED = _BODY.replace("total", "amount").replace("item", "row").replace("limi
 class DuplicateCode(ProjectRule):
     """
     ## What it does
-    Flags a block of at least `min-lines` logical lines that repeats elsewhere in the checked files, in
-    another file or the same one. Tokens are compared with names, strings and numbers normalised, so a
+    Flags a block of at least `min-lines` logical lines that repeats elsewhere in the project, in another
+    file or the same one: code is compared with the project's code, tests with its tests (a test that
+    repeats the code it checks is no function to extract for both). Files a run does not name are read for
+    their facts, as SL301 reads them, so checking one file (pre-commit) finds what checking the project finds
+    there. Tokens are compared with names, strings and numbers normalised, so a
     copy whose variables were renamed, or whose literals changed, is still a copy. A duplicate is reported
     once, at the later copy (in path order, then line), naming the first:
     `7 lines duplicate shop/cart.py:3-9; extract a function`. Overlapping repeats merge into one finding
@@ -125,18 +128,31 @@ class DuplicateCode(ProjectRule):
     ]  # fmt: skip
 
     @classmethod
+    def fact_paths(cls, settings: Settings, files: list[str]) -> list[str]:
+        """The rest of the project, of the kinds checked (code, tests): a file's findings then do not depend on
+        which other files the run names (pre-commit names only the changed ones)."""
+        from simplelint.rules.untested import UntestedFunction
+
+        kinds = {settings.is_test(f) for f in files if f != "-"}
+        if settings.options.get(cls.option_table, {}).get("ignore-tests", False):
+            kinds.discard(True)
+        return [path for path in UntestedFunction.fact_paths(settings, files) if settings.is_test(path) in kinds]
+
+    @classmethod
     def check_project(cls, project: Project, config: Mapping[str, Any]) -> list[Violation]:
         limits = Limits(
             int(config.get("min-lines", 6)), int(config.get("min-tokens", 30)), int(config.get("min-code-lines", 3))
         )
         skip_tests = bool(config.get("ignore-tests", False))
-        files = [
-            Source(file.path, unpack(packed))
-            for file, packed in sorted(project.facts(NAME), key=lambda item: item[0].path)
-            if not (skip_tests and file.is_test)
-        ]
-        by_path = {file.path: file.lines for file in files}
-        return [_violation(cls, found, by_path, project.settings) for found in duplicates(files, limits)]
+        # Code is compared with code and tests with tests: a test that repeats the code it checks is no
+        # function to extract for both.
+        kinds: dict[bool, list[Source]] = {False: [], True: []}
+        for file, packed in sorted(project.facts(NAME), key=lambda item: item[0].path):
+            if not (skip_tests and file.is_test):
+                kinds[file.is_test].append(Source(file.path, unpack(packed)))
+        by_path = {file.path: file.lines for files in kinds.values() for file in files}
+        found = [each for files in kinds.values() for each in duplicates(files, limits)]
+        return [_violation(cls, each, by_path, project.settings) for each in found]
 
 
 def _shown(path: str, settings: Settings) -> str:
