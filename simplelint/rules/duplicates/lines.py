@@ -23,7 +23,8 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator
-from typing import NamedTuple
+from functools import lru_cache
+from typing import NamedTuple, Optional
 
 from simplelint.ruleinfo import AstFactCollector, FileContext
 
@@ -137,22 +138,32 @@ def lines_of(text: str) -> list[Line]:
     found: list[Line] = []
     classes: list[int] = []  # levels of the enclosing `class` bodies
     for start, end, column, level, tokens in logical_lines(text):
-        compact = "".join(tokens.split())
         while classes and level < classes[-1]:
             classes.pop()
-        if compact.startswith(_IMPORT) or not compact.strip("$()"):
+        shape = _shape(tokens, bool(classes) and classes[-1] == level)
+        if shape is None:
             continue
-        flags = _flags(compact, tokens, bool(classes) and classes[-1] == level)
+        digest, flags, count, opens_class = shape
         if _CHECK.match(source_lines[start - 1], column):
             # An assertion is a test's data: it repeats only when its values do too (not a table of checks).
-            compact = "!" + _with_values("\n".join(source_lines[start - 1 : end]))
-        if compact.startswith("class"):
+            digest = zlib.crc32(("!" + _with_values("\n".join(source_lines[start - 1 : end]))).encode())
+        elif opens_class:
             classes.append(level + 1)
         end_column = len(source_lines[end - 1].rstrip()) + 1 if end <= len(source_lines) else 1
-        count = min(len(_TOKEN.findall(tokens)), 255)
-        found.append(Line(zlib.crc32(compact.encode()), start, min(end, start + 0xFFFF), min(column + 1, 0xFFFF),
-                          min(end_column, 0xFFFF), min(level, 255), count, flags))  # fmt: skip
+        found.append(Line(digest, start, min(end, start + 0xFFFF), min(column + 1, 0xFFFF), min(end_column, 0xFFFF),
+                          min(level, 255), count, flags))  # fmt: skip
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(tokens: str, in_class_body: bool) -> Optional[tuple[int, int, int, bool]]:
+    """A normalised logical line's hash, flags, token count and whether it opens a class; None for one that
+    does not count (an import, a lone string). Cached: lines such as `return N` repeat across a project."""
+    compact = "".join(tokens.split())
+    if compact.startswith(_IMPORT) or not compact.strip("$()"):
+        return None
+    flags = _flags(compact, tokens, in_class_body)
+    return zlib.crc32(compact.encode()), flags, min(len(_TOKEN.findall(tokens)), 255), compact.startswith("class")
 
 
 def _literal_hash(match: re.Match[str]) -> str:
