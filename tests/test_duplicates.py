@@ -131,6 +131,20 @@ def test_a_warm_cache_prints_what_a_cold_run_prints(tmp_path: Path) -> None:
     assert "4 errors" in cold.stdout
 
 
+def test_a_run_over_other_files_does_not_answer_from_the_cache(tmp_path: Path) -> None:
+    # `check src` reads every file too (the tests for SL301's facts, not for SL503's): its project stage
+    # must not stand for that of `check .`, which compares the tests' copies as well.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    command = [sys.executable, "-m", "simplelint", "check", "--select", "SL301,SL503", "--output-format", "concise"]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    _run([*command, *cache, "src"], project)
+    warm = _run([*command, *cache, "."], project)
+    cold = _run([*command, "--no-cache", "."], project)
+    assert warm.stdout == cold.stdout
+    assert [line for line in warm.stdout.splitlines() if " SL503 " in line] == EXPECTED
+
+
 def test_an_edited_copy_is_found_again_from_the_cache(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT, project)

@@ -361,7 +361,7 @@ def _group_findings(
     # Stdin's source stands for the file it is named after: that file is not read for facts as well.
     results = sorted(group.results, key=lambda r: r.path)
     violations = [v for r in results for v in reported(r, settings)]
-    found = _project_stage_cached(results, settings, options, errors, said)
+    found = _project_stage_cached(results, group, options, errors, said)
     project_found += found
     violations += found
     # Files read only for their facts: their own findings and fixes are not this run's.
@@ -460,11 +460,12 @@ def _fact_paths(
 
 
 def _project_stage_cached(
-    results: list[FileResult], settings: Settings, options: RunOptions, errors: list[str], said: Said
+    results: list[FileResult], group: _Group, options: RunOptions, errors: list[str], said: Said
 ) -> list[Violation]:
     """The project stage, from the cache when no file changed (nor what rules' stamps say, such as the installed
-    packages): a warm run then joins nothing. Coverage data is judged against files' modification times, so
-    runs that use it always join."""
+    packages), nor what each file was read for: a warm run then joins nothing. Coverage data is judged against
+    files' modification times, so runs that use it always join."""
+    settings = group.settings
     project = _project(results, settings, _cache(settings) if options.use_cache else None)
     if not options.use_cache or settings.coverage_file is not None or not _project_rules(settings):
         return _project_stage(project, errors, said)
@@ -473,7 +474,10 @@ def _project_stage_cached(
         stamps = [rule.cache_stamp(project, _config(rule, settings)) for rule in _project_rules(settings)]
     except Exception:  # the rule's bug, which its check says again: this run joins without the cache
         return _project_stage(project, errors, said)
-    key = cache.project_key([(r.path, r.digest) for r in results], stamps)
+    # A file read for some rules' facts only lacks the others': `check src` reads the same files as `check .`
+    # (the tests for SL301), but not the tests' SL503 facts, and its join must not stand for the other's.
+    read = [(r.path, r.digest + "\0" + ",".join(group.extra.get(r.path, ("all",)))) for r in results]
+    key = cache.project_key(read, stamps)
     hit = cache.get_project(key)
     if hit is not None:
         said.warnings.extend(hit[1])
