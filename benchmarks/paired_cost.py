@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from simplelint.config.load import CliOverrides, load_settings
+from simplelint.config.settings import Settings
 from simplelint.engine.analysis import analyse
 from simplelint.output.html_page import COLLECTORS
 from simplelint.ruleinfo import AST_SUMMARIES, python_ast
@@ -32,14 +33,19 @@ VARIANTS = {
 }
 
 
-def main() -> None:
-    folder = sys.argv[1] if len(sys.argv) > 1 else str(Path.home() / ".cache/simplelint-corpus/Django-5.1.4/django")
+def variants(folder: str, overrides: dict[str, CliOverrides]) -> tuple[dict[str, Settings], list[str]]:
+    """Each variant's settings for `folder` (the cache off), and its files, from the folder above it."""
     os.chdir(os.path.dirname(os.path.abspath(folder)))
     target = os.path.basename(os.path.abspath(folder))
-    settings = {name: load_settings([target], cli) for name, cli in VARIANTS.items()}
+    settings = {name: load_settings([target], cli) for name, cli in overrides.items()}
     for each in settings.values():
         each.cache_dir = None
-    files = discover([target], settings["default"])
+    return settings, discover([target], settings["default"])
+
+
+def main() -> None:
+    folder = sys.argv[1] if len(sys.argv) > 1 else str(Path.home() / ".cache/simplelint-corpus/Django-5.1.4/django")
+    settings, files = variants(folder, VARIANTS)
     names = list(settings)
     spent = dict.fromkeys(names, 0.0)
     for name in names:  # imports and first-use caches, paid by whichever variant comes first

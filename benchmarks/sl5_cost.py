@@ -18,84 +18,90 @@ Whole runs minutes apart differ by 20-30% in CPU on a shared machine; these pair
 from __future__ import annotations
 
 import gc
-import os
 import pickle
 import sys
 import time
 from pathlib import Path
 
-from simplelint.config.load import CliOverrides, load_settings
+from paired_cost import variants
+
+from simplelint.config.load import CliOverrides
 from simplelint.config.nearest import Configs
+from simplelint.config.settings import Settings
 from simplelint.engine.analysis import analyse
 from simplelint.engine.result import FileResult
 from simplelint.ruleinfo import AST_SUMMARIES, python_ast
 from simplelint.run import runner
-from simplelint.run.discovery import discover
 
 VARIANTS = {"default": CliOverrides(), "no-SL5": CliOverrides(ignore=["SL5"])}
+NAMES = list(VARIANTS)
 
 
-def _analysed(path: str, data: bytes, settings: object) -> tuple[FileResult, float]:
+def _analysed(path: str, data: bytes, settings: Settings) -> tuple[FileResult, float]:
     python_ast.cache_clear()
     for summary in AST_SUMMARIES:
         summary.cache_clear()  # type: ignore[attr-defined]
     began = time.process_time()
-    result = analyse(path, data, settings).result  # type: ignore[arg-type]
+    result = analyse(path, data, settings).result
     return result, time.process_time() - began
 
 
-def main() -> None:
-    folder = sys.argv[1] if len(sys.argv) > 1 else str(Path.home() / ".cache/simplelint-corpus/Django-5.1.4/django")
-    os.chdir(os.path.dirname(os.path.abspath(folder)))
-    target = os.path.basename(os.path.abspath(folder))
-    settings = {name: load_settings([target], cli) for name, cli in VARIANTS.items()}
-    for each in settings.values():
-        each.cache_dir = None
-    files = discover([target], settings["default"])
-    extra = {
-        name: runner._fact_paths(files, each, Configs.of(each), set(files))  # noqa: SLF001
-        for name, each in settings.items()
-    }
+Sent = dict[str, list[bytes]]
+
+
+def per_file(settings: dict[str, Settings], files: list[str]) -> tuple[dict[str, float], dict[str, float], Sent]:
+    """CPU of each variant's analyses and of pickling its results as a worker sends them (held as bytes,
+    which the garbage collector never scans: a worker holds no result), and the pickles."""
+    extra = {name: runner._fact_paths(files, each, Configs.of(each), set(files)) for name, each in settings.items()}  # noqa: SLF001
     paths = files + sorted(set(extra["default"]) | set(extra["no-SL5"]))
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)  # as runner._init_worker sets it in each worker
-    names = list(settings)
-    per_file = dict.fromkeys(names, 0.0)
-    transfer = dict.fromkeys(names, 0.0)
-    # Pickled as a worker sends them: held as bytes, which the garbage collector never scans (a worker
-    # holds no result; holding thousands of them here made every collection slower for both variants).
-    sent: dict[str, list[bytes]] = {name: [] for name in names}
-    for name in names:  # imports and first-use caches, paid by whichever variant comes first
+    spent, pickling = dict.fromkeys(NAMES, 0.0), dict.fromkeys(NAMES, 0.0)
+    sent: Sent = {name: [] for name in NAMES}
+    for name in NAMES:  # imports and first-use caches, paid by whichever variant comes first
         _analysed(files[0], Path(files[0]).read_bytes(), settings[name])
     for number, path in enumerate(paths):
         data = Path(path).read_bytes()
-        for name in names[number % 2 :] + names[: number % 2]:
+        for name in NAMES[number % 2 :] + NAMES[: number % 2]:
             wanted = extra[name].get(path)
-            if path not in files and wanted is None:
-                continue  # read for facts by the other variant only
-            result, spent = _analysed(path, data, settings[name].for_facts(wanted) if wanted else settings[name])
-            per_file[name] += spent
-            began = time.process_time()
-            sent[name].append(pickle.dumps(result))
-            transfer[name] += time.process_time() - began
+            if path in files or wanted is not None:  # else read for facts by the other variant only
+                result, cpu = _analysed(path, data, settings[name].for_facts(wanted) if wanted else settings[name])
+                spent[name] += cpu
+                began = time.process_time()
+                sent[name].append(pickle.dumps(result))
+                pickling[name] += time.process_time() - began
+    print(f"{len(files)} files checked, {len(extra['default'])} read for facts only; CPU seconds:")
+    return spent, pickling, sent
+
+
+def project_stage(settings: dict[str, Settings], sent: Sent) -> tuple[dict[str, float], dict[str, float]]:
+    """CPU of unpickling the results in the parent, and of the project stage (the least of three)."""
+    transfer, stage = dict.fromkeys(NAMES, 0.0), dict.fromkeys(NAMES, float("inf"))
     results: dict[str, list[FileResult]] = {}
-    for name in names:
+    for name in NAMES:
         began = time.process_time()
         results[name] = [pickle.loads(each) for each in sent[name]]
         transfer[name] += time.process_time() - began
-    stage = dict.fromkeys(names, float("inf"))
     for _ in range(3):
-        for name in names:
+        for name in NAMES:
             project = runner._project(results[name], settings[name], None)  # noqa: SLF001
             began = time.process_time()
             runner._project_stage(project, [], runner.Said())  # noqa: SLF001
             stage[name] = min(stage[name], time.process_time() - began)
-    base = per_file["no-SL5"] + transfer["no-SL5"] + stage["no-SL5"]
-    print(f"{len(files)} files checked, {len(extra['default'])} read for facts only; CPU seconds:")
+    return transfer, stage
+
+
+def main() -> None:
+    folder = sys.argv[1] if len(sys.argv) > 1 else str(Path.home() / ".cache/simplelint-corpus/Django-5.1.4/django")
+    settings, files = variants(folder, VARIANTS)
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)  # as runner._init_worker sets it in each worker
+    analysed, pickling, sent = per_file(settings, files)
+    transfer, stage = project_stage(settings, sent)
+    transfer = {name: transfer[name] + pickling[name] for name in NAMES}
     print(f"{'':10s} {'per file':>9s} {'transfer':>9s} {'project':>9s} {'total':>9s}")
-    for name in names:
-        total = per_file[name] + transfer[name] + stage[name]
-        print(f"{name:10s} {per_file[name]:9.2f} {transfer[name]:9.2f} {stage[name]:9.2f} {total:9.2f}"
+    base = analysed["no-SL5"] + transfer["no-SL5"] + stage["no-SL5"]
+    for name in NAMES:
+        total = analysed[name] + transfer[name] + stage[name]
+        print(f"{name:10s} {analysed[name]:9.2f} {transfer[name]:9.2f} {stage[name]:9.2f} {total:9.2f}"
               f"  {100 * (total / base - 1):+.1f}%")  # fmt: skip
 
 
