@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest

@@ -20,8 +20,8 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
-from simplelint.fix import fixer
 from simplelint.cli import main
+from simplelint.fix import fixer
 
 TRACEBACK = "Traceback"
 

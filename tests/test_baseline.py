@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner, Result
 
 from simplelint.adoption.baseline import DEFAULT_NAME, BaselineError, Entry, entry_for, read
 from simplelint.cli import main

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import write_files
 
 from simplelint.cli import main
 
@@ -46,10 +47,7 @@ EXPECTED = [
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    root = write_files(tmp_path / "project", FILES)
     shared = tmp_path / "shared"
     shared.mkdir()
     (shared / "lint.toml").write_text(SHARED, encoding="utf-8")

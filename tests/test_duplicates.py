@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import cli_in
 
 from simplelint.cli import main
 from simplelint.rules.duplicates.join import Limits, Source, duplicates
@@ -32,12 +32,7 @@ EXPECTED = [
 
 
 def _concise(*args: str) -> list[str]:
-    cwd = os.getcwd()
-    os.chdir(PROJECT)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "concise", *args])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(PROJECT, "check", "--no-cache", "--output-format", "concise", *args)
     assert result.exit_code in (0, 1), result.output
     return [line for line in result.output.splitlines() if " SL503 " in line]
 
@@ -56,13 +51,9 @@ def test_fixture_findings_in_a_real_process() -> None:
 
 
 def test_json_range_covers_the_whole_copy() -> None:
-    cwd = os.getcwd()
-    os.chdir(PROJECT)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", "src/shop/invoice.py",
-                                           "src/shop/cart.py"])  # fmt: skip
-    finally:
-        os.chdir(cwd)
+    result = cli_in(
+        PROJECT, "check", "--no-cache", "--output-format", "json", "src/shop/invoice.py", "src/shop/cart.py"
+    )
     found = json.loads(result.output)
     assert [(f["filename"].replace("\\", "/"), f["location"]["row"], f["end_location"]["row"]) for f in found] == [
         ("src/shop/invoice.py", 8, 16)
@@ -82,7 +73,8 @@ def test_a_test_that_repeats_the_code_it_checks_is_not_a_copy(tmp_path: Path) ->
     loop = (PROJECT / "src" / "shop" / "cart.py").read_text().split("def cart_total(items, limit):\n", 1)[1]
     (project / "tests" / "test_total.py").write_text(
         "from shop.cart import cart_total, discount\n\n\ndef expected(items, limit):\n"
-        + loop.split("\n\n\n")[0] + "\n\n\ndef test_total():\n    assert cart_total([], 1) == expected([], 1)\n"
+        + loop.split("\n\n\n")[0]
+        + "\n\n\ndef test_total():\n    assert cart_total([], 1) == expected([], 1)\n"
     )
     done = _run([sys.executable, "-m", "simplelint", "check", "--no-cache", "--output-format", "concise", "."],
                 project)  # fmt: skip
@@ -99,12 +91,7 @@ def test_min_lines_raises_the_bar() -> None:
 
 
 def test_min_lines_below_two_is_a_config_error() -> None:
-    cwd = os.getcwd()
-    os.chdir(PROJECT)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", ".", "--config", "duplicates.min-lines = 1"])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(PROJECT, "check", "--no-cache", ".", "--config", "duplicates.min-lines = 1")
     assert result.exit_code == 2
     assert "min-lines" in result.output
 

@@ -12,13 +12,13 @@ import pathspec
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from simplelint.config.settings import DEFAULT_EXCLUDE, Matcher
 from simplelint.engine import analysis as engine
 from simplelint.engine.analysis import analyse
 from simplelint.engine.positions import LineIndex, node_ranges
-from simplelint.rule import FactCollector, Rule, python_ast
-from simplelint.config.settings import DEFAULT_EXCLUDE, Matcher
-from simplelint.testing import settings_for
 from simplelint.engine.traversal import traverse
+from simplelint.rule import FactCollector, Rule, python_ast
+from simplelint.testing import settings_for
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simplelint"
 TRICKY = [

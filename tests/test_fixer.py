@@ -11,9 +11,9 @@ import libcst as cst
 import pytest
 from click.testing import CliRunner
 
-from simplelint.fix import fixer
-from simplelint.fileio import write_atomic
 from simplelint.cli import main
+from simplelint.fileio import write_atomic
+from simplelint.fix import fixer
 from simplelint.rule import NodeFix, Rule
 from simplelint.rules import simplify
 from simplelint.rules.simplify import branches, comparisons

@@ -36,12 +36,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from simplelint import registry
-from simplelint.fix import fixer
+from simplelint.config.settings import Settings
 from simplelint.engine.analysis import Analysis
 from simplelint.engine.result import FileResult
+from simplelint.fix import fixer
 from simplelint.rule import Valid
 from simplelint.run.runner import RunOptions, run
-from simplelint.config.settings import Settings
 from simplelint.testing import settings_for
 
 # The runner raises the recursion limit for deep code; raising it first keeps hypothesis from warning.

@@ -539,8 +539,8 @@ def test_a_file_read_only_for_facts_is_not_read_again_when_unchanged(
 def test_a_join_kept_in_memory_is_updated_not_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The language server keeps SL301's join between saves: the second call syncs the one changed file and
     finds what a fresh join finds."""
-    from simplelint.run.runner import project_findings
     from simplelint.rules.untested import join as join_module
+    from simplelint.run.runner import project_findings
 
     settings = settings_for(tmp_path, frozenset({"SL301"}))
     files = {

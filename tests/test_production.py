@@ -14,6 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from simplelint.cli import main
+from simplelint.engine.traversal import traverse
+from simplelint.rule import FileFacts, Project
+from simplelint.rules.production import NO_PRODUCTION_NOTE, PandasInProductionViaImport, banned_root
 from simplelint.rules.production.facts import ImportScanner
 from simplelint.rules.production.graph import (
     Import,
@@ -24,10 +27,7 @@ from simplelint.rules.production.graph import (
     shortest_hops,
     shortest_path,
 )
-from simplelint.rule import FileFacts, Project
-from simplelint.rules.production import NO_PRODUCTION_NOTE, PandasInProductionViaImport, banned_root
 from simplelint.testing import settings_for
-from simplelint.engine.traversal import traverse
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pipeline_project"
 PANDAS = "do transforms in SQL or DuckDB, or use Polars or PyArrow"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from simplelint.rules.production import environment
 from simplelint.cli import main
+from simplelint.rules.production import environment
 from simplelint.rules.production.dependencies import Requirements
 from simplelint.rules.production.environment import Environment
 

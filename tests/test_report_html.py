@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from simplelint.cli import main
-from simplelint.output.html_page import MAX_ROWS, OTHER, Stats, build, family_of, page, render
 from simplelint.output import ReportContext
 from simplelint.output.html import render as render_html
+from simplelint.output.html_page import MAX_ROWS, OTHER, Stats, build, family_of, page, render
 
 CORE = """\
 def typed(a: int) -> int:
@@ -220,8 +220,8 @@ def test_browser_renders_numbers_sorts_and_takes_a_screenshot(project: Path, tmp
 
 def test_function_facts_come_from_the_single_traversal(tmp_path: Path) -> None:
     from simplelint.engine.analysis import analyse
-    from simplelint.output.metrics import FUNCTIONS
     from simplelint.output.html_page import COLLECTORS
+    from simplelint.output.metrics import FUNCTIONS
     from simplelint.testing import settings_for
 
     source = (

@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from simplelint import __version__, registry
 from simplelint.cli import main
+from simplelint.engine.violation import Edit, Fix, Violation
 from simplelint.output import ReportContext, common, renderer, sarif
 from simplelint.rule import NodeFix, Rule
 from simplelint.rules.core import InvalidSyntax
-from simplelint.engine.violation import Edit, Fix, Violation
 
 DATA = Path(__file__).parent / "data"
 SNAPSHOTS = DATA / "snapshots"

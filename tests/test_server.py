@@ -14,10 +14,10 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from simplelint.engine.violation import Violation
 from simplelint.server.actions import whole_edit
 from simplelint.server.documents import moved
 from simplelint.server.positions import UTF16, UTF32, Lines, negotiate
-from simplelint.engine.violation import Violation
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SERVER = [sys.executable, "-m", "simplelint", "server"]

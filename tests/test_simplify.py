@@ -11,8 +11,8 @@ from typing import Any, Callable, NamedTuple, Optional
 import pytest
 from click.testing import CliRunner
 
-from simplelint.fix import fixer
 from simplelint.cli import main
+from simplelint.fix import fixer
 from simplelint.rule import Invalid
 from simplelint.rules import simplify
 from simplelint.testing import run_example, settings_for

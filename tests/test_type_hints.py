@@ -10,10 +10,10 @@ import pytest
 
 from simplelint.config.load import CliOverrides, load_settings
 from simplelint.engine.analysis import analyse
+from simplelint.engine.violation import Violation
 from simplelint.fix.fixer import fix_source
 from simplelint.run.runner import RunOptions, run
 from simplelint.testing import settings_for
-from simplelint.engine.violation import Violation
 
 ROOT = Path(__file__).resolve().parent
 

@@ -12,11 +12,12 @@ from typing import Any, Mapping, Optional
 
 import pytest
 from click.testing import CliRunner
+from support import cli_in
 
 from simplelint.cli import main
-from simplelint.rules.untested.coverage import CoverageDataError, load
 from simplelint.rule import Invalid
 from simplelint.rules.untested import UnexecutedFunction, UntestedFunction
+from simplelint.rules.untested.coverage import CoverageDataError, load
 from simplelint.testing import run_example
 
 LEDGER = Path(__file__).resolve().parent.parent / "fixtures" / "ledger_project"
@@ -40,12 +41,7 @@ DYNAMIC = {(path, line, "SL302", name) for path, line, _, name in STATIC} | {
 
 def check(folder: Path, *args: str) -> tuple[set[tuple[str, int, str, str]], str]:
     """Run `simplelint check` in `folder`; the findings as (path, line, code, function) and stderr."""
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", *args])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(folder, "check", "--no-cache", "--output-format", "json", *args)
     assert result.exit_code in (0, 1), result.output
     findings = json.loads(result.stdout)
     return {(f["filename"], f["location"]["row"], f["code"], f["message"].split("`")[1]) for f in findings}, result.stderr
@@ -70,22 +66,12 @@ def test_ignoring_sl3_in_the_tests_keeps_what_they_reach(tmp_path: Path) -> None
 
 
 def test_checking_only_src_has_no_note_about_missing_tests() -> None:
-    cwd = os.getcwd()
-    os.chdir(LEDGER)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--verbose", "src"])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(LEDGER, "check", "--no-cache", "--verbose", "src")
     assert "no test files found" not in result.stderr
 
 
 def test_message_says_what_was_looked_at() -> None:
-    cwd = os.getcwd()
-    os.chdir(LEDGER)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "concise", "src/ledger/cli.py"])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(LEDGER, "check", "--no-cache", "--output-format", "concise", "src/ledger/cli.py")
     assert (
         "src/ledger/cli.py:12:5: SL301 `main` is not reached by any test: no test in tests/ references it, "
         "and no tested function calls it"

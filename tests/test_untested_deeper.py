@@ -8,14 +8,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from simplelint.cli import main
+from support import cli_in
 
 
 def write(folder: Path, files: Mapping[str, str]) -> Path:
@@ -28,12 +26,7 @@ def write(folder: Path, files: Mapping[str, str]) -> Path:
 
 def check_json(folder: Path, *args: str) -> list[dict[str, Any]]:
     """`simplelint check` in `folder` (CliRunner), its JSON findings."""
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["check", "--no-cache", "--select", "SL3", "--output-format", "json", *args])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(folder, "check", "--no-cache", "--select", "SL3", "--output-format", "json", *args)
     assert result.exit_code in (0, 1), result.output
     findings: list[dict[str, Any]] = json.loads(result.stdout)
     return findings
@@ -346,13 +339,8 @@ def test_explain_names_the_tests_that_ran_a_function(app_contexts: Path) -> None
         "  test_app.test_handle",
         "  test_app.test_shared",
     ]
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["explain", "pkg/app.py::make_registry", "--coverage", ".coverage"])
-        missing = CliRunner().invoke(main, ["explain", "pkg/app.py::nothing", "--coverage", ".coverage"])
-    finally:
-        os.chdir(cwd)
+    result = cli_in(folder, "explain", "pkg/app.py::make_registry", "--coverage", ".coverage")
+    missing = cli_in(folder, "explain", "pkg/app.py::nothing", "--coverage", ".coverage")
     assert "runs only at import time; no test calls it" in result.output
     assert missing.exit_code == 2 and "no function `nothing` in pkg/app.py" in missing.output
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import write_files
 
 from simplelint.cli import main
 
@@ -40,10 +41,7 @@ EXPECTED = [
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    root = write_files(tmp_path / "repo", FILES)
     # pkg_b's own interpreter (its `python`, relative to its config): this one under another name.
     (root / "pkg_b" / "bin").mkdir()
     (root / "pkg_b" / "bin" / "python").symlink_to(sys.executable)
