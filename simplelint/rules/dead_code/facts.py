@@ -113,7 +113,6 @@ class _Facts:
         self.defining = not context.settings.facts_only
         self.defs: list[list[Any]] = []
         self.classes: dict[str, list[Any]] = {}
-        self.names: Counter[str] = Counter()
         self.prefixes: set[str] = set()
         self.imports: dict[str, str] = {}
         self.globals = False
@@ -122,9 +121,10 @@ class _Facts:
         self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
         self.own: Counter[int] = Counter()
         self.mentions: list[str] = []  # names and attributes, in the order of the walk
-        self.mentions_in_strings: list[str] = []  # the identifiers of code-like strings (not own mentions)
+        # Names imports, match patterns and code-like strings mention: they never count as a definition's own.
+        self.other_mentions: list[str] = []
         self.stack: list[Any] = []  # the walk's: nodes, and a `_Leave` under each definition's children
-        self.inside: list[tuple[str, int, bool]] = []  # the definitions around the node: (name, id, a class)
+        self.inside: _Inside = []
         self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
 
     # --- definitions ---------------------------------------------------------------------------------
@@ -300,12 +300,12 @@ class _Facts:
             self.stack.append(_Leave(node.name, id(node), len(self.mentions)))
 
     def _alias(self, node: ast.alias) -> None:
-        self.names.update(node.name.split("."))
+        self.other_mentions += node.name.split(".")
         if node.asname:
-            self.names[node.asname] += 1
+            self.other_mentions.append(node.asname)
 
     def _match_class(self, node: ast.MatchClass) -> None:
-        self.names.update(node.kwd_attrs)
+        self.other_mentions += node.kwd_attrs
 
     def _import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -314,7 +314,7 @@ class _Facts:
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         if node.module:
-            self.names.update(node.module.split("."))
+            self.other_mentions += node.module.split(".")
         base = self._absolute_module(node.level, node.module or "")
         for alias in node.names if base else ():
             if alias.name == "*":
@@ -343,7 +343,7 @@ class _Facts:
 
     def _subclass_check(self, name: str) -> None:
         """`issubclass(x, cls)` in a class: it looks for its subclasses (Django's AppConfig does)."""
-        classes = [name for name, _, is_class in self.inside if is_class]
+        classes = [inner for inner, _, is_class in self.inside if is_class]
         if classes and name in ("cls", classes[-1]):
             self._mark("s")
 
@@ -355,13 +355,11 @@ class _Facts:
 
     def _string(self, value: Union[str, bytes]) -> None:
         names, prefix = _string_facts(value)
-        self.mentions_in_strings.extend(names)
+        self.other_mentions += names
         if prefix:
             self.prefixes.add(prefix)
 
     def facts(self) -> dict[str, Any]:
-        self.names.update(self.mentions)
-        self.names.update(self.mentions_in_strings)
         for dotted in self.listed:
             listed = self._absolute(dotted)
             if listed and not listed.startswith("."):
@@ -369,7 +367,7 @@ class _Facts:
         return {
             "d": self.defs,
             "c": self.classes,
-            "n": dict(self.names),
+            "n": dict(Counter(self.mentions) + Counter(self.other_mentions)),
             "p": sorted(self.prefixes),
             "g": self.globals,
             "s": sorted(self.scanned),
