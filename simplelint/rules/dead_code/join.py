@@ -25,8 +25,8 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Optional
 
 from simplelint.ruleinfo import FileFacts, Project

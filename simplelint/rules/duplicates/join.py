@@ -14,8 +14,8 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from typing import Optional
 
 from simplelint.rules.duplicates.lines import DATA, DECORATOR, HEADER, Line
