@@ -54,12 +54,14 @@ class Cache:
             return  # internal errors and unreadable files are always re-checked
         self._write(self.key(result.path, result.digest), {"result": _dump(result)})
 
-    def project_key(self, files: list[tuple[str, str]], stamps: Sequence[str] = ()) -> str:
-        """The project stage's key: every file read (checked or for facts) with its content hash, and the
-        rules' stamps of what else their findings depend on (the installed packages)."""
+    def project_key(self, files: list[tuple[str, str, tuple[str, ...]]], stamps: Sequence[str] = ()) -> str:
+        """The project stage's key: every file read with its content hash and the collectors it was read for
+        (none: it was checked, all of them ran), and the rules' stamps of what else their findings depend on
+        (the installed packages). `check src` reads the same files as `check .` (the tests for SL301's facts)
+        but not all their facts: its join must not stand for the other's."""
         digest = hashlib.sha256(f"{FORMAT}\0{self.settings_key}\0project".encode())
-        for path, content in sorted(files):
-            digest.update(f"\0{os.path.abspath(path)}\0{content}".encode())
+        for path, content, read_for in sorted(files):
+            digest.update(f"\0{os.path.abspath(path)}\0{content}\0{','.join(read_for)}".encode())
         for stamp in stamps:
             digest.update(f"\0stamp\0{stamp}".encode())
         return digest.hexdigest()

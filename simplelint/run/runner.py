@@ -474,10 +474,7 @@ def _project_stage_cached(
         stamps = [rule.cache_stamp(project, _config(rule, settings)) for rule in _project_rules(settings)]
     except Exception:  # the rule's bug, which its check says again: this run joins without the cache
         return _project_stage(project, errors, said)
-    # A file read for some rules' facts only lacks the others': `check src` reads the same files as `check .`
-    # (the tests for SL301), but not the tests' SL503 facts, and its join must not stand for the other's.
-    read = [(r.path, r.digest + "\0" + ",".join(group.extra.get(r.path, ("all",)))) for r in results]
-    key = cache.project_key(read, stamps)
+    key = cache.project_key([(r.path, r.digest, group.extra.get(r.path, ())) for r in results], stamps)
     hit = cache.get_project(key)
     if hit is not None:
         said.warnings.extend(hit[1])
