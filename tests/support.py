@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +20,20 @@ def cli_in(folder: Path, *args: str) -> Result:
         return CliRunner().invoke(main, list(args))
     finally:
         os.chdir(cwd)
+
+
+def check_json(*args: str) -> Result:
+    """`simplelint check --no-cache --output-format json ARGS` through click's CliRunner, here."""
+    return CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", *args])
+
+
+def json_findings(output: str) -> list[tuple[str, int, int, str, str]]:
+    """JSON findings as (path with `/`, line, column, code, message)."""
+    return [
+        (item["filename"].replace("\\", "/"), item["location"]["row"], item["location"]["column"], item["code"],
+         item["message"])
+        for item in json.loads(output)
+    ]  # fmt: skip
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> Path:

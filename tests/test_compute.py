@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import libcst as cst
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from support import check_json, json_findings
 
 from simplelint.cli import main
 from simplelint.engine.analysis import context_for
@@ -43,17 +43,6 @@ EXPECTED = [
 ]  # fmt: skip
 
 
-def _findings(output: str) -> list[tuple[str, int, int, str, str]]:
-    return [
-        (item["filename"], item["location"]["row"], item["location"]["column"], item["code"], item["message"])
-        for item in json.loads(output)
-    ]
-
-
-def _check(*args: str) -> Result:
-    return CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", *args])
-
-
 @pytest.fixture
 def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(FIXTURE)
@@ -61,20 +50,20 @@ def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_fixture_project_findings_are_exact(in_fixture: Path) -> None:
-    result = _check(".", "--select", "SL6")
+    result = check_json(".", "--select", "SL6")
     assert result.exit_code == 1, result.output
-    assert [(p.replace("\\", "/"), *rest) for p, *rest in _findings(result.stdout)] == EXPECTED
+    assert json_findings(result.stdout) == EXPECTED
 
 
 def test_other_rules_do_not_change_the_sl6_findings(in_fixture: Path) -> None:
-    result = _check(".", "--select", "ALL")
-    found = [(p.replace("\\", "/"), *rest) for p, *rest in _findings(result.stdout) if rest[2].startswith("SL6")]
+    result = check_json(".", "--select", "ALL")
+    found = [f for f in json_findings(result.stdout) if f[3].startswith("SL6")]
     assert found == EXPECTED
 
 
 def test_only_production_checks_only_the_pipeline(in_fixture: Path) -> None:
-    result = _check(".", "--select", "SL6", "--config", "compute.only-production = true")
-    assert [(p.replace("\\", "/"), *rest) for p, *rest in _findings(result.stdout)] == [NIGHTLY]
+    result = check_json(".", "--select", "SL6", "--config", "compute.only-production = true")
+    assert json_findings(result.stdout) == [NIGHTLY]
 
 
 def test_the_family_is_listed_and_explained() -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from support import check_json, json_findings
 
 from simplelint.cli import main
 
@@ -24,18 +24,6 @@ EXPECTED = [
 ]
 
 
-def _findings(output: str) -> list[tuple[str, int, int, str, str]]:
-    return [
-        (item["filename"].replace("\\", "/"), item["location"]["row"], item["location"]["column"], item["code"],
-         item["message"])
-        for item in json.loads(output)
-    ]  # fmt: skip
-
-
-def _check(*args: str) -> Result:
-    return CliRunner().invoke(main, ["check", "--no-cache", "--output-format", "json", *args])
-
-
 @pytest.fixture
 def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(FIXTURE)
@@ -43,14 +31,14 @@ def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_fixture_project_findings_are_exact(in_fixture: Path) -> None:
-    result = _check(".", "--select", "SL5")
+    result = check_json(".", "--select", "SL5")
     assert result.exit_code == 1, result.output
-    assert _findings(result.stdout) == EXPECTED
+    assert json_findings(result.stdout) == EXPECTED
 
 
 def test_the_default_selection_reports_them_too(in_fixture: Path) -> None:
-    result = _check(".")
-    assert [f for f in _findings(result.stdout) if f[3].startswith("SL5")] == EXPECTED
+    result = check_json(".")
+    assert [f for f in json_findings(result.stdout) if f[3].startswith("SL5")] == EXPECTED
 
 
 def test_a_real_process_prints_the_same_findings(in_fixture: Path) -> None:
@@ -65,17 +53,17 @@ def test_a_real_process_prints_the_same_findings(in_fixture: Path) -> None:
 
 
 def test_without_the_whitelist_the_whitelisted_job_is_reported(in_fixture: Path) -> None:
-    result = _check(".", "--select", "SL5", "--config", "dead-code.whitelist = []")
-    found = _findings(result.stdout)
+    result = check_json(".", "--select", "SL5", "--config", "dead-code.whitelist = []")
+    found = json_findings(result.stdout)
     assert ("src/depot/jobs.py", 1, 5, "SL501", f"Function `nightly_cleanup` {UNUSED}") in found
     assert len(found) == len(EXPECTED) + 1
 
 
 def test_a_library_keeps_its_public_names_unless_asked(in_fixture: Path) -> None:
-    library = _findings(_check(".", "--select", "SL5", "--config", 'dead-code.library = "true"').stdout)
+    library = json_findings(check_json(".", "--select", "SL5", "--config", 'dead-code.library = "true"').stdout)
     assert library == [EXPECTED[-1]]  # test files are no API
     asked = ["--config", 'dead-code.library = "true"', "--config", "dead-code.report-public = true"]
-    assert _findings(_check(".", "--select", "SL5", *asked).stdout) == EXPECTED
+    assert json_findings(check_json(".", "--select", "SL5", *asked).stdout) == EXPECTED
 
 
 def test_entry_points_in_pyproject_are_read_and_a_warm_cache_sees_them_change(tmp_path: Path) -> None:
@@ -96,7 +84,7 @@ def test_entry_points_in_pyproject_are_read_and_a_warm_cache_sees_them_change(tm
 
 
 def test_a_wrong_library_value_is_said(in_fixture: Path) -> None:
-    result = _check(".", "--select", "SL5", "--config", 'dead-code.library = "maybe"')
+    result = check_json(".", "--select", "SL5", "--config", 'dead-code.library = "maybe"')
     assert 'library = "maybe": expected "auto", "true" or "false"' in result.stderr
 
 
@@ -110,13 +98,13 @@ def test_the_rules_are_explained_with_their_options() -> None:
 
 
 def test_sl301_leaves_dead_code_to_sl5_and_says_what_only_untested_code_uses(in_fixture: Path) -> None:
-    both = _findings(_check(".", "--select", "SL301,SL5").stdout)
+    both = json_findings(check_json(".", "--select", "SL301,SL5").stdout)
     untested = {message.split("`")[1]: message for _, _, _, code, message in both if code == "SL301"}
     dead = {"Square.perimeter", "LegacyExporter", "LegacyExporter.export", "unused_helper", "countdown"}
     assert not dead & untested.keys()
     assert untested["run_directly"].endswith("; it is used only by untested code")  # by the `__main__` block
     assert untested["main"].endswith("no tested function calls it")  # an entry point: nothing mentions it
-    alone = _findings(_check(".", "--select", "SL301").stdout)
+    alone = json_findings(check_json(".", "--select", "SL301").stdout)
     assert {"unused_helper", "LegacyExporter.export"} <= {message.split("`")[1] for *_, message in alone}
     assert not any("untested code" in message for *_, message in alone)
 
@@ -168,4 +156,4 @@ def test_without_a_script_the_project_is_a_library_plugin_entry_points_or_not(tm
     pyproject.write_text(pyproject.read_text().replace('depot = "depot.cli:main"', ""))  # the plugin stays
     result = CliRunner().invoke(main, ["check", "--no-cache", str(project), "--select", "SL5", "--output-format",
                                        "json"])  # fmt: skip
-    assert [(f[0].rpartition("dead_project/")[2], *f[1:]) for f in _findings(result.stdout)] == [EXPECTED[-1]]
+    assert [(f[0].rpartition("dead_project/")[2], *f[1:]) for f in json_findings(result.stdout)] == [EXPECTED[-1]]
