@@ -23,27 +23,16 @@ import sys
 import time
 from pathlib import Path
 
-from paired_cost import variants
+from paired_cost import analysed, variants
 
 from simplelint.config.load import CliOverrides
 from simplelint.config.nearest import Configs
 from simplelint.config.settings import Settings
-from simplelint.engine.analysis import analyse
 from simplelint.engine.result import FileResult
-from simplelint.ruleinfo import AST_SUMMARIES, python_ast
 from simplelint.run import runner
 
 VARIANTS = {"default": CliOverrides(), "no-SL5": CliOverrides(ignore=["SL5"])}
 NAMES = list(VARIANTS)
-
-
-def _analysed(path: str, data: bytes, settings: Settings) -> tuple[FileResult, float]:
-    python_ast.cache_clear()
-    for summary in AST_SUMMARIES:
-        summary.cache_clear()  # type: ignore[attr-defined]
-    began = time.process_time()
-    result = analyse(path, data, settings).result
-    return result, time.process_time() - began
 
 
 Sent = dict[str, list[bytes]]
@@ -57,13 +46,13 @@ def per_file(settings: dict[str, Settings], files: list[str]) -> tuple[dict[str,
     spent, pickling = dict.fromkeys(NAMES, 0.0), dict.fromkeys(NAMES, 0.0)
     sent: Sent = {name: [] for name in NAMES}
     for name in NAMES:  # imports and first-use caches, paid by whichever variant comes first
-        _analysed(files[0], Path(files[0]).read_bytes(), settings[name])
+        analysed(files[0], Path(files[0]).read_bytes(), settings[name])
     for number, path in enumerate(paths):
         data = Path(path).read_bytes()
         for name in NAMES[number % 2 :] + NAMES[: number % 2]:
             wanted = extra[name].get(path)
             if path in files or wanted is not None:  # else read for facts by the other variant only
-                result, cpu = _analysed(path, data, settings[name].for_facts(wanted) if wanted else settings[name])
+                result, cpu = analysed(path, data, settings[name].for_facts(wanted) if wanted else settings[name])
                 spent[name] += cpu
                 began = time.process_time()
                 sent[name].append(pickle.dumps(result))
