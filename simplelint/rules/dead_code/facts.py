@@ -125,6 +125,7 @@ class _Facts:
         self.other_mentions: list[str] = []
         self.stack: list[Any] = []  # the walk's: nodes, and a `_Leave` under each definition's children
         self.inside: _Inside = []
+        self.watched = {"__subclasses__"}  # see `_watch`
         self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
 
     # --- definitions ---------------------------------------------------------------------------------
@@ -239,24 +240,29 @@ class _Facts:
 
     def _scan(self, tree: ast.Module) -> None:
         """One walk, depth first: imports, the names each node mentions, strings (not docstrings, but their
-        doctests), and how often each definition's name is mentioned inside it (`self.own`). Names and
-        constants, most of the nodes, take the short way (this walk is most of SL5's cost); mentions go to a
-        list, counted once at the end. A definition's mentions are contiguous in it (a `_Leave` marker goes on
-        the stack under its children), so its own count is one `list.count`."""
+        doctests), and how often each definition's name is mentioned inside it (`self.own`). Names,
+        attributes and constants, most of the nodes, take the short way (this walk is most of SL5's cost);
+        mentions go to a list, counted once at the end. A definition's mentions are contiguous in it (a
+        `_Leave` marker goes on the stack under its children), so its own count is one `list.count`."""
         mention, docstrings, string, visit = self.mentions.append, self.docstrings, self._string, self._visit
         stack = self.stack = [tree]
-        pop, Name, Constant = stack.pop, ast.Name, ast.Constant
+        pop, push, watched = stack.pop, stack.append, self.watched
+        Name, Attribute, Constant, Store, texts = ast.Name, ast.Attribute, ast.Constant, ast.Store, (str, bytes)
         while stack:
             node = pop()
             kind = type(node)
             if kind is Name:
-                if type(node.ctx) is not ast.Store:
+                if type(node.ctx) is not Store:
                     mention(node.id)
-            elif kind is Constant:
-                if type(node.value) in (str, bytes) and id(node) not in docstrings:
-                    string(node.value)
-            else:
+            elif kind is Attribute:
+                mention(node.attr)
+                push(node.value)
+                if node.attr in watched:
+                    self._attribute(node)
+            elif kind is not Constant:
                 visit(node, kind)
+            elif type(node.value) in texts and id(node) not in docstrings:
+                string(node.value)
 
     def _attribute(self, node: ast.Attribute) -> None:
         """`x.__subclasses__`, or `self.wrapped.name` in a method `name`: the class flags it says."""
@@ -267,26 +273,28 @@ class _Facts:
 
     def _visit(self, node: Any, kind: type) -> None:
         """Any other node: what it says, then its children onto the stack."""
-        if kind is ast.Attribute:
-            self.mentions.append(node.attr)
-            self.stack.append(node.value)
-            if node.attr == "__subclasses__" or self.inside and self.inside[-1][0] == node.attr:
-                self._attribute(node)
-            return
-        if kind is _Leave:
-            self.inside.pop()
-            self.own[node.key] = self.mentions[node.start :].count(node.name)
-            return
-        handler = _SPECIAL.get(kind)
+        handler, fields = _dispatch(kind)
         if handler is not None:
             handler(self, node)
         stack = self.stack
-        for field in _node_fields(kind):
+        for field in fields:
             value = getattr(node, field)
             if type(value) is list:
                 stack.extend(value)
             elif value is not None:
                 stack.append(value)
+
+    def _leave(self, node: _Leave) -> None:
+        self.inside.pop()
+        self._watch()
+        self.own[node.key] = self.mentions[node.start :].count(node.name)
+
+    def _watch(self) -> None:
+        """The attribute names `_attribute` looks at: `__subclasses__`, and the innermost definition's name."""
+        self.watched.clear()
+        self.watched.add("__subclasses__")
+        if self.inside:
+            self.watched.add(self.inside[-1][0])
 
     def _definition(self, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
         """Its docstring is prose (its doctests code); a marker to leave it by, under its children."""
@@ -297,6 +305,7 @@ class _Facts:
                 self._string(docstring.value)  # a doctest's code
         if self.defining and not isinstance(node, ast.Module):
             self.inside.append((node.name, id(node), isinstance(node, ast.ClassDef)))
+            self._watch()
             self.stack.append(_Leave(node.name, id(node), len(self.mentions)))
 
     def _alias(self, node: ast.alias) -> None:
@@ -379,7 +388,14 @@ _SPECIAL: dict[type, Callable[[_Facts, Any], None]] = {
     ast.Import: _Facts._import, ast.ImportFrom: _Facts._import_from, ast.Call: _Facts._call, ast.alias: _Facts._alias,
     ast.MatchClass: _Facts._match_class, ast.FunctionDef: _Facts._definition,
     ast.AsyncFunctionDef: _Facts._definition, ast.ClassDef: _Facts._definition, ast.Module: _Facts._definition,
+    _Leave: _Facts._leave,
 }  # fmt: skip
+
+
+@cache
+def _dispatch(kind: Any) -> tuple[Optional[Callable[[_Facts, Any], None]], tuple[str, ...]]:
+    """A node type's handler, if any, and the fields the walk descends into."""
+    return _SPECIAL.get(kind), _node_fields(kind)
 
 
 @lru_cache(maxsize=8192)
@@ -403,7 +419,6 @@ def _string_facts(value: Union[str, bytes]) -> tuple[list[str], str]:
     return names, prefix.group(1) if prefix and len(prefix.group(1)) > 2 else ""
 
 
-@cache
 def _node_fields(kind: Any) -> tuple[str, ...]:
     """The fields of a node type the walk descends into: none for anything not a node (`None` in a
     `Dict`'s keys); `name` is a node only in `type X = ...` (Python 3.12)."""
