@@ -91,8 +91,7 @@ def config_files(project: Project) -> list[str]:
     """pyproject.toml and setup.cfg in the folders of the project's files, up to the config root."""
     root = os.path.abspath(project.settings.root)
     folders: set[str] = set()
-    for file in project.files:
-        folder = os.path.dirname(os.path.abspath(file.path))
+    for folder in map(os.path.abspath, {os.path.dirname(file.path) for file in project.files}):
         while folder not in folders and (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
             folders.add(folder)
             folder = os.path.dirname(folder)
