@@ -231,6 +231,20 @@ def test_doctests_from_our_config(tmp_path: Path) -> None:
     assert found(folder) == {("SL301", "halve")}
 
 
+def test_each_docstring_s_examples_count(tmp_path: Path) -> None:
+    """One docstring's example trees, once walked, were freed, and the next docstring's nodes could take their
+    ids, which the walk had marked as seen: most examples of a long module were skipped."""
+    shown = "".join(
+        f'def shown{number}():\n    """\n    >>> import pkg\n    >>> pkg.one.two.three()\n    >>> helper{number}(1)\n'
+        f'    1\n    """\n\n\ndef helper{number}(x):\n    return x\n\n\n'
+        for number in range(40)
+    )
+    folder = write(tmp_path, {"pkg/__init__.py": "", "pkg/shown.py": shown, "tests/test_nothing.py": "def test_it():\n    pass\n"})
+    untested = found(folder, "--config", "tests.doctests = true")
+    assert {name for _, name in untested if name.startswith("helper")} == set()
+    assert len(untested) == 40  # the `shown*` functions: their examples call the helpers, not them
+
+
 @pytest.mark.slow
 def test_doctest_examples_agree_with_a_real_doctest_run(tmp_path: Path) -> None:
     folder = write(tmp_path, {**CONVERT, "setup.cfg": "[tool:pytest]\naddopts = --doctest-modules\n"})

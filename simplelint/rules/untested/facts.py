@@ -330,24 +330,26 @@ class _Facts:
     def walk_doctests(self) -> None:
         """Each docstring's examples as a definition that is a test root: what they call counts as tested."""
         parser = doctest.DocTestParser()
+        # Every tree stays alive to the end: `seen` holds nodes' ids, which a freed tree's would give to the next.
+        trees: list[ast.Module] = []
         for qualname, line, text in self.docstrings:
             try:
                 examples = parser.get_examples(text)
             except ValueError:  # inconsistent indentation: doctest would fail it too
                 continue
-            trees = []
+            first = len(trees)
             for example in examples:
                 try:
                     trees.append(ast.parse(example.source))
                 except (SyntaxError, ValueError):
                     continue
-            if not trees:
+            if len(trees) == first:
                 continue
             name = f"{qualname}.<doctest>" if qualname else "<doctest>"
             entry = _Def(name, DOCTEST | TEST_ROOT, (line, 1, line, 1), (0, 0))
             self.defs.append(entry)
             self.frames.append(_Frame("function", name, entry, own=True))
-            for tree in trees:
+            for tree in trees[first:]:
                 self.walk(tree)
             self.frames.pop()
 
