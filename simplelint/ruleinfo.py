@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypeVar, Union
 
 if TYPE_CHECKING:
@@ -207,11 +207,24 @@ def release_ast(source: bytes) -> None:
     python_ast.cache_clear()
 
 
+class Rider:
+    """A collector's facts gathered in another collector's walk of the tree, so that one walk serves both
+    (on a file read only for facts, walking it is most of the work): the walk calls `handlers[type(node)]`
+    for each node of the tree of those types, once, parents before children; then `facts()`."""
+
+    handlers: dict[type, Callable[[Any], None]]
+
+    def facts(self) -> Any:
+        raise NotImplementedError
+
+
 class AstFactCollector:
     """Per-file facts read from CPython's `ast` rather than LibCST's tree, for facts that need no formatting
     detail: parsing with `ast` costs a fifth of LibCST's, which matters for files read only for their facts."""
 
     name: ClassVar[str]
+    # Whether `collect_carrying` takes other collectors' riders along its walk.
+    carries_riders: ClassVar[bool] = False
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
@@ -221,6 +234,56 @@ class AstFactCollector:
     def collect(cls, tree: ast.Module, context: FileContext) -> Any:
         """JSON-serialisable facts about the file (they are cached with it)."""
         raise NotImplementedError
+
+    @classmethod
+    def rider(cls, context: FileContext) -> Optional[Rider]:
+        """This file's facts as a `Rider`, if they can ride along another collector's walk: they must then
+        equal what `collect` gives."""
+        return None
+
+    @classmethod
+    def collect_carrying(cls, tree: ast.Module, context: FileContext, riders: Sequence[Rider]) -> Any:
+        """`collect`, the riders' handlers called in its walk (for a collector that `carries_riders`)."""
+        raise NotImplementedError
+
+
+def walk_riders(tree: ast.AST, riders: Sequence[Rider]) -> None:
+    """A walk of the whole tree for riders that no other collector carries."""
+    handlers: dict[type, list[Callable[[Any], None]]] = {}
+    for rider in riders:
+        for node_type, handler in rider.handlers.items():
+            handlers.setdefault(node_type, []).append(handler)
+    stack: list[Any] = [tree]
+    pop, push, extend, handlers_of = stack.pop, stack.append, stack.extend, handlers.get
+    while stack:
+        node = pop()
+        kind: type = type(node)
+        for handler in handlers_of(kind, ()):
+            handler(node)
+        for name in node_fields(kind):
+            value = getattr(node, name)
+            if type(value) is list:
+                extend(value)
+            elif value is not None:
+                push(value)
+
+
+# Fields that hold no node (a name, a number, a flag, a context) or only strings (`Global.names`).
+_PLAIN_FIELDS = frozenset(
+    "ctx id attr arg name level module asname type_comment kind is_async conversion rest kwd_attrs".split()
+)
+
+
+@cache
+def node_fields(kind: Any) -> tuple[str, ...]:
+    """The fields of a node type that may hold nodes (contexts aside): none for anything not a node (`None`
+    in a `Dict`'s keys); `name` is a node only in `type X = ...` (Python 3.12)."""
+    if not issubclass(kind, ast.AST):
+        return ()
+    plain = _PLAIN_FIELDS - {"name"} if kind.__name__ == "TypeAlias" else _PLAIN_FIELDS
+    if kind in (ast.Global, ast.Nonlocal):
+        plain = plain | {"names"}
+    return tuple(field for field in kind._fields if field not in plain)
 
 
 @dataclass

@@ -7,8 +7,8 @@ import re
 import tokenize
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING, Optional, TypeVar
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import libcst as cst
 
@@ -400,13 +400,28 @@ def _ast_facts(context: FileContext, collectors: list[type[AstFactCollector]], r
     tree = python_ast(context.source) if collectors else None
     if tree is None:
         return  # CPython cannot parse it: no facts, as for a file LibCST cannot parse
+    carrier = next((c for c in collectors if c.carries_riders), None)
+    riders = {c: r for c in collectors if carrier and c is not carrier and (r := c.rider(context)) is not None}
+    if carrier and riders:  # one walk for them all
+        done: set[type[AstFactCollector]] = {carrier}
+        if _facts_of(carrier, result, partial(carrier.collect_carrying, tree, context, list(riders.values()))):
+            for collector, rider in riders.items():
+                _facts_of(collector, result, rider.facts)
+            done.update(riders)
+        collectors = [c for c in collectors if c not in done]  # and riders of a broken walk walk on their own
     for collector in collectors:
-        try:
-            result.facts[collector.name] = collector.collect(tree, context)
-        except Exception:  # a collector's bug must not lose the file's findings
-            import traceback
+        _facts_of(collector, result, partial(collector.collect, tree, context))
 
-            result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
+
+def _facts_of(collector: type[AstFactCollector], result: FileResult, collect: Callable[[], Any]) -> bool:
+    try:
+        result.facts[collector.name] = collect()
+        return True
+    except Exception:  # a collector's bug must not lose the file's findings
+        import traceback
+
+        result.errors.append(_failure(result.path, collector, traceback.format_exc(limit=-3)))
+        return False
 
 
 def _is(rule: object, kind: type[T]) -> TypeGuard[type[T]]:

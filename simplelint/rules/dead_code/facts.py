@@ -15,7 +15,7 @@ from collections import Counter
 from functools import cache, lru_cache
 from typing import Any, Callable, NamedTuple, Optional, Union
 
-from simplelint.ruleinfo import AstFactCollector, FileContext
+from simplelint.ruleinfo import AstFactCollector, FileContext, Rider, node_fields, walk_riders
 from simplelint.rules.naming import dotted as _dotted
 from simplelint.rules.naming import resolve_relative
 
@@ -56,12 +56,8 @@ _TEMPLATE = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|^\s*(?:>>>|\.\.\.) (.*)$", re
 _LISTING = frozenset(("dir", "vars", "getmembers"))
 _CALLS = _LISTING | {"globals", "getattr", "issubclass"}  # the calls `_call` looks at
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-# Nodes `_scan` looks at beyond their names (names and attributes it counts itself).
+# Where a definition's name starts, after `def` / `class`.
 _DEF_NAME = re.compile(rb"(?:async\s+)?(?:def|class)\s+")
-# Fields that hold no node (a name, a number, a flag, a context) or only strings (`Global.names`).
-_PLAIN_FIELDS = frozenset(
-    "ctx id attr arg name level module asname type_comment kind is_async conversion rest kwd_attrs".split()
-)
 _Inside = list[tuple[str, int, bool]]  # the definitions around a node: (name, id of the node, a class)
 
 
@@ -98,43 +94,161 @@ class DeadCodeFacts(AstFactCollector):
 
     @classmethod
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
+        if context.settings.facts_only:
+            mentions = _Mentions(context)
+            walk_riders(tree, [mentions])
+            return mentions.facts()
         facts = _Facts(context)
         facts.module(tree)
         return facts.facts()
 
+    @classmethod
+    def rider(cls, context: FileContext) -> Optional[Rider]:
+        # A file read only for facts (the tests, when a run checks the package) is never reported on: what it
+        # mentions is all the join needs from it, and SL301's walk of it can gather that too.
+        return _Mentions(context) if context.settings.facts_only else None
 
-class _Facts:
+
+class _Mentions(Rider):
+    """The names a file mentions, and what else the join needs of a file it reports nothing in."""
+
     def __init__(self, context: FileContext) -> None:
         self.context = context
         self.module_name = context.module_name or ""
         self.is_package = context.path.replace("\\", "/").rsplit("/", 1)[-1].startswith("__init__.")
-        # A file read only for facts (the tests, when a run checks the package) is never reported on: what
-        # it mentions is all the join needs from it, not its definitions (a third of the collector's work).
-        self.defining = not context.settings.facts_only
-        self.defs: list[list[Any]] = []
-        self.classes: dict[str, list[Any]] = {}
         self.prefixes: set[str] = set()
         self.imports: dict[str, str] = {}
         self.globals = False
         self.scanned: set[str] = set()  # modules whose names are listed: star imports, `dir(module)`
         self.listed: list[str] = []  # what `dir(...)` lists, as written (resolved once the imports are known)
-        self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
-        self.own: Counter[int] = Counter()
         self.mentions: list[str] = []  # names and attributes, in the order of the walk
         # Names imports, match patterns and code-like strings mention: they never count as a definition's own.
         self.other_mentions: list[str] = []
+        self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
+        self.handlers = {kind: getattr(self, name) for kind, name in _SPECIAL.items()}
+        self.handlers.update({ast.Name: self._name, ast.Attribute: self._attribute_name, ast.Constant: self._constant})
+
+    def _name(self, node: ast.Name) -> None:
+        if type(node.ctx) is not ast.Store:
+            self.mentions.append(node.id)
+
+    def _attribute_name(self, node: ast.Attribute) -> None:
+        self.mentions.append(node.attr)
+
+    def _constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, (str, bytes)) and id(node) not in self.docstrings:
+            self._string(value)
+
+    def _definition(self, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
+        """Its docstring is prose (its doctests code)."""
+        docstring = _docstring(node)
+        if docstring is not None:
+            self.docstrings.add(id(docstring))
+            if ">>>" in docstring.value:
+                self._string(docstring.value)  # a doctest's code
+
+    def _alias(self, node: ast.alias) -> None:
+        self.other_mentions += node.name.split(".")
+        if node.asname:
+            self.other_mentions.append(node.asname)
+
+    def _match_class(self, node: ast.MatchClass) -> None:
+        self.other_mentions += node.kwd_attrs
+
+    def _import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            head = alias.name.split(".")[0]
+            self.imports[alias.asname or head] = alias.name if alias.asname else head
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        if node.module:
+            self.other_mentions += node.module.split(".")
+        base = self._absolute_module(node.level, node.module or "")
+        for alias in node.names if base else ():
+            if alias.name == "*":
+                self.scanned.add(base)
+            else:
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+
+    def _absolute_module(self, level: int, module: str) -> str:
+        return resolve_relative(self.module_name or None, self.is_package, level, module) or ""
+
+    def _absolute(self, dotted: str) -> str:
+        """A base class's name through the file's imports: `models.Model` -> `django.db.models.Model`; a name
+        the file does not import stays as written (`Base`, `Exception`), prefixed by `.`."""
+        head, dot, rest = dotted.partition(".")
+        if not head:
+            return ""
+        imported = self.imports.get(head)
+        return imported + dot + rest if imported else "." + dotted
+
+    def _call(self, node: ast.Call) -> None:
+        """`globals()`, `dir(module)`, `getattr(self, name)`, `issubclass(x, cls)`; most calls say nothing but
+        their names, which the walk counts."""
+        function = node.func
+        named = function.id if isinstance(function, ast.Name) else ""
+        if named in _CALLS or isinstance(function, ast.Attribute) and function.attr in _LISTING:
+            self._known_call(_dotted(function), node.args)
+
+    def _known_call(self, called: str, args: list[ast.expr]) -> None:
+        if called == "globals":
+            self.globals = True
+        elif called.rpartition(".")[2] in _LISTING and args:
+            self.listed.append(_dotted(args[0]))  # `dir(roles)`: a module's names, looked up by name
+
+    def _string(self, value: Union[str, bytes]) -> None:
+        names, prefix = _string_facts(value)
+        self.other_mentions += names
+        if prefix:
+            self.prefixes.add(prefix)
+
+    def facts(self) -> dict[str, Any]:
+        for dotted in self.listed:
+            listed = self._absolute(dotted)
+            if listed and not listed.startswith("."):
+                self.scanned.add(listed)
+        return {
+            "d": self.definitions(),
+            "c": self.class_facts(),
+            "n": dict(Counter(self.mentions) + Counter(self.other_mentions)),
+            "p": sorted(self.prefixes),
+            "g": self.globals,
+            "s": sorted(self.scanned),
+        }
+
+    def definitions(self) -> list[list[Any]]:
+        return []
+
+    def class_facts(self) -> dict[str, list[Any]]:
+        return {}
+
+
+class _Facts(_Mentions):
+    """A file's definitions too, and how often each is mentioned inside itself."""
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self.defs: list[list[Any]] = []
+        self.classes: dict[str, list[Any]] = {}
+        self.class_flags: dict[int, str] = {}  # id of a class's node -> flags found inside it ("g", "s")
+        self.own: Counter[int] = Counter()
         self.stack: list[Any] = []  # the walk's: nodes, and a `_Leave` under each definition's children
         self.inside: _Inside = []
         self.watched = {"__subclasses__"}  # see `_watch`
-        self.docstrings: set[int] = set()  # ids of the docstrings' nodes (prose, not code)
 
     # --- definitions ---------------------------------------------------------------------------------
 
     def module(self, tree: ast.Module) -> None:
         self._scan(tree)
-        if self.defining:
-            self.lines = self.context.source.splitlines()
-            self._body(tree.body, "", None)
+        self.lines = self.context.source.splitlines()
+        self._body(tree.body, "", None)
+
+    def definitions(self) -> list[list[Any]]:
+        return self.defs
+
+    def class_facts(self) -> dict[str, list[Any]]:
+        return self.classes
 
     def _body(self, body: list[ast.stmt], prefix: str, owner: Optional[str]) -> None:
         """Definitions at module level and in classes (a function's own functions are part of it), in
@@ -222,20 +336,6 @@ class _Facts:
         start = found.end() if found else node.col_offset
         return node.lineno, len(line[:start].decode("utf-8", "replace")) + 1
 
-    # --- imports ---------------------------------------------------------------------------------------
-
-    def _absolute_module(self, level: int, module: str) -> str:
-        return resolve_relative(self.module_name or None, self.is_package, level, module) or ""
-
-    def _absolute(self, dotted: str) -> str:
-        """A base class's name through the file's imports: `models.Model` -> `django.db.models.Model`; a name
-        the file does not import stays as written (`Base`, `Exception`), prefixed by `.`."""
-        head, dot, rest = dotted.partition(".")
-        if not head:
-            return ""
-        imported = self.imports.get(head)
-        return imported + dot + rest if imported else "." + dotted
-
     # --- references ------------------------------------------------------------------------------------
 
     def _scan(self, tree: ast.Module) -> None:
@@ -298,53 +398,15 @@ class _Facts:
 
     def _definition(self, node: Union[_Function, ast.ClassDef, ast.Module]) -> None:
         """Its docstring is prose (its doctests code); a marker to leave it by, under its children."""
-        docstring = _docstring(node)
-        if docstring is not None:
-            self.docstrings.add(id(docstring))
-            if ">>>" in docstring.value:
-                self._string(docstring.value)  # a doctest's code
-        if self.defining and not isinstance(node, ast.Module):
+        super()._definition(node)
+        if not isinstance(node, ast.Module):
             self.inside.append((node.name, id(node), isinstance(node, ast.ClassDef)))
             self._watch()
             self.stack.append(_Leave(node.name, id(node), len(self.mentions)))
 
-    def _alias(self, node: ast.alias) -> None:
-        self.other_mentions += node.name.split(".")
-        if node.asname:
-            self.other_mentions.append(node.asname)
-
-    def _match_class(self, node: ast.MatchClass) -> None:
-        self.other_mentions += node.kwd_attrs
-
-    def _import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            head = alias.name.split(".")[0]
-            self.imports[alias.asname or head] = alias.name if alias.asname else head
-
-    def _import_from(self, node: ast.ImportFrom) -> None:
-        if node.module:
-            self.other_mentions += node.module.split(".")
-        base = self._absolute_module(node.level, node.module or "")
-        for alias in node.names if base else ():
-            if alias.name == "*":
-                self.scanned.add(base)
-            else:
-                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
-
-    def _call(self, node: ast.Call) -> None:
-        """`globals()`, `dir(module)`, `getattr(self, name)`, `issubclass(x, cls)`; most calls say nothing but
-        their names, which the walk counts."""
-        function = node.func
-        named = function.id if isinstance(function, ast.Name) else ""
-        if named not in _CALLS and not (isinstance(function, ast.Attribute) and function.attr in _LISTING):
-            return
-        called = _dotted(function)
-        args = node.args
-        if called == "globals":
-            self.globals = True
-        elif called.rpartition(".")[2] in _LISTING and args:
-            self.listed.append(_dotted(args[0]))  # `dir(roles)`: a module's names, looked up by name
-        elif called == "getattr" and len(args) >= 2 and _dotted(args[0]) in ("self", "cls"):
+    def _known_call(self, called: str, args: list[ast.expr]) -> None:
+        super()._known_call(called, args)
+        if called == "getattr" and len(args) >= 2 and _dotted(args[0]) in ("self", "cls"):
             if not isinstance(args[1], (ast.Constant, ast.JoinedStr, ast.BinOp)):  # a prefix string says which
                 self._mark("g")  # `getattr(self, name)`: any method of the class may be the one
         elif called == "issubclass" and len(args) == 2 and isinstance(args[1], ast.Name):
@@ -362,40 +424,19 @@ class _Facts:
         if key is not None:
             self.class_flags[key] = self.class_flags.get(key, "") + flag
 
-    def _string(self, value: Union[str, bytes]) -> None:
-        names, prefix = _string_facts(value)
-        self.other_mentions += names
-        if prefix:
-            self.prefixes.add(prefix)
-
-    def facts(self) -> dict[str, Any]:
-        for dotted in self.listed:
-            listed = self._absolute(dotted)
-            if listed and not listed.startswith("."):
-                self.scanned.add(listed)
-        return {
-            "d": self.defs,
-            "c": self.classes,
-            "n": dict(Counter(self.mentions) + Counter(self.other_mentions)),
-            "p": sorted(self.prefixes),
-            "g": self.globals,
-            "s": sorted(self.scanned),
-        }
-
-
-# Nodes the walk looks at beyond their names and children, and how.
-_SPECIAL: dict[type, Callable[[_Facts, Any], None]] = {
-    ast.Import: _Facts._import, ast.ImportFrom: _Facts._import_from, ast.Call: _Facts._call, ast.alias: _Facts._alias,
-    ast.MatchClass: _Facts._match_class, ast.FunctionDef: _Facts._definition,
-    ast.AsyncFunctionDef: _Facts._definition, ast.ClassDef: _Facts._definition, ast.Module: _Facts._definition,
-    _Leave: _Facts._leave,
+# Nodes the walks look at beyond their names and children: the methods that do.
+_SPECIAL: dict[type, str] = {
+    ast.Import: "_import", ast.ImportFrom: "_import_from", ast.Call: "_call", ast.alias: "_alias",
+    ast.MatchClass: "_match_class", ast.FunctionDef: "_definition", ast.AsyncFunctionDef: "_definition",
+    ast.ClassDef: "_definition", ast.Module: "_definition",
 }  # fmt: skip
 
 
 @cache
 def _dispatch(kind: Any) -> tuple[Optional[Callable[[_Facts, Any], None]], tuple[str, ...]]:
-    """A node type's handler, if any, and the fields the walk descends into."""
-    return _SPECIAL.get(kind), _node_fields(kind)
+    """A node type's handler in `_Facts`'s walk, if any, and the fields the walk descends into."""
+    name = "_leave" if kind is _Leave else _SPECIAL.get(kind)
+    return (getattr(_Facts, name) if name else None), node_fields(kind)
 
 
 @lru_cache(maxsize=8192)
@@ -417,17 +458,6 @@ def _string_facts(value: Union[str, bytes]) -> tuple[list[str], str]:
             names += _IDENTIFIER.findall(called.group(1))
     prefix = _PREFIX.match(text)
     return names, prefix.group(1) if prefix and len(prefix.group(1)) > 2 else ""
-
-
-def _node_fields(kind: Any) -> tuple[str, ...]:
-    """The fields of a node type the walk descends into: none for anything not a node (`None` in a
-    `Dict`'s keys); `name` is a node only in `type X = ...` (Python 3.12)."""
-    if not issubclass(kind, ast.AST):
-        return ()
-    plain = _PLAIN_FIELDS - {"name"} if kind.__name__ == "TypeAlias" else _PLAIN_FIELDS
-    if kind in (ast.Global, ast.Nonlocal):
-        plain = plain | {"names"}
-    return tuple(field for field in kind._fields if field not in plain)
 
 
 def _docstring(node: ast.AST) -> Optional[Any]:

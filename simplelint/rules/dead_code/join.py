@@ -91,7 +91,8 @@ def config_files(project: Project) -> list[str]:
     """pyproject.toml and setup.cfg in the folders of the project's files, up to the config root."""
     root = os.path.abspath(project.settings.root)
     folders: set[str] = set()
-    for folder in map(os.path.abspath, {os.path.dirname(file.path) for file in project.files}):
+    for start in map(os.path.abspath, {os.path.dirname(file.path) for file in project.files}):
+        folder = start
         while folder not in folders and (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
             folders.add(folder)
             folder = os.path.dirname(folder)

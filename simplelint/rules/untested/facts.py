@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Union
 
 from simplelint.engine.notebook import is_notebook
-from simplelint.ruleinfo import AstFactCollector, FileContext
+from simplelint.ruleinfo import AstFactCollector, FileContext, Rider
 from simplelint.rules.naming import dotted as _dotted
 from simplelint.rules.naming import is_dunder, is_private, resolve_relative
 
@@ -163,6 +163,13 @@ def _guard_kind(test: ast.expr) -> str:
 
 
 _SUBSCRIPT: dict[type, str] = {ast.Store: "__setitem__", ast.Del: "__delitem__"}
+# Nodes the walk does not visit all of (it reads them, or only their parts), and operators and contexts (one
+# node each, shared by the whole tree): no rider may ask for them.
+_MARKERS = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+_NOT_CARRIED = frozenset(
+    (ast.arguments, ast.arg, ast.keyword, ast.Starred, ast.Tuple, ast.List, ast.Set)
+    + tuple(kind for marker in _MARKERS for kind in marker.__subclasses__())
+)
 
 
 def _isinstance(test: ast.expr) -> Optional[tuple[str, _Type]]:
@@ -233,6 +240,7 @@ class UntestedFacts(AstFactCollector):
     """Functions, classes, imports and references of one file, for SL301/SL302."""
 
     name = "untested"
+    carries_riders = True
 
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
@@ -243,8 +251,17 @@ class UntestedFacts(AstFactCollector):
 
     @classmethod
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
+        return cls.collect_carrying(tree, context, ())
+
+    @classmethod
+    def collect_carrying(cls, tree: ast.Module, context: FileContext, riders: Sequence[Rider]) -> dict[str, Any]:
+        """The walk visits every node of the tree once, parents first, but for the wrappers it reads itself
+        (`arguments`, `arg`, `keyword`; a starred argument, a tuple compared): riders may ask for any other."""
+        refused = [kind.__name__ for rider in riders for kind in rider.handlers if kind in _NOT_CARRIED]
+        if refused:
+            raise ValueError(f"a rider asks for nodes this walk does not visit all of: {', '.join(refused)}")
         facts = _Facts(context)
-        facts.walk(tree)
+        facts.walk(tree, riders)
         if facts.doctests:
             facts.docstring("", tree)
             facts.walk_doctests()
@@ -290,7 +307,7 @@ class _Facts:
 
     # --- the walk --------------------------------------------------------------------------------------
 
-    def walk(self, node: ast.AST) -> None:
+    def walk(self, node: ast.AST, riders: Sequence[Rider] = ()) -> None:
         """Depth first, parents before children, as the references depend on what encloses them."""
         stack: list[_Step] = [node]
         # Looked up once per node type, not per node: the walk is most of the facts' cost.
@@ -304,17 +321,35 @@ class _Facts:
                 item()
                 continue
             else:
-                handler = handlers[kind] = getattr(self, "visit_" + kind.__name__, None)
+                handler = handlers[kind] = self._handler(kind, riders)
             later = handler(item) if handler is not None else None
             if later is not None:
                 stack.extend(reversed(later))
             else:
                 stack.extend(_children_reversed(item))  # type: ignore[arg-type]
 
+    def _handler(self, kind: type, riders: Sequence[Rider]) -> Optional[Callable[[Any], Optional[Sequence[_Step]]]]:
+        """This walk's handler of a node type, after the riders' (if any ride on it)."""
+        own = getattr(self, "visit_" + kind.__name__, None)
+        riding = [r.handlers[kind] for r in riders if kind in r.handlers]
+        if not riding:
+            return own
+
+        def both(node: Any) -> Optional[Sequence[_Step]]:
+            for ride in riding:
+                ride(node)
+            return own(node) if own is not None else None
+
+        return both
+
     def _in_annotation(self, node: Optional[ast.AST]) -> list[_Step]:
         if node is None:
             return []
         return [lambda: self._count("annotations", 1), node, lambda: self._count("annotations", -1)]
+
+    def _type_params(self, node: Union[_Function, ast.ClassDef]) -> list[_Step]:
+        """`def f[T: Base]()` (Python 3.12): read as annotations are."""
+        return [step for param in getattr(node, "type_params", ()) for step in self._in_annotation(param)]
 
     def _count(self, name: str, step: int) -> None:
         setattr(self, name, getattr(self, name) + step)
@@ -401,7 +436,7 @@ class _Facts:
         for arg in _parameters_in_order(arguments):
             later += self._in_annotation(arg.annotation)
         later += [*arguments.defaults, *filter(None, arguments.kw_defaults)]
-        later += self._in_annotation(node.returns)
+        later += self._in_annotation(node.returns) + self._type_params(node)
         return [*later, *node.body, self.frames.pop]
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -480,7 +515,7 @@ class _Facts:
             self.docstring(qualname, node)
         self.frames.append(_Frame("class", qualname, parent.owner, class_qual=qualname if own else "", flags=flags))
         later: list[_Step] = [lambda: self._count("decorators", 1), *node.decorator_list]
-        later += [lambda: self._count("decorators", -1), *node.bases]
+        later += [lambda: self._count("decorators", -1), *self._type_params(node), *node.bases]
         for keyword in node.keywords:  # `metaclass=M`: the keyword is a name, as LibCST sees it
             later += [*_names_of([keyword.arg]), keyword.value]
         return [*later, *node.body, self.frames.pop]
@@ -533,19 +568,19 @@ class _Facts:
             else:
                 head = alias.name.partition(".")[0]
                 self.imports.setdefault(head, head)
-        return []
+        return node.names
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> Sequence[_Step]:
         base = self._absolute_module(node.level, node.module or "")
         if node.names[0].name == "*":
             if base:
                 self.stars.append(base)
-            return []
+            return node.names
         for alias in node.names:
             local = alias.asname or alias.name
             if base and "." not in local:
                 self.imports[local] = f"{base}.{alias.name}"
-        return []
+        return node.names
 
     def _absolute_module(self, level: int, module: str) -> str:
         return resolve_relative(self.module or None, self.is_package, level, module) or ""
@@ -592,7 +627,7 @@ class _Facts:
             self._names(attrs[1:])  # a method of a built-in type
         else:
             self._names(attrs)
-        return [base]
+        return [node.value]  # the chain's other attributes (seen by now: they say nothing more), then its base
 
     def _name_chain(self, head: str, attrs: list[str]) -> None:
         frame = self.frames[-1]
@@ -746,9 +781,12 @@ class _Facts:
         first = node.values[0] if node.values else None
         if isinstance(first, ast.Constant) and len(node.values) > 1 and _PREFIX.match(str(first.value)):
             self._add(("p", str(first.value)))  # str() for mypy: an f-string's constant parts are str
-        return [v for v in node.values if not isinstance(v, ast.Constant)]  # its text is not a string literal
+        self.seen.update(id(v) for v in node.values if isinstance(v, ast.Constant))  # its text is no string literal
+        return node.values
 
     def visit_Constant(self, node: ast.Constant) -> None:
+        if id(node) in self.seen:
+            return
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else value
         if not isinstance(text, str) or self.assigning == "__all__":  # `__all__` names; it dispatches nothing
@@ -767,6 +805,7 @@ class _Facts:
         return _names_of(node.names)
 
     visit_Nonlocal = visit_Global
+    visit__Bound = visit_Name
 
     def visit_MatchAs(self, node: ast.MatchAs) -> Sequence[_Step]:
         return [*filter(None, [node.pattern]), *_names_of([node.name])]
@@ -987,8 +1026,13 @@ class _Resolver:
         return self.attribute_types.get(raw[1], {}).get(raw[2]) or ("", "")
 
 
+class _Bound(ast.Name):
+    """A name `ast` keeps as a plain string (a parameter, an `except` name), walked as a `Name`: no node of
+    the tree, so riders (which ask for `Name`) never see it."""
+
+
 def _names_of(names: Iterable[Optional[str]]) -> list[ast.Name]:
-    return [ast.Name(name, ast.Load()) for name in names if name]
+    return [_Bound(name, ast.Load()) for name in names if name]
 
 
 def _parameters_in_order(arguments: ast.arguments) -> list[ast.arg]:
