@@ -86,7 +86,9 @@ def _carried() -> set[type]:
     return {kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)} - _NOT_CARRIED
 
 
-def _context(source: str, path: str = "pkg/mod.py", facts_only: tuple[str, ...] = (), doctests: bool = False) -> FileContext:
+def _context(
+    source: str, path: str = "pkg/mod.py", facts_only: tuple[str, ...] = (), doctests: bool = False
+) -> FileContext:
     settings = settings_for(Path(__file__).parent, frozenset({"SL301", "SL501"}))
     if doctests:
         settings.options = {**settings.options, "tests": {**settings.options.get("tests", {}), "doctests": True}}
