@@ -36,8 +36,9 @@ VARIANTS = {
 
 def variants(folder: str, overrides: dict[str, CliOverrides]) -> tuple[dict[str, Settings], list[str]]:
     """Each variant's settings for `folder` (the cache off), and its files, from the folder above it."""
-    os.chdir(os.path.dirname(os.path.abspath(folder)))
-    target = os.path.basename(os.path.abspath(folder))
+    folder = os.path.abspath(folder)  # before the chdir: "." names the folder it is run in
+    os.chdir(os.path.dirname(folder))
+    target = os.path.basename(folder)
     settings = {name: load_settings([target], cli) for name, cli in overrides.items()}
     for each in settings.values():
         each.cache_dir = None
