@@ -83,6 +83,19 @@ def test_entry_points_in_pyproject_are_read_and_a_warm_cache_sees_them_change(tm
     assert "Function `load_csv`" in warm.stdout and "Function `main`" not in warm.stdout
 
 
+@pytest.mark.parametrize("odd", ['project = "x"', "tool = {poetry = []}", "[project]\nscripts = 1"])
+def test_a_pyproject_of_test_data_holding_anything_breaks_nothing(tmp_path: Path, odd: str) -> None:
+    project = tmp_path / "dead_project"
+    shutil.copytree(FIXTURE, project)
+    data = project / "tests" / "data"
+    data.mkdir()
+    (data / "pyproject.toml").write_text(odd + "\n")
+    (data / "sample.py").write_text("VALUE = 1\n")
+    result = check_json(str(project), "--select", "SL5")
+    assert "internal error" not in result.stderr
+    assert len(json_findings(result.stdout)) == len(EXPECTED)
+
+
 def test_a_wrong_library_value_is_said(in_fixture: Path) -> None:
     result = check_json(".", "--select", "SL5", "--config", 'dead-code.library = "maybe"')
     assert 'library = "maybe": expected "auto", "true" or "false"' in result.stderr

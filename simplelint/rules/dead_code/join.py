@@ -166,8 +166,8 @@ def _pyproject(data: bytes) -> Iterator[tuple[str, bool]]:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return
-    project = document.get("project", {})
-    poetry = document.get("tool", {}).get("poetry", {})
+    project = _table(document, "project")
+    poetry = _table(_table(document, "tool"), "poetry")
     tables = [(t, True) for t in (project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"))]
     groups = [project.get("entry-points"), poetry.get("plugins")]  # plugins: a library may declare them too
     tables += [(t, False) for g in groups if isinstance(g, dict) for t in g.values()]
@@ -175,6 +175,12 @@ def _pyproject(data: bytes) -> Iterator[tuple[str, bool]]:
         if isinstance(table, dict):
             yield from ((v if isinstance(v, str) else str(v.get("reference", "")), script) for v in table.values()
                         if isinstance(v, (str, dict)))  # fmt: skip
+
+
+def _table(document: dict[str, Any], key: str) -> dict[str, Any]:
+    """`document[key]` if it is a table (a pyproject.toml of test data may hold anything)."""
+    value = document.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _setup_cfg(data: bytes) -> Iterator[tuple[str, bool]]:
