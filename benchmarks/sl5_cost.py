@@ -53,22 +53,41 @@ def per_file(
         analysed(files[0], Path(files[0]).read_bytes(), settings[name])
     for number, path in enumerate(paths):
         data = Path(path).read_bytes()
-        least = dict.fromkeys(NAMES, float("inf"))
-        results: dict[str, FileResult] = {}
-        for _ in range(repeat):
-            for name in NAMES[number % 2 :] + NAMES[: number % 2]:
-                wanted = extra[name].get(path)
-                if path in files or wanted is not None:  # else read for facts by the other variant only
-                    variant = settings[name].for_facts(wanted) if wanted else settings[name]
-                    results[name], cpu = analysed(path, data, variant)
-                    least[name] = min(least[name], cpu)
-        for name, result in results.items():
-            spent[name] += least[name]
+        read_by = _variants_of(path, files, settings, extra)
+        for name, (result, cpu) in _least(path, data, read_by, number % 2, repeat).items():
+            spent[name] += cpu
             began = time.process_time()
             sent[name].append(pickle.dumps(result))
             pickling[name] += time.process_time() - began
     print(f"{len(files)} files checked, {len(extra['default'])} read for facts only; CPU seconds:")
     return spent, pickling, sent
+
+
+def _variants_of(
+    path: str, files: list[str], settings: dict[str, Settings], extra: dict[str, dict[str, tuple[str, ...]]]
+) -> dict[str, Settings]:
+    """The settings each variant analyses the file with; a variant that does not read it is left out (a file
+    read for facts by the other variant only)."""
+    found = {}
+    for name in NAMES:
+        wanted = extra[name].get(path)
+        if path in files or wanted is not None:
+            found[name] = settings[name].for_facts(wanted) if wanted else settings[name]
+    return found
+
+
+def _least(
+    path: str, data: bytes, read_by: dict[str, Settings], first: int, repeat: int
+) -> dict[str, tuple[FileResult, float]]:
+    """Each variant's analysis of the file and its least CPU over `repeat` tries, the variants taking turns
+    (`first` goes first)."""
+    found: dict[str, tuple[FileResult, float]] = {}
+    for _ in range(repeat):
+        for name in NAMES[first:] + NAMES[:first]:
+            if name in read_by:
+                result, cpu = analysed(path, data, read_by[name])
+                found[name] = (result, min(cpu, found[name][1]) if name in found else cpu)
+    return found
 
 
 def project_stage(settings: dict[str, Settings], sent: Sent) -> tuple[dict[str, float], dict[str, float]]:
