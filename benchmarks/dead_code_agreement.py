@@ -69,11 +69,16 @@ def main() -> None:
             f"{len(set(mine) & set(likely))} | {len(only)} |"
         )
         if args.list:
-            print(f"## {folder.name}")
-            for key in sorted(set(mine) | set(likely)):
-                side = "both" if key in mine and key in likely else "ours" if key in mine else "vulture"
-                print(f"{side:8} {key[0]}:{key[1]}  {mine.get(key) or likely.get(key)}")
+            print_listing(folder.name, mine, likely)
     print("\n".join(rows))
+
+
+def print_listing(name: str, mine: dict[Finding, str], likely: dict[Finding, str]) -> None:
+    """Each finding of either side, with the side that has it."""
+    print(f"## {name}")
+    for key in sorted(set(mine) | set(likely)):
+        side = "both" if key in mine and key in likely else "ours" if key in mine else "vulture"
+        print(f"{side:8} {key[0]}:{key[1]}  {mine.get(key) or likely.get(key)}")
 
 
 if __name__ == "__main__":

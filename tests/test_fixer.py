@@ -148,13 +148,19 @@ def test_a_fix_that_would_not_compile_is_dropped_and_the_good_ones_kept(
     assert Path("mod.py").read_text() == MIXED.replace("==", "is")
 
 
+def _dropped(folder: Path, source: bytes, code: str, why: str) -> fixer.FileResult:
+    """The fix of `code` refused: the source unchanged, and one error saying why."""
+    result = _fix(folder, source, frozenset({code}))
+    assert result.fixed == 0 and result.new_source == source
+    assert [why in error for error in result.errors] == [True]
+    return result
+
+
 def test_a_fix_that_would_not_parse_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(branches, "dedented", _broken_else)
     # `return` outside a function: LibCST parses the file, CPython does not compile it, so LibCST decides.
     source = b"return 0\nfor x in y:\n    if x:\n        break\n    else:\n        f()\n"
-    result = _fix(tmp_path, source, frozenset({"SL113"}))
-    assert result.fixed == 0 and result.new_source == source
-    assert ["SL113 fix dropped, it would not parse" in e for e in result.errors] == [True]
+    _dropped(tmp_path, source, "SL113", "SL113 fix dropped, it would not parse")
 
 
 def test_a_fix_that_cannot_be_built_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,9 +168,7 @@ def test_a_fix_that_cannot_be_built_is_dropped(tmp_path: Path, monkeypatch: pyte
         return cst.Is(whitespace_before=cst.SimpleWhitespace(" "), whitespace_after=cst.SimpleWhitespace(""))
 
     monkeypatch.setattr(comparisons, "identity_operator", glued)  # LibCST refuses `x isNone`
-    result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
-    assert result.fixed == 0 and result.new_source == b"a = x == None\n"
-    assert ["cannot be applied (CSTValidationError)" in e for e in result.errors] == [True]
+    _dropped(tmp_path, b"a = x == None\n", "SL111", "cannot be applied (CSTValidationError)")
 
 
 def test_a_fix_that_parses_but_does_not_compile_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,10 +176,7 @@ def test_a_fix_that_parses_but_does_not_compile_is_dropped(tmp_path: Path, monke
         return [cst.SimpleStatementLine([cst.Continue()])]  # `continue` outside the loop: parses, does not compile
 
     monkeypatch.setattr(branches, "dedented", outside)
-    source = b"if x:\n    raise E\nelse:\n    f()\n"
-    result = _fix(tmp_path, source, frozenset({"SL113"}))
-    assert result.fixed == 0 and result.new_source == source
-    assert ["would not compile" in e for e in result.errors] == [True]
+    _dropped(tmp_path, b"if x:\n    raise E\nelse:\n    f()\n", "SL113", "would not compile")
 
 
 def test_a_fix_that_leaves_its_finding_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,9 +184,7 @@ def test_a_fix_that_leaves_its_finding_is_dropped(tmp_path: Path, monkeypatch: p
         return cst.Equal(whitespace_before=cst.SimpleWhitespace("  "), whitespace_after=cst.SimpleWhitespace(" "))
 
     monkeypatch.setattr(comparisons, "identity_operator", same)
-    result = _fix(tmp_path, b"a = x == None\n", frozenset({"SL111"}))
-    assert result.fixed == 0 and result.new_source == b"a = x == None\n"
-    assert ["leaves its finding in place" in e for e in result.errors] == [True]
+    result = _dropped(tmp_path, b"a = x == None\n", "SL111", "leaves its finding in place")
     assert [v.code for v in result.violations] == ["SL111"]
 
 

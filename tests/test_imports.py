@@ -33,18 +33,20 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
     package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
-        if node in skipped:
-            continue
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Import) and node not in skipped:
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative to the importing module's package
-                parts = package.split(".")
-                base = ".".join([*parts[: len(parts) - node.level + 1], *([base] if base else [])])
-            # `from simplelint import registry` imports the module `simplelint.registry`.
-            found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node not in skipped:
+            found.update(_imported_from(node, package, modules))
     return {name for name in found if name in modules}
+
+
+def _imported_from(node: ast.ImportFrom, package: str, modules: set[str]) -> list[str]:
+    base = node.module or ""
+    if node.level:  # relative to the importing module's package
+        parts = package.split(".")
+        base = ".".join([*parts[: len(parts) - node.level + 1], *([base] if base else [])])
+    # `from simplelint import registry` imports the module `simplelint.registry`.
+    return [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
 
 
 def _graph() -> dict[str, set[str]]:
