@@ -249,16 +249,15 @@ class AstFactCollector:
 
 def walk_riders(tree: ast.AST, riders: Sequence[Rider]) -> None:
     """A walk of the whole tree for riders that no other collector carries."""
-    handlers: dict[type, list[Callable[[Any], None]]] = {}
-    for rider in riders:
-        for node_type, handler in rider.handlers.items():
-            handlers.setdefault(node_type, []).append(handler)
+    handlers = {kind: _together([r.handlers[kind] for r in riders if kind in r.handlers])
+                for rider in riders for kind in rider.handlers}  # fmt: skip
     stack: list[Any] = [tree]
-    pop, push, extend, handlers_of = stack.pop, stack.append, stack.extend, handlers.get
+    pop, push, extend, handler_of = stack.pop, stack.append, stack.extend, handlers.get
     while stack:
         node = pop()
         kind: type = type(node)
-        for handler in handlers_of(kind, ()):
+        handler = handler_of(kind)
+        if handler is not None:
             handler(node)
         for name in node_fields(kind):
             value = getattr(node, name)
@@ -266,6 +265,18 @@ def walk_riders(tree: ast.AST, riders: Sequence[Rider]) -> None:
                 extend(value)
             elif value is not None:
                 push(value)
+
+
+def _together(handlers: list[Callable[[Any], None]]) -> Callable[[Any], None]:
+    """One handler that calls them all (most often there is one: itself)."""
+    if len(handlers) == 1:
+        return handlers[0]
+
+    def each(node: Any) -> None:
+        for handler in handlers:
+            handler(node)
+
+    return each
 
 
 # Fields that hold no node (a name, a number, a flag, a context) or only strings (`Global.names`).

@@ -119,6 +119,15 @@ def test_a_rider_sees_every_node_of_its_types_once_parents_first(carried_by: str
                     assert order[id(parent)] < order[id(child)]
 
 
+def test_two_riders_of_one_walk_each_see_their_nodes() -> None:
+    tree = ast.parse(EVERYTHING)
+    names, calls_and_names = _Recorder({ast.Name}), _Recorder({ast.Call, ast.Name})
+    walk_riders(tree, [names, calls_and_names])
+    assert len(names.seen) == sum(isinstance(n, ast.Name) for n in ast.walk(tree))
+    expected = [node for node in ast.walk(tree) if type(node) in (ast.Call, ast.Name)]
+    assert sorted(map(id, calls_and_names.seen)) == sorted(map(id, expected))
+
+
 def test_riding_changes_nothing_of_sl301s_facts() -> None:
     for source in _sources():
         context = _context(source, doctests=True)
