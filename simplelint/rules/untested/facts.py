@@ -256,7 +256,8 @@ class UntestedFacts(AstFactCollector):
     @classmethod
     def collect_carrying(cls, tree: ast.Module, context: FileContext, riders: Sequence[Rider]) -> dict[str, Any]:
         """The walk visits every node of the tree once, parents first, but for the wrappers it reads itself
-        (`arguments`, `arg`, `keyword`; a starred argument, a tuple compared): riders may ask for any other."""
+        (`arguments`, `arg`, `keyword`; a starred argument, a tuple compared) and the operators and contexts
+        (`_NOT_CARRIED`): riders may ask for any other type of node."""
         refused = [kind.__name__ for rider in riders for kind in rider.handlers if kind in _NOT_CARRIED]
         if refused:
             raise ValueError(f"a rider asks for nodes this walk does not visit all of: {', '.join(refused)}")
