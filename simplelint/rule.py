@@ -34,18 +34,20 @@ from simplelint.ruleinfo import (
     OptionValue,
     Project,
     ProjectRule,
+    Rider,
     RuleInfo,
     Valid,
     ast_summary,
     load_collector,
     python_ast,
     release_ast,
+    walk_riders,
 )
 
 __all__ = [
     "GLOB", "PATH", "SELECTOR", "AstFactCollector", "Collector", "CollectorSpec", "Example", "FactCollector",
     "FileContext", "FileFacts", "Invalid", "NodeFix", "Option", "OptionValue", "Project", "ProjectRule", "Report",
-    "Rule", "RuleInfo", "Valid", "ast_summary", "load_collector", "python_ast", "release_ast",
+    "Rider", "Rule", "RuleInfo", "Valid", "ast_summary", "load_collector", "python_ast", "release_ast", "walk_riders",
 ]  # fmt: skip
 
 
