@@ -169,3 +169,37 @@ def test_real_permissions_as_an_unprivileged_user(shared_folder: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[0] == "locked.py:1:1: SL002 Cannot read file: Permission denied"
     assert done.stderr == "warning: closed: cannot read folder (Permission denied); skipped\n"
+
+
+# --- one walk of the project per run ----------------------------------------------------------------------
+
+
+def test_the_project_is_walked_once_however_many_rules_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SL301, SL501, SL502 and SL503 each ask for the whole project's files: one walk serves them all (four
+    walks cost a warm run of Django 0.5 s of its 1.9 s)."""
+    from simplelint.run import discovery
+
+    project = tmp_path / "dead_project"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "dead_project", project)
+    walked: list[str] = []
+    real_walk = discovery._walk
+    monkeypatch.setattr(discovery, "_walk", lambda top, *rest: walked.append(top) or real_walk(top, *rest))
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "src", "--output-format", "concise"])
+    assert result.exit_code == 1, result.output
+    assert "SL501" in result.stdout and "SL301" in result.stdout  # the rules that read the project ran
+    assert sorted(walked) == sorted(["src", os.path.abspath(".")])  # the named folder, then the project once
+
+
+def test_a_remembered_walk_is_forgotten_when_its_block_ends(project: Path) -> None:
+    from simplelint.run.discovery import discover, remembered
+    from simplelint.testing import settings_for
+
+    settings = settings_for(project, frozenset({"SL101"}))
+    with remembered():
+        first = discover([str(project)], settings)
+        (project / "late.py").write_text("x = 1\n")
+        assert discover([str(project)], settings) == first  # the walk of this run, not the disk of now
+    assert any(path.endswith("late.py") for path in discover([str(project)], settings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
@@ -86,6 +87,21 @@ def _ancestor_gitignores(folder: str, said: Optional[Said] = None) -> list[_GitI
     return []  # not inside a git repository: ignore files above the start folder do not apply
 
 
+# Walks remembered while `remembered()` is open: (paths, id of the settings) -> files found.
+_memos: list[dict[tuple[tuple[str, ...], int], list[str]]] = []
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Within it, `discover` walks each folder once for the same settings: the project rules that read the
+    whole project for facts (SL301, SL501, SL502, SL503) all ask for the same walk."""
+    _memos.append({})
+    try:
+        yield
+    finally:
+        _memos.pop()
+
+
 def discover(paths: Sequence[str], settings: Union[Settings, Configs], said: Optional[Said] = None) -> list[str]:
     """Files to check, de-duplicated and sorted; a named file is kept unless --force-exclude drops it.
 
@@ -96,9 +112,18 @@ def discover(paths: Sequence[str], settings: Union[Settings, Configs], said: Opt
     is added to `said.warnings`: skipped silently, it would read as checked and clean; invalid `.gitignore`
     lines, skipped as git skips them, to `said.notes`.
     """
+    key = (tuple(paths), id(settings))
+    if _memos and said is None and key in _memos[-1]:
+        return list(_memos[-1][key])
+    found = _discover(paths, settings, Said() if said is None else said)
+    if _memos and said is None:
+        _memos[-1][key] = list(found)
+    return found
+
+
+def _discover(paths: Sequence[str], settings: Union[Settings, Configs], said: Said) -> list[str]:
     from simplelint.config.nearest import Configs
 
-    said = Said() if said is None else said
     configs = Configs.of(settings)
     found: dict[str, None] = {}
     for given in paths:

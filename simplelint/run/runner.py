@@ -21,6 +21,7 @@ from simplelint.engine.suppression import apply as apply_noqa
 from simplelint.engine.suppression import unused as unused_noqa
 from simplelint.engine.violation import Violation
 from simplelint.ruleinfo import FileFacts, Project, ProjectRule
+from simplelint.run import discovery
 from simplelint.rules.core import FILE_LEVEL
 
 if TYPE_CHECKING:
@@ -451,11 +452,12 @@ def _fact_paths(
     only files of this config's project (a nested config's files are another project's)."""
     checked = checked | set(files)
     extra: dict[str, set[str]] = {}
-    for rule in _project_rules(settings):
-        names = set(registry.catalog()[rule.code].facts)
-        for path in rule.fact_paths(settings, files):
-            if path not in checked and configs.owns(settings, path):
-                extra.setdefault(path, set()).update(names)
+    with discovery.remembered():  # most rules ask for the same walk of the project
+        for rule in _project_rules(settings):
+            names = set(registry.catalog()[rule.code].facts)
+            for path in rule.fact_paths(settings, files):
+                if path not in checked and configs.owns(settings, path):
+                    extra.setdefault(path, set()).update(names)
     return {path: tuple(sorted(names)) for path, names in extra.items()}
 
 
