@@ -303,9 +303,10 @@ def project_runs(project: str, quick: bool) -> list[Run]:
         Run("simplelint -j2, warm cache", simplelint("check", *SL_ALL, "--jobs", "2", *cached, target)),
         Run("simplelint -j1, no cache", simplelint("check", *SL_ALL, "--jobs", "1", "--no-cache", target)),
         Run("simplelint -j2, no cache", simplelint("check", *SL_ALL, "--jobs", "2", "--no-cache", target)),
-        # SL3 (untested functions) also reads the project's test suite for its facts: this row shows its share.
-        Run("simplelint -j2, no cache, without SL3", simplelint("check", *SL_ALL, "--ignore", "SL3", "--jobs", "2",
-                                                                 "--no-cache", target)),
+        # The project rules (SL3 untested functions, SL5 dead and duplicated code) also read the rest of the
+        # project, its test suite first, for their facts: this row shows their share.
+        Run("simplelint -j2, no cache, without SL3 and SL5", simplelint("check", *SL_ALL, "--ignore", "SL3,SL5",
+                                                                         "--jobs", "2", "--no-cache", target)),
         Run("flake8 + plugins -j1", peer("flake8", *FLAKE8_PLUGINS, "-j1", target)),
         Run("flake8 + plugins -j2", peer("flake8", *FLAKE8_PLUGINS, "-j2", target)),
         Run("ruff ANN,C90,SIM,PLR", peer("ruff", "check", "--isolated", "--no-cache", "--select",
@@ -330,8 +331,8 @@ def one_file_runs(path: str) -> list[Run]:
     return [
         Run("fill the cache", simplelint("check", *cached, path), fresh_cache=cache, timed=False),
         Run("simplelint, changed file, rest cached (pre-commit)", simplelint("check", *cached, path), touch=path),
-        Run("simplelint, one file, without SL3, no cache", simplelint("check", *SL_ALL, "--ignore", "SL3",
-                                                                      "--no-cache", path)),
+        Run("simplelint, one file, without SL3 and SL5, no cache", simplelint("check", *SL_ALL, "--ignore",
+                                                                              "SL3,SL5", "--no-cache", path)),
         # A first commit with the hook: nothing cached, so the whole project (tests included) is read for facts.
         Run("simplelint, one file, no cache at all (first pre-commit run)", simplelint("check", *SL_ALL, "--no-cache",
                                                                                         path)),
