@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import check_json, json_findings
+from support import check_json, cli_in, json_findings, write_files
 
 from simplelint.cli import main
 
@@ -94,6 +94,39 @@ def test_a_pyproject_of_test_data_holding_anything_breaks_nothing(tmp_path: Path
     result = check_json(str(project), "--select", "SL5")
     assert "internal error" not in result.stderr
     assert len(json_findings(result.stdout)) == len(EXPECTED)
+
+
+CROSS_FILE = {
+    "pyproject.toml": '[project]\nname = "shop"\n\n[project.scripts]\nshop = "shop.cli:main"\n',
+    "shop/__init__.py": "",
+    "shop/base.py": "class Exporter:\n    def export(self):\n        return []\n",
+    "shop/csv.py": (
+        "from shop.base import Exporter\n\n\nclass CsvExporter(Exporter):\n    def export(self):\n"
+        "        return ['a']\n\n    def header(self):\n        return 'a'\n"
+    ),
+    "shop/cli.py": "from shop.csv import CsvExporter\n\n\ndef main():\n    return CsvExporter().export()\n",
+    "tests/__init__.py": "",
+    "tests/base.py": "class Case:\n    def check(self):\n        return True\n",
+    "tests/test_csv.py": (
+        "from tests.base import Case\nfrom shop.cli import main\n\n\nclass TestCsv(Case):\n"
+        "    def check(self):\n        return main()\n\n    def unused_helper(self):\n        return 1\n\n"
+        "    def test_main(self):\n        assert self.check()\n"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("alone", ["shop/csv.py", "tests/test_csv.py"])
+def test_a_file_checked_alone_gets_the_whole_runs_findings(tmp_path: Path, alone: str) -> None:
+    """The other files are then read for facts only: a checked class's base (and the methods it overrides)
+    may be in one of them, so they give their classes, not only the names they mention."""
+    write_files(tmp_path, CROSS_FILE)
+    whole = json_findings(cli_in(tmp_path, "check", "--no-cache", "--select", "SL5", "--output-format", "json").stdout)
+    assert [(path, code, message.split("`")[1]) for path, _, _, code, message in whole] == [
+        ("shop/csv.py", "SL501", "CsvExporter.header"),  # `export` overrides the base's: used as one
+        ("tests/test_csv.py", "SL501", "TestCsv.unused_helper"),
+    ]
+    result = cli_in(tmp_path, "check", "--no-cache", "--select", "SL5", "--output-format", "json", alone)
+    assert json_findings(result.stdout) == [f for f in whole if f[0] == alone]
 
 
 def test_a_wrong_library_value_is_said(in_fixture: Path) -> None:

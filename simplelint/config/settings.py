@@ -78,6 +78,9 @@ class Settings:
     # For files read only for the project stage's facts: the collectors to run (no rules, positions or
     # suppressions). Empty for checked files.
     facts_only: tuple[str, ...] = ()
+    # Whether the run checks a test file: if not, a test file read for facts has no class that is a checked
+    # class's ancestor, and dead code reads only what it mentions (the runner says; unset, all is read).
+    tests_checked: bool = True
     # Fact collectors ("module:Class") to run in every file besides project rules' (the HTML report's).
     collectors: tuple[str, ...] = ()
     # The config files these settings come from: the one that applies, then those it `extend`s (none: the
@@ -88,7 +91,9 @@ class Settings:
     # pytest's config at the root: which test files it collects, whether it runs doctests (SL301).
     pytest: PytestConfig = field(default_factory=PytestConfig)
     # `for_facts`'s variants, made once each: their cache fingerprint is then computed once too.
-    _fact_variants: dict[tuple[str, ...], Settings] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _fact_variants: dict[tuple[tuple[str, ...], bool], Settings] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __getstate__(self) -> dict[str, Any]:
         # Compiled matchers are rebuilt lazily in each worker rather than pickled.
@@ -104,9 +109,10 @@ class Settings:
         rule runs on it and no fix edits are computed."""
         if not facts:
             return self
-        if facts not in self._fact_variants:
-            self._fact_variants[facts] = dataclasses.replace(self, compute_edits=False, facts_only=facts)
-        return self._fact_variants[facts]
+        key = (facts, self.tests_checked)
+        if key not in self._fact_variants:
+            self._fact_variants[key] = dataclasses.replace(self, compute_edits=False, facts_only=facts)
+        return self._fact_variants[key]
 
     def relative(self, path: str | Path) -> Optional[str]:
         """The path relative to the config root, POSIX-style, or None when it lies outside."""
@@ -220,6 +226,7 @@ class Settings:
             "options": self.options,
             "edits": self.compute_edits,
             "facts_only": self.facts_only,
+            "tests_checked": self.tests_checked if self.facts_only else None,
             "collectors": list(self.collectors),
             "pytest": dataclasses.asdict(self.pytest),
         }

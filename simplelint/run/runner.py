@@ -412,7 +412,9 @@ def _grouped(
     groups = sorted(by_settings.values(), key=lambda g: str(g.settings.root))
     tasks: list[Task] = []
     for index, group in enumerate(groups):
-        group.extra = _fact_paths([*group.files, *group.elsewhere], group.settings, configs, set(files))
+        run_files = [*group.files, *group.elsewhere]
+        group.settings.tests_checked = any(group.settings.is_test(path) for path in run_files)
+        group.extra = _fact_paths(run_files, group.settings, configs, set(files))
         tasks += [(f, (), index) for f in group.files] + [(p, c, index) for p, c in group.extra.items()]
     # A path is one group's: checked there, or read for facts only by the project that owns it.
     scope_of = {path: scope for path, _, scope in tasks}

@@ -94,7 +94,7 @@ class DeadCodeFacts(AstFactCollector):
 
     @classmethod
     def collect(cls, tree: ast.Module, context: FileContext) -> dict[str, Any]:
-        if context.settings.facts_only:
+        if _mentions_only(context):
             mentions = _Mentions(context)
             walk_riders(tree, [mentions])
             return mentions.facts()
@@ -104,9 +104,16 @@ class DeadCodeFacts(AstFactCollector):
 
     @classmethod
     def rider(cls, context: FileContext) -> Optional[Rider]:
-        # A file read only for facts (the tests, when a run checks the package) is never reported on: what it
-        # mentions is all the join needs from it, and SL301's walk of it can gather that too.
-        return _Mentions(context) if context.settings.facts_only else None
+        return _Mentions(context) if _mentions_only(context) else None
+
+
+def _mentions_only(context: FileContext) -> bool:
+    """A test file read only for facts, when the run checks no test file (the package): nothing in it is
+    reported and none of its classes is a checked class's ancestor, so what it mentions is all the join needs
+    (and SL301's walk of it can gather that too). Any other file read for facts gives its classes too: a
+    checked class's base, and the methods it overrides, may be there."""
+    settings = context.settings
+    return bool(settings.facts_only) and context.is_test and not settings.tests_checked
 
 
 class _Mentions(Rider):
