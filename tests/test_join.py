@@ -285,7 +285,7 @@ def fresh(project: RandomProject, rng: random.Random, match_by_name: bool = True
     return unreached(Join(match_by_name).update(files))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(25))  # 750 edited states: enough, and the whole suite stays under 5 minutes
 def test_an_updated_join_finds_what_a_fresh_one_finds(seed: int) -> None:
     rng = random.Random(seed)
     project = RandomProject(rng)
