@@ -154,6 +154,16 @@ def test_dead_codes_mentions_are_the_same_ridden_or_alone() -> None:
     assert mentions > 1000  # names found, not empty walks compared
 
 
+def test_a_file_read_whole_mentions_what_it_mentions_read_for_mentions_only() -> None:
+    """`_Facts._scan` inlines `_Mentions`' handlers for names, attributes and strings: the same mentions."""
+    for source in _sources():
+        mentions_only = _context(source, path="tests/test_mod.py", facts_only=("dead-code",))
+        checked = _context(source, path="tests/test_mod.py")
+        alone, full = (DeadCodeFacts.collect(ast.parse(source), c) for c in (mentions_only, checked))
+        assert not alone["d"] and (full["d"] or "def " not in source)
+        assert {key: full[key] for key in "npgs"} == {key: alone[key] for key in "npgs"}
+
+
 class _Broken(AstFactCollector):
     name = "broken"
     carries_riders = True

@@ -350,7 +350,9 @@ class _Facts(_Mentions):
         doctests), and how often each definition's name is mentioned inside it (`self.own`). Names,
         attributes and constants, most of the nodes, take the short way (this walk is most of SL5's cost);
         mentions go to a list, counted once at the end. A definition's mentions are contiguous in it (a
-        `_Leave` marker goes on the stack under its children), so its own count is one `list.count`."""
+        `_Leave` marker goes on the stack under its children), so its own count is one `list.count`. The
+        short ways are `_Mentions._name`, `_attribute_name` and `_constant` inlined (tests/test_riders.py
+        holds the two to the same mentions)."""
         mention, docstrings, string, visit = self.mentions.append, self.docstrings, self._string, self._visit
         stack = self.stack = [tree]
         pop, push, watched = stack.pop, stack.append, self.watched
