@@ -45,8 +45,6 @@ def per_file(
 ) -> tuple[dict[str, float], dict[str, float], Sent]:
     """CPU of each variant's analyses and of pickling its results as a worker sends them (held as bytes,
     which the garbage collector never scans: a worker holds no result), and the pickles."""
-    for each in settings.values():  # as the runner says before it reads files for facts
-        each.tests_checked = any(each.is_test(path) for path in files)
     extra = {name: runner._fact_paths(files, each, Configs.of(each), set(files)) for name, each in settings.items()}  # noqa: SLF001
     paths = files + sorted(set(extra["default"]) | set(extra["no-SL5"]))
     spent, pickling = dict.fromkeys(NAMES, 0.0), dict.fromkeys(NAMES, 0.0)

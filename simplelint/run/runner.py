@@ -412,9 +412,7 @@ def _grouped(
     groups = sorted(by_settings.values(), key=lambda g: str(g.settings.root))
     tasks: list[Task] = []
     for index, group in enumerate(groups):
-        run_files = [*group.files, *group.elsewhere]
-        group.settings.tests_checked = any(group.settings.is_test(path) for path in run_files)
-        group.extra = _fact_paths(run_files, group.settings, configs, set(files))
+        group.extra = _fact_paths([*group.files, *group.elsewhere], group.settings, configs, set(files))
         tasks += [(f, (), index) for f in group.files] + [(p, c, index) for p, c in group.extra.items()]
     # A path is one group's: checked there, or read for facts only by the project that owns it.
     scope_of = {path: scope for path, _, scope in tasks}
@@ -451,7 +449,9 @@ def _fact_paths(
     files: list[str], settings: Settings, configs: Configs, checked: set[str]
 ) -> dict[str, tuple[str, ...]]:
     """Files read only for facts, with the collectors each is read for (only the rules that asked for it):
-    only files of this config's project (a nested config's files are another project's)."""
+    only files of this config's project (a nested config's files are another project's). The settings learn
+    whether the run checks a test file, which decides how much of a test file is read for facts."""
+    settings.tests_checked = any(settings.is_test(path) for path in files)
     checked = checked | set(files)
     extra: dict[str, set[str]] = {}
     with discovery.remembered():  # most rules ask for the same walk of the project
